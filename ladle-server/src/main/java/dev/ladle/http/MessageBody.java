@@ -1,0 +1,245 @@
+package dev.ladle.http;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A request or response body: a sequence of chunks, accumulated or streamed.
+ *
+ * <p>While {@linkplain #getAccumulate() accumulating} (the default), every chunk is kept and
+ * {@link #flatten()} joins them. A streaming writer appends chunks and ends with {@link #complete()};
+ * the server takes them with {@link #getChunk(long)} and reports each one written with
+ * {@link #wroteChunk(ByteBuffer)}, which drops it when accumulation is off.
+ *
+ * <p>Thread-safe: a handler thread may append while the connection's thread writes.
+ */
+public final class MessageBody {
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Chunks not yet discarded; {@code base} is the body offset of the first one. */
+    private final List<ByteBuffer> chunks = new ArrayList<>(1);
+    private long base;
+    private long length;
+    private boolean complete;
+    private boolean accumulate = true;
+    private byte[] flattened;
+
+    /** Creates an empty, incomplete, accumulating body. */
+    public MessageBody() {
+    }
+
+    /** Appends a copy of {@code data}. */
+    public void append(byte[] data) {
+        append(data, 0, data.length);
+    }
+
+    /** Appends a copy of {@code data[offset, offset + length)}. */
+    public void append(byte[] data, int offset, int length) {
+        byte[] copy = new byte[length];
+        System.arraycopy(data, offset, copy, 0, length);
+        appendOwned(ByteBuffer.wrap(copy));
+    }
+
+    /** Appends a copy of the remaining bytes of {@code data} (its position is not moved). */
+    public void append(ByteBuffer data) {
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+        copy.put(data.duplicate()).flip();
+        appendOwned(copy);
+    }
+
+    /** Appends the UTF-8 bytes of {@code text}. */
+    public void append(String text) {
+        appendOwned(ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Appends {@code data} without copying it: the caller gives up the array and must not change it
+     * afterwards. Saves a copy on hot paths such as {@code setResponse}.
+     */
+    public void appendOwned(byte[] data) {
+        appendOwned(ByteBuffer.wrap(data));
+    }
+
+    private void appendOwned(ByteBuffer chunk) {
+        lock.lock();
+        try {
+            if (complete) {
+                throw new IllegalStateException("body already complete");
+            }
+            chunks.add(chunk);
+            length += chunk.remaining();
+            flattened = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Marks the body as finished: no more chunks will be appended. */
+    public void complete() {
+        lock.lock();
+        try {
+            complete = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns true once {@link #complete()} was called. */
+    public boolean isComplete() {
+        lock.lock();
+        try {
+            return complete;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns the total number of bytes appended so far, including chunks already discarded. */
+    public long length() {
+        lock.lock();
+        try {
+            return length;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns all the body's bytes as one array (and marks the body complete, as libsoup does).
+     *
+     * @throws IllegalStateException when accumulation is off and chunks were already discarded
+     */
+    public byte[] flatten() {
+        lock.lock();
+        try {
+            if (base != 0) {
+                throw new IllegalStateException("body chunks were discarded (accumulate is off)");
+            }
+            complete = true;
+            if (flattened != null) {
+                return flattened;
+            }
+            if (chunks.size() == 1 && chunks.get(0).hasArray() && chunks.get(0).arrayOffset() == 0
+                    && chunks.get(0).position() == 0 && chunks.get(0).remaining() == chunks.get(0).array().length) {
+                flattened = chunks.get(0).array();
+                return flattened;
+            }
+            if (length > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("body of " + length + " bytes does not fit in an array");
+            }
+            byte[] all = new byte[(int) length];
+            int pos = 0;
+            for (ByteBuffer chunk : chunks) {
+                int n = chunk.remaining();
+                chunk.duplicate().get(all, pos, n);
+                pos += n;
+            }
+            flattened = all;
+            return all;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes every chunk and resets the length to 0; the body is incomplete again. */
+    public void truncate() {
+        lock.lock();
+        try {
+            chunks.clear();
+            base = 0;
+            length = 0;
+            complete = false;
+            flattened = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns whether chunks are kept after they are read or written (default true). */
+    public boolean getAccumulate() {
+        lock.lock();
+        try {
+            return accumulate;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sets whether chunks are kept. On a request body, false means the body is only delivered through
+     * {@code GotChunk} events (set it in an early handler); on a response body, false drops each chunk
+     * once it is written.
+     */
+    public void setAccumulate(boolean accumulate) {
+        lock.lock();
+        try {
+            this.accumulate = accumulate;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns the data from body offset {@code offset} up to the end of the chunk holding it, as a
+     * read-only view. At the end of the body, returns an empty buffer when the body is complete and null
+     * when more may still be appended.
+     *
+     * @throws IllegalArgumentException when {@code offset} lies in a chunk already discarded
+     */
+    public ByteBuffer getChunk(long offset) {
+        lock.lock();
+        try {
+            if (offset < base) {
+                throw new IllegalArgumentException("offset " + offset + " was already discarded");
+            }
+            long pos = base;
+            for (ByteBuffer chunk : chunks) {
+                int n = chunk.remaining();
+                if (offset < pos + n) {
+                    ByteBuffer view = chunk.asReadOnlyBuffer();
+                    view.position(view.position() + (int) (offset - pos));
+                    return view;
+                }
+                pos += n;
+            }
+            return complete ? ByteBuffer.allocate(0) : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Tells the body that the chunk returned by {@link #getChunk} was written: dropped when not accumulating. */
+    public void wroteChunk(ByteBuffer chunk) {
+        lock.lock();
+        try {
+            if (!accumulate && !chunks.isEmpty()) {
+                ByteBuffer first = chunks.remove(0);
+                base += first.remaining();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Records a chunk that was received: appended when accumulating, otherwise only counted. Used by the
+     * server while reading a request body.
+     */
+    public void gotChunk(ByteBuffer chunk) {
+        lock.lock();
+        try {
+            if (accumulate) {
+                ByteBuffer copy = ByteBuffer.allocate(chunk.remaining());
+                copy.put(chunk.duplicate()).flip();
+                chunks.add(copy);
+            } else {
+                base += chunk.remaining();
+            }
+            length += chunk.remaining();
+            flattened = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

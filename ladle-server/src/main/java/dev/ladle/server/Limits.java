@@ -1,0 +1,174 @@
+package dev.ladle.server;
+
+import java.time.Duration;
+
+/**
+ * Size limits and timeouts that protect a {@link Server} from hostile or broken clients. libsoup has
+ * none; every value here has a default suited to a server on a trusted network and a setter.
+ *
+ * <p>Setters return {@code this} for chaining. {@link Server#setLimits} takes a copy, so changing a
+ * {@code Limits} afterwards does not affect a running server.
+ */
+public final class Limits {
+    private int maxRequestLineLength = 8 * 1024;
+    private int maxHeaderSectionSize = 64 * 1024;
+    private int maxHeaderCount = 200;
+    private long maxRequestBodySize = 64L * 1024 * 1024;
+    private long maxDrainedBodySize = 64 * 1024;
+    private Duration headerTimeout = Duration.ofSeconds(30);
+    private Duration idleTimeout = Duration.ofSeconds(120);
+    private Duration bodyReadTimeout = Duration.ofSeconds(60);
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+    /** Creates limits with the default values. */
+    public Limits() {
+    }
+
+    /** Returns a copy of {@code other}. */
+    public Limits(Limits other) {
+        this.maxRequestLineLength = other.maxRequestLineLength;
+        this.maxHeaderSectionSize = other.maxHeaderSectionSize;
+        this.maxHeaderCount = other.maxHeaderCount;
+        this.maxRequestBodySize = other.maxRequestBodySize;
+        this.maxDrainedBodySize = other.maxDrainedBodySize;
+        this.headerTimeout = other.headerTimeout;
+        this.idleTimeout = other.idleTimeout;
+        this.bodyReadTimeout = other.bodyReadTimeout;
+        this.shutdownTimeout = other.shutdownTimeout;
+    }
+
+    /** Longest request line in bytes, CRLF excluded; longer gives 414 (default 8 KiB). */
+    public int getMaxRequestLineLength() {
+        return maxRequestLineLength;
+    }
+
+    /** Sets {@link #getMaxRequestLineLength()}. */
+    public Limits setMaxRequestLineLength(int bytes) {
+        this.maxRequestLineLength = positive(bytes, "maxRequestLineLength");
+        return this;
+    }
+
+    /** Largest header section (request line excluded) in bytes; larger gives 431 (default 64 KiB). */
+    public int getMaxHeaderSectionSize() {
+        return maxHeaderSectionSize;
+    }
+
+    /** Sets {@link #getMaxHeaderSectionSize()}. */
+    public Limits setMaxHeaderSectionSize(int bytes) {
+        this.maxHeaderSectionSize = positive(bytes, "maxHeaderSectionSize");
+        return this;
+    }
+
+    /** Most header fields in one request; more gives 431 (default 200). */
+    public int getMaxHeaderCount() {
+        return maxHeaderCount;
+    }
+
+    /** Sets {@link #getMaxHeaderCount()}. */
+    public Limits setMaxHeaderCount(int count) {
+        this.maxHeaderCount = positive(count, "maxHeaderCount");
+        return this;
+    }
+
+    /**
+     * Largest request body the server accumulates in memory, in bytes; a larger declared or received body
+     * gives 413 and a close (default 64 MiB). Bodies streamed with accumulation off are not limited.
+     */
+    public long getMaxRequestBodySize() {
+        return maxRequestBodySize;
+    }
+
+    /** Sets {@link #getMaxRequestBodySize()}. */
+    public Limits setMaxRequestBodySize(long bytes) {
+        this.maxRequestBodySize = positive(bytes, "maxRequestBodySize");
+        return this;
+    }
+
+    /**
+     * Largest body the server reads and throws away to keep a connection open after answering a request
+     * before its body (for example a 401); a larger body closes the connection instead (default 64 KiB).
+     */
+    public long getMaxDrainedBodySize() {
+        return maxDrainedBodySize;
+    }
+
+    /** Sets {@link #getMaxDrainedBodySize()}; 0 closes the connection whenever a body is left unread. */
+    public Limits setMaxDrainedBodySize(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("maxDrainedBodySize must be >= 0: " + bytes);
+        }
+        this.maxDrainedBodySize = bytes;
+        return this;
+    }
+
+    /**
+     * Time allowed from a request's first byte to the end of its headers; slower gives 408 and a close
+     * (default 30 s). Protects against slowloris clients.
+     */
+    public Duration getHeaderTimeout() {
+        return headerTimeout;
+    }
+
+    /** Sets {@link #getHeaderTimeout()}. */
+    public Limits setHeaderTimeout(Duration timeout) {
+        this.headerTimeout = positive(timeout, "headerTimeout");
+        return this;
+    }
+
+    /** Time a persistent connection may wait for its next request before it is closed (default 120 s). */
+    public Duration getIdleTimeout() {
+        return idleTimeout;
+    }
+
+    /** Sets {@link #getIdleTimeout()}. */
+    public Limits setIdleTimeout(Duration timeout) {
+        this.idleTimeout = positive(timeout, "idleTimeout");
+        return this;
+    }
+
+    /** Longest wait for the next bytes of a request body; longer gives 408 and a close (default 60 s). */
+    public Duration getBodyReadTimeout() {
+        return bodyReadTimeout;
+    }
+
+    /** Sets {@link #getBodyReadTimeout()}. */
+    public Limits setBodyReadTimeout(Duration timeout) {
+        this.bodyReadTimeout = positive(timeout, "bodyReadTimeout");
+        return this;
+    }
+
+    /** How long {@link Server#close()} waits for requests in flight before cutting them (default 10 s). */
+    public Duration getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** Sets {@link #getShutdownTimeout()}. */
+    public Limits setShutdownTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("shutdownTimeout must not be negative: " + timeout);
+        }
+        this.shutdownTimeout = timeout;
+        return this;
+    }
+
+    private static int positive(int value, String name) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+        return value;
+    }
+
+    private static long positive(long value, String name) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+        return value;
+    }
+
+    private static Duration positive(Duration value, String name) {
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+        return value;
+    }
+}

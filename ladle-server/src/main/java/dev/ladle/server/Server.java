@@ -1,0 +1,620 @@
+package dev.ladle.server;
+
+import dev.ladle.auth.AuthDomain;
+import dev.ladle.server.internal.HandlerEntry;
+import dev.ladle.server.internal.HttpConnection;
+import dev.ladle.server.internal.Listener;
+import dev.ladle.server.internal.PathMap;
+import dev.ladle.server.internal.ServerEvents;
+import dev.ladle.server.internal.ServerState;
+import dev.ladle.server.internal.StreamTransport;
+import dev.ladle.tls.TlsCertificate;
+import dev.ladle.tls.TlsDatabase;
+import dev.ladle.websocket.DeflateExtension;
+import dev.ladle.websocket.WebSocketExtension;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * An embeddable HTTP/1.1 server, modelled on libsoup's {@code SoupServer}.
+ *
+ * <p>Create one, add handlers by path prefix, then listen:
+ * <pre>{@code
+ * Server server = new Server();
+ * server.addHandler("/hello", (srv, msg, path, query) ->
+ *         msg.setResponse("text/plain", "Hello\n".getBytes(StandardCharsets.UTF_8)).setStatus(200));
+ * server.listenLocal(0, Set.of());
+ * URI uri = server.getUris().get(0);
+ * }</pre>
+ *
+ * <p>Each connection is served by its own virtual thread with blocking I/O, so handlers may block. A
+ * request goes through these steps, and once a status is set the remaining handler steps are skipped:
+ * request started → headers read → auth domains → early handler → {@code Expect: 100-continue} → body
+ * read → request read → 404 when no handler covers the path → normal handler → WebSocket handshake →
+ * 500 when handlers ran but set no status (unless paused) → response written → request finished (or
+ * aborted when the I/O failed first).
+ *
+ * <p>Handlers match by the longest registered path prefix on segment boundaries ({@code /foo} covers
+ * {@code /foo/bar} but not {@code /foobar}); the entry at {@code /} (or null) is the default; the
+ * {@code *} request target of {@code OPTIONS *} only reaches a handler registered at {@code *}.
+ *
+ * <p>Thread-safe: handlers, auth domains and settings may be changed while the server runs.
+ * Subclasses may override {@link #requestStarted}, {@link #requestRead}, {@link #requestFinished} and
+ * {@link #requestAborted}.
+ */
+public class Server implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Server.class.getName());
+    /** The library version, from the build. */
+    public static final String VERSION = Version.read();
+
+    private final ServerState state;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final ReentrantLock listenLock = new ReentrantLock();
+    private final List<Consumer<ServerMessage>> startedListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ServerMessage>> readListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ServerMessage>> finishedListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ServerMessage>> abortedListeners = new CopyOnWriteArrayList<>();
+    private volatile String serverHeaderSetting;
+    private volatile TlsCertificate tlsCertificate;
+    private volatile TlsDatabase tlsDatabase;
+    private volatile TlsAuthMode tlsAuthMode = TlsAuthMode.NONE;
+
+    /** Creates a server with no handlers and no listeners; permessage-deflate is enabled. */
+    public Server() {
+        this.state = new ServerState(this, new Events());
+        state.webSocketExtensions.add(DeflateExtension.class);
+        setServerHeader("");
+    }
+
+    // ---- settings ------------------------------------------------------------------------------
+
+    /**
+     * Sets the {@code Server} response header: null for none, {@code ""} for {@code ladle/<version>}
+     * (the default), a value ending in a space gets {@code ladle/<version>} appended, any other value is
+     * used as is.
+     *
+     * @throws IllegalArgumentException when the value contains control characters
+     */
+    public void setServerHeader(String value) {
+        String expanded;
+        if (value == null) {
+            expanded = null;
+        } else if (value.isEmpty()) {
+            expanded = "ladle/" + VERSION;
+        } else if (value.endsWith(" ")) {
+            expanded = value + "ladle/" + VERSION;
+        } else {
+            expanded = value;
+        }
+        if (expanded != null) {
+            new dev.ladle.http.MessageHeaders().append("Server", expanded); // validates the value
+        }
+        this.serverHeaderSetting = value;
+        state.setServerHeader(expanded);
+    }
+
+    /** Returns the {@code Server} header setting as given to {@link #setServerHeader} (null for none). */
+    public String getServerHeader() {
+        return serverHeaderSetting;
+    }
+
+    /**
+     * When true, request paths are passed to handlers and matched exactly as sent, percent-escapes
+     * included (libsoup's {@code raw-paths}); default false.
+     */
+    public void setRawPaths(boolean rawPaths) {
+        state.setRawPaths(rawPaths);
+    }
+
+    /** Returns the raw-paths setting. */
+    public boolean isRawPaths() {
+        return state.rawPaths();
+    }
+
+    /**
+     * Sets URI schemes treated as aliases of {@code http} in absolute-form request targets (for example
+     * {@code dav}); {@code http} itself is always accepted.
+     */
+    public void setHttpAliases(String... schemes) {
+        state.setHttpAliases(aliases("http", schemes));
+    }
+
+    /** Sets URI schemes treated as aliases of {@code https}; {@code https} itself is always accepted. */
+    public void setHttpsAliases(String... schemes) {
+        state.setHttpsAliases(aliases("https", schemes));
+    }
+
+    private static List<String> aliases(String base, String... schemes) {
+        List<String> list = new ArrayList<>();
+        list.add(base);
+        for (String s : schemes) {
+            list.add(s.toLowerCase(Locale.ROOT));
+        }
+        return list;
+    }
+
+    /** Installs a copy of {@code limits}; connections pick it up at their next request. */
+    public void setLimits(Limits limits) {
+        state.setLimits(Objects.requireNonNull(limits, "limits"));
+    }
+
+    /** Returns a copy of the current limits. */
+    public Limits getLimits() {
+        return new Limits(state.limits());
+    }
+
+    // ---- handlers ------------------------------------------------------------------------------
+
+    /**
+     * Adds (or replaces) the normal handler for requests under {@code path}. It runs after the request
+     * body was read, unless an earlier step set a status.
+     *
+     * @param path the path prefix; null or {@code "/"} for the default handler, {@code "*"} for
+     *     {@code OPTIONS *}
+     * @throws IllegalArgumentException when the path neither starts with {@code /} nor is {@code *}
+     */
+    public void addHandler(String path, ServerCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        String p = PathMap.normalize(path);
+        state.handlers.update(p, e -> e.withNormal(callback));
+    }
+
+    /**
+     * Adds (or replaces) the early handler for requests under {@code path}. It runs right after the
+     * headers were read and the auth domains agreed, before the body is read: the place to turn off
+     * {@linkplain dev.ladle.http.MessageBody#setAccumulate(boolean) accumulation} and stream the body, or
+     * to reject a request before its body is sent.
+     */
+    public void addEarlyHandler(String path, ServerCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        String p = PathMap.normalize(path);
+        state.handlers.update(p, e -> e.withEarly(callback));
+    }
+
+    /**
+     * Adds (or replaces) a WebSocket handler for requests under {@code path}. A request that reaches
+     * the WebSocket step with no status set is checked as a WebSocket handshake and, when valid,
+     * answered with 101; the callback then gets the open connection.
+     *
+     * @param origin the {@code Origin} the client must send (compared case-insensitively), or null for any
+     * @param protocols the sub-protocols the handler speaks, most preferred first, or null for no check
+     */
+    public void addWebSocketHandler(String path, String origin, List<String> protocols, WebSocketCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        String p = PathMap.normalize(path);
+        HandlerEntry.WebSocketEndpoint endpoint = new HandlerEntry.WebSocketEndpoint(origin,
+                protocols == null ? null : List.copyOf(protocols), callback);
+        state.handlers.update(p, e -> e.withWebSocket(endpoint));
+    }
+
+    /** Removes every handler (early, normal and WebSocket) registered at exactly {@code path}. */
+    public void removeHandler(String path) {
+        state.handlers.remove(PathMap.normalize(path));
+    }
+
+    /**
+     * Accepts the WebSocket extension implemented by {@code extensionType} in handshakes. The class needs
+     * a public no-argument constructor.
+     */
+    public void addWebSocketExtension(Class<? extends WebSocketExtension> extensionType) {
+        Objects.requireNonNull(extensionType, "extensionType");
+        try {
+            extensionType.getConstructor();
+        } catch (NoSuchMethodException e) {
+            throw new IllegalArgumentException(extensionType.getName() + " has no public no-argument constructor", e);
+        }
+        if (!state.webSocketExtensions.contains(extensionType)) {
+            state.webSocketExtensions.add(extensionType);
+        }
+    }
+
+    /** Stops accepting the WebSocket extension {@code extensionType} and its subclasses. */
+    public void removeWebSocketExtension(Class<?> extensionType) {
+        state.webSocketExtensions.removeIf(extensionType::isAssignableFrom);
+    }
+
+    /** Returns the accepted WebSocket extension types, in the order added. */
+    public List<Class<? extends WebSocketExtension>> getWebSocketExtensions() {
+        return List.copyOf(state.webSocketExtensions);
+    }
+
+    /** Adds an auth domain; domains are consulted in the order added. */
+    public void addAuthDomain(AuthDomain domain) {
+        state.authDomains.add(Objects.requireNonNull(domain, "domain"));
+    }
+
+    /** Removes an auth domain. */
+    public void removeAuthDomain(AuthDomain domain) {
+        state.authDomains.remove(domain);
+    }
+
+    // ---- listening -----------------------------------------------------------------------------
+
+    /**
+     * Listens on {@code address}: an {@link InetSocketAddress} (IPv4 or IPv6; an IPv6 address accepts
+     * IPv6 clients only) or a {@link UnixDomainSocketAddress}. Port 0 picks a free port.
+     *
+     * @throws IOException when the address cannot be bound; the message names the address
+     * @throws IllegalStateException when {@code HTTPS} is asked for and no certificate is set
+     */
+    public void listen(SocketAddress address, Set<ListenOption> options) throws IOException {
+        Objects.requireNonNull(address, "address");
+        Set<ListenOption> opts = options(options);
+        checkHttps(opts);
+        ServerSocketChannel channel = bind(address);
+        boolean ipv6Only = address instanceof InetSocketAddress inet && inet.getAddress() instanceof Inet6Address;
+        addListener(channel, opts, ipv6Only, List.of());
+    }
+
+    /**
+     * Listens on the loopback addresses {@code 127.0.0.1} and {@code ::1} (each alone with
+     * {@code IPV4_ONLY} or {@code IPV6_ONLY}) on {@code port}; port 0 picks a free port, the same for both.
+     */
+    public void listenLocal(int port, Set<ListenOption> options) throws IOException {
+        listenPair(port, options, InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1"), true);
+    }
+
+    /**
+     * Listens on all interfaces, {@code 0.0.0.0} and {@code ::} (each alone with {@code IPV4_ONLY} or
+     * {@code IPV6_ONLY}), on {@code port}; port 0 picks a free port.
+     *
+     * <p>The JDK cannot make an IPv6-only socket, so without options Ladle binds one dual-stack socket
+     * on {@code ::} that serves both families and reports both URIs; with {@code IPV6_ONLY} it refuses
+     * IPv4 clients of that socket itself.
+     */
+    public void listenAll(int port, Set<ListenOption> options) throws IOException {
+        listenPair(port, options, InetAddress.getByName("0.0.0.0"), InetAddress.getByName("::"), false);
+    }
+
+    private void listenPair(int port, Set<ListenOption> options, InetAddress v4, InetAddress v6, boolean separate)
+            throws IOException {
+        Set<ListenOption> opts = options(options);
+        checkHttps(opts);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        boolean v4Only = opts.contains(ListenOption.IPV4_ONLY);
+        boolean v6Only = opts.contains(ListenOption.IPV6_ONLY);
+        if (v4Only && v6Only) {
+            throw new IllegalArgumentException("IPV4_ONLY and IPV6_ONLY exclude each other");
+        }
+        if (v4Only) {
+            addListener(bind(new InetSocketAddress(v4, port)), opts, false, List.of());
+            return;
+        }
+        if (v6Only) {
+            addListener(bind(new InetSocketAddress(v6, port)), opts, true, List.of());
+            return;
+        }
+        if (!separate) {
+            ServerSocketChannel dual;
+            try {
+                dual = bind(new InetSocketAddress(v6, port));
+            } catch (IOException e) {
+                // no IPv6 on this host: IPv4 alone
+                addListener(bind(new InetSocketAddress(v4, port)), opts, false, List.of());
+                return;
+            }
+            int bound = ((InetSocketAddress) dual.getLocalAddress()).getPort();
+            addListener(dual, opts, false, List.of(new InetSocketAddress(v4, bound)));
+            return;
+        }
+        ServerSocketChannel first = bind(new InetSocketAddress(v4, port));
+        int bound = ((InetSocketAddress) first.getLocalAddress()).getPort();
+        ServerSocketChannel second;
+        try {
+            second = bind(new InetSocketAddress(v6, bound));
+        } catch (IOException e) {
+            if (port != 0) {
+                first.close();
+                throw e;
+            }
+            // the IPv6 twin of a free IPv4 port was taken, or there is no IPv6: keep IPv4 alone
+            addListener(first, opts, false, List.of());
+            return;
+        }
+        addListener(first, opts, false, List.of());
+        addListener(second, opts, true, List.of());
+    }
+
+    /**
+     * Serves connections accepted on {@code channel}, an already bound server socket (for example from
+     * {@code System.inheritedChannel()}, or a Unix-domain one). The server closes it on
+     * {@link #disconnect()}.
+     */
+    public void listenSocket(ServerSocketChannel channel, Set<ListenOption> options) throws IOException {
+        Objects.requireNonNull(channel, "channel");
+        Set<ListenOption> opts = options(options);
+        checkHttps(opts);
+        if (channel.getLocalAddress() == null) {
+            throw new IOException("listenSocket: the channel is not bound");
+        }
+        channel.configureBlocking(true);
+        addListener(channel, opts, false, List.of());
+    }
+
+    /**
+     * Serves one already-connected connection given as two streams, on a new virtual thread, until the
+     * client closes it or the server is {@linkplain #close() closed}. Requests on it are never TLS.
+     *
+     * @param local the local address to report, or null
+     * @param remote the client's address to report, or null
+     */
+    public void acceptStream(InputStream in, OutputStream out, SocketAddress local, SocketAddress remote) {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(out, "out");
+        HttpConnection.start(state, new StreamTransport(in, out, local, remote, null), true);
+    }
+
+    private static Set<ListenOption> options(Set<ListenOption> options) {
+        return options == null || options.isEmpty() ? EnumSet.noneOf(ListenOption.class) : EnumSet.copyOf(options);
+    }
+
+    private void checkHttps(Set<ListenOption> options) {
+        if (options.contains(ListenOption.HTTPS) && tlsCertificate == null) {
+            throw new IllegalStateException("cannot listen with HTTPS: no TLS certificate set (call setTlsCertificate first)");
+        }
+    }
+
+    private static ServerSocketChannel bind(SocketAddress address) throws IOException {
+        ServerSocketChannel channel = address instanceof UnixDomainSocketAddress
+                ? ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)
+                : ServerSocketChannel.open(((InetSocketAddress) address).getAddress() instanceof Inet4Address
+                        ? java.net.StandardProtocolFamily.INET : java.net.StandardProtocolFamily.INET6);
+        try {
+            if (address instanceof InetSocketAddress) {
+                channel.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            }
+            channel.bind(address, 1024);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw new IOException("cannot listen on " + describe(address) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            String host = inet.getAddress() instanceof Inet6Address
+                    ? "[" + inet.getAddress().getHostAddress() + "]" : inet.getAddress().getHostAddress();
+            return host + ":" + inet.getPort();
+        }
+        return address.toString();
+    }
+
+    private void addListener(ServerSocketChannel channel, Set<ListenOption> options, boolean ipv6Only,
+                             List<InetSocketAddress> alsoReported) {
+        listenLock.lock();
+        try {
+            Listener listener = new Listener(state, channel, options.contains(ListenOption.HTTPS), ipv6Only, alsoReported);
+            listeners.add(listener);
+            state.setListening(true);
+            listener.start();
+        } finally {
+            listenLock.unlock();
+        }
+    }
+
+    /**
+     * Returns one URI per listening address, with the real port and {@code http} or {@code https}:
+     * IP addresses, not names ({@code 0.0.0.0} and {@code [::]} after {@link #listenAll}). A Unix-domain
+     * listener is reported as {@code http+unix://<percent-encoded path>/}.
+     */
+    public List<URI> getUris() {
+        List<URI> uris = new ArrayList<>();
+        for (Listener listener : listeners) {
+            uris.addAll(listener.uris());
+        }
+        return List.copyOf(uris);
+    }
+
+    /** Returns the listening channels, in the order added; treat them as read-only. */
+    public List<ServerSocketChannel> getListeners() {
+        List<ServerSocketChannel> channels = new ArrayList<>();
+        for (Listener listener : listeners) {
+            channels.add(listener.channel());
+        }
+        return List.copyOf(channels);
+    }
+
+    /**
+     * Closes all listeners. Requests in flight finish and their connections then close; idle
+     * keep-alive connections close now. Connections given to {@link #acceptStream} are not affected.
+     * The server may listen again afterwards.
+     */
+    public void disconnect() {
+        listenLock.lock();
+        try {
+            for (Listener listener : listeners) {
+                listener.close();
+            }
+            listeners.clear();
+            state.setListening(false);
+        } finally {
+            listenLock.unlock();
+        }
+        state.connections.drain(false);
+    }
+
+    /**
+     * Disconnects, then ends every connection: idle ones at once, busy ones after their current response
+     * or, at the latest, after {@link Limits#getShutdownTimeout()}.
+     */
+    @Override
+    public void close() {
+        disconnect();
+        state.connections.drain(true);
+        try {
+            if (!state.connections.awaitEmpty(state.limits().getShutdownTimeout().toMillis())) {
+                LOG.log(System.Logger.Level.DEBUG, "close: cutting {0} connections still busy", state.connections.size());
+                state.connections.closeAll();
+                state.connections.awaitEmpty(1000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            state.connections.closeAll();
+        }
+    }
+
+    // ---- TLS -----------------------------------------------------------------------------------
+
+    /** Returns true when a TLS certificate is set, so that https listeners are possible. */
+    public boolean isHttps() {
+        return tlsCertificate != null;
+    }
+
+    /** Sets the certificate of https listeners; a new one applies to connections accepted afterwards. */
+    public void setTlsCertificate(TlsCertificate certificate) {
+        this.tlsCertificate = certificate;
+    }
+
+    /** Returns the TLS certificate, or null. */
+    public TlsCertificate getTlsCertificate() {
+        return tlsCertificate;
+    }
+
+    /** Sets the trust database used to verify client certificates (null: the system's). */
+    public void setTlsDatabase(TlsDatabase database) {
+        this.tlsDatabase = database;
+    }
+
+    /** Returns the trust database, or null. */
+    public TlsDatabase getTlsDatabase() {
+        return tlsDatabase;
+    }
+
+    /** Sets whether https listeners ask for client certificates. */
+    public void setTlsAuthMode(TlsAuthMode mode) {
+        this.tlsAuthMode = Objects.requireNonNull(mode, "mode");
+    }
+
+    /** Returns the client-certificate mode. */
+    public TlsAuthMode getTlsAuthMode() {
+        return tlsAuthMode;
+    }
+
+    // ---- pausing (deprecated forms) --------------------------------------------------------------
+
+    /**
+     * Pauses {@code msg}.
+     *
+     * @deprecated use {@link ServerMessage#pause()}
+     */
+    @Deprecated
+    public void pauseMessage(ServerMessage msg) {
+        msg.pause();
+    }
+
+    /**
+     * Unpauses {@code msg}.
+     *
+     * @deprecated use {@link ServerMessage#unpause()}
+     */
+    @Deprecated
+    public void unpauseMessage(ServerMessage msg) {
+        msg.unpause();
+    }
+
+    // ---- events --------------------------------------------------------------------------------
+
+    /**
+     * Calls {@code listener} when a request starts: when its first byte arrives (for a TLS connection's
+     * first request, when the connection is accepted, before the handshake).
+     */
+    public Subscription onRequestStarted(Consumer<ServerMessage> listener) {
+        return subscribe(startedListeners, listener);
+    }
+
+    /** Calls {@code listener} when a request's headers and body were read, before the normal handler. */
+    public Subscription onRequestRead(Consumer<ServerMessage> listener) {
+        return subscribe(readListeners, listener);
+    }
+
+    /** Calls {@code listener} when a response was written completely. */
+    public Subscription onRequestFinished(Consumer<ServerMessage> listener) {
+        return subscribe(finishedListeners, listener);
+    }
+
+    /** Calls {@code listener} when an exchange was cut short (the client left, a write failed). */
+    public Subscription onRequestAborted(Consumer<ServerMessage> listener) {
+        return subscribe(abortedListeners, listener);
+    }
+
+    private static Subscription subscribe(List<Consumer<ServerMessage>> list, Consumer<ServerMessage> listener) {
+        Objects.requireNonNull(listener, "listener");
+        list.add(listener);
+        return () -> list.remove(listener);
+    }
+
+    /** Called when a request starts; the default emits {@link #onRequestStarted} listeners. */
+    protected void requestStarted(ServerMessage msg) {
+        emit(startedListeners, msg);
+    }
+
+    /** Called when a request was read; the default emits {@link #onRequestRead} listeners. */
+    protected void requestRead(ServerMessage msg) {
+        emit(readListeners, msg);
+    }
+
+    /** Called when a response was written; the default emits {@link #onRequestFinished} listeners. */
+    protected void requestFinished(ServerMessage msg) {
+        emit(finishedListeners, msg);
+    }
+
+    /** Called when an exchange was aborted; the default emits {@link #onRequestAborted} listeners. */
+    protected void requestAborted(ServerMessage msg) {
+        emit(abortedListeners, msg);
+    }
+
+    private static void emit(List<Consumer<ServerMessage>> list, ServerMessage msg) {
+        for (Consumer<ServerMessage> listener : list) {
+            listener.accept(msg);
+        }
+    }
+
+    /** Connects the engine's events to the overridable methods. */
+    private final class Events implements ServerEvents {
+        @Override
+        public void requestStarted(ServerMessage msg) {
+            Server.this.requestStarted(msg);
+        }
+
+        @Override
+        public void requestRead(ServerMessage msg) {
+            Server.this.requestRead(msg);
+        }
+
+        @Override
+        public void requestFinished(ServerMessage msg) {
+            Server.this.requestFinished(msg);
+        }
+
+        @Override
+        public void requestAborted(ServerMessage msg) {
+            Server.this.requestAborted(msg);
+        }
+    }
+
+    /** Returns the engine state (for the TLS and WebSocket layers of this module). */
+    ServerState state() {
+        return state;
+    }
+}

@@ -1,0 +1,198 @@
+package dev.ladle.server;
+
+import dev.ladle.auth.AuthDomain;
+import dev.ladle.http.HttpVersion;
+import dev.ladle.http.MessageBody;
+import dev.ladle.http.MessageHeaders;
+import dev.ladle.tls.TlsCertificateFlag;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+/**
+ * One HTTP request received by a {@link Server} and the response being built for it (libsoup's
+ * {@code SoupServerMessage}).
+ *
+ * <p>Handlers run on the connection's virtual thread and may use any method. Other threads may call
+ * {@link #pause()}, {@link #unpause()}, {@link #isPaused()} and append to the response body; everything
+ * else belongs to the handling thread until the message is unpaused. Event listeners run on the
+ * connection's thread, in the order the events happen:
+ * {@code GotHeaders → GotChunk* → GotBody → WroteInformational? → WroteHeaders → (WroteChunk |
+ * WroteBodyData)* → WroteBody → Finished}, and {@code Disconnected} when the connection closes.
+ */
+public interface ServerMessage {
+
+    /** Returns the request method, for example {@code GET}. */
+    String getMethod();
+
+    /**
+     * Returns the absolute request URI: the connection's scheme, the {@code Host} header (or the
+     * absolute-form target, or the local address for HTTP/1.0 without Host), and the path and query as
+     * sent. For {@code OPTIONS *} the path is {@code *}.
+     */
+    URI getUri();
+
+    /** Returns the HTTP version of the request, and of the response unless changed. */
+    HttpVersion getHttpVersion();
+
+    /** Sets the version of the response status line (only downgrading to HTTP/1.0 makes sense). */
+    void setHttpVersion(HttpVersion version);
+
+    /** Returns the request headers. */
+    MessageHeaders getRequestHeaders();
+
+    /** Returns the request body: accumulated by the time normal handlers run, unless accumulation was turned off. */
+    MessageBody getRequestBody();
+
+    /** Returns the response headers; {@code Date} (and {@code Server}, when configured) are already set. */
+    MessageHeaders getResponseHeaders();
+
+    /** Returns the response body. */
+    MessageBody getResponseBody();
+
+    /** Returns the status code, or {@code 0} while none has been set. */
+    int getStatus();
+
+    /** Returns the reason phrase of the status line, or null while no status has been set. */
+    String getReasonPhrase();
+
+    /**
+     * Sets the status with its standard reason phrase. Once a status is set, later steps of the
+     * server's processing order are skipped.
+     *
+     * @throws IllegalArgumentException unless {@code 100 <= status <= 999}
+     */
+    void setStatus(int status);
+
+    /**
+     * Sets the status and a custom reason phrase.
+     *
+     * @throws IllegalArgumentException unless {@code 100 <= status <= 999}, or when the phrase contains
+     *     CR, LF or another control character
+     */
+    void setStatus(int status, String reasonPhrase);
+
+    /**
+     * Replaces the response body with {@code body} and sets {@code Content-Type}. A null
+     * {@code contentType} removes the Content-Type and requires an empty or null body. Does not set the
+     * status. The array is not copied: do not change it afterwards.
+     */
+    void setResponse(String contentType, byte[] body);
+
+    /**
+     * Sets a redirect: the status and a {@code Location} resolved against the request URI.
+     *
+     * @throws IllegalArgumentException when {@code location} is not a valid URI reference
+     */
+    void setRedirect(int status, String location);
+
+    /** Returns the client's address, or null when the connection was given without one. */
+    SocketAddress getRemoteAddress();
+
+    /** Returns the local address the request arrived on, or null when unknown. */
+    SocketAddress getLocalAddress();
+
+    /** Returns the client's IP address as a string, or null when the remote address is not an IP address. */
+    String getRemoteHost();
+
+    /** Returns true when the request arrived over TLS. */
+    boolean isSecure();
+
+    /** Returns true for {@code OPTIONS *}. */
+    boolean isOptionsPing();
+
+    /** Returns the client's certificate chain (leaf first); empty when there is none or no TLS. */
+    List<X509Certificate> getTlsPeerCertificates();
+
+    /** Returns the problems found verifying the client's certificate; empty when none or no certificate. */
+    Set<TlsCertificateFlag> getTlsPeerCertificateErrors();
+
+    /** Returns the user name an auth domain accepted for this request, or null. */
+    String getAuthUser();
+
+    /** Returns the auth domain that accepted the request, or null. */
+    AuthDomain getAuthDomain();
+
+    /**
+     * Stops the server from sending the response when the handler returns. Callable from any thread;
+     * the connection's thread parks (no busy wait) until {@link #unpause()}.
+     */
+    void pause();
+
+    /** Resumes a paused message: the response (or its next chunk) goes out. Harmless when not paused or when the client left. */
+    void unpause();
+
+    /** Returns true while the message is paused. */
+    boolean isPaused();
+
+    /**
+     * Returns the request body as a stream, for blocking handlers that read it themselves. Only usable
+     * from an early handler (before the server reads the body); the server then does not read or
+     * accumulate it. Reading past the body returns -1.
+     *
+     * @throws IllegalStateException when called after the body was read
+     */
+    InputStream getRequestBodyStream();
+
+    /**
+     * Returns a blocking stream that writes the response body as it is produced. The first write
+     * commits the status and headers (chunked, unless a Content-Length was set); closing the stream ends
+     * the body. A slow client blocks the writer: nothing is buffered without bound.
+     */
+    OutputStream getResponseBodyStream();
+
+    /**
+     * Takes the connection away from the server: the response not yet written is discarded and the
+     * server forgets the connection. Use it for tunnels ({@code CONNECT}) or protocols after an upgrade,
+     * typically from a {@code WroteInformational} or {@code WroteBody} listener, or from a handler.
+     */
+    StolenConnection stealConnection();
+
+    // ---- events --------------------------------------------------------------------------------
+
+    /** The request line and headers were read. */
+    Subscription onGotHeaders(Runnable listener);
+
+    /** A piece of the request body arrived (the buffer is only valid during the call). */
+    Subscription onGotChunk(Consumer<ByteBuffer> listener);
+
+    /** The whole request body was read. */
+    Subscription onGotBody(Runnable listener);
+
+    /** A 1xx response (such as {@code 100 Continue}) was written. */
+    Subscription onWroteInformational(Runnable listener);
+
+    /** The final status line and headers were written. */
+    Subscription onWroteHeaders(Runnable listener);
+
+    /** One chunk of a chunked or streamed response body was written. */
+    Subscription onWroteChunk(Runnable listener);
+
+    /** Some response body bytes were written; the argument is their count. */
+    Subscription onWroteBodyData(IntConsumer listener);
+
+    /** The whole response body was written. */
+    Subscription onWroteBody(Runnable listener);
+
+    /** The exchange ended, written completely or not. */
+    Subscription onFinished(Runnable listener);
+
+    /** The connection the message arrived on closed. */
+    Subscription onDisconnected(Runnable listener);
+
+    /**
+     * Decides, during the TLS handshake, whether to accept a client certificate chain; the predicate gets
+     * the chain and the verification errors and returns true to accept. As in libsoup, the first request
+     * of a connection is started before the TLS handshake, so subscribe from a
+     * {@link Server#onRequestStarted} listener.
+     */
+    Subscription onAcceptCertificate(BiPredicate<List<X509Certificate>, Set<TlsCertificateFlag>> listener);
+}

@@ -1,0 +1,73 @@
+package dev.ladle.server.internal;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** The live connections of one server, so that {@code disconnect} and {@code close} can reach them. */
+public final class ConnectionRegistry {
+    private final Set<HttpConnection> live = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition emptied = lock.newCondition();
+
+    void add(HttpConnection connection) {
+        live.add(connection);
+    }
+
+    void remove(HttpConnection connection) {
+        live.remove(connection);
+        if (live.isEmpty()) {
+            lock.lock();
+            try {
+                emptied.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Returns the number of live connections. */
+    public int size() {
+        return live.size();
+    }
+
+    /**
+     * Asks every connection to finish: idle ones close now, busy ones after their current response.
+     *
+     * @param includeAcceptedStreams also end connections given through {@code acceptStream}
+     */
+    public void drain(boolean includeAcceptedStreams) {
+        for (HttpConnection connection : live) {
+            if (includeAcceptedStreams || !connection.isAcceptedStream()) {
+                connection.finishAndClose();
+            }
+        }
+    }
+
+    /** Waits until no connection is left or {@code millis} pass; returns true when none is left. */
+    public boolean awaitEmpty(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        lock.lock();
+        try {
+            while (!live.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                emptied.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes every connection at once, cutting responses in progress. */
+    public void closeAll() {
+        for (HttpConnection connection : live) {
+            connection.abort();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.ladle.server.internal;
+
+import dev.ladle.auth.AuthDomain;
+import dev.ladle.server.Limits;
+import dev.ladle.server.Server;
+import dev.ladle.websocket.WebSocketExtension;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * What the HTTP engine needs to know about its {@link Server}: handlers, auth domains, WebSocket
+ * extensions, settings and where to send events. One per server, shared by all its connections.
+ */
+public final class ServerState {
+    /** The public server, passed to callbacks. */
+    public final Server server;
+    /** Emits the server's request events. */
+    public final ServerEvents events;
+    /** Handlers by path. */
+    public final PathMap handlers = new PathMap();
+    /** Auth domains in the order added. */
+    public final List<AuthDomain> authDomains = new CopyOnWriteArrayList<>();
+    /** WebSocket extension types the server accepts, in the order added. */
+    public final List<Class<? extends WebSocketExtension>> webSocketExtensions = new CopyOnWriteArrayList<>();
+    /** Live connections, for disconnect and close. */
+    public final ConnectionRegistry connections = new ConnectionRegistry();
+
+    private volatile Limits limits = new Limits();
+    private volatile String serverHeader;
+    private volatile boolean rawPaths;
+    private volatile List<String> httpAliases = List.of("http");
+    private volatile List<String> httpsAliases = List.of("https");
+    /** True while the server has listeners: a kept-alive connection needs one (libsoup). */
+    private volatile boolean listening;
+
+    /** Creates the state of {@code server}. */
+    public ServerState(Server server, ServerEvents events) {
+        this.server = server;
+        this.events = events;
+    }
+
+    /** Returns the current limits (never changed in place). */
+    public Limits limits() {
+        return limits;
+    }
+
+    /** Installs a copy of {@code limits}. */
+    public void setLimits(Limits limits) {
+        this.limits = new Limits(limits);
+    }
+
+    /** Returns the {@code Server} header value, or null for none. */
+    public String serverHeader() {
+        return serverHeader;
+    }
+
+    /** Sets the {@code Server} header value (already expanded), or null for none. */
+    public void setServerHeader(String value) {
+        this.serverHeader = value;
+    }
+
+    /** Returns true when request paths are not percent-decoded. */
+    public boolean rawPaths() {
+        return rawPaths;
+    }
+
+    /** Sets {@link #rawPaths()}. */
+    public void setRawPaths(boolean rawPaths) {
+        this.rawPaths = rawPaths;
+    }
+
+    /** Returns the URI schemes treated as {@code http} in absolute-form targets (lower case). */
+    public List<String> httpAliases() {
+        return httpAliases;
+    }
+
+    /** Sets {@link #httpAliases()}. */
+    public void setHttpAliases(List<String> aliases) {
+        this.httpAliases = List.copyOf(aliases);
+    }
+
+    /** Returns the URI schemes treated as {@code https} in absolute-form targets (lower case). */
+    public List<String> httpsAliases() {
+        return httpsAliases;
+    }
+
+    /** Sets {@link #httpsAliases()}. */
+    public void setHttpsAliases(List<String> aliases) {
+        this.httpsAliases = List.copyOf(aliases);
+    }
+
+    /** Returns true while the server has at least one listener. */
+    public boolean listening() {
+        return listening;
+    }
+
+    /** Sets {@link #listening()}. */
+    public void setListening(boolean listening) {
+        this.listening = listening;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.ladle.server.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketAddress;
+import javax.net.ssl.SSLSocket;
+
+/** A TCP connection (plain or TLS) through {@link Socket} streams, which support read timeouts. */
+public class SocketTransport implements Transport {
+    private final Socket socket;
+    private final InputStream input;
+    private final OutputStream output;
+    private int currentTimeout = -1;
+
+    /** Wraps a connected socket. */
+    public SocketTransport(Socket socket) throws IOException {
+        this.socket = socket;
+        this.input = socket.getInputStream();
+        this.output = socket.getOutputStream();
+    }
+
+    /** Returns the socket. */
+    public Socket socket() {
+        return socket;
+    }
+
+    @Override
+    public InputStream input() {
+        return input;
+    }
+
+    @Override
+    public OutputStream output() {
+        return output;
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return socket.getLocalSocketAddress();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return socket.getRemoteSocketAddress();
+    }
+
+    @Override
+    public boolean setReadTimeout(int millis) throws IOException {
+        if (millis != currentTimeout) {
+            socket.setSoTimeout(millis);
+            currentTimeout = millis;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean isSecure() {
+        return socket instanceof SSLSocket;
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        if (!(socket instanceof SSLSocket) && !socket.isOutputShutdown()) {
+            socket.shutdownOutput();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing: nothing left to do with the error
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.ladle.server.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/**
+ * The byte streams of one client connection, whatever carries them: a TCP socket, a TLS socket, a
+ * Unix-domain channel or streams handed to {@code Server.acceptStream}.
+ */
+public interface Transport {
+    /** Returns the input stream; reads block. */
+    InputStream input();
+
+    /** Returns the output stream; writes block. */
+    OutputStream output();
+
+    /** Returns the local address, or null. */
+    SocketAddress localAddress();
+
+    /** Returns the peer address, or null. */
+    SocketAddress remoteAddress();
+
+    /**
+     * Bounds the next blocking reads: a read that waits longer throws
+     * {@link java.net.SocketTimeoutException}. Returns false when this transport cannot time reads out.
+     *
+     * @param millis the timeout, or 0 for none
+     */
+    boolean setReadTimeout(int millis) throws IOException;
+
+    /** Returns true for TLS connections. */
+    default boolean isSecure() {
+        return false;
+    }
+
+    /** Returns the verified or presented client certificate chain; empty when none. */
+    default List<X509Certificate> peerCertificates() {
+        return List.of();
+    }
+
+    /** Half-closes the output (sends FIN) when supported, so the peer sees the end of a close-delimited body. */
+    void shutdownOutput() throws IOException;
+
+    /** Closes the connection; safe to call more than once and from any thread. */
+    void close();
+}

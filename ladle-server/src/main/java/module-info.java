@@ -1,0 +1,11 @@
+/**
+ * Ladle: an embeddable HTTP/1.1 and WebSocket server modelled on libsoup's {@code SoupServer}.
+ * Depends on nothing but the JDK.
+ */
+module dev.ladle.server {
+    exports dev.ladle.server;
+    exports dev.ladle.http;
+    exports dev.ladle.auth;
+    exports dev.ladle.websocket;
+    exports dev.ladle.tls;
+}
