@@ -19,6 +19,7 @@ public final class Limits {
     private Duration idleTimeout = Duration.ofSeconds(120);
     private Duration bodyReadTimeout = Duration.ofSeconds(60);
     private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
 
     /** Creates limits with the default values. */
     public Limits() {
@@ -35,6 +36,7 @@ public final class Limits {
         this.idleTimeout = other.idleTimeout;
         this.bodyReadTimeout = other.bodyReadTimeout;
         this.shutdownTimeout = other.shutdownTimeout;
+        this.tlsHandshakeTimeout = other.tlsHandshakeTimeout;
     }
 
     /** Longest request line in bytes, CRLF excluded; longer gives 414 (default 8 KiB). */
@@ -148,6 +150,17 @@ public final class Limits {
             throw new IllegalArgumentException("shutdownTimeout must not be negative: " + timeout);
         }
         this.shutdownTimeout = timeout;
+        return this;
+    }
+
+    /** Time allowed for a TLS handshake on an https listener; slower clients are cut off (default 10 s). */
+    public Duration getTlsHandshakeTimeout() {
+        return tlsHandshakeTimeout;
+    }
+
+    /** Sets {@link #getTlsHandshakeTimeout()}. */
+    public Limits setTlsHandshakeTimeout(Duration timeout) {
+        this.tlsHandshakeTimeout = positive(timeout, "tlsHandshakeTimeout");
         return this;
     }
 

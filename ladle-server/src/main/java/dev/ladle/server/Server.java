@@ -73,9 +73,6 @@ public class Server implements AutoCloseable {
     private final List<Consumer<ServerMessage>> finishedListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<ServerMessage>> abortedListeners = new CopyOnWriteArrayList<>();
     private volatile String serverHeaderSetting;
-    private volatile TlsCertificate tlsCertificate;
-    private volatile TlsDatabase tlsDatabase;
-    private volatile TlsAuthMode tlsAuthMode = TlsAuthMode.NONE;
 
     /** Creates a server with no handlers and no listeners; permessage-deflate is enabled. */
     public Server() {
@@ -369,7 +366,7 @@ public class Server implements AutoCloseable {
     }
 
     private void checkHttps(Set<ListenOption> options) {
-        if (options.contains(ListenOption.HTTPS) && tlsCertificate == null) {
+        if (options.contains(ListenOption.HTTPS) && state.tlsCertificate() == null) {
             throw new IllegalStateException("cannot listen with HTTPS: no TLS certificate set (call setTlsCertificate first)");
         }
     }
@@ -478,37 +475,37 @@ public class Server implements AutoCloseable {
 
     /** Returns true when a TLS certificate is set, so that https listeners are possible. */
     public boolean isHttps() {
-        return tlsCertificate != null;
+        return state.tlsCertificate() != null;
     }
 
     /** Sets the certificate of https listeners; a new one applies to connections accepted afterwards. */
     public void setTlsCertificate(TlsCertificate certificate) {
-        this.tlsCertificate = certificate;
+        state.setTlsCertificate(certificate);
     }
 
     /** Returns the TLS certificate, or null. */
     public TlsCertificate getTlsCertificate() {
-        return tlsCertificate;
+        return state.tlsCertificate();
     }
 
     /** Sets the trust database used to verify client certificates (null: the system's). */
     public void setTlsDatabase(TlsDatabase database) {
-        this.tlsDatabase = database;
+        state.setTlsDatabase(database);
     }
 
     /** Returns the trust database, or null. */
     public TlsDatabase getTlsDatabase() {
-        return tlsDatabase;
+        return state.tlsDatabase();
     }
 
     /** Sets whether https listeners ask for client certificates. */
     public void setTlsAuthMode(TlsAuthMode mode) {
-        this.tlsAuthMode = Objects.requireNonNull(mode, "mode");
+        state.setTlsAuthMode(Objects.requireNonNull(mode, "mode"));
     }
 
     /** Returns the client-certificate mode. */
     public TlsAuthMode getTlsAuthMode() {
-        return tlsAuthMode;
+        return state.tlsAuthMode();
     }
 
     // ---- pausing (deprecated forms) --------------------------------------------------------------

@@ -30,6 +30,9 @@ public final class ServerState {
     private volatile boolean rawPaths;
     private volatile List<String> httpAliases = List.of("http");
     private volatile List<String> httpsAliases = List.of("https");
+    private volatile dev.ladle.tls.TlsCertificate tlsCertificate;
+    private volatile dev.ladle.tls.TlsDatabase tlsDatabase;
+    private volatile dev.ladle.server.TlsAuthMode tlsAuthMode = dev.ladle.server.TlsAuthMode.NONE;
     /** True while the server has listeners: a kept-alive connection needs one (libsoup). */
     private volatile boolean listening;
 
@@ -87,6 +90,36 @@ public final class ServerState {
     /** Sets {@link #httpsAliases()}. */
     public void setHttpsAliases(List<String> aliases) {
         this.httpsAliases = List.copyOf(aliases);
+    }
+
+    /** Returns the certificate of https listeners, or null. */
+    public dev.ladle.tls.TlsCertificate tlsCertificate() {
+        return tlsCertificate;
+    }
+
+    /** Sets {@link #tlsCertificate()}. */
+    public void setTlsCertificate(dev.ladle.tls.TlsCertificate certificate) {
+        this.tlsCertificate = certificate;
+    }
+
+    /** Returns the trust database for client certificates, or null for the system's. */
+    public dev.ladle.tls.TlsDatabase tlsDatabase() {
+        return tlsDatabase;
+    }
+
+    /** Sets {@link #tlsDatabase()}. */
+    public void setTlsDatabase(dev.ladle.tls.TlsDatabase database) {
+        this.tlsDatabase = database;
+    }
+
+    /** Returns the client-certificate mode. */
+    public dev.ladle.server.TlsAuthMode tlsAuthMode() {
+        return tlsAuthMode;
+    }
+
+    /** Sets {@link #tlsAuthMode()}. */
+    public void setTlsAuthMode(dev.ladle.server.TlsAuthMode mode) {
+        this.tlsAuthMode = mode;
     }
 
     /** Returns true while the server has at least one listener. */

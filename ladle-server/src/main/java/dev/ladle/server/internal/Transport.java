@@ -42,6 +42,11 @@ public interface Transport {
         return List.of();
     }
 
+    /** Returns the problems found verifying {@link #peerCertificates()}; empty when none. */
+    default java.util.Set<dev.ladle.tls.TlsCertificateFlag> peerCertificateErrors() {
+        return java.util.Set.of();
+    }
+
     /** Half-closes the output (sends FIN) when supported, so the peer sees the end of a close-delimited body. */
     void shutdownOutput() throws IOException;
 
