@@ -1,0 +1,240 @@
+package dev.ladle.httpd;
+
+import dev.ladle.server.Server;
+import dev.ladle.server.TlsAuthMode;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The command line of ladle-httpd: its flags, their checks, and the run (start, print the URIs, serve
+ * until SIGINT or SIGTERM, stop gracefully).
+ *
+ * <p>A flag combination that makes no sense (a key without a certificate, {@code --user} without
+ * {@code --auth}) is a usage error: the message and the usage, exit code 2. A problem found while
+ * starting (a busy port, a missing root) is a {@link StartupException}: one line, exit code 1.
+ */
+@Command(name = "ladle-httpd", mixinStandardHelpOptions = true, versionProvider = HttpdCommand.VersionProvider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Serves the files under a directory over HTTP/1.1, built on the Ladle server library.",
+            "Prints each URI it listens on, one per line, when ready; SIGINT or SIGTERM stops it gracefully."})
+final class HttpdCommand implements Callable<Integer> {
+    /** The default of {@code --ws-max-message}. */
+    static final long DEFAULT_WS_MAX_MESSAGE = 16L << 20;
+    /** The default of {@code --max-body}. */
+    static final long DEFAULT_MAX_BODY = 64L << 20;
+
+    /** The client-certificate modes of {@code --client-cert}. */
+    enum ClientCert {
+        /** Do not ask for a client certificate. */
+        NONE(TlsAuthMode.NONE),
+        /** Ask for one; accept clients without. */
+        REQUESTED(TlsAuthMode.REQUESTED),
+        /** Refuse clients without a valid one. */
+        REQUIRED(TlsAuthMode.REQUIRED);
+
+        final TlsAuthMode mode;
+
+        ClientCert(TlsAuthMode mode) {
+            this.mode = mode;
+        }
+    }
+
+    /** The authentication schemes of {@code --auth}. */
+    enum AuthScheme {
+        /** HTTP Basic (RFC 7617). */
+        BASIC,
+        /** HTTP Digest (RFC 7616). */
+        DIGEST
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--root", paramLabel = "DIR", defaultValue = ".",
+            description = "Directory to serve (default: ${DEFAULT-VALUE}).")
+    Path root;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
+            description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free port).")
+    int port;
+
+    @Option(names = "--bind", paramLabel = "local|all|ADDRESS", defaultValue = "local",
+            description = "Where to listen: local (127.0.0.1 and ::1), all (every interface) or one address (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--unix", paramLabel = "PATH",
+            description = "Also listen on this Unix-domain socket; without an explicit --port, only there.")
+    Path unix;
+
+    @Option(names = "--allow-put", description = "Allow PUT (create or replace a file) and DELETE.")
+    boolean allowPut;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain: also serve HTTPS.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--https-port", paramLabel = "N", defaultValue = "8443",
+            description = "HTTPS port (default: ${DEFAULT-VALUE}; 0 picks a free port).")
+    int httpsPort;
+
+    @Option(names = "--client-cert", paramLabel = "none|requested|required", defaultValue = "none",
+            description = "Ask HTTPS clients for a certificate (default: none).")
+    ClientCert clientCert;
+
+    @Option(names = "--trust", paramLabel = "FILE",
+            description = "PEM certificates trusted to sign client certificates (default: the system's).")
+    Path trust;
+
+    @Option(names = "--auth", paramLabel = "basic|digest", description = "Require HTTP authentication.")
+    AuthScheme auth;
+
+    @Option(names = "--user", paramLabel = "NAME:PASSWORD", description = "A user for --auth (repeatable).")
+    List<String> users = new ArrayList<>();
+
+    @Option(names = "--auth-path", paramLabel = "PREFIX", defaultValue = "/",
+            description = "Path prefix that needs authentication (default: ${DEFAULT-VALUE}).")
+    String authPath;
+
+    @Option(names = "--echo", paramLabel = "PATH",
+            description = "Answer POST and PUT under PATH with the request body and its content type.")
+    String echo;
+
+    @Option(names = "--ws-echo", paramLabel = "PATH", description = "WebSocket echo (text and binary) at PATH.")
+    String wsEcho;
+
+    @Option(names = "--ws-max-message", paramLabel = "BYTES", converter = ByteSize.class,
+            defaultValue = "16m", description = "Largest WebSocket message accepted (default: 16m).")
+    long wsMaxMessage;
+
+    @Option(names = "--ws-origin", paramLabel = "ORIGIN", description = "The Origin WebSocket clients must send.")
+    String wsOrigin;
+
+    @Option(names = "--ws-protocol", paramLabel = "NAME",
+            description = "A WebSocket sub-protocol to accept, most preferred first (repeatable).")
+    List<String> wsProtocols = new ArrayList<>();
+
+    @Option(names = "--access-log", description = "Log each request on stdout in the Common Log Format.")
+    boolean accessLog;
+
+    @Option(names = "--max-body", paramLabel = "BYTES", converter = ByteSize.class, defaultValue = "64m",
+            description = "Largest request body (upload or echo) accepted (default: 64m).")
+    long maxBody;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /** Creates the command printing URIs and log lines to {@code out} and notices to {@code err}. */
+    HttpdCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /**
+     * Checks the flags, starts the server, prints its URIs and serves until the process is told to stop;
+     * the shutdown hook then stops the server and ends the process with 0, so this never returns normally.
+     */
+    @Override
+    public Integer call() throws InterruptedException {
+        checkFlags();
+        Httpd httpd = Httpd.start(this);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(httpd), "ladle-httpd-shutdown"));
+        for (URI uri : httpd.uris()) {
+            out.println(uri);
+        }
+        out.flush();
+        new CountDownLatch(1).await();
+        return 0;
+    }
+
+    /** Runs on SIGINT or SIGTERM: no new connections, requests in flight finish (at most 10 s), exit 0. */
+    private void stop(Httpd httpd) {
+        httpd.disconnect();
+        err.println("ladle-httpd: stopping; requests in flight get up to " + Httpd.SHUTDOWN_TIMEOUT.toSeconds() + " s");
+        err.flush();
+        httpd.close();
+        out.flush();
+        // a signal would otherwise end the JVM with 128 + the signal number; a graceful stop is a success
+        Runtime.getRuntime().halt(0);
+    }
+
+    /** Refuses flag combinations that cannot work, as usage errors. */
+    void checkFlags() {
+        checkPort("--port", port);
+        checkPort("--https-port", httpsPort);
+        checkPath("--auth-path", authPath);
+        checkPath("--echo", echo);
+        checkPath("--ws-echo", wsEcho);
+        if ("/".equals(echo) || "/".equals(wsEcho)) {
+            throw usage("--echo and --ws-echo need a path other than /, which serves the files");
+        }
+        if (echo != null && echo.equals(wsEcho)) {
+            throw usage("--echo and --ws-echo need different paths");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw usage("--tls-cert and --tls-key go together");
+        }
+        if (tlsCert == null && (isSet("--https-port") || clientCert != ClientCert.NONE || trust != null)) {
+            throw usage("--https-port, --client-cert and --trust need --tls-cert and --tls-key");
+        }
+        if (auth == null && !users.isEmpty()) {
+            throw usage("--user needs --auth basic or --auth digest");
+        }
+        if (auth != null && users.isEmpty()) {
+            throw usage("--auth needs at least one --user NAME:PASSWORD");
+        }
+        if (auth == null && isSet("--auth-path")) {
+            throw usage("--auth-path needs --auth");
+        }
+        for (String user : users) {
+            if (user.indexOf(':') <= 0) {
+                throw usage("--user takes NAME:PASSWORD, got '" + user + "'");
+            }
+        }
+        if (wsEcho == null && (wsOrigin != null || !wsProtocols.isEmpty() || isSet("--ws-max-message"))) {
+            throw usage("--ws-max-message, --ws-origin and --ws-protocol need --ws-echo");
+        }
+    }
+
+    /** Returns true when the user gave {@code option} on the command line (rather than its default). */
+    boolean isSet(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    private void checkPort(String option, int value) {
+        if (value < 0 || value > 65535) {
+            throw usage(option + " must be between 0 and 65535, got " + value);
+        }
+    }
+
+    private void checkPath(String option, String value) {
+        if (value != null && !value.startsWith("/")) {
+            throw usage(option + " must start with /, got '" + value + "'");
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** Supplies {@code --version}: the library version the jar was built from. */
+    static final class VersionProvider implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"ladle-httpd " + Server.VERSION};
+        }
+    }
+}

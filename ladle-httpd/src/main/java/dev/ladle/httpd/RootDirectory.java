@@ -1,0 +1,92 @@
+package dev.ladle.httpd;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * The directory ladle-httpd serves, and the one place that turns a request path into a file under it.
+ *
+ * <p>Two checks keep every request inside the root. The lexical one refuses any {@code ..} segment and
+ * NUL byte in the (already percent-decoded) path, so encoded dots and slashes are refused like plain
+ * ones. The physical one resolves symbolic links and refuses a file whose real location is outside the
+ * root's real location. Immutable and thread-safe.
+ */
+final class RootDirectory {
+    private final Path realRoot;
+
+    /**
+     * Opens {@code root}, which must be an existing directory.
+     *
+     * @throws StartupException when it does not exist or is not a directory
+     */
+    RootDirectory(Path root) {
+        try {
+            this.realRoot = root.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new StartupException("root directory not found: " + root);
+        } catch (IOException e) {
+            throw new StartupException("cannot open the root directory " + root + ": " + e.getMessage());
+        }
+        if (!Files.isDirectory(realRoot)) {
+            throw new StartupException("root is not a directory: " + root);
+        }
+        if (!Files.isReadable(realRoot)) {
+            throw new StartupException("root directory is not readable: " + root);
+        }
+    }
+
+    /** Returns the real (symbolic-link free, absolute) path of the root. */
+    Path path() {
+        return realRoot;
+    }
+
+    /**
+     * Maps a decoded request path to a path under the root, without touching the file system.
+     *
+     * @return the path, or null when the request path must be refused (a {@code ..} segment, a NUL
+     *     byte, a backslash, or anything that would not stay under the root)
+     */
+    Path resolve(String requestPath) {
+        if (requestPath == null || !requestPath.startsWith("/") || requestPath.indexOf('\0') >= 0
+                || requestPath.indexOf('\\') >= 0) {
+            // a backslash is a separator on Windows; refusing it keeps the check the same everywhere
+            return null;
+        }
+        Path result = realRoot;
+        for (String segment : requestPath.split("/")) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                return null;
+            }
+            result = result.resolve(segment);
+        }
+        Path normal = result.normalize();
+        return normal.startsWith(realRoot) ? normal : null;
+    }
+
+    /**
+     * Returns true when {@code path} (from {@link #resolve}) really lies under the root once symbolic
+     * links are followed. For a path that does not exist yet (an upload), its nearest existing ancestor
+     * is checked, and a dangling symbolic link is refused because writing through it could land anywhere.
+     */
+    boolean contains(Path path) {
+        Path probe = path;
+        while (probe != null) {
+            try {
+                return probe.toRealPath().startsWith(realRoot);
+            } catch (NoSuchFileException e) {
+                if (Files.isSymbolicLink(probe)) {
+                    return false;
+                }
+                probe = probe.getParent();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+}
