@@ -102,9 +102,13 @@ final class FileHandler implements ServerCallback {
 
     private void directory(ServerMessage msg, String path, Path directory, boolean headOnly) {
         if (!path.endsWith("/")) {
+            // relative to the request ("./name/"), so a path starting with "//" cannot turn into a host
+            // name and a name with a colon cannot turn into a scheme
             URI uri = msg.getUri();
+            String rawPath = uri.getRawPath();
             String query = uri.getRawQuery();
-            msg.setRedirect(Status.MOVED_PERMANENTLY, uri.getRawPath() + "/" + (query == null ? "" : "?" + query));
+            msg.setRedirect(Status.MOVED_PERMANENTLY, "./" + rawPath.substring(rawPath.lastIndexOf('/') + 1) + "/"
+                    + (query == null ? "" : "?" + query));
             return;
         }
         Path index = directory.resolve(INDEX);
@@ -165,7 +169,7 @@ final class FileHandler implements ServerCallback {
         } catch (AccessDeniedException e) {
             Responses.plain(msg, Status.FORBIDDEN);
         } catch (IOException e) {
-            // the client left or the disk failed mid-body: the status is already out, nothing to answer
+            // the client left while the body was written: the server ends the connection
             LOG.log(System.Logger.Level.DEBUG, "sending {0} failed: {1}", file, e.toString());
             if (msg.getStatus() == 0) {
                 Responses.plain(msg, Status.INTERNAL_SERVER_ERROR);

@@ -6,6 +6,7 @@ import dev.ladle.server.ServerMessage;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -86,17 +87,33 @@ final class FileSender {
         }
     }
 
-    /** Copies {@code count} bytes from {@code position} of {@code file} to {@code out}. */
+    /**
+     * Reads from the file. Its failures are unchecked, unlike the client's: once the head is out, the
+     * promised length can no longer be met, and a handler failing with a runtime exception makes the
+     * server close the connection, so the client sees a cut response instead of a wrong one.
+     */
+    private static int read(FileChannel file, ByteBuffer buffer, long position) {
+        try {
+            return file.read(buffer, position);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Copies {@code count} bytes from {@code position} of {@code file} to {@code out}.
+     *
+     * @throws IOException when writing to the client fails (it left)
+     * @throws UncheckedIOException when reading the file fails or it became shorter
+     */
     private static void copy(FileChannel file, long position, long count, OutputStream out) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(BUFFER_SIZE, count));
         long done = 0;
         while (done < count) {
             buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
-            int n = file.read(buffer, position + done);
+            int n = read(file, buffer, position + done);
             if (n < 0) {
-                // the promised Content-Length can no longer be met: failing makes the server cut the
-                // connection, so the client sees a truncated response instead of a wrong one
-                throw new EOFException("the file shrank while it was being sent");
+                throw new UncheckedIOException(new EOFException("the file shrank while it was being sent"));
             }
             out.write(buffer.array(), 0, n);
             done += n;
