@@ -29,10 +29,12 @@ final class Httpd implements AutoCloseable {
 
     private final Server server;
     private final Path unixSocket;
+    private final WebSocketEcho webSocketEcho;
 
-    private Httpd(Server server, Path unixSocket) {
+    private Httpd(Server server, Path unixSocket, WebSocketEcho webSocketEcho) {
         this.server = server;
         this.unixSocket = unixSocket;
+        this.webSocketEcho = webSocketEcho;
     }
 
     /**
@@ -55,9 +57,8 @@ final class Httpd implements AutoCloseable {
             if (options.echo != null) {
                 server.addHandler(options.echo, new EchoHandler());
             }
-            if (options.wsEcho != null) {
-                WebSocketEcho.install(server, options.wsEcho, options.wsOrigin, options.wsProtocols, options.wsMaxMessage);
-            }
+            WebSocketEcho webSocketEcho = options.wsEcho == null ? null : WebSocketEcho.install(server,
+                    options.wsEcho, options.wsOrigin, options.wsProtocols, options.wsMaxMessage);
             if (options.auth != null) {
                 AuthSetup.install(server, options.auth, options.users, options.authPath);
             }
@@ -77,7 +78,7 @@ final class Httpd implements AutoCloseable {
             if (options.unix != null) {
                 listenUnix(server, options.unix);
             }
-            return new Httpd(server, options.unix);
+            return new Httpd(server, options.unix, webSocketEcho);
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -158,11 +159,15 @@ final class Httpd implements AutoCloseable {
     }
 
     /**
-     * Stops the server: no new connections, requests in flight get up to {@link #SHUTDOWN_TIMEOUT}, then
-     * the Unix-domain socket file (if any) is removed.
+     * Stops the server: no new connections, open WebSocket connections are closed with 1001, requests
+     * in flight get up to {@link #SHUTDOWN_TIMEOUT}, then the Unix-domain socket file (if any) is removed.
      */
     @Override
     public void close() {
+        server.disconnect();
+        if (webSocketEcho != null) {
+            webSocketEcho.closeAll();
+        }
         server.close();
         if (unixSocket != null) {
             try {
