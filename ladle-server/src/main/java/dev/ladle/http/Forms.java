@@ -151,8 +151,11 @@ public final class Forms {
         }
         String boundary = Multipart.boundaryOf(headers);
         MessageBody body = msg.getRequestBody();
-        // A complete body was read by the server; otherwise we are in an early handler and stream it.
-        InputStream in = body.isComplete() ? new ByteArrayInputStream(body.flatten()) : msg.getRequestBodyStream();
+        // Bytes already in the body mean the server read it (a normal handler); none means an early
+        // handler, before the body is read, so we stream it. An empty body is malformed either way.
+        InputStream in = body.isComplete() || body.length() > 0
+                ? new ByteArrayInputStream(body.flatten())
+                : msg.getRequestBodyStream();
         MultipartForm form = MultipartFormReader.read(in, boundary, fileControlName, directory, maxFieldSize);
         if (form.file() != null) {
             msg.onFinished(form::close);
