@@ -21,6 +21,8 @@ final class MultipartParser implements Multipart.Parser {
 
     private final InputStream in;
     private final byte[] delimiter;
+    /** Horspool's shift for each byte value at the end of a window. */
+    private final int[] skip = new int[256];
     private final int maxParts;
     private final int maxHeaderSize;
     private final byte[] buf = new byte[BUFFER_SIZE];
@@ -37,6 +39,10 @@ final class MultipartParser implements Multipart.Parser {
         this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         this.maxParts = maxParts;
         this.maxHeaderSize = maxHeaderSize;
+        Arrays.fill(skip, delimiter.length);
+        for (int k = 0; k < delimiter.length - 1; k++) {
+            skip[delimiter[k] & 0xFF] = delimiter.length - 1 - k;
+        }
         buf[0] = '\r';
         buf[1] = '\n';
         limit = 2;
@@ -103,15 +109,26 @@ final class MultipartParser implements Multipart.Parser {
     /**
      * Returns the first index in {@code [from, to)} where the whole delimiter starts, or where a prefix of
      * it runs to {@code to}; {@code to} when there is neither.
+     *
+     * <p>Boyer-Moore-Horspool: each window is judged by its last byte, and a byte that does not occur in
+     * the delimiter moves the search a whole delimiter length ahead, so file content is mostly skipped,
+     * not compared. A skipped position cannot hold a partial match at the tail either: the byte that
+     * justified the skip lies inside that tail.
      */
     private int findDelimiter(int from, int to) {
-        byte first = delimiter[0];
-        for (int i = from; i < to; i++) {
-            if (buf[i] == first) {
-                int n = Math.min(delimiter.length, to - i);
-                if (Arrays.equals(buf, i, i + n, delimiter, 0, n)) {
-                    return i;
-                }
+        int d = delimiter.length;
+        byte lastOfDelimiter = delimiter[d - 1];
+        int i = from;
+        while (i <= to - d) {
+            byte last = buf[i + d - 1];
+            if (last == lastOfDelimiter && Arrays.equals(buf, i, i + d, delimiter, 0, d)) {
+                return i;
+            }
+            i += skip[last & 0xFF];
+        }
+        for (; i < to; i++) {
+            if (Arrays.equals(buf, i, to, delimiter, 0, to - i)) {
+                return i;
             }
         }
         return to;
