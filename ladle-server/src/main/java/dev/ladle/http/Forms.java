@@ -33,8 +33,8 @@ public final class Forms {
     /** The media type of multipart form data (RFC 7578). */
     public static final String MIME_TYPE_MULTIPART = "multipart/form-data";
 
-    /** The default largest text field {@link #decodeMultipart} keeps in memory: 1 MiB. */
-    public static final long DEFAULT_MAX_FIELD_SIZE = 1024 * 1024;
+    /** The default limit on the text fields {@link #decodeMultipart} keeps in memory, all together: 1 MiB. */
+    public static final long DEFAULT_MAX_TEXT_SIZE = 1024 * 1024;
 
     private Forms() {
     }
@@ -97,16 +97,18 @@ public final class Forms {
 
     /**
      * Decodes the {@code multipart/form-data} body of a request, streaming: text fields are kept in
-     * memory (each at most {@link #DEFAULT_MAX_FIELD_SIZE} bytes) and the part named
+     * memory (at most {@link #DEFAULT_MAX_TEXT_SIZE} bytes in all) and the part named
      * {@code fileControlName} is written to a temporary file, so an upload of any size never sits in
      * the heap. Same as {@link #decodeMultipart(ServerMessage, String, Path, long)} with the default
-     * temporary directory and field limit.
+     * temporary directory and text limit.
      *
      * @throws IOException when reading fails, the body is not well-formed multipart
-     *     ({@link Multipart.FormatException}) or a text field is too large
+     *     ({@link Multipart.FormatException}, also when the text fields are too large)
+     * @throws IllegalArgumentException when the request is not {@code multipart/form-data} or its
+     *     boundary is missing or invalid
      */
     public static MultipartForm decodeMultipart(ServerMessage msg, String fileControlName) throws IOException {
-        return decodeMultipart(msg, fileControlName, null, DEFAULT_MAX_FIELD_SIZE);
+        return decodeMultipart(msg, fileControlName, null, DEFAULT_MAX_TEXT_SIZE);
     }
 
     /**
@@ -134,16 +136,18 @@ public final class Forms {
      *     boundary
      * @param fileControlName the name of the file field, or null to treat every part as text
      * @param directory where to create the temporary file, or null for the system's temporary directory
-     * @param maxFieldSize the largest text field, in bytes
+     * @param maxTextSize the most bytes of all text fields together (the parser's limit of
+     *     {@link Multipart#DEFAULT_MAX_PARTS} parts applies too)
      * @throws IllegalArgumentException when the request is not {@code multipart/form-data} or its
      *     boundary is missing or invalid
      * @throws IOException when reading fails, the body is not well-formed multipart
-     *     ({@link Multipart.FormatException}) or a text field is larger than {@code maxFieldSize}
+     *     ({@link Multipart.FormatException}, also when the text fields add up to more than
+     *     {@code maxTextSize})
      */
-    public static MultipartForm decodeMultipart(ServerMessage msg, String fileControlName, Path directory, long maxFieldSize)
+    public static MultipartForm decodeMultipart(ServerMessage msg, String fileControlName, Path directory, long maxTextSize)
             throws IOException {
-        if (maxFieldSize < 0) {
-            throw new IllegalArgumentException("negative maxFieldSize: " + maxFieldSize);
+        if (maxTextSize < 0) {
+            throw new IllegalArgumentException("negative maxTextSize: " + maxTextSize);
         }
         MessageHeaders headers = msg.getRequestHeaders();
         if (!MIME_TYPE_MULTIPART.equalsIgnoreCase(headers.getContentType())) {
@@ -156,7 +160,7 @@ public final class Forms {
         InputStream in = body.isComplete() || body.length() > 0
                 ? new ByteArrayInputStream(body.flatten())
                 : msg.getRequestBodyStream();
-        MultipartForm form = MultipartFormReader.read(in, boundary, fileControlName, directory, maxFieldSize);
+        MultipartForm form = MultipartFormReader.read(in, boundary, fileControlName, directory, maxTextSize);
         if (form.file() != null) {
             msg.onFinished(form::close);
         }

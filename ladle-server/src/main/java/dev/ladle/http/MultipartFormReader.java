@@ -27,9 +27,10 @@ final class MultipartFormReader {
      *
      * @param directory where to create the temporary file, or null for the system default
      */
-    static Forms.MultipartForm read(InputStream body, String boundary, String fileControlName, Path directory, long maxFieldSize)
+    static Forms.MultipartForm read(InputStream body, String boundary, String fileControlName, Path directory, long maxTextSize)
             throws IOException {
         Map<String, String> fields = new LinkedHashMap<>();
+        long textBudget = maxTextSize;
         Forms.UploadedFile file = null;
         Multipart.Parser parser = Multipart.parser(body, boundary);
         try {
@@ -46,7 +47,9 @@ final class MultipartFormReader {
                         Files.deleteIfExists(previous.path());
                     }
                 } else {
-                    fields.put(name, readText(part, name, maxFieldSize));
+                    byte[] text = readText(part, name, textBudget, maxTextSize);
+                    textBudget -= text.length;
+                    fields.put(name, new String(text, charsetOf(part.headers())));
                 }
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -73,15 +76,19 @@ final class MultipartFormReader {
         return new Forms.UploadedFile(name, filename, part.headers().getContentType(), path, size);
     }
 
-    private static String readText(Multipart.StreamingPart part, String name, long maxFieldSize) throws IOException {
+    /**
+     * Reads a text field of at most {@code budget} bytes: what is left of {@code maxTextSize}, the limit on
+     * all text fields together (so many parts cannot add up to more than one large field).
+     */
+    private static byte[] readText(Multipart.StreamingPart part, String name, long budget, long maxTextSize) throws IOException {
         InputStream content = part.content();
-        long max = Math.min(maxFieldSize, Integer.MAX_VALUE - 17); // what an array can hold
-        byte[] data = new byte[256];
+        long max = Math.min(budget, Integer.MAX_VALUE - 17); // what an array can hold
+        byte[] data = new byte[(int) Math.min(256, max + 1)];
         int length = 0;
         while (true) {
             if (length == data.length) {
                 if (length > max) {
-                    throw new Multipart.FormatException("form field \"" + printable(name) + "\" is larger than " + max + " bytes");
+                    throw tooMuchText(name, maxTextSize);
                 }
                 data = Arrays.copyOf(data, (int) Math.min((long) length * 2, max + 1));
             }
@@ -92,9 +99,13 @@ final class MultipartFormReader {
             length += n;
         }
         if (length > max) {
-            throw new Multipart.FormatException("form field \"" + printable(name) + "\" is larger than " + max + " bytes");
+            throw tooMuchText(name, maxTextSize);
         }
-        return new String(data, 0, length, charsetOf(part.headers()));
+        return Arrays.copyOf(data, length);
+    }
+
+    private static Multipart.FormatException tooMuchText(String name, long maxTextSize) {
+        return new Multipart.FormatException("form text fields exceed " + maxTextSize + " bytes (at field \"" + printable(name) + "\")");
     }
 
     /** The charset parameter of the part's Content-Type when it names one Java knows; UTF-8 otherwise. */

@@ -73,7 +73,7 @@ class FormsServerTest {
     private void describeUpload(ServerMessage msg) throws Exception {
         Forms.MultipartForm form;
         try {
-            form = Forms.decodeMultipart(msg, "file", uploads, Forms.DEFAULT_MAX_FIELD_SIZE);
+            form = Forms.decodeMultipart(msg, "file", uploads, Forms.DEFAULT_MAX_TEXT_SIZE);
         } catch (Multipart.FormatException | IllegalArgumentException e) {
             text(msg, 400, e.getMessage());
             return;

@@ -25,7 +25,7 @@ class MultipartFormReaderTest {
     }
 
     private Forms.MultipartForm read(Multipart multipart, String fileControl) throws IOException {
-        return MultipartFormReader.read(body(multipart), multipart.getBoundary(), fileControl, dir, Forms.DEFAULT_MAX_FIELD_SIZE);
+        return MultipartFormReader.read(body(multipart), multipart.getBoundary(), fileControl, dir, Forms.DEFAULT_MAX_TEXT_SIZE);
     }
 
     private long filesInDir() throws IOException {
@@ -170,7 +170,17 @@ class MultipartFormReaderTest {
         multipart.appendFormString("big", "x".repeat(1001));
         assertThatThrownBy(() -> MultipartFormReader.read(body(multipart), multipart.getBoundary(), null, dir, 1000))
                 .isInstanceOf(Multipart.FormatException.class)
-                .hasMessage("form field \"big\" is larger than 1000 bytes");
+                .hasMessage("form text fields exceed 1000 bytes (at field \"big\")");
+    }
+
+    @Test
+    void textFieldsThatAddUpToMoreThanTheLimitAreRejected() {
+        Multipart multipart = new Multipart("multipart/form-data");
+        for (int i = 0; i < 11; i++) {
+            multipart.appendFormString("f" + i, "x".repeat(100));
+        }
+        assertThatThrownBy(() -> MultipartFormReader.read(body(multipart), multipart.getBoundary(), null, dir, 1000))
+                .hasMessage("form text fields exceed 1000 bytes (at field \"f10\")");
     }
 
     @Test
@@ -183,7 +193,7 @@ class MultipartFormReaderTest {
     }
 
     @Test
-    void fileIsNotLimitedByTheFieldLimit() throws IOException {
+    void fileIsNotLimitedByTheTextLimit() throws IOException {
         Multipart multipart = new Multipart("multipart/form-data");
         multipart.appendFormFile("f", "big", null, new byte[100_000]);
         try (Forms.MultipartForm form = MultipartFormReader.read(body(multipart), multipart.getBoundary(), "f", dir, 10)) {
