@@ -325,6 +325,11 @@ final class RequestPipeline {
     }
 
     private void gotBody(Exchange ex) {
+        MessageBody requestBody = ex.requestBodyIfCreated();
+        if (requestBody != null) {
+            requestBody.complete();
+        }
+        ex.bodyStepDone = true;
         if (ex.bodyReader instanceof ChunkedBodyReader chunked && !chunked.trailers().isEmpty()) {
             List<String> trailers = chunked.trailers();
             MessageHeaders headers = ex.getRequestHeaders();
