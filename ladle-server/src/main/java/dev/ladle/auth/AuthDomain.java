@@ -2,6 +2,7 @@ package dev.ladle.auth;
 
 import dev.ladle.http.Status;
 import dev.ladle.server.ServerMessage;
+import java.net.URI;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -60,7 +61,8 @@ public abstract class AuthDomain {
 
     /**
      * Requires authentication for {@code path} and everything below it, on segment boundaries:
-     * {@code /private} covers {@code /private} and {@code /private/x} but not {@code /privateer}. Null,
+     * {@code /private} covers {@code /private} and {@code /private/x} but not {@code /privateer}. A
+     * request is matched by its path both percent-decoded and as sent, and is covered when either is. Null,
      * empty and {@code /} cover every path; {@code *} covers the {@code OPTIONS *} request, which no other
      * path does. A later call for the same path replaces an earlier {@link #removePath}. Ignored by proxy
      * domains.
@@ -107,7 +109,7 @@ public abstract class AuthDomain {
      * @param msg a request whose headers have been read
      */
     public boolean covers(ServerMessage msg) {
-        if (!proxy && !paths.isProtected(pathOf(msg))) {
+        if (!proxy && !isProtectedPath(msg)) {
             return false;
         }
         Predicate<ServerMessage> f = filter;
@@ -178,11 +180,20 @@ public abstract class AuthDomain {
         return AuthText.toWire(realm);
     }
 
-    private static String pathOf(ServerMessage msg) {
+    /**
+     * Matches both the decoded path (what handlers see by default) and the path as sent (what they see
+     * with raw paths), and protects when either is protected: whichever way the server matches handlers,
+     * escaping a character cannot take a request out of the domain.
+     */
+    private boolean isProtectedPath(ServerMessage msg) {
         if (msg.isOptionsPing()) {
-            return "*";
+            return paths.isProtected("*");
         }
-        String path = Objects.requireNonNull(msg.getUri(), "request URI").getPath();
+        URI uri = Objects.requireNonNull(msg.getUri(), "request URI");
+        return paths.isProtected(orSlash(uri.getPath())) || paths.isProtected(orSlash(uri.getRawPath()));
+    }
+
+    private static String orSlash(String path) {
         return path == null || path.isEmpty() ? "/" : path;
     }
 }

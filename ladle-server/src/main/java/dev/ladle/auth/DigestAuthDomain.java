@@ -260,7 +260,7 @@ public class DigestAuthDomain extends AuthDomain {
         if (!c.realm().equals(wireRealm())) {
             return Verdict.WRONG_REALM;
         }
-        if (!RequestTarget.matches(c.uri(), msg)) {
+        if (!DigestUri.matches(c.uri(), msg)) {
             return Verdict.WRONG_URI;
         }
         if (storedHash == null) {

@@ -17,8 +17,8 @@ import java.util.Objects;
  * query (proxies get absolute-form targets, and some clients echo them). For {@code OPTIONS *} only
  * {@code *}.
  */
-final class RequestTarget {
-    private RequestTarget() {
+final class DigestUri {
+    private DigestUri() {
     }
 
     /** Returns true when {@code digestUri} names the target of {@code msg}. */
@@ -39,6 +39,8 @@ final class RequestTarget {
         } catch (URISyntaxException e) {
             return false;
         }
+        // Clients resolve dot segments before sending (RFC 3986 section 5.2.4); the server does too.
+        given = given.normalize();
         if (given.isAbsolute()) {
             return sameOrigin(given, request) && samePathAndQuery(given, request);
         }
