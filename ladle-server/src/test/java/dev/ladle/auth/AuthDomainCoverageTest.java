@@ -61,6 +61,14 @@ class AuthDomainCoverageTest {
     }
 
     @Test
+    void pathAsSentIsMatchedTooSoRawPathServersCanProtectEscapedPaths() {
+        BasicAuthDomain d = domain();
+        d.addPath("/a%2Fb");
+        assertThat(covers(d, "/a%2Fb/c")).isTrue();
+        assertThat(covers(d, "/a/b")).isFalse();
+    }
+
+    @Test
     void optionsPingIsCoveredOnlyByAsterisk() {
         BasicAuthDomain root = domain();
         root.addPath("/");

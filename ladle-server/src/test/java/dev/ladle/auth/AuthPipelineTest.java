@@ -4,6 +4,7 @@ import static dev.ladle.auth.BasicAuthDomainTest.basic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ladle.server.Server;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -165,6 +166,24 @@ class AuthPipelineTest {
             c.send("hello");
             assertThat(c.read().body()).isEqualTo("user=basic");
         }
+    }
+
+    @Test
+    void throwingAuthCallbackNeverLetsTheRequestThrough() throws Exception {
+        BasicAuthDomain broken = new BasicAuthDomain("broken", (d, m, u, p) -> {
+            throw new IllegalStateException("password store down");
+        });
+        broken.addPath("/broken");
+        server.addAuthDomain(broken);
+        int status;
+        try (RawHttp c = new RawHttp(base)) {
+            c.get("/broken", basicAuth());
+            status = c.read().status();
+        } catch (IOException closedWithoutResponse) {
+            status = 0; // what the engine does today: it ends the connection
+        }
+        assertThat(status).isIn(0, 500);
+        assertThat(handled).hasValue(0);
     }
 
     @Test
