@@ -24,8 +24,11 @@ import java.util.function.Predicate;
  * {@code WWW-Authenticate} and {@code 401}.
  *
  * <p>Thread-safe: the server calls {@link #covers}, {@link #accepts} and {@link #challenge} from many
- * connections at once, and the configuration may change while it runs. Subclasses implement one
- * authentication scheme.
+ * connections at once, and the configuration may change while it runs.
+ *
+ * <p>Subclasses implement one authentication scheme, usually through the protected hooks
+ * ({@link #accepts(ServerMessage, String)} for each credentials field, {@link #challenges},
+ * {@link #checkPassword}); a scheme that needs more control may override the public methods instead.
  */
 public abstract class AuthDomain {
     private final String realm;
@@ -147,19 +150,29 @@ public abstract class AuthDomain {
 
     /**
      * Checks one credentials field value (scheme and parameters, as sent); returns the user name, or
-     * null when the value is for another scheme, malformed, or wrong.
+     * null when the value is for another scheme, malformed, or wrong. This implementation accepts
+     * nobody.
      */
-    protected abstract String accepts(ServerMessage msg, String credentials);
+    protected String accepts(ServerMessage msg, String credentials) {
+        return null;
+    }
 
-    /** Returns the challenge field values for {@code msg}, most preferred first (at least one). */
-    protected abstract List<String> challenges(ServerMessage msg);
+    /**
+     * Returns the challenge field values for {@code msg}, most preferred first. A scheme must return at
+     * least one (RFC 9110 section 11.6.1); this implementation returns none.
+     */
+    protected List<String> challenges(ServerMessage msg) {
+        return List.of();
+    }
 
     /**
      * Returns true when the credentials {@code msg} carries for this domain's scheme are those of
-     * {@code user} with the cleartext {@code password}. Used with the {@linkplain #setGenericAuthCallback
-     * generic callback}; compares in constant time.
+     * {@code user} with the cleartext {@code password}; implementations compare in constant time. Used
+     * with the {@linkplain #setGenericAuthCallback generic callback}. This implementation returns false.
      */
-    protected abstract boolean checkPassword(ServerMessage msg, String user, String password);
+    protected boolean checkPassword(ServerMessage msg, String user, String password) {
+        return false;
+    }
 
     /**
      * Asks the {@linkplain #setGenericAuthCallback generic callback} for {@code user}'s password;
