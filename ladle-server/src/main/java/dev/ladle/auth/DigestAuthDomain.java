@@ -186,8 +186,12 @@ public class DigestAuthDomain extends AuthDomain {
         if (c == null) {
             return null;
         }
-        String stored = storedHash(msg, c);
-        Verdict verdict = verify(msg, c, stored);
+        Verdict verdict = precheck(msg, c);
+        String stored = null;
+        if (verdict == Verdict.ACCEPTED) {
+            stored = storedHash(msg, c);
+            verdict = verify(msg, c, stored);
+        }
         if (verdict != Verdict.ACCEPTED) {
             LOG.log(Level.DEBUG, "Digest credentials refused in realm \"{0}\": {1}", getRealm(), verdict.reason);
             if (verdict.isStale()) {
@@ -222,7 +226,7 @@ public class DigestAuthDomain extends AuthDomain {
     protected boolean checkPassword(ServerMessage msg, String user, String password) {
         for (String credentials : msg.getRequestHeaders().getAll(authorizationHeader())) {
             DigestCredentials c = DigestCredentials.parse(credentials);
-            if (c != null && c.username().equals(user)
+            if (c != null && c.username().equals(user) && precheck(msg, c) == Verdict.ACCEPTED
                     && verify(msg, c, c.algorithm().userRealmPassword(user, getRealm(), password)) == Verdict.ACCEPTED) {
                 return true;
             }
@@ -253,7 +257,8 @@ public class DigestAuthDomain extends AuthDomain {
         return null;
     }
 
-    private Verdict verify(ServerMessage msg, DigestCredentials c, String storedHash) {
+    /** The checks that need no stored hash, made first so that bad requests cost no password lookup. */
+    private Verdict precheck(ServerMessage msg, DigestCredentials c) {
         if (!algorithms.contains(c.algorithm())) {
             return Verdict.ALGORITHM_NOT_OFFERED;
         }
@@ -263,6 +268,11 @@ public class DigestAuthDomain extends AuthDomain {
         if (!DigestUri.matches(c.uri(), msg)) {
             return Verdict.WRONG_URI;
         }
+        return Verdict.ACCEPTED;
+    }
+
+    /** Checks the response digest against {@code storedHash}, then the nonce's age and count. */
+    private Verdict verify(ServerMessage msg, DigestCredentials c, String storedHash) {
         if (storedHash == null) {
             return Verdict.UNKNOWN_USER;
         }

@@ -124,6 +124,23 @@ class DigestAuthDomainTest {
     }
 
     @Test
+    void requestsFailingCheapChecksCostNoPasswordLookup() {
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        DigestAuthDomain d = new DigestAuthDomain(REALM, (dom, m, user) -> {
+            lookups.incrementAndGet();
+            return DigestAuthDomain.encodePassword(user, REALM, "pw");
+        });
+        d.setClock(clock);
+        DigestClient c = client(d);
+        d.accepts(request("/a", c.authorization("u", "pw", "GET", "/a", 1, "c", "SHA-256", "other")).msg);
+        d.accepts(request("/a", c.authorization("u", "pw", "GET", "/elsewhere", 1, "c")).msg);
+        d.accepts(request("/a", c.authorization("u", "pw", "GET", "/a", 1, "c", "MD5-sess", REALM)).msg);
+        assertThat(lookups).hasValue(0);
+        assertThat(d.accepts(request("/a", c.authorization("u", "pw", "GET", "/a", 1, "c")).msg)).isEqualTo("u");
+        assertThat(lookups).hasValue(1);
+    }
+
+    @Test
     void responseForAnotherUriOrMethodIsRefused() {
         DigestAuthDomain d = domain();
         DigestClient c = client(d);
