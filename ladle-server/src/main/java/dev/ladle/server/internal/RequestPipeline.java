@@ -176,23 +176,34 @@ final class RequestPipeline {
         if (domains.isEmpty() || ex.getStatus() != 0) {
             return;
         }
-        boolean covered = false;
-        for (AuthDomain domain : domains) {
-            if (domain.covers(ex)) {
-                covered = true;
-                String user = domain.accepts(ex);
-                if (user != null) {
-                    ex.setAuth(user, domain);
-                    return;
-                }
-            }
-        }
-        if (covered) {
+        AuthDomain current = null;
+        try {
+            boolean covered = false;
             for (AuthDomain domain : domains) {
+                current = domain;
                 if (domain.covers(ex)) {
-                    domain.challenge(ex);
+                    covered = true;
+                    String user = domain.accepts(ex);
+                    if (user != null) {
+                        ex.setAuth(user, domain);
+                        return;
+                    }
                 }
             }
+            if (covered) {
+                for (AuthDomain domain : domains) {
+                    current = domain;
+                    if (domain.covers(ex)) {
+                        domain.challenge(ex);
+                    }
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // never let a broken password store wave a request through; name nothing from its headers
+            LOG.log(System.Logger.Level.WARNING, "auth domain \"" + current.getRealm() + "\" failed on a "
+                    + ex.method + " request: " + e.getClass().getName());
+            ex.setStatusInternal(Status.INTERNAL_SERVER_ERROR);
+            ex.closeAfterResponse = !ex.bodyReader.isDone();
         }
     }
 
