@@ -56,7 +56,7 @@ final class RequestHeadParser {
         int lf;
         int emptyLines = 0;
         while (true) {
-            lf = findLf(lineStart, lineStart + maxLine + 2, deadline, maxBuffer, Status.URI_TOO_LONG, "request line too long");
+            lf = findLf(lineStart, lineStart + maxLine + 1, deadline, maxBuffer, Status.URI_TOO_LONG, "request line too long");
             if (lf == lineStart + 1 && byteAt(lineStart) == '\r' && emptyLines++ < MAX_LEADING_EMPTY_LINES) {
                 lineStart = lf + 1;
                 continue;
