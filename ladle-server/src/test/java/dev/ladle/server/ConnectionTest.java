@@ -110,6 +110,27 @@ class ConnectionTest {
     }
 
     @Test
+    void pipelinedRequestsCrossingTheReadBufferBoundaryAreAllAnswered() throws Exception {
+        try (EngineFixture f = EngineFixture.start(); WireClient c = f.connect()) {
+            StringBuilder all = new StringBuilder();
+            int count = 60;
+            for (int i = 0; i < count; i++) {
+                // ~700 bytes each, so heads and bodies straddle every 8 KiB boundary at some offset
+                String pad = "p".repeat(500 + i * 7 % 97);
+                String body = "body-" + i + "-" + "b".repeat(i * 13 % 61);
+                all.append("POST /q/").append(i).append(" HTTP/1.1\r\nHost: h\r\nX-Pad: ").append(pad)
+                        .append("\r\nContent-Length: ").append(body.length()).append("\r\n\r\n").append(body);
+            }
+            c.send(all.toString());
+            for (int i = 0; i < count; i++) {
+                WireClient.Response r = c.read();
+                assertThat(r.bodyText()).isEqualTo("POST /q/" + i + " body=body-" + i + "-" + "b".repeat(i * 13 % 61));
+            }
+            c.assertOpen();
+        }
+    }
+
+    @Test
     void chunkedRequestBodyWithExtensionsAndTrailersReachesTheHandler() throws Exception {
         try (EngineFixture f = EngineFixture.start(); WireClient c = f.connect()) {
             c.send("POST /up HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTrailer: X-Trailer\r\n\r\n"
@@ -180,6 +201,28 @@ class ConnectionTest {
             assertThat(r.status()).isEqualTo(500);
             assertThat(r.bodyText()).doesNotContain("partial secret").doesNotContain("late failure");
             assertNoInternals(r);
+            c.assertOpen();
+        }
+    }
+
+    @Test
+    void throwingEarlyHandlerGets500AndTheConnectionGoesOn() throws Exception {
+        try (EngineFixture f = EngineFixture.start(new Limits(), s -> s.addEarlyHandler("/early", (srv, msg, path, q) -> {
+            throw new IllegalStateException(EngineFixture.SECRET);
+        })); WireClient c = f.connect()) {
+            c.send("POST /early HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello");
+            WireClient.Response r = c.read();
+            assertThat(r.status()).isEqualTo(500);
+            assertNoInternals(r);
+            c.assertOpen();
+        }
+    }
+
+    @Test
+    void headToAFailingHandlerGets500WithoutBody() throws Exception {
+        try (EngineFixture f = EngineFixture.start(); WireClient c = f.connect()) {
+            c.send("HEAD /throw HTTP/1.1\r\nHost: h\r\n\r\n");
+            assertThat(c.read(true).status()).isEqualTo(500);
             c.assertOpen();
         }
     }

@@ -232,6 +232,54 @@ class LimitsTest {
     }
 
     @Test
+    void connectionThatNeverSendsAByteIsClosedAfterTheIdleTimeoutWithoutAResponse() throws Exception {
+        Limits limits = new Limits().setIdleTimeout(Duration.ofMillis(300)).setHeaderTimeout(Duration.ofSeconds(30));
+        try (EngineFixture f = EngineFixture.start(limits); WireClient c = f.connect()) {
+            long start = System.nanoTime();
+            assertThat(c.socket().getInputStream().readNBytes(1)).as("bytes before the close").isEmpty();
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(ms).as("ms until the idle close").isBetween(200L, 3000L);
+        }
+    }
+
+    @Test
+    void bodyArrivingTooSlowlyGets408ThenClose() throws Exception {
+        Limits limits = new Limits().setBodyReadTimeout(Duration.ofMillis(300));
+        try (EngineFixture f = EngineFixture.start(limits); WireClient c = f.connect()) {
+            c.send("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n01234");
+            long start = System.nanoTime();
+            WireClient.Response r = c.read();
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(r.status()).isEqualTo(408);
+            assertThat(r.hasToken("Connection", "close")).isTrue();
+            assertThat(ms).as("ms until the 408").isBetween(200L, 3000L);
+            c.assertClosed();
+        }
+    }
+
+    @Test
+    void trailerSectionOverTheHeaderLimitIsAnswered431AndClosed() throws Exception {
+        try (EngineFixture f = EngineFixture.start(new Limits().setMaxHeaderSectionSize(1024)); WireClient c = f.connect()) {
+            c.send("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-Big: "
+                    + "t".repeat(2000) + "\r\n\r\n");
+            WireClient.Response r = c.read();
+            assertThat(r.status()).isEqualTo(431);
+            c.assertClosed();
+        }
+    }
+
+    @Test
+    void oversizedBodyWithExpectContinueGets413WithoutA100() throws Exception {
+        try (EngineFixture f = EngineFixture.start(new Limits().setMaxRequestBodySize(1000)); WireClient c = f.connect()) {
+            c.send("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n");
+            WireClient.Response r = c.read();
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.hasToken("Connection", "close")).isTrue();
+            c.assertClosed();
+        }
+    }
+
+    @Test
     void idleTimeoutDoesNotCutAConnectionThatKeepsSendingRequests() throws Exception {
         Limits limits = new Limits().setIdleTimeout(Duration.ofMillis(500));
         try (EngineFixture f = EngineFixture.start(limits); WireClient c = f.connect()) {

@@ -94,6 +94,8 @@ class StrictParsingTest {
                 rejected("a chunk size of 16 f's", chunked("ffffffffffffffff\r\nhello\r\n0\r\n\r\n"), 413),
                 rejected("a trailer field with whitespace before the colon", chunked("0\r\nX-T : v\r\n\r\n"), 400),
                 rejected("a trailer line ending in a bare LF", chunked("0\r\nX-T: v\n\r\n"), 400),
+                rejected("a NUL in a chunk extension", chunked("5;a\u0000b\r\nhello\r\n0\r\n\r\n"), 400),
+                rejected("a control character in a trailer value", chunked("0\r\nX-T: a\u0001b\r\n\r\n"), 400),
                 // line endings and field syntax
                 rejected("a bare CR inside a header value", get("X-A: a\rb\r\n"), 400),
                 rejected("a header line ending in a bare CR", get("X-A: a\r\r\n"), 400),
@@ -323,6 +325,17 @@ class StrictParsingTest {
         byte[] bytes = new byte[net.remaining()];
         net.get(bytes);
         return bytes;
+    }
+
+    @Test
+    void eachRejectionIsLoggedOnce() throws Exception {
+        try (LogCapture log = new LogCapture("dev.ladle.server.internal.RequestPipeline", "ALL");
+             WireClient c = fixture.connect()) {
+            c.send("GET /x HTTP/1.1\r\nHost: h\r\nX-A : b\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(400);
+            c.assertClosed();
+            assertThat(log.records()).filteredOn(line -> line.contains("400")).hasSize(1);
+        }
     }
 
     @Test
