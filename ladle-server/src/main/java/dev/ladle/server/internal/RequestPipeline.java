@@ -452,7 +452,7 @@ final class RequestPipeline {
         if (!ex.closeAfterResponse && ex.bodyStreamTaken && !ex.bodyReader.isDone()) {
             discardBody(ex, state.limits());
         }
-        if (connection.in.available() == 0 || ex.closeAfterResponse || upgrade != null) {
+        if (!connection.hasBufferedRequest() || ex.closeAfterResponse || upgrade != null) {
             connection.out.flush();
         }
         finished(ex);
