@@ -63,6 +63,57 @@ class ConnectionTest {
     }
 
     @Test
+    void connectionCloseSetByTheHandlerClosesTheConnection() throws Exception {
+        try (EngineFixture f = EngineFixture.start(new Limits(), s -> s.addHandler("/bye", (srv, msg, path, q) -> {
+            msg.getResponseHeaders().append("Connection", "close");
+            msg.setResponse("text/plain", "bye".getBytes());
+            msg.setStatus(200);
+        })); WireClient c = f.connect()) {
+            c.send("GET /bye HTTP/1.1\r\nHost: h\r\n\r\n");
+            WireClient.Response r = c.read();
+            assertThat(r.bodyText()).isEqualTo("bye");
+            assertThat(r.headers("Connection")).containsExactly("close");
+            c.assertClosed();
+        }
+    }
+
+    @Test
+    void http10KeepAliveClientGetsACloseDelimitedBodyWhenTheLengthIsUnknown() throws Exception {
+        try (EngineFixture f = EngineFixture.start(new Limits(), s -> s.addHandler("/chunks", (srv, msg, path, q) -> {
+            msg.getResponseHeaders().setEncoding(dev.ladle.http.Encoding.CHUNKED);
+            msg.getResponseBody().append("part1,");
+            msg.getResponseBody().append("part2");
+            msg.getResponseBody().complete();
+            msg.setStatus(200);
+        })); WireClient c = f.connect()) {
+            c.send("GET /chunks HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+            WireClient.Response r = c.read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("Transfer-Encoding")).isNull();
+            assertThat(r.hasToken("Connection", "keep-alive")).isFalse();
+            assertThat(r.bodyText()).isEqualTo("part1,part2");
+            c.assertClosed();
+        }
+    }
+
+    @Test
+    void http11ClientGetsAChunkedBodyWhenTheLengthIsUnknownAndTheConnectionGoesOn() throws Exception {
+        try (EngineFixture f = EngineFixture.start(new Limits(), s -> s.addHandler("/chunks", (srv, msg, path, q) -> {
+            msg.getResponseHeaders().setEncoding(dev.ladle.http.Encoding.CHUNKED);
+            msg.getResponseBody().append("part1,");
+            msg.getResponseBody().append("part2");
+            msg.getResponseBody().complete();
+            msg.setStatus(200);
+        })); WireClient c = f.connect()) {
+            c.send("GET /chunks HTTP/1.1\r\nHost: h\r\n\r\n");
+            WireClient.Response r = c.read();
+            assertThat(r.header("Transfer-Encoding")).isEqualTo("chunked");
+            assertThat(r.bodyText()).isEqualTo("part1,part2");
+            c.assertOpen();
+        }
+    }
+
+    @Test
     void http10ConnectionClosesByDefault() throws Exception {
         try (EngineFixture f = EngineFixture.start(); WireClient c = f.connect()) {
             c.send("GET /x HTTP/1.0\r\n\r\n");
