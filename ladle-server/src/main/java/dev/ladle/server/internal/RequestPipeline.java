@@ -325,7 +325,8 @@ final class RequestPipeline {
     private void discardBody(Exchange ex, Limits limits) throws IOException, HttpException {
         BodyReader reader = ex.bodyReader;
         long remaining = reader.remaining();
-        if (remaining < 0 || remaining > limits.getMaxDrainedBodySize()) {
+        // a response that closes the connection anyway (413) must not wait for a body it will not use
+        if (ex.closeAfterResponse || remaining < 0 || remaining > limits.getMaxDrainedBodySize()) {
             ex.closeAfterResponse = true;
             return;
         }
