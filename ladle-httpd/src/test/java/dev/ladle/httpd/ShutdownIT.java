@@ -53,6 +53,26 @@ class ShutdownIT {
     }
 
     @Test
+    void anUploadStillInFlightAfterTenSecondsIsCutAndLeavesNoFile() throws Exception {
+        try (HttpdProcess httpd = HttpdProcess.serve(dir, 1, "--bind", "127.0.0.1", "--port", "0", "--allow-put");
+             Socket upload = connect(httpd.uri())) {
+            OutputStream out = upload.getOutputStream();
+            BufferedReader in = new BufferedReader(new InputStreamReader(upload.getInputStream(), StandardCharsets.ISO_8859_1));
+            Clients.writeNow(out, "PUT /never.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n");
+            assertThat(in.readLine()).isEqualTo("HTTP/1.1 100 Continue");
+            long start = System.nanoTime();
+            httpd.signal("TERM");
+            assertThat(httpd.awaitExit()).isZero();
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(millis).as("milliseconds to stop").isBetween(9_000L, 15_000L);
+            assertThat(dir.resolve("never.txt")).doesNotExist();
+            try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+                assertThat(files).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void sigintStopsTheServerWithExitCode0() throws Exception {
         try (HttpdProcess httpd = HttpdProcess.serve(dir, 1, "--bind", "127.0.0.1", "--port", "0")) {
             httpd.signal("INT");
