@@ -182,6 +182,12 @@ public final class HttpConnection implements Runnable {
         }
     }
 
+    /** Returns true when a write to the client has been blocked longer than {@code limitNanos}. */
+    boolean writeStalledFor(long limitNanos) {
+        OutputBuffer o = out;
+        return o != null && o.blockedNanos() > limitNanos;
+    }
+
     /** Returns true when the server has asked this connection to finish. */
     boolean isClosing() {
         return closing;
