@@ -5,6 +5,7 @@ import dev.ladle.websocket.WebSocketException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 
 /**
  * Reads frames from a blocking stream through one reused buffer: headers are decoded in the buffer and
@@ -73,7 +74,7 @@ public final class FrameReader {
         position += fromBuffer;
         int done = fromBuffer;
         while (done < length) {
-            int n = in.read(dst, offset + done, length - done);
+            int n = readSome(dst, offset + done, length - done);
             if (n < 0) {
                 throw new EOFException("stream ended inside a frame payload");
             }
@@ -88,12 +89,27 @@ public final class FrameReader {
     public void skip(long length) throws IOException {
         long left = length;
         while (left > 0) {
-            if (position == limit && !fill(1, false)) {
-                return;
+            if (position == limit) {
+                fill(1, false);
             }
             int n = (int) Math.min(left, limit - position);
             position += n;
             left -= n;
+        }
+    }
+
+    /**
+     * Reads what is available. A read timeout left on the socket by the HTTP exchange does not end a
+     * WebSocket: a timed-out read transferred nothing, so reading again is safe (idle peers are the
+     * keepalive's business).
+     */
+    private int readSome(byte[] dst, int offset, int length) throws IOException {
+        while (true) {
+            try {
+                return in.read(dst, offset, length);
+            } catch (SocketTimeoutException e) {
+                // keep waiting
+            }
         }
     }
 
@@ -132,7 +148,7 @@ public final class FrameReader {
             position = 0;
         }
         while (limit < needed) {
-            int n = in.read(buffer, limit, buffer.length - limit);
+            int n = readSome(buffer, limit, buffer.length - limit);
             if (n < 0) {
                 if (cleanEofAllowed && limit == 0) {
                     return false;
