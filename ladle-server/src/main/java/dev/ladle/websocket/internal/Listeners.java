@@ -14,6 +14,10 @@ import java.util.function.Consumer;
 public final class Listeners<T> {
     private final List<T> list = new CopyOnWriteArrayList<>();
 
+    /** Creates an empty list of listeners. */
+    public Listeners() {
+    }
+
     /** Adds {@code listener}; closing the result removes it. */
     public Subscription add(T listener) {
         if (listener == null) {

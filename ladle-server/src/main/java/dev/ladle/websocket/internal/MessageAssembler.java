@@ -20,6 +20,10 @@ public final class MessageAssembler {
     private byte[] data;
     private int size;
 
+    /** Creates an assembler with no message in progress. */
+    public MessageAssembler() {
+    }
+
     /**
      * A complete message.
      *
