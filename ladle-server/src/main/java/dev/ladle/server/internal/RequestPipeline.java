@@ -176,23 +176,34 @@ final class RequestPipeline {
         if (domains.isEmpty() || ex.getStatus() != 0) {
             return;
         }
-        boolean covered = false;
-        for (AuthDomain domain : domains) {
-            if (domain.covers(ex)) {
-                covered = true;
-                String user = domain.accepts(ex);
-                if (user != null) {
-                    ex.setAuth(user, domain);
-                    return;
-                }
-            }
-        }
-        if (covered) {
+        AuthDomain current = null;
+        try {
+            boolean covered = false;
             for (AuthDomain domain : domains) {
+                current = domain;
                 if (domain.covers(ex)) {
-                    domain.challenge(ex);
+                    covered = true;
+                    String user = domain.accepts(ex);
+                    if (user != null) {
+                        ex.setAuth(user, domain);
+                        return;
+                    }
                 }
             }
+            if (covered) {
+                for (AuthDomain domain : domains) {
+                    current = domain;
+                    if (domain.covers(ex)) {
+                        domain.challenge(ex);
+                    }
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // never let a broken password store wave a request through; name nothing from its headers
+            LOG.log(System.Logger.Level.WARNING, "auth domain \"" + current.getRealm() + "\" failed on a "
+                    + ex.method + " request: " + e.getClass().getName());
+            ex.setStatusInternal(Status.INTERNAL_SERVER_ERROR);
+            ex.closeAfterResponse = !ex.bodyReader.isDone();
         }
     }
 
@@ -314,7 +325,8 @@ final class RequestPipeline {
     private void discardBody(Exchange ex, Limits limits) throws IOException, HttpException {
         BodyReader reader = ex.bodyReader;
         long remaining = reader.remaining();
-        if (remaining < 0 || remaining > limits.getMaxDrainedBodySize()) {
+        // a response that closes the connection anyway (413) must not wait for a body it will not use
+        if (ex.closeAfterResponse || remaining < 0 || remaining > limits.getMaxDrainedBodySize()) {
             ex.closeAfterResponse = true;
             return;
         }
@@ -325,6 +337,11 @@ final class RequestPipeline {
     }
 
     private void gotBody(Exchange ex) {
+        MessageBody requestBody = ex.requestBodyIfCreated();
+        if (requestBody != null) {
+            requestBody.complete();
+        }
+        ex.bodyStepDone = true;
         if (ex.bodyReader instanceof ChunkedBodyReader chunked && !chunked.trailers().isEmpty()) {
             List<String> trailers = chunked.trailers();
             MessageHeaders headers = ex.getRequestHeaders();
@@ -375,7 +392,8 @@ final class RequestPipeline {
         try {
             callback.handle(state.server, ex, target.path(), query);
         } catch (IOException e) {
-            if (ex.stolen || connection.transport == null) {
+            if (ex.stolen || connection.out.failed()) {
+                // the client left while the handler was writing to it: an aborted request, not a bug
                 throw e;
             }
             handlerFailed(ex, e);
@@ -433,6 +451,9 @@ final class RequestPipeline {
             return false;
         }
         ResponseBodyStream stream = ex.responseStream;
+        if (connection.out.failed()) {
+            throw new java.io.EOFException("the client left while the response was written");
+        }
         if (stream != null && ex.headersWritten) {
             if (!stream.isClosed()) {
                 stream.close();
@@ -451,7 +472,7 @@ final class RequestPipeline {
         if (!ex.closeAfterResponse && ex.bodyStreamTaken && !ex.bodyReader.isDone()) {
             discardBody(ex, state.limits());
         }
-        if (connection.in.available() == 0 || ex.closeAfterResponse || upgrade != null) {
+        if (!connection.hasBufferedRequest() || ex.closeAfterResponse || upgrade != null) {
             connection.out.flush();
         }
         finished(ex);
