@@ -44,6 +44,8 @@ public final class HttpConnection implements Runnable {
      * alone until it has joined the watcher.
      */
     private Thread watcher;
+    /** The WebSocket this connection was upgraded to, if any: told to go away when the server closes. */
+    volatile WebSocketUpgrade webSocket;
     /** The message in progress or last handled, for the Disconnected event. */
     private volatile Exchange current;
 
@@ -375,7 +377,10 @@ public final class HttpConnection implements Runnable {
     /** Asks the connection to close after its current response; an idle one closes now. */
     void finishAndClose() {
         closing = true;
-        if (idle) {
+        WebSocketUpgrade ws = webSocket;
+        if (ws != null) {
+            ws.goingAway();
+        } else if (idle) {
             abort();
         }
     }
