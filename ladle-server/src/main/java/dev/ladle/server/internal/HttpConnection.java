@@ -44,6 +44,8 @@ public final class HttpConnection implements Runnable {
      * alone until it has joined the watcher.
      */
     private Thread watcher;
+    /** The WebSocket this connection was upgraded to, if any: told to go away when the server closes. */
+    volatile WebSocketUpgrade webSocket;
     /** The message in progress or last handled, for the Disconnected event. */
     private volatile Exchange current;
 
@@ -180,6 +182,12 @@ public final class HttpConnection implements Runnable {
         } finally {
             idle = false;
         }
+    }
+
+    /** Returns true when a write to the client has been blocked longer than {@code limitNanos}. */
+    boolean writeStalledFor(long limitNanos) {
+        OutputBuffer o = out;
+        return o != null && o.blockedNanos() > limitNanos;
     }
 
     /** Returns true when the server has asked this connection to finish. */
@@ -369,7 +377,10 @@ public final class HttpConnection implements Runnable {
     /** Asks the connection to close after its current response; an idle one closes now. */
     void finishAndClose() {
         closing = true;
-        if (idle) {
+        WebSocketUpgrade ws = webSocket;
+        if (ws != null) {
+            ws.goingAway();
+        } else if (idle) {
             abort();
         }
     }

@@ -478,6 +478,9 @@ final class RequestPipeline {
         finished(ex);
         if (upgrade != null && ex.getStatus() == Status.SWITCHING_PROTOCOLS) {
             Transport t = connection.transport;
+            // frames may be far apart: the HTTP read timeouts no longer apply
+            t.setReadTimeout(0);
+            connection.webSocket = upgrade;
             upgrade.run(state.server, ex, ex.requestTarget.path(), connection.in.remainder(), t.output(), t::close);
             return false;
         }
