@@ -29,12 +29,10 @@ final class Httpd implements AutoCloseable {
 
     private final Server server;
     private final Path unixSocket;
-    private final WebSocketEcho webSocketEcho;
 
-    private Httpd(Server server, Path unixSocket, WebSocketEcho webSocketEcho) {
+    private Httpd(Server server, Path unixSocket) {
         this.server = server;
         this.unixSocket = unixSocket;
-        this.webSocketEcho = webSocketEcho;
     }
 
     /**
@@ -57,8 +55,9 @@ final class Httpd implements AutoCloseable {
             if (options.echo != null) {
                 server.addHandler(options.echo, new EchoHandler());
             }
-            WebSocketEcho webSocketEcho = options.wsEcho == null ? null : WebSocketEcho.install(server,
-                    options.wsEcho, options.wsOrigin, options.wsProtocols, options.wsMaxMessage);
+            if (options.wsEcho != null) {
+                WebSocketEcho.install(server, options.wsEcho, options.wsOrigin, options.wsProtocols, options.wsMaxMessage);
+            }
             if (options.auth != null) {
                 AuthSetup.install(server, options.auth, options.users, options.authPath);
             }
@@ -78,7 +77,7 @@ final class Httpd implements AutoCloseable {
             if (options.unix != null) {
                 listenUnix(server, options.unix);
             }
-            return new Httpd(server, options.unix, webSocketEcho);
+            return new Httpd(server, options.unix);
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -164,10 +163,6 @@ final class Httpd implements AutoCloseable {
      */
     @Override
     public void close() {
-        server.disconnect();
-        if (webSocketEcho != null) {
-            webSocketEcho.closeAll();
-        }
         server.close();
         if (unixSocket != null) {
             try {

@@ -168,7 +168,11 @@ class WebSocketEchoIT {
     void aStopClosesOpenConnectionsWithGoingAwayWithoutWaiting() throws Exception {
         try (HttpdProcess httpd = serve("--ws-echo", "/ws")) {
             Collector collector = new Collector();
-            HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws(httpd, "/ws"), collector).get(30, TimeUnit.SECONDS);
+            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(ws(httpd, "/ws"), collector).get(30, TimeUnit.SECONDS);
+            // one echo first: the server side is then surely past the handshake and reading frames
+            socket.sendText("ready", true).get(30, TimeUnit.SECONDS);
+            assertThat(collector.next()).isEqualTo("ready");
             long start = System.nanoTime();
             httpd.signal("TERM");
             assertThat(collector.next()).isEqualTo("close 1001");
