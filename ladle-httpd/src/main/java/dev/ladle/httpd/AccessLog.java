@@ -7,8 +7,6 @@ import java.net.URI;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,29 +21,27 @@ final class AccessLog {
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
 
     private final PrintStream out;
-    private final Map<ServerMessage, AtomicLong> bodyBytes = new ConcurrentHashMap<>();
 
     /** Creates a log writing to {@code out}. */
     AccessLog(PrintStream out) {
         this.out = out;
     }
 
-    /** Subscribes to {@code server}'s request events. */
+    /**
+     * Subscribes to {@code server}'s requests. Each message counts its own body bytes and logs itself
+     * when it ends (the Finished event fires for completed and aborted exchanges alike), so nothing is
+     * kept per request outside the message.
+     */
     void install(Server server) {
         server.onRequestStarted(msg -> {
-            AtomicLong counter = new AtomicLong();
-            bodyBytes.put(msg, counter);
-            msg.onWroteBodyData(counter::addAndGet);
+            AtomicLong bytes = new AtomicLong();
+            msg.onWroteBodyData(bytes::addAndGet);
+            msg.onFinished(() -> log(msg, bytes.get()));
         });
-        server.onRequestFinished(this::log);
-        server.onRequestAborted(this::log);
     }
 
-    private void log(ServerMessage msg) {
-        AtomicLong counter = bodyBytes.remove(msg);
-        long bytes = counter == null ? 0 : counter.get();
-        String line = format(msg, bytes, ZonedDateTime.now());
-        out.println(line);
+    private void log(ServerMessage msg, long bytes) {
+        out.println(format(msg, bytes, ZonedDateTime.now()));
         out.flush();
     }
 

@@ -48,10 +48,9 @@ final class Httpd implements AutoCloseable {
             server.setLimits(new Limits()
                     .setMaxRequestBodySize(options.maxBody)
                     .setShutdownTimeout(SHUTDOWN_TIMEOUT));
-            if (options.allowPut) {
-                server.addEarlyHandler("/", new UploadHandler(root, options.maxBody));
-            }
-            server.addHandler("/", new FileHandler(root, options.allowPut));
+            FileHandler files = new FileHandler(root, options.allowPut);
+            server.addEarlyHandler("/", new UploadHandler(root, options.maxBody, options.allowPut, files.allowed()));
+            server.addHandler("/", files);
             if (options.echo != null) {
                 server.addHandler(options.echo, new EchoHandler());
             }

@@ -21,14 +21,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The early handler that takes PUT requests (with {@code --allow-put}): it streams the body into a
- * temporary file next to the target and then renames it over the target in one atomic step. A client
- * that leaves, a body over {@code --max-body} or a full disk therefore never leaves a half-written
- * file: the temporary file is deleted and the target is untouched.
+ * The early handler of the file tree. It takes PUT requests (with {@code --allow-put}): it streams the
+ * body into a temporary file next to the target and then renames it over the target in one atomic
+ * step. A client that leaves, a body over {@code --max-body} or a full disk therefore never leaves a
+ * half-written file: the temporary file is deleted and the target is untouched.
  *
- * <p>It runs before the server reads the body, so refusals (403, 409, 412, 413) are sent without
- * reading it, and a client that sent {@code Expect: 100-continue} never uploads in vain. Other methods
- * pass through untouched to {@link FileHandler}.
+ * <p>It runs before the server reads the body, so refusals (403, 405, 409, 412, 413) are sent without
+ * reading it, and a client that sent {@code Expect: 100-continue} never uploads in vain. That is also
+ * why it answers 405 to every method the file tree does not take (a large POST is refused, not read).
+ * GET, HEAD, OPTIONS and an allowed DELETE pass through to {@link FileHandler}.
  */
 final class UploadHandler implements ServerCallback {
     private static final System.Logger LOG = System.getLogger(UploadHandler.class.getName());
@@ -37,22 +38,45 @@ final class UploadHandler implements ServerCallback {
 
     private final RootDirectory root;
     private final long maxBody;
+    private final boolean writable;
+    private final String allowed;
 
     /**
      * Creates the handler.
      *
      * @param maxBody the largest body accepted, in bytes ({@code --max-body})
+     * @param writable true when PUT and DELETE are allowed ({@code --allow-put})
+     * @param allowed the methods the file tree answers, for {@code Allow}
      */
-    UploadHandler(RootDirectory root, long maxBody) {
+    UploadHandler(RootDirectory root, long maxBody, boolean writable, String allowed) {
         this.root = root;
         this.maxBody = maxBody;
+        this.writable = writable;
+        this.allowed = allowed;
     }
 
     @Override
     public void handle(Server server, ServerMessage msg, String path, Map<String, String> query) {
-        if (!msg.getMethod().equals("PUT")) {
-            return;
+        switch (msg.getMethod()) {
+            case "GET", "HEAD", "OPTIONS" -> {
+            }
+            case "DELETE" -> {
+                if (!writable) {
+                    Responses.methodNotAllowed(msg, allowed);
+                }
+            }
+            case "PUT" -> {
+                if (writable) {
+                    put(msg, path);
+                } else {
+                    Responses.methodNotAllowed(msg, allowed);
+                }
+            }
+            default -> Responses.methodNotAllowed(msg, allowed);
         }
+    }
+
+    private void put(ServerMessage msg, String path) {
         Path target = root.resolve(path);
         if (target == null || target.equals(root.path()) || !root.contains(target)) {
             Responses.plain(msg, Status.FORBIDDEN);

@@ -316,6 +316,14 @@ class FileServingIT {
     }
 
     @Test
+    void aLargePostIsRefusedBeforeItsBodyIsSent() throws Exception {
+        String response = raw(base, "POST /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n"
+                + "Expect: 100-continue\r\n\r\n");
+        assertThat(status(response)).isEqualTo(405);
+        assertThat(response).doesNotContain("100 Continue").contains("Allow: GET, HEAD, OPTIONS\r\n");
+    }
+
+    @Test
     void keepAliveServesSeveralFilesOnOneConnection() throws IOException {
         String response = raw(base, "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"
                 + "GET /digits.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=0-2\r\n\r\n"
