@@ -7,6 +7,8 @@ import dev.ladle.server.ServerMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -110,8 +112,12 @@ final class UploadHandler implements ServerCallback {
             temp = Files.createTempFile(parent, TEMP_PREFIX, ".part");
             long received;
             try (InputStream in = msg.getRequestBodyStream();
-                 OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
-                received = copyAtMost(in, out, maxBody);
+                 FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                received = copyAtMost(in, Channels.newOutputStream(channel), maxBody);
+                if (received <= maxBody) {
+                    // on disk before the rename, so a crash cannot leave the target renamed but empty
+                    channel.force(false);
+                }
             }
             if (received > maxBody) {
                 // the rest of the body is unread: the server must not look for a next request in it
