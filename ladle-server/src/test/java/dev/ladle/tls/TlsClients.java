@@ -53,7 +53,7 @@ final class TlsClients {
 
     /** Sends one request on {@code socket} and returns the response body (the server's description). */
     static String request(Socket socket) throws IOException {
-        socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
         String response = readAll(socket.getInputStream());
         return response.substring(response.indexOf("\r\n\r\n") + 4).strip();
