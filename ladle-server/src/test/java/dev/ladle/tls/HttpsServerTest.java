@@ -16,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -26,8 +25,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -210,7 +207,7 @@ class HttpsServerTest {
 
         try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), port)) {
             raw.setSoTimeout(10_000);
-            raw.getOutputStream().write(clientHello());
+            raw.getOutputStream().write(TlsClients.clientHello());
             String response = new String(raw.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
 
             assertThat(response).startsWith("HTTP/1.1 400 ");
@@ -245,21 +242,6 @@ class HttpsServerTest {
             assertThat(closedByPeer(stalled.getInputStream())).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(300), Duration.ofSeconds(5));
         }
-    }
-
-    /** The first flight of a real TLS client, as produced by the JDK. */
-    private static byte[] clientHello() throws Exception {
-        SSLEngine engine = SSLContext.getDefault().createSSLEngine("localhost", 443);
-        engine.setUseClientMode(true);
-        SSLSession session = engine.getSession();
-        ByteBuffer out = ByteBuffer.allocate(session.getPacketBufferSize());
-        engine.beginHandshake();
-        engine.wrap(ByteBuffer.allocate(0), out);
-        out.flip();
-        byte[] hello = new byte[out.remaining()];
-        out.get(hello);
-        assertThat(hello[0]).isEqualTo((byte) 0x16);
-        return hello;
     }
 
     /** Reads one response with a Content-Length and returns its body. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -15,6 +16,7 @@ import java.security.cert.X509Certificate;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -70,6 +72,20 @@ final class TlsClients {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         in.transferTo(out);
         return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The first flight of a real TLS client, as produced by the JDK. */
+    static byte[] clientHello() throws Exception {
+        SSLEngine engine = SSLContext.getDefault().createSSLEngine("localhost", 443);
+        engine.setUseClientMode(true);
+        SSLSession session = engine.getSession();
+        ByteBuffer out = ByteBuffer.allocate(session.getPacketBufferSize());
+        engine.beginHandshake();
+        engine.wrap(ByteBuffer.allocate(0), out);
+        out.flip();
+        byte[] hello = new byte[out.remaining()];
+        out.get(hello);
+        return hello;
     }
 
     /**
