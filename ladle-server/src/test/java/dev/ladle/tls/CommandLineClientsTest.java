@@ -152,6 +152,14 @@ class CommandLineClientsTest {
     }
 
     @Test
+    void sClientOfferingOnlySha1CbcSuitesIsRefused() {
+        TestPki.ProcessResult result = sClient("", "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA");
+
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(result.output()).contains("handshake failure");
+    }
+
+    @Test
     void sClientOfferingOnlyAnUnknownProtocolIsRefusedByAlpn() {
         TestPki.ProcessResult result = sClient("", "-alpn", "spdy/3");
 

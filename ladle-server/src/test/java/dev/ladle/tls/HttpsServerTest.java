@@ -244,6 +244,26 @@ class HttpsServerTest {
         }
     }
 
+    @Test
+    void closeCutsAResponseBlockedOnAClientThatDoesNotRead() throws Exception {
+        server.setLimits(new Limits().setShutdownTimeout(Duration.ofMillis(200)));
+        server.addHandler("/big", (s, msg, path, query) -> {
+            msg.setStatus(200);
+            msg.setResponse("application/octet-stream", new byte[64 * 1024 * 1024]);
+        });
+        URI uri = listenHttps();
+        try (SSLSocket socket = TlsClients.connect(TlsClients.context(pki.caCert, null), uri.getPort())) {
+            socket.getOutputStream().write("GET /big HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            socket.getInputStream().read();
+            long start = System.nanoTime();
+
+            Thread closer = Thread.ofVirtual().start(server::close);
+
+            assertThat(closer.join(Duration.ofSeconds(10))).as("close() returned").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
     /** Reads one response with a Content-Length and returns its body. */
     private static String readResponseBody(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();

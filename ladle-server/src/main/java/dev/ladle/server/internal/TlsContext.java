@@ -6,6 +6,7 @@ import dev.ladle.tls.TlsDatabase;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -42,6 +43,7 @@ final class TlsContext {
         this.trustManager = trustManager;
         SSLParameters params = context.getDefaultSSLParameters();
         params.setProtocols(PROTOCOLS);
+        params.setCipherSuites(Arrays.stream(params.getCipherSuites()).filter(TlsContext::acceptableSuite).toArray(String[]::new));
         params.setApplicationProtocols(APPLICATION_PROTOCOLS);
         params.setUseCipherSuitesOrder(true);
         switch (mode) {
@@ -50,6 +52,14 @@ final class TlsContext {
             case NONE -> params.setNeedClientAuth(false);
         }
         this.parameters = params;
+    }
+
+    /**
+     * True for the suites worth offering among the JDK's defaults: not static RSA (no forward secrecy,
+     * RFC 9325) and not CBC with a SHA-1 MAC, which some JDK versions still enable by default.
+     */
+    static boolean acceptableSuite(String suite) {
+        return !suite.startsWith("TLS_RSA_") && !suite.endsWith("_SHA") && !suite.startsWith("SSL_");
     }
 
     /** True when this context was built from exactly these settings. */
