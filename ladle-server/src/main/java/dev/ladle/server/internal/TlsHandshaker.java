@@ -67,7 +67,9 @@ public final class TlsHandshaker {
         try {
             tls = (SSLSocket) context.socketFactory.createSocket(socket, null, true);
             tls.setSSLParameters(context.parameters);
-            context.trustManager.begin(tls, check);
+            if (context.mode != TlsAuthMode.NONE) {
+                context.trustManager.begin(tls, check);
+            }
             tls.setSoTimeout((int) Math.min(timeout, Integer.MAX_VALUE));
             tls.startHandshake();
             tls.setSoTimeout(0);
@@ -78,7 +80,7 @@ public final class TlsHandshaker {
             throw new IOException("TLS handshake with " + socket.getRemoteSocketAddress() + " " + reason, e);
         } finally {
             deadline.close();
-            if (tls != null) {
+            if (tls != null && context.mode != TlsAuthMode.NONE) {
                 context.trustManager.end(tls);
             }
         }
@@ -86,7 +88,7 @@ public final class TlsHandshaker {
             // the deadline fired just as the handshake ended: the socket is already closed
             throw new IOException("TLS handshake with " + socket.getRemoteSocketAddress() + " timed out after " + timeout + " ms");
         }
-        if (!check.examined()) {
+        if (context.mode != TlsAuthMode.NONE && !check.examined()) {
             examineResumed(tls, context, check);
         }
         return new TlsTransport(tls, check.chain(), check.errors());
