@@ -1,9 +1,13 @@
 package dev.ladle.http;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
@@ -13,11 +17,17 @@ import java.util.Locale;
  */
 public final class HttpDates {
     private static final DateTimeFormatter IMF_FIXDATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT).withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter RFC_850 =
-            DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.ROOT).withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("EEE, dd MMM uuuu HH:mm:ss 'GMT'", Locale.US)
+                    .withZone(ZoneOffset.UTC).withResolverStyle(ResolverStyle.STRICT);
+    /** Two-digit years are read as within 50 years of now, as RFC 9110 section 5.6.7 asks. */
+    private static final DateTimeFormatter RFC_850 = new DateTimeFormatterBuilder()
+            .appendPattern("EEEE, dd-MMM-")
+            .appendValueReduced(ChronoField.YEAR, 2, 2, LocalDate.now(ZoneOffset.UTC).minusYears(49))
+            .appendPattern(" HH:mm:ss 'GMT'")
+            .toFormatter(Locale.US).withZone(ZoneOffset.UTC).withResolverStyle(ResolverStyle.STRICT);
     private static final DateTimeFormatter ASCTIME =
-            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT).withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss uuuu", Locale.US)
+                    .withZone(ZoneOffset.UTC).withResolverStyle(ResolverStyle.STRICT);
 
     /** The cached value of {@link #now()}: formatting a date per response would cost more than the response. */
     private static volatile CachedDate cached = new CachedDate(0, "");

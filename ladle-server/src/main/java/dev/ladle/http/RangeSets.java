@@ -38,10 +38,11 @@ final class RangeSets {
             String last = member.substring(dash + 1).trim();
             if (first.isEmpty()) {
                 long suffix = parseNumber(last);
-                if (suffix <= 0) {
+                if (suffix < 0) {
                     return null;
                 }
-                if (total > 0) {
+                // a zero-length suffix is valid but unsatisfiable (RFC 9110 section 14.1.1)
+                if (suffix > 0 && total > 0) {
                     satisfiable.add(new Range(Math.max(0, total - suffix), total - 1));
                 }
                 continue;

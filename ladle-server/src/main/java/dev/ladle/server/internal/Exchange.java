@@ -72,6 +72,8 @@ public final class Exchange implements ServerMessage {
     ResponseBodyStream responseStream;
     /** A framing error met while a handler read the body through the body stream. */
     HttpException bodyError;
+    /** The body step is over: the request body can no longer be read as a stream. */
+    boolean bodyStepDone;
     /** {@code 100 Continue} was sent. */
     boolean continueSent;
     /** The status line and headers went out. */
@@ -391,7 +393,7 @@ public final class Exchange implements ServerMessage {
 
     @Override
     public InputStream getRequestBodyStream() {
-        if (bodyReader == null || bodyStreamTaken) {
+        if (bodyReader == null || bodyStreamTaken || bodyStepDone) {
             throw new IllegalStateException("the request body stream is only available from an early handler, before the body is read");
         }
         bodyStreamTaken = true;

@@ -38,6 +38,12 @@ public final class HttpConnection implements Runnable {
     private volatile boolean closing;
     private volatile boolean closed;
     private volatile boolean stolen;
+    /**
+     * While a message is paused, this thread waits in a read so that a client that leaves is noticed
+     * (the paused thread cannot read). It reads into {@link #in}, which the connection's thread leaves
+     * alone until it has joined the watcher.
+     */
+    private Thread watcher;
     /** The message in progress or last handled, for the Disconnected event. */
     private volatile Exchange current;
 
@@ -141,13 +147,20 @@ public final class HttpConnection implements Runnable {
             if (!pipeline.process(ex, started) || stolen) {
                 return;
             }
-            in.compactIfWorthIt();
+            if (watcher == null) {
+                in.compactIfWorthIt();
+            }
         }
+    }
+
+    /** Returns true when the next request's bytes are already buffered (then a flush can wait). */
+    boolean hasBufferedRequest() {
+        return watcher == null && in.available() > 0;
     }
 
     /** Waits for the first byte of the next request; false when the connection should end instead. */
     private boolean awaitRequest() throws IOException {
-        if (in.available() > 0) {
+        if (watcher == null && in.available() > 0) {
             return true;
         }
         out.flush();
@@ -155,6 +168,9 @@ public final class HttpConnection implements Runnable {
         try {
             if (closing) {
                 return false;
+            }
+            if (watcher != null) {
+                return joinWatcher();
             }
             transport.setReadTimeout((int) Math.min(Integer.MAX_VALUE, state.limits().getIdleTimeout().toMillis()));
             in.compactIfWorthIt();
@@ -201,6 +217,10 @@ public final class HttpConnection implements Runnable {
     void awaitUnpaused(Exchange ex) throws IOException {
         lock.lock();
         try {
+            if (ex.paused) {
+                out.flush();
+                watchPeer(ex);
+            }
             while (ex.paused && !closed) {
                 unpaused.awaitUninterruptibly();
             }
@@ -226,6 +246,7 @@ public final class HttpConnection implements Runnable {
                 }
                 out.flush();
                 ex.paused = true;
+                watchPeer(ex);
                 while (ex.paused && !closed) {
                     unpaused.awaitUninterruptibly();
                 }
@@ -236,6 +257,52 @@ public final class HttpConnection implements Runnable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Starts the watcher for a paused message, when the request was read completely and nothing of the
+     * next one is buffered (then the connection's input is free to wait on).
+     */
+    private void watchPeer(Exchange ex) {
+        if (watcher != null || in.available() > 0 || ex.bodyReader == null || !ex.bodyReader.isDone()) {
+            return;
+        }
+        watcher = Thread.ofVirtual().name("ladle-watcher").start(() -> {
+            try {
+                transport.setReadTimeout(0);
+                in.compactIfWorthIt();
+                if (in.fill(in.buf.length) < 0) {
+                    peerGone();
+                }
+            } catch (IOException e) {
+                peerGone();
+            }
+        });
+    }
+
+    private void peerGone() {
+        lock.lock();
+        try {
+            closed = true;
+            unpaused.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits (up to the idle timeout) for the watcher's read; true when it brought the next request's first bytes. */
+    private boolean joinWatcher() throws IOException {
+        Thread w = watcher;
+        try {
+            if (!w.join(state.limits().getIdleTimeout())) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        watcher = null;
+        return !closed && in.available() > 0;
     }
 
     // ---- streamed bodies -------------------------------------------------------------------------
@@ -340,7 +407,11 @@ public final class HttpConnection implements Runnable {
             lock.unlock();
         }
         if (transport != null) {
-            closeGracefully();
+            if (watcher != null) {
+                transport.close();
+            } else {
+                closeGracefully();
+            }
         }
         state.connections.remove(this);
         Exchange last = current;

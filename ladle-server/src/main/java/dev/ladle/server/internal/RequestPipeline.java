@@ -325,6 +325,11 @@ final class RequestPipeline {
     }
 
     private void gotBody(Exchange ex) {
+        MessageBody requestBody = ex.requestBodyIfCreated();
+        if (requestBody != null) {
+            requestBody.complete();
+        }
+        ex.bodyStepDone = true;
         if (ex.bodyReader instanceof ChunkedBodyReader chunked && !chunked.trailers().isEmpty()) {
             List<String> trailers = chunked.trailers();
             MessageHeaders headers = ex.getRequestHeaders();
@@ -375,7 +380,8 @@ final class RequestPipeline {
         try {
             callback.handle(state.server, ex, target.path(), query);
         } catch (IOException e) {
-            if (ex.stolen || connection.transport == null) {
+            if (ex.stolen || connection.out.failed()) {
+                // the client left while the handler was writing to it: an aborted request, not a bug
                 throw e;
             }
             handlerFailed(ex, e);
@@ -433,6 +439,9 @@ final class RequestPipeline {
             return false;
         }
         ResponseBodyStream stream = ex.responseStream;
+        if (connection.out.failed()) {
+            throw new java.io.EOFException("the client left while the response was written");
+        }
         if (stream != null && ex.headersWritten) {
             if (!stream.isClosed()) {
                 stream.close();
@@ -451,7 +460,7 @@ final class RequestPipeline {
         if (!ex.closeAfterResponse && ex.bodyStreamTaken && !ex.bodyReader.isDone()) {
             discardBody(ex, state.limits());
         }
-        if (connection.in.available() == 0 || ex.closeAfterResponse || upgrade != null) {
+        if (!connection.hasBufferedRequest() || ex.closeAfterResponse || upgrade != null) {
             connection.out.flush();
         }
         finished(ex);

@@ -1,0 +1,214 @@
+package dev.ladle.auth;
+
+import static dev.ladle.auth.BasicAuthDomainTest.basic;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ladle.server.Server;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Where auth sits in the server's processing order, and several domains on one server. */
+class AuthPipelineTest {
+    private static final String DIGEST_PASSWORD = "digest-pw";
+
+    private Server server;
+    private URI base;
+    private final AtomicInteger handled = new AtomicInteger();
+    private final AtomicInteger earlyRuns = new AtomicInteger();
+    private final AtomicReference<AuthDomain> acceptedBy = new AtomicReference<>();
+    private BasicAuthDomain basicDomain;
+    private DigestAuthDomain digestDomain;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new Server();
+        server.addHandler("/", (s, msg, path, query) -> {
+            handled.incrementAndGet();
+            acceptedBy.set(msg.getAuthDomain());
+            msg.setResponse("text/plain", ("user=" + msg.getAuthUser()).getBytes(StandardCharsets.UTF_8));
+            msg.setStatus(200);
+        });
+        server.addEarlyHandler("/early", (s, msg, path, query) -> earlyRuns.incrementAndGet());
+        server.addHandler("/early", (s, msg, path, query) -> {
+            handled.incrementAndGet();
+            msg.setStatus(204);
+        });
+        basicDomain = new BasicAuthDomain("outer", (d, m, u, p) -> u.equals("basic") && p.equals("basic-pw"));
+        basicDomain.addPath("/a");
+        basicDomain.addPath("/early");
+        basicDomain.removePath("/a/public");
+        digestDomain = new DigestAuthDomain("inner",
+                (d, m, u) -> u.equals("digest") ? DigestAuthDomain.encodePassword(u, "inner", DIGEST_PASSWORD) : null);
+        digestDomain.addPath("/a/b");
+        digestDomain.addPath("*");
+        server.addAuthDomain(basicDomain);
+        server.addAuthDomain(digestDomain);
+        server.listenLocal(0, Set.of());
+        base = server.getUris().get(0);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static String basicAuth() {
+        return "Authorization: " + basic("basic:basic-pw");
+    }
+
+    @Test
+    void nestedPathChallengesWithEveryCoveringDomainInOrder() throws Exception {
+        try (RawHttp c = new RawHttp(base)) {
+            RawHttp.Response r = c.get("/a/b/c").read();
+            assertThat(r.status()).isEqualTo(401);
+            List<String> challenges = r.all("WWW-Authenticate");
+            assertThat(challenges).hasSize(3);
+            assertThat(challenges.get(0)).startsWith("Basic realm=\"outer\"");
+            assertThat(challenges.get(1)).startsWith("Digest realm=\"inner\"");
+            assertThat(challenges.get(2)).startsWith("Digest realm=\"inner\"");
+        }
+    }
+
+    @Test
+    void outerPathIsChallengedByTheOuterDomainOnly() throws Exception {
+        try (RawHttp c = new RawHttp(base)) {
+            RawHttp.Response r = c.get("/a/x").read();
+            assertThat(r.all("WWW-Authenticate")).singleElement().asString().startsWith("Basic ");
+        }
+    }
+
+    @Test
+    void anyCoveringDomainAcceptingIsEnoughAndIsRecorded() throws Exception {
+        try (RawHttp c = new RawHttp(base)) {
+            assertThat(c.get("/a/b/c", basicAuth()).read().body()).isEqualTo("user=basic");
+            assertThat(acceptedBy).hasValue(basicDomain);
+            DigestClient d = DigestClient.fromChallenge(c.get("/a/b/c").read().all("WWW-Authenticate").get(1));
+            RawHttp.Response r = c.get("/a/b/c", "Authorization: " + d.authorization("digest", DIGEST_PASSWORD, "GET", "/a/b/c", 1, "n")).read();
+            assertThat(r.body()).isEqualTo("user=digest");
+            assertThat(acceptedBy).hasValue(digestDomain);
+        }
+    }
+
+    @Test
+    void digestCredentialsDoNotOpenThePathOnlyTheBasicDomainCovers() throws Exception {
+        try (RawHttp c = new RawHttp(base)) {
+            DigestClient d = DigestClient.fromChallenge(c.get("/a/b").read().all("WWW-Authenticate").get(1));
+            RawHttp.Response r = c.get("/a/x", "Authorization: " + d.authorization("digest", DIGEST_PASSWORD, "GET", "/a/x", 1, "n")).read();
+            assertThat(r.status()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void removedPathNeedsNoCredentialsButSiblingsDo() throws Exception {
+        try (RawHttp c = new RawHttp(base)) {
+            assertThat(c.get("/a/public/file").read().body()).isEqualTo("user=null");
+            assertThat(c.get("/a/publicity").read().status()).isEqualTo(401);
+            assertThat(c.get("/ab").read().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void optionsPingIsCoveredOnlyByTheDomainGivenAsterisk() throws Exception {
+        try (RawHttp c = new RawHttp(base)) {
+            RawHttp.Response r = c.send("OPTIONS * HTTP/1.1\r\nHost: test\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.all("WWW-Authenticate")).allMatch(v -> v.startsWith("Digest realm=\"inner\""));
+        }
+    }
+
+    @Test
+    void earlyHandlerRunsOnlyAfterAuthSucceeds() throws Exception {
+        try (RawHttp c = new RawHttp(base)) {
+            assertThat(c.get("/early").read().status()).isEqualTo(401);
+            assertThat(earlyRuns).hasValue(0);
+            assertThat(c.get("/early", basicAuth()).read().status()).isEqualTo(204);
+            assertThat(earlyRuns).hasValue(1);
+        }
+    }
+
+    @Test
+    void expectContinueOnCoveredPathIsRefusedWithoutReadingTheBody() throws Exception {
+        try (RawHttp c = new RawHttp(base)) {
+            c.send("POST /a/upload HTTP/1.1\r\nHost: test\r\nContent-Length: 1000000\r\nExpect: 100-continue\r\n\r\n");
+            RawHttp.Response r = c.read();
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.one("WWW-Authenticate")).startsWith("Basic ");
+            assertThat(c.isClosedByServer()).isTrue();
+        }
+        assertThat(handled).hasValue(0);
+    }
+
+    @Test
+    void bodySentAnywayAfterRefusedExpectContinueIsNeverParsedAsARequest() throws Exception {
+        String smuggled = "GET /pwned HTTP/1.1\r\nHost: test\r\n\r\n";
+        try (RawHttp c = new RawHttp(base)) {
+            c.send("POST /a/upload HTTP/1.1\r\nHost: test\r\nContent-Length: " + smuggled.length()
+                    + "\r\nExpect: 100-continue\r\n\r\n" + smuggled);
+            assertThat(c.read().status()).isEqualTo(401);
+            assertThat(c.isClosedByServer()).isTrue();
+        }
+        assertThat(handled).hasValue(0);
+    }
+
+    @Test
+    void expectContinueWithCredentialsGets100ThenTheHandler() throws Exception {
+        try (RawHttp c = new RawHttp(base)) {
+            c.send("POST /a/upload HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\nExpect: 100-continue\r\n" + basicAuth() + "\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(100);
+            c.send("hello");
+            assertThat(c.read().body()).isEqualTo("user=basic");
+        }
+    }
+
+    @Test
+    void throwingAuthCallbackNeverLetsTheRequestThrough() throws Exception {
+        BasicAuthDomain broken = new BasicAuthDomain("broken", (d, m, u, p) -> {
+            throw new IllegalStateException("password store down");
+        });
+        broken.addPath("/broken");
+        server.addAuthDomain(broken);
+        int status;
+        try (RawHttp c = new RawHttp(base)) {
+            c.get("/broken", basicAuth());
+            status = c.read().status();
+        } catch (IOException closedWithoutResponse) {
+            status = 0; // what the engine does today: it ends the connection
+        }
+        assertThat(status).isIn(0, 500);
+        assertThat(handled).hasValue(0);
+    }
+
+    @Test
+    void removingADomainLiftsItsProtection() throws Exception {
+        server.removeAuthDomain(basicDomain);
+        try (RawHttp c = new RawHttp(base)) {
+            assertThat(c.get("/a/x").read().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void credentialsNeverAppearInLogRecords() throws Exception {
+        String logged;
+        try (LogCapture capture = new LogCapture(); RawHttp c = new RawHttp(base)) {
+            c.get("/a/x", "Authorization: " + basic("basic:secret-guess-1")).read();
+            c.get("/a/x", basicAuth()).read();
+            c.get("/a/x", "Authorization: Basic %%%secret-guess-3").read();
+            DigestClient d = DigestClient.fromChallenge(c.get("/a/b").read().all("WWW-Authenticate").get(1));
+            c.get("/a/b", "Authorization: " + d.authorization("digest", "secret-guess-2", "GET", "/a/b", 1, "n")).read();
+            c.get("/a/b", "Authorization: " + d.authorization("digest", DIGEST_PASSWORD, "GET", "/a/b", 2, "n")).read();
+            c.get("/a/b", "Authorization: " + d.authorization("digest", DIGEST_PASSWORD, "GET", "/a/b", 2, "n")).read();
+            logged = capture.text();
+        }
+        assertThat(logged).contains("Digest credentials refused");
+        assertThat(logged).doesNotContain("secret-guess").doesNotContain("basic-pw").doesNotContain(DIGEST_PASSWORD)
+                .doesNotContain(basic("basic:basic-pw").substring(6)).doesNotContain("response=").doesNotContain("cnonce=");
+    }
+}
