@@ -314,6 +314,45 @@ class TlsHandshakerTest {
     }
 
     @Test
+    void closingAnIdleTransportSendsCloseNotify() throws Exception {
+        try (SSLSocket socket = TlsClients.connect(client(null), server.port())) {
+            TlsTestServer.Outcome outcome = server.nextOutcome();
+
+            outcome.transport().close();
+
+            // the JDK client reports a close without close_notify as an SSLException, not as end of stream
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void closingWhileAWriteIsBlockedCutsTheConnectionAtOnce() throws Exception {
+        try (SSLSocket socket = TlsClients.connect(client(null), server.port())) {
+            TlsTestServer.Outcome outcome = server.nextOutcome();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                try {
+                    while (true) {
+                        outcome.transport().output().write(chunk);
+                    }
+                } catch (IOException e) {
+                    // cut by close(): expected
+                }
+            });
+            // the client reads nothing: the writer soon blocks on full socket buffers
+            while (writer.getState() != Thread.State.WAITING && writer.isAlive()) {
+                Thread.onSpinWait();
+            }
+            long start = System.nanoTime();
+
+            outcome.transport().close();
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(900));
+            assertThat(writer.join(Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
+    @Test
     void acceptCertificateGetsTheWholeChainLeafFirst() throws Exception {
         state.setTlsAuthMode(TlsAuthMode.REQUIRED);
         state.setTlsDatabase(TlsDatabase.fromPemFile(pki.strangerCert));

@@ -63,7 +63,7 @@ public final class TlsHandshaker {
         long timeout = Math.max(1, state.limits().getTlsHandshakeTimeout().toMillis());
         SSLSocket tls = null;
         ClientCertificateCheck check = new ClientCertificateCheck(context.mode, acceptCertificate);
-        HandshakeDeadline deadline = HandshakeDeadline.start(socket, timeout);
+        SocketDeadline deadline = SocketDeadline.start(socket, timeout);
         try {
             tls = (SSLSocket) context.socketFactory.createSocket(socket, null, true);
             tls.setSSLParameters(context.parameters);
@@ -91,7 +91,7 @@ public final class TlsHandshaker {
         if (context.mode != TlsAuthMode.NONE && !check.examined()) {
             examineResumed(tls, context, check);
         }
-        return new TlsTransport(tls, check.chain(), check.errors());
+        return new TlsTransport(tls, socket, check.chain(), check.errors());
     }
 
     /**

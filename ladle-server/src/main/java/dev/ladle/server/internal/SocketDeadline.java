@@ -7,23 +7,23 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Cuts a TLS handshake that takes longer than allowed in total. A read timeout alone would let a client
- * that sends one byte just before each timeout hold a connection for ever; closing the socket at the
- * deadline ends the handshake whatever the client does.
+ * Closes a socket when a deadline passes, to bound TLS work a client can stall: a handshake (a read
+ * timeout alone would let a client that sends one byte just before each timeout hold a connection for
+ * ever) and the close_notify written on close (it blocks when the client reads nothing).
  */
-final class HandshakeDeadline implements AutoCloseable {
+final class SocketDeadline implements AutoCloseable {
     private static final ScheduledThreadPoolExecutor TIMER = timer();
 
     private final ScheduledFuture<?> task;
     private volatile boolean expired;
 
-    private HandshakeDeadline(Socket socket, long millis) {
+    private SocketDeadline(Socket socket, long millis) {
         this.task = TIMER.schedule(() -> expire(socket), millis, TimeUnit.MILLISECONDS);
     }
 
     /** Closes {@code socket} in {@code millis} unless {@link #close()} is called first. */
-    static HandshakeDeadline start(Socket socket, long millis) {
-        return new HandshakeDeadline(socket, millis);
+    static SocketDeadline start(Socket socket, long millis) {
+        return new SocketDeadline(socket, millis);
     }
 
     /** True when the deadline passed and the socket was closed. */
@@ -42,17 +42,17 @@ final class HandshakeDeadline implements AutoCloseable {
         try {
             socket.close();
         } catch (IOException e) {
-            // the handshake fails on the closed socket either way
+            // whatever was blocked on the socket fails either way
         }
     }
 
     private static ScheduledThreadPoolExecutor timer() {
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "ladle-tls-handshake-deadline");
+            Thread thread = new Thread(runnable, "ladle-tls-deadline");
             thread.setDaemon(true);
             return thread;
         });
-        // handshakes normally finish long before their deadline: drop cancelled tasks at once
+        // the guarded work normally ends long before its deadline: drop cancelled tasks at once
         timer.setRemoveOnCancelPolicy(true);
         return timer;
     }
