@@ -25,7 +25,7 @@ public final class MessageHeaders {
 
     /** Creates an empty header set. */
     public MessageHeaders() {
-        fields = new String[16];
+        fields = new String[8];
     }
 
     /** Returns the number of fields (repeated names count once per occurrence). */
