@@ -225,16 +225,7 @@ public final class HttpConnection implements Runnable {
     void awaitUnpaused(Exchange ex) throws IOException {
         lock.lock();
         try {
-            if (ex.paused) {
-                out.flush();
-                watchPeer(ex);
-            }
-            while (ex.paused && !closed) {
-                unpaused.awaitUninterruptibly();
-            }
-            if (closed) {
-                throw new java.io.EOFException("connection closed while the message was paused");
-            }
+            parkWhilePaused(ex);
         } finally {
             lock.unlock();
         }
@@ -247,23 +238,29 @@ public final class HttpConnection implements Runnable {
     ByteBuffer awaitChunk(Exchange ex, MessageBody body, long offset) throws IOException {
         lock.lock();
         try {
-            while (true) {
-                ByteBuffer chunk = body.getChunk(offset);
-                if (chunk != null) {
-                    return chunk;
-                }
-                out.flush();
+            ByteBuffer chunk;
+            while ((chunk = body.getChunk(offset)) == null) {
                 ex.paused = true;
-                watchPeer(ex);
-                while (ex.paused && !closed) {
-                    unpaused.awaitUninterruptibly();
-                }
-                if (closed) {
-                    throw new java.io.EOFException("connection closed while the response was streaming");
-                }
+                parkWhilePaused(ex);
             }
+            return chunk;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The wait of a paused message; the caller holds {@link #lock}. */
+    private void parkWhilePaused(Exchange ex) throws IOException {
+        if (ex.paused) {
+            // what is written so far goes out before the wait, and the client is watched during it
+            out.flush();
+            watchPeer(ex);
+        }
+        while (ex.paused && !closed) {
+            unpaused.awaitUninterruptibly();
+        }
+        if (closed) {
+            throw new java.io.EOFException("connection closed while the message was paused");
         }
     }
 
