@@ -20,6 +20,7 @@ public final class Limits {
     private Duration bodyReadTimeout = Duration.ofSeconds(60);
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
+    private Duration writeTimeout = Duration.ofSeconds(60);
 
     /** Creates limits with the default values. */
     public Limits() {
@@ -37,6 +38,7 @@ public final class Limits {
         this.bodyReadTimeout = other.bodyReadTimeout;
         this.shutdownTimeout = other.shutdownTimeout;
         this.tlsHandshakeTimeout = other.tlsHandshakeTimeout;
+        this.writeTimeout = other.writeTimeout;
     }
 
     /** Longest request line in bytes, CRLF excluded; longer gives 414 (default 8 KiB). */
@@ -161,6 +163,20 @@ public final class Limits {
     /** Sets {@link #getTlsHandshakeTimeout()}. */
     public Limits setTlsHandshakeTimeout(Duration timeout) {
         this.tlsHandshakeTimeout = positive(timeout, "tlsHandshakeTimeout");
+        return this;
+    }
+
+    /**
+     * Longest time one write to a client may block; a client that stops reading its response is cut off
+     * after it (default 60 s). Protects against slow-read attacks. Checked about once a second.
+     */
+    public Duration getWriteTimeout() {
+        return writeTimeout;
+    }
+
+    /** Sets {@link #getWriteTimeout()}. */
+    public Limits setWriteTimeout(Duration timeout) {
+        this.writeTimeout = positive(timeout, "writeTimeout");
         return this;
     }
 

@@ -260,10 +260,15 @@ class ProcessingOrderTest {
     @Test
     void subscriptionCloseRemovesTheListener() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
-        Subscription sub = server.onRequestFinished(m -> seen.add(m.getUri().getPath()));
+        CountDownLatch first = new CountDownLatch(1);
+        Subscription sub = server.onRequestFinished(m -> {
+            seen.add(m.getUri().getPath());
+            first.countDown();
+        });
         server.addHandler("/", (s, m, p, q) -> m.setStatus(200));
         try (RawClient c = new RawClient(base)) {
             c.send("GET /one HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertThat(first.await(5, TimeUnit.SECONDS)).isTrue();
             sub.close();
             c.send("GET /two HTTP/1.1\r\nHost: t\r\n\r\n").read();
         }

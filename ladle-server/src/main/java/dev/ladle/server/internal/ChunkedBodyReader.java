@@ -89,6 +89,14 @@ final class ChunkedBodyReader implements BodyReader {
                     digits == 0 ? "invalid chunk size" : "chunk size too large");
         }
         int length = digits;
+        // only BWS may sit between the size and ";" or CRLF: "5g" or "0x5" must not pass as a size
+        while (c == ' ' || c == '\t') {
+            c = next();
+            length++;
+        }
+        if (c != ';' && c != '\r' && c != '\n') {
+            throw new HttpException(Status.BAD_REQUEST, "invalid chunk size");
+        }
         // chunk-ext: BWS ";" name [ "=" value ], validated loosely and ignored
         while (c != '\r') {
             if (c == '\n') {

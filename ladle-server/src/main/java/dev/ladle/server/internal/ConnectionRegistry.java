@@ -12,8 +12,47 @@ public final class ConnectionRegistry {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition emptied = lock.newCondition();
 
+    private Thread watchdog;
+    private java.util.function.Supplier<dev.ladle.server.Limits> limits;
+
     void add(HttpConnection connection) {
         live.add(connection);
+        startWatchdog(connection.state);
+    }
+
+    /**
+     * Starts, once, the thread that cuts off clients whose writes stall past the write timeout (a
+     * blocking socket write has no timeout of its own). It sleeps while there is no connection.
+     */
+    private void startWatchdog(ServerState state) {
+        if (watchdog != null) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (watchdog == null) {
+                limits = state::limits;
+                watchdog = Thread.ofVirtual().name("ladle-write-watchdog").start(this::watch);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void watch() {
+        while (true) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long limit = limits.get().getWriteTimeout().toNanos();
+            for (HttpConnection connection : live) {
+                if (connection.writeStalledFor(limit)) {
+                    connection.abort();
+                }
+            }
+        }
     }
 
     void remove(HttpConnection connection) {

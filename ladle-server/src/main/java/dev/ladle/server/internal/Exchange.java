@@ -76,6 +76,8 @@ public final class Exchange implements ServerMessage {
     boolean bodyStepDone;
     /** {@code 100 Continue} was sent. */
     boolean continueSent;
+    /** The Content-Length of the response being written (declared or computed), or -1. */
+    long responseLength = -1;
     /** The status line and headers went out. */
     boolean headersWritten;
     /** The response body is written as the handler produces it (chunked, EOF or a preset length). */

@@ -44,6 +44,8 @@ public final class HttpConnection implements Runnable {
      * alone until it has joined the watcher.
      */
     private Thread watcher;
+    /** The WebSocket this connection was upgraded to, if any: told to go away when the server closes. */
+    volatile WebSocketUpgrade webSocket;
     /** The message in progress or last handled, for the Disconnected event. */
     private volatile Exchange current;
 
@@ -182,6 +184,12 @@ public final class HttpConnection implements Runnable {
         }
     }
 
+    /** Returns true when a write to the client has been blocked longer than {@code limitNanos}. */
+    boolean writeStalledFor(long limitNanos) {
+        OutputBuffer o = out;
+        return o != null && o.blockedNanos() > limitNanos;
+    }
+
     /** Returns true when the server has asked this connection to finish. */
     boolean isClosing() {
         return closing;
@@ -217,16 +225,7 @@ public final class HttpConnection implements Runnable {
     void awaitUnpaused(Exchange ex) throws IOException {
         lock.lock();
         try {
-            if (ex.paused) {
-                out.flush();
-                watchPeer(ex);
-            }
-            while (ex.paused && !closed) {
-                unpaused.awaitUninterruptibly();
-            }
-            if (closed) {
-                throw new java.io.EOFException("connection closed while the message was paused");
-            }
+            parkWhilePaused(ex);
         } finally {
             lock.unlock();
         }
@@ -239,23 +238,29 @@ public final class HttpConnection implements Runnable {
     ByteBuffer awaitChunk(Exchange ex, MessageBody body, long offset) throws IOException {
         lock.lock();
         try {
-            while (true) {
-                ByteBuffer chunk = body.getChunk(offset);
-                if (chunk != null) {
-                    return chunk;
-                }
-                out.flush();
+            ByteBuffer chunk;
+            while ((chunk = body.getChunk(offset)) == null) {
                 ex.paused = true;
-                watchPeer(ex);
-                while (ex.paused && !closed) {
-                    unpaused.awaitUninterruptibly();
-                }
-                if (closed) {
-                    throw new java.io.EOFException("connection closed while the response was streaming");
-                }
+                parkWhilePaused(ex);
             }
+            return chunk;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The wait of a paused message; the caller holds {@link #lock}. */
+    private void parkWhilePaused(Exchange ex) throws IOException {
+        if (ex.paused) {
+            // what is written so far goes out before the wait, and the client is watched during it
+            out.flush();
+            watchPeer(ex);
+        }
+        while (ex.paused && !closed) {
+            unpaused.awaitUninterruptibly();
+        }
+        if (closed) {
+            throw new java.io.EOFException("connection closed while the message was paused");
         }
     }
 
@@ -369,7 +374,10 @@ public final class HttpConnection implements Runnable {
     /** Asks the connection to close after its current response; an idle one closes now. */
     void finishAndClose() {
         closing = true;
-        if (idle) {
+        WebSocketUpgrade ws = webSocket;
+        if (ws != null) {
+            ws.goingAway();
+        } else if (idle) {
             abort();
         }
     }

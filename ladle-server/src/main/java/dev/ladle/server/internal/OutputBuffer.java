@@ -17,6 +17,8 @@ final class OutputBuffer {
     private int count;
     /** A write to the stream failed: the peer is gone, and every later write fails too. */
     private volatile boolean failed;
+    /** {@link System#nanoTime()} when the write in progress began, or 0: read by the write watchdog. */
+    private volatile long writeStarted;
 
     OutputBuffer(OutputStream out) {
         this.out = out;
@@ -27,13 +29,27 @@ final class OutputBuffer {
         return failed;
     }
 
+    /** Writes to the stream (or, with {@code len < 0}, flushes it), timing the call for the write watchdog. */
     private void send(byte[] data, int off, int len) throws IOException {
+        writeStarted = System.nanoTime() | 1;
         try {
-            out.write(data, off, len);
+            if (len >= 0) {
+                out.write(data, off, len);
+            } else {
+                out.flush();
+            }
         } catch (IOException e) {
             failed = true;
             throw e;
+        } finally {
+            writeStarted = 0;
         }
+    }
+
+    /** Returns how long the write in progress has been blocked, in nanoseconds, or 0 when none is. */
+    long blockedNanos() {
+        long started = writeStarted;
+        return started == 0 ? 0 : System.nanoTime() - started;
     }
 
     /** Returns the underlying stream. */
@@ -148,12 +164,7 @@ final class OutputBuffer {
     /** Writes everything buffered and flushes the stream. */
     void flush() throws IOException {
         flushBuffer();
-        try {
-            out.flush();
-        } catch (IOException e) {
-            failed = true;
-            throw e;
-        }
+        send(null, 0, -1);
     }
 
     /** Drops whatever is buffered (a stolen connection's unsent response). */

@@ -56,7 +56,7 @@ final class RequestHeadParser {
         int lf;
         int emptyLines = 0;
         while (true) {
-            lf = findLf(lineStart, lineStart + maxLine + 2, deadline, maxBuffer, Status.URI_TOO_LONG, "request line too long");
+            lf = findLf(lineStart, lineStart + maxLine + 1, true, deadline, maxBuffer, Status.URI_TOO_LONG, "request line too long");
             if (lf == lineStart + 1 && byteAt(lineStart) == '\r' && emptyLines++ < MAX_LEADING_EMPTY_LINES) {
                 lineStart = lf + 1;
                 continue;
@@ -72,7 +72,7 @@ final class RequestHeadParser {
         int count = 0;
         int sectionLimit = sectionStart + maxSection;
         while (true) {
-            lf = findLf(fieldStart, sectionLimit + 2, deadline, maxBuffer,
+            lf = findLf(fieldStart, sectionLimit + 2, false, deadline, maxBuffer,
                     Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "header section too large");
             int end = crBefore(lf);
             if (end == fieldStart) {
@@ -97,21 +97,32 @@ final class RequestHeadParser {
      * Finds the next LF at or after {@code from} (relative to the unread bytes), reading more as needed.
      *
      * @param max the relative offset by which an LF must have appeared
+     * @param requestLine true to check the method bytes as they arrive, so that a client speaking
+     *     another protocol (a TLS ClientHello has no LF) gets its 400 at once instead of a 408 later
      */
-    private int findLf(int from, int max, long deadline, int maxBuffer, int tooLongStatus, String tooLong)
-            throws IOException, HttpException {
+    private int findLf(int from, int max, boolean requestLine, long deadline, int maxBuffer, int tooLongStatus,
+                       String tooLong) throws IOException, HttpException {
         int scanned = from;
+        boolean inMethod = requestLine;
         while (true) {
             byte[] buf = in.buf;
             int base = in.pos;
             int end = in.limit;
             for (int i = base + scanned; i < end; i++) {
-                if (buf[i] == '\n') {
+                int c = buf[i] & 0xff;
+                if (c == '\n') {
                     int rel = i - base;
                     if (rel > max) {
                         throw new HttpException(tooLongStatus, tooLong);
                     }
                     return rel;
+                }
+                if (inMethod) {
+                    if (c == ' ') {
+                        inMethod = false;
+                    } else if (c != '\r' && !Tokens.isTokenChar(c)) {
+                        throw new HttpException(Status.BAD_REQUEST, "malformed request line (method)");
+                    }
                 }
             }
             scanned = end - base;

@@ -176,23 +176,34 @@ final class RequestPipeline {
         if (domains.isEmpty() || ex.getStatus() != 0) {
             return;
         }
-        boolean covered = false;
-        for (AuthDomain domain : domains) {
-            if (domain.covers(ex)) {
-                covered = true;
-                String user = domain.accepts(ex);
-                if (user != null) {
-                    ex.setAuth(user, domain);
-                    return;
-                }
-            }
-        }
-        if (covered) {
+        AuthDomain current = null;
+        try {
+            boolean covered = false;
             for (AuthDomain domain : domains) {
+                current = domain;
                 if (domain.covers(ex)) {
-                    domain.challenge(ex);
+                    covered = true;
+                    String user = domain.accepts(ex);
+                    if (user != null) {
+                        ex.setAuth(user, domain);
+                        return;
+                    }
                 }
             }
+            if (covered) {
+                for (AuthDomain domain : domains) {
+                    current = domain;
+                    if (domain.covers(ex)) {
+                        domain.challenge(ex);
+                    }
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // never let a broken password store wave a request through; name nothing from its headers
+            LOG.log(System.Logger.Level.WARNING, "auth domain \"" + current.getRealm() + "\" failed on a "
+                    + ex.method + " request: " + e.getClass().getName());
+            ex.setStatusInternal(Status.INTERNAL_SERVER_ERROR);
+            ex.closeAfterResponse = !ex.bodyReader.isDone();
         }
     }
 
@@ -314,7 +325,8 @@ final class RequestPipeline {
     private void discardBody(Exchange ex, Limits limits) throws IOException, HttpException {
         BodyReader reader = ex.bodyReader;
         long remaining = reader.remaining();
-        if (remaining < 0 || remaining > limits.getMaxDrainedBodySize()) {
+        // a response that closes the connection anyway (413) must not wait for a body it will not use
+        if (ex.closeAfterResponse || remaining < 0 || remaining > limits.getMaxDrainedBodySize()) {
             ex.closeAfterResponse = true;
             return;
         }
@@ -466,6 +478,9 @@ final class RequestPipeline {
         finished(ex);
         if (upgrade != null && ex.getStatus() == Status.SWITCHING_PROTOCOLS) {
             Transport t = connection.transport;
+            // frames may be far apart: the HTTP read timeouts no longer apply
+            t.setReadTimeout(0);
+            connection.webSocket = upgrade;
             upgrade.run(state.server, ex, ex.requestTarget.path(), connection.in.remainder(), t.output(), t::close);
             return false;
         }

@@ -1,0 +1,162 @@
+package dev.ladle.websocket.internal;
+
+import dev.ladle.websocket.CloseCode;
+import dev.ladle.websocket.WebSocketException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+
+/**
+ * Reads frames from a blocking stream through one reused buffer: headers are decoded in the buffer and
+ * payloads copied straight into the caller's array (large ones read directly from the stream). Applies
+ * no protocol rule except those needed to stay in step with the stream; the caller judges the header.
+ */
+public final class FrameReader {
+    private final InputStream in;
+    private final byte[] buffer = new byte[8192];
+    private int position;
+    private int limit;
+
+    /** Creates a reader over {@code in}, which it reads ahead of the current frame. */
+    public FrameReader(InputStream in) {
+        this.in = in;
+    }
+
+    /**
+     * Reads the next frame header.
+     *
+     * @return the header, or null when the stream ended cleanly before a new frame
+     * @throws EOFException when the stream ended inside a header
+     * @throws WebSocketException ({@link CloseCode#PROTOCOL_ERROR}) for a 64-bit length with the top bit set
+     */
+    public FrameHeader readHeader() throws IOException {
+        if (!fill(2, true)) {
+            return null;
+        }
+        int b0 = buffer[position] & 0xFF;
+        int b1 = buffer[position + 1] & 0xFF;
+        boolean masked = (b1 & 0x80) != 0;
+        int lengthCode = b1 & 0x7F;
+        int lengthBytes = lengthCode == 126 ? 2 : lengthCode == 127 ? 8 : 0;
+        fill(2 + lengthBytes + (masked ? 4 : 0), false);
+        position += 2;
+        long length = lengthCode;
+        boolean minimal = true;
+        if (lengthBytes == 2) {
+            length = ((buffer[position] & 0xFF) << 8) | (buffer[position + 1] & 0xFF);
+            minimal = length > 125;
+        } else if (lengthBytes == 8) {
+            length = 0;
+            for (int i = 0; i < 8; i++) {
+                length = (length << 8) | (buffer[position + i] & 0xFF);
+            }
+            if (length < 0) {
+                throw new WebSocketException(CloseCode.PROTOCOL_ERROR, "frame length has its most significant bit set");
+            }
+            minimal = length > 0xFFFF;
+        }
+        position += lengthBytes;
+        int key = 0;
+        if (masked) {
+            key = ((buffer[position] & 0xFF) << 24) | ((buffer[position + 1] & 0xFF) << 16)
+                    | ((buffer[position + 2] & 0xFF) << 8) | (buffer[position + 3] & 0xFF);
+            position += 4;
+        }
+        return new FrameHeader((b0 & 0x80) != 0, b0 & 0x70, b0 & 0x0F, masked, key, length, minimal);
+    }
+
+    /** Reads the payload of {@code header} into {@code dst} at {@code offset}, unmasked. */
+    public void readPayload(FrameHeader header, byte[] dst, int offset) throws IOException {
+        int length = (int) header.length();
+        int fromBuffer = Math.min(length, limit - position);
+        System.arraycopy(buffer, position, dst, offset, fromBuffer);
+        position += fromBuffer;
+        int done = fromBuffer;
+        while (done < length) {
+            int n = readSome(dst, offset + done, length - done);
+            if (n < 0) {
+                throw new EOFException("stream ended inside a frame payload");
+            }
+            done += n;
+        }
+        if (header.masked()) {
+            unmask(dst, offset, length, header.maskKey());
+        }
+    }
+
+    /** Reads and discards {@code length} payload bytes. */
+    public void skip(long length) throws IOException {
+        long left = length;
+        while (left > 0) {
+            if (position == limit) {
+                fill(1, false);
+            }
+            int n = (int) Math.min(left, limit - position);
+            position += n;
+            left -= n;
+        }
+    }
+
+    /**
+     * Reads what is available. A read timeout left on the socket by the HTTP exchange does not end a
+     * WebSocket: a timed-out read transferred nothing, so reading again is safe (idle peers are the
+     * keepalive's business).
+     */
+    private int readSome(byte[] dst, int offset, int length) throws IOException {
+        while (true) {
+            try {
+                return in.read(dst, offset, length);
+            } catch (SocketTimeoutException e) {
+                // keep waiting
+            }
+        }
+    }
+
+    /** XORs {@code length} bytes with the big-endian masking {@code key} (RFC 6455 section 5.3). */
+    public static void unmask(byte[] data, int offset, int length, int key) {
+        byte k0 = (byte) (key >>> 24);
+        byte k1 = (byte) (key >>> 16);
+        byte k2 = (byte) (key >>> 8);
+        byte k3 = (byte) key;
+        int i = 0;
+        for (; i + 3 < length; i += 4) {
+            int p = offset + i;
+            data[p] ^= k0;
+            data[p + 1] ^= k1;
+            data[p + 2] ^= k2;
+            data[p + 3] ^= k3;
+        }
+        for (; i < length; i++) {
+            data[offset + i] ^= (byte) (key >>> (24 - 8 * (i & 3)));
+        }
+    }
+
+    /**
+     * Makes {@code needed} bytes available from {@code position}.
+     *
+     * @param cleanEofAllowed true when an end of stream before any byte is a clean end
+     * @return false at a clean end of stream
+     */
+    private boolean fill(int needed, boolean cleanEofAllowed) throws IOException {
+        if (limit - position >= needed) {
+            return true;
+        }
+        if (position > 0) {
+            System.arraycopy(buffer, position, buffer, 0, limit - position);
+            limit -= position;
+            position = 0;
+        }
+        while (limit < needed) {
+            int n = readSome(buffer, limit, buffer.length - limit);
+            if (n < 0) {
+                if (cleanEofAllowed && limit == 0) {
+                    return false;
+                }
+                throw new EOFException("stream ended inside a frame");
+            }
+            limit += n;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.ladle.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A real {@link Server} on an ephemeral 127.0.0.1 port with one default handler that the engine
+ * tests share:
+ * <ul>
+ *   <li>any path: 200, {@code text/plain} body {@code "<METHOD> <path>"}, followed by
+ *       {@code " body=<request body>"} when the request had one and {@code " trailer=<X-Trailer>"} when
+ *       the request headers carry that field;</li>
+ *   <li>{@code /throw}: throws an exception whose message and class must never reach the client;</li>
+ *   <li>{@code /status/204}, {@code /status/304}: that status, with a body set that must not be sent.</li>
+ * </ul>
+ */
+final class EngineFixture implements AutoCloseable {
+    /** The message of the exception thrown by {@code /throw}; it must never reach a client. */
+    static final String SECRET = "secret-failure-detail";
+
+    final Server server;
+    final URI uri;
+
+    private EngineFixture(Server server) throws IOException {
+        this.server = server;
+        server.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
+        this.uri = server.getUris().get(0);
+    }
+
+    static EngineFixture start() throws IOException {
+        return start(new Limits(), s -> { });
+    }
+
+    static EngineFixture start(Limits limits) throws IOException {
+        return start(limits, s -> { });
+    }
+
+    /** Starts a server with {@code limits}, the default handler, and whatever {@code setup} adds. */
+    static EngineFixture start(Limits limits, Consumer<Server> setup) throws IOException {
+        Server server = new Server();
+        server.setLimits(limits);
+        server.addHandler(null, EngineFixture::handle);
+        setup.accept(server);
+        return new EngineFixture(server);
+    }
+
+    private static void handle(Server server, ServerMessage msg, String path, java.util.Map<String, String> query) {
+        switch (path) {
+            case "/throw" -> throw new IllegalStateException(SECRET);
+            case "/status/204", "/status/304" -> {
+                msg.setResponse("text/plain", "must not be sent".getBytes(StandardCharsets.UTF_8));
+                msg.setStatus(Integer.parseInt(path.substring(8)));
+            }
+            default -> {
+                StringBuilder text = new StringBuilder(msg.getMethod()).append(' ').append(path);
+                byte[] body = msg.getRequestBody().flatten();
+                if (body.length > 0) {
+                    text.append(" body=").append(new String(body, StandardCharsets.ISO_8859_1));
+                }
+                String trailer = msg.getRequestHeaders().getOne("X-Trailer");
+                if (trailer != null) {
+                    text.append(" trailer=").append(trailer);
+                }
+                msg.setResponse("text/plain", text.toString().getBytes(StandardCharsets.UTF_8));
+                msg.setStatus(200);
+            }
+        }
+    }
+
+    WireClient connect() throws IOException {
+        return new WireClient(uri);
+    }
+
+    /** Asserts that a response shows nothing of the server's internals: no stack trace, no class name. */
+    static void assertNoInternals(WireClient.Response r) {
+        assertThat(r.text())
+                .doesNotContain(SECRET)
+                .doesNotContain("Exception")
+                .doesNotContain("java.")
+                .doesNotContain("dev.ladle")
+                .doesNotContainPattern("\\sat [\\w.$]+\\(");
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

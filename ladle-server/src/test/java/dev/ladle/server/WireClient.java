@@ -1,0 +1,212 @@
+package dev.ladle.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A raw-socket client for the engine tests: writes exact bytes, parses responses strictly enough to
+ * notice a stray body byte, and tells whether the server kept or closed the connection without
+ * waiting for a timeout in the common case (a closed connection is seen as EOF at once; an open one is
+ * proven by a second request that gets answered).
+ */
+final class WireClient implements AutoCloseable {
+    /** A request that the engine fixture always answers with 200 {@code GET /probe}. */
+    static final String PROBE = "GET /probe HTTP/1.1\r\nHost: probe\r\n\r\n";
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    WireClient(URI uri) throws IOException {
+        socket = new Socket();
+        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
+        socket.setSoTimeout(10_000);
+        socket.setTcpNoDelay(true);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    WireClient send(String text) throws IOException {
+        return send(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    WireClient send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+        return this;
+    }
+
+    Socket socket() {
+        return socket;
+    }
+
+    OutputStream output() {
+        return out;
+    }
+
+    /** Half-closes the client side: the server sees EOF. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    /** A parsed response; header names lower case, repeated fields kept apart. */
+    record Response(String statusLine, int status, List<String[]> fields, byte[] body) {
+        String header(String name) {
+            List<String> all = headers(name);
+            return all.isEmpty() ? null : String.join(", ", all);
+        }
+
+        List<String> headers(String name) {
+            List<String> values = new ArrayList<>();
+            for (String[] f : fields) {
+                if (f[0].equals(name.toLowerCase(Locale.ROOT))) {
+                    values.add(f[1]);
+                }
+            }
+            return values;
+        }
+
+        boolean hasToken(String name, String token) {
+            String v = header(name);
+            if (v == null) {
+                return false;
+            }
+            for (String t : v.split(",")) {
+                if (t.trim().equalsIgnoreCase(token)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        /** The whole response as text, for asserting that nothing leaks (stack traces, class names). */
+        String text() {
+            StringBuilder sb = new StringBuilder(statusLine).append('\n');
+            for (String[] f : fields) {
+                sb.append(f[0]).append(": ").append(f[1]).append('\n');
+            }
+            return sb.append('\n').append(bodyText()).toString();
+        }
+    }
+
+    /** Reads one response to a request that was not HEAD. */
+    Response read() throws IOException {
+        return read(false);
+    }
+
+    /** Reads one response; {@code head} true when it answers a HEAD request (no body follows). */
+    Response read(boolean head) throws IOException {
+        String statusLine = line();
+        if (statusLine == null) {
+            throw new IOException("connection closed before a response");
+        }
+        assertThat(statusLine).matches("HTTP/1\\.[01] \\d{3} .*");
+        List<String[]> fields = new ArrayList<>();
+        String line;
+        while (!(line = line()).isEmpty()) {
+            int colon = line.indexOf(':');
+            assertThat(colon).as("header line %s", line).isPositive();
+            fields.add(new String[] {line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).trim()});
+        }
+        int status = Integer.parseInt(statusLine.substring(9, 12));
+        Response r = new Response(statusLine, status, fields, new byte[0]);
+        byte[] body = new byte[0];
+        boolean noBody = head || status / 100 == 1 || status == 204 || status == 304;
+        if (!noBody) {
+            if (r.hasToken("transfer-encoding", "chunked")) {
+                body = readChunked();
+            } else if (r.header("content-length") != null) {
+                int length = Integer.parseInt(r.header("content-length"));
+                body = in.readNBytes(length);
+                if (body.length < length) {
+                    throw new IOException("response body cut short");
+                }
+            } else {
+                body = in.readAllBytes();
+            }
+        }
+        return new Response(statusLine, status, fields, body);
+    }
+
+    private byte[] readChunked() throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (true) {
+            String size = line();
+            int n = Integer.parseInt(size.split(";")[0].trim(), 16);
+            if (n == 0) {
+                while (!line().isEmpty()) {
+                    // trailers
+                }
+                return body.toByteArray();
+            }
+            body.write(in.readNBytes(n));
+            line();
+        }
+    }
+
+    private String line() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0) {
+            if (c == '\n') {
+                String s = b.toString(StandardCharsets.ISO_8859_1);
+                assertThat(s).as("response line ends in CRLF").endsWith("\r");
+                return s.substring(0, s.length() - 1);
+            }
+            b.write(c);
+        }
+        return b.size() == 0 ? null : b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Returns true when the server has closed the connection: EOF or a reset within {@code millis}.
+     * Returns false when the server sends more bytes or nothing at all in that time.
+     */
+    boolean closedWithin(int millis) throws IOException {
+        int old = socket.getSoTimeout();
+        socket.setSoTimeout(millis);
+        try {
+            return in.read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset
+        } finally {
+            socket.setSoTimeout(old);
+        }
+    }
+
+    /** Asserts that the server closed the connection (seen within 5 s). */
+    void assertClosed() throws IOException {
+        assertThat(closedWithin(5000)).as("server closed the connection").isTrue();
+    }
+
+    /** Asserts that the connection still serves requests: a probe request gets its 200. */
+    void assertOpen() throws IOException {
+        send(PROBE);
+        Response r = read();
+        assertThat(r.status()).as("probe on the same connection").isEqualTo(200);
+        assertThat(r.bodyText()).isEqualTo("GET /probe");
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.ladle.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ladle.websocket.internal.ClosePayload;
+import dev.ladle.websocket.internal.ExtensionHeader;
+import dev.ladle.websocket.internal.HandshakeKeys;
+import dev.ladle.websocket.internal.Utf8Validator;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The pieces of the codec that need no socket: UTF-8, extension headers, keys, close bodies. */
+class WebSocketCodecTest {
+
+    private static byte[] hex(String hex) {
+        byte[] b = new byte[hex.length() / 2];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+        }
+        return b;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "41", "c3a9", "e282ac", "f09f9880", "f48fbfbf", "efbbbf", "00"})
+    void validUtf8IsAccepted(String hex) {
+        byte[] b = hex(hex);
+        assertThat(Utf8Validator.isValid(b, 0, b.length)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"80", "c0af", "c1bf", "e080af", "eda080", "edbfbf", "f08f8080", "f4908080", "f5", "ff",
+        "c3", "e282", "c328"})
+    void invalidUtf8IsRejected(String hex) {
+        byte[] b = hex(hex);
+        assertThat(Utf8Validator.isValid(b, 0, b.length)).isFalse();
+    }
+
+    @Test
+    void utf8ValidatorFailsOnTheFirstBadByteAcrossFeeds() {
+        Utf8Validator v = new Utf8Validator();
+        assertThat(v.feed(hex("e2"), 0, 1)).isTrue();
+        assertThat(v.isComplete()).isFalse();
+        assertThat(v.feed(hex("82ac"), 0, 2)).isTrue();
+        assertThat(v.isComplete()).isTrue();
+        assertThat(v.feed(hex("eda0"), 0, 2)).isFalse();
+    }
+
+    @Test
+    void extensionHeaderParsesOffersParametersAndQuotedValues() {
+        List<ExtensionHeader.Element> offers = ExtensionHeader.parse(
+                "permessage-deflate; client_max_window_bits, , x-foo;a=\"1 2\" ;b=tok");
+        assertThat(offers).hasSize(2);
+        assertThat(offers.get(0).name()).isEqualTo("permessage-deflate");
+        assertThat(offers.get(0).params()).containsKey("client_max_window_bits");
+        assertThat(offers.get(0).params().get("client_max_window_bits")).isNull();
+        assertThat(offers.get(1).params()).containsEntry("a", "1 2").containsEntry("b", "tok");
+    }
+
+    @Test
+    void extensionHeaderMarksRepeatedParameters() {
+        assertThat(ExtensionHeader.parse("permessage-deflate; server_no_context_takeover; SERVER_NO_CONTEXT_TAKEOVER")
+                .get(0).repeatedParam()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"; x", "a b", "a; =1", "a; b=\"open", "a;; b", "a, b c"})
+    void malformedExtensionHeaderIsRejected(String header) {
+        assertThatThrownBy(() -> ExtensionHeader.parse(header)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void extensionHeaderFormatsValuelessAndQuotedParameters() {
+        java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+        params.put("flag", null);
+        params.put("n", "10");
+        params.put("q", "a b");
+        assertThat(ExtensionHeader.format("ext", params)).isEqualTo("ext; flag; n=10; q=\"a b\"");
+    }
+
+    @Test
+    void acceptKeyMatchesRfc6455Example() {
+        assertThat(HandshakeKeys.accept("dGhlIHNhbXBsZSBub25jZQ==")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+        assertThat(HandshakeKeys.isValidKey("dGhlIHNhbXBsZSBub25jZQ==")).isTrue();
+        assertThat(HandshakeKeys.isValidKey("dGhlIHNhbXBsZSBub25jZQ=")).isFalse();
+        assertThat(HandshakeKeys.isValidKey("AAAAAAAAAAAAAAAAAAAAAA==")).isTrue();
+        assertThat(HandshakeKeys.isValidKey("dGhlIHNhbXBsZSBub25jZSE=")).isFalse();
+        assertThat(HandshakeKeys.isValidKey("!!!!IHNhbXBsZSBub25jZQ==")).isFalse();
+    }
+
+    @Test
+    void closePayloadRoundTripsCodeAndReason() throws Exception {
+        byte[] body = new ClosePayload(4000, "why").encode();
+        assertThat(ClosePayload.parse(body)).isEqualTo(new ClosePayload(4000, "why"));
+        assertThat(new ClosePayload(CloseCode.NO_STATUS, "x").encode()).isEmpty();
+        assertThat(ClosePayload.parse(new byte[0]).code()).isEqualTo(CloseCode.NO_STATUS);
+        assertThat("why".getBytes(StandardCharsets.UTF_8)).hasSize(body.length - 2);
+    }
+}
