@@ -29,7 +29,6 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -175,8 +174,16 @@ class HttpsServerTest {
     }
 
     @Test
-    @Disabled("needs the engine to pass a null accept-certificate predicate when the first message has no"
-            + " AcceptCertificate listener (HttpConnection.openTransport); see the tls branch report")
+    void firstMessageKnowsItIsSecureBeforeTheHandshake() throws Exception {
+        java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
+        server.onRequestStarted(m -> seen.complete(m.isSecure() + " " + m.getTlsPeerCertificates().size() + " "
+                + (m.getRemoteAddress() != null) + " " + (m.getLocalAddress() != null)));
+        URI uri = listenHttps();
+        get(client(null), uri);
+        assertThat(seen.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("true 0 true true");
+    }
+
+    @Test
     void requestedModeServesAnUntrustedClientWhenNobodyListens() throws Exception {
         server.setTlsAuthMode(TlsAuthMode.REQUESTED);
         URI uri = listenHttps();
