@@ -3,7 +3,6 @@ package dev.ladle.http;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A request or response body: a sequence of chunks, accumulated or streamed.
@@ -13,12 +12,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * the server takes them with {@link #getChunk(long)} and reports each one written with
  * {@link #wroteChunk(ByteBuffer)}, which drops it when accumulation is off.
  *
- * <p>Thread-safe: a handler thread may append while the connection's thread writes.
+ * <p>Thread-safe: a handler thread may append while the connection's thread writes. The monitor only
+ * guards memory operations, never I/O, so it costs nothing per body and cannot pin a carrier thread.
  */
 public final class MessageBody {
-    private final ReentrantLock lock = new ReentrantLock();
     /** Chunks not yet discarded; {@code base} is the body offset of the first one. */
-    private final List<ByteBuffer> chunks = new ArrayList<>(1);
+    private final List<ByteBuffer> chunks = new ArrayList<>(2);
     private long base;
     private long length;
     private boolean complete;
@@ -62,46 +61,34 @@ public final class MessageBody {
     }
 
     private void appendOwned(ByteBuffer chunk) {
-        lock.lock();
-        try {
+        synchronized (this) {
             if (complete) {
                 throw new IllegalStateException("body already complete");
             }
             chunks.add(chunk);
             length += chunk.remaining();
             flattened = null;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Marks the body as finished: no more chunks will be appended. */
     public void complete() {
-        lock.lock();
-        try {
+        synchronized (this) {
             complete = true;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Returns true once {@link #complete()} was called. */
     public boolean isComplete() {
-        lock.lock();
-        try {
+        synchronized (this) {
             return complete;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Returns the total number of bytes appended so far, including chunks already discarded. */
     public long length() {
-        lock.lock();
-        try {
+        synchronized (this) {
             return length;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -111,8 +98,7 @@ public final class MessageBody {
      * @throws IllegalStateException when accumulation is off and chunks were already discarded
      */
     public byte[] flatten() {
-        lock.lock();
-        try {
+        synchronized (this) {
             if (base != 0) {
                 throw new IllegalStateException("body chunks were discarded (accumulate is off)");
             }
@@ -137,32 +123,24 @@ public final class MessageBody {
             }
             flattened = all;
             return all;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Removes every chunk and resets the length to 0; the body is incomplete again. */
     public void truncate() {
-        lock.lock();
-        try {
+        synchronized (this) {
             chunks.clear();
             base = 0;
             length = 0;
             complete = false;
             flattened = null;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Returns whether chunks are kept after they are read or written (default true). */
     public boolean getAccumulate() {
-        lock.lock();
-        try {
+        synchronized (this) {
             return accumulate;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -172,11 +150,8 @@ public final class MessageBody {
      * once it is written.
      */
     public void setAccumulate(boolean accumulate) {
-        lock.lock();
-        try {
+        synchronized (this) {
             this.accumulate = accumulate;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -188,8 +163,7 @@ public final class MessageBody {
      * @throws IllegalArgumentException when {@code offset} lies in a chunk already discarded
      */
     public ByteBuffer getChunk(long offset) {
-        lock.lock();
-        try {
+        synchronized (this) {
             if (offset < base) {
                 throw new IllegalArgumentException("offset " + offset + " was already discarded");
             }
@@ -204,21 +178,16 @@ public final class MessageBody {
                 pos += n;
             }
             return complete ? ByteBuffer.allocate(0) : null;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Tells the body that the chunk returned by {@link #getChunk} was written: dropped when not accumulating. */
     public void wroteChunk(ByteBuffer chunk) {
-        lock.lock();
-        try {
+        synchronized (this) {
             if (!accumulate && !chunks.isEmpty()) {
                 ByteBuffer first = chunks.remove(0);
                 base += first.remaining();
             }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -227,8 +196,7 @@ public final class MessageBody {
      * server while reading a request body.
      */
     public void gotChunk(ByteBuffer chunk) {
-        lock.lock();
-        try {
+        synchronized (this) {
             if (accumulate) {
                 ByteBuffer copy = ByteBuffer.allocate(chunk.remaining());
                 copy.put(chunk.duplicate()).flip();
@@ -238,8 +206,6 @@ public final class MessageBody {
             }
             length += chunk.remaining();
             flattened = null;
-        } finally {
-            lock.unlock();
         }
     }
 }

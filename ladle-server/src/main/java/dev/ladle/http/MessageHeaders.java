@@ -25,7 +25,7 @@ public final class MessageHeaders {
 
     /** Creates an empty header set. */
     public MessageHeaders() {
-        fields = new String[16];
+        fields = new String[8];
     }
 
     /** Returns the number of fields (repeated names count once per occurrence). */
@@ -266,24 +266,29 @@ public final class MessageHeaders {
     public static long parseContentLength(String value) {
         long result = -1;
         for (String part : value.split(",", -1)) {
-            String digits = part.trim();
-            if (digits.isEmpty() || digits.length() > 18) {
-                return -1;
-            }
-            long n = 0;
-            for (int i = 0; i < digits.length(); i++) {
-                char c = digits.charAt(i);
-                if (c < '0' || c > '9') {
-                    return -1;
-                }
-                n = n * 10 + (c - '0');
-            }
-            if (result >= 0 && n != result) {
+            long n = parseDigits(part.trim());
+            if (n < 0 || result >= 0 && n != result) {
                 return -1;
             }
             result = n;
         }
         return result;
+    }
+
+    /** Parses 1 to 18 ASCII digits; returns -1 for anything else. */
+    static long parseDigits(String digits) {
+        if (digits.isEmpty() || digits.length() > 18) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     /** Sets {@code Content-Length} and removes {@code Transfer-Encoding}. */

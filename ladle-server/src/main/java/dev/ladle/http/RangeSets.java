@@ -83,18 +83,7 @@ final class RangeSets {
     }
 
     private static long parseNumber(String digits) {
-        if (digits.isEmpty() || digits.length() > 18) {
-            return -1;
-        }
-        long n = 0;
-        for (int i = 0; i < digits.length(); i++) {
-            char c = digits.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-        }
-        return n;
+        return MessageHeaders.parseDigits(digits);
     }
 
     static String format(List<Range> ranges) {

@@ -17,9 +17,15 @@ public final class InheritedChannelMain {
             m.setResponse("text/plain", "inherited".getBytes(StandardCharsets.UTF_8));
             m.setStatus(200);
         });
+        // one request is all the test needs: leave then, and never outlive it by more than 20 s
+        server.onRequestFinished(m -> Thread.ofVirtual().start(() -> {
+            server.close();
+            System.exit(0);
+        }));
         server.listenSocket((ServerSocketChannel) inherited, Set.of());
         System.out.println("ready");
         System.out.flush();
-        Thread.sleep(60_000);
+        Thread.sleep(20_000);
+        System.exit(0);
     }
 }

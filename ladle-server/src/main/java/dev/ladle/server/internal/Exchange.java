@@ -76,6 +76,8 @@ public final class Exchange implements ServerMessage {
     boolean bodyStepDone;
     /** {@code 100 Continue} was sent. */
     boolean continueSent;
+    /** The Content-Length of the response being written (declared or computed), or -1. */
+    long responseLength = -1;
     /** The status line and headers went out. */
     boolean headersWritten;
     /** The response body is written as the handler produces it (chunked, EOF or a preset length). */
@@ -104,7 +106,7 @@ public final class Exchange implements ServerMessage {
 
     private URI buildUri() {
         RequestTarget t = requestTarget;
-        String scheme = connection.transport.isSecure() ? "https" : "http";
+        String scheme = connection.isSecure() ? "https" : "http";
         String authority = t != null && t.authority() != null ? t.authority() : host();
         String path = t == null ? "/" : t.rawPath().equals("*") ? "/*" : t.rawPath();
         StringBuilder sb = new StringBuilder(scheme.length() + authority.length() + path.length() + 8);
@@ -139,7 +141,7 @@ public final class Exchange implements ServerMessage {
         if (hostStart >= 0) {
             return new String(headBytes, hostStart, hostEnd - hostStart, StandardCharsets.ISO_8859_1);
         }
-        SocketAddress local = connection.transport.localAddress();
+        SocketAddress local = connection.localAddress();
         if (local instanceof InetSocketAddress inet) {
             String address = inet.getAddress().getHostAddress();
             if (address.indexOf(':') >= 0) {
@@ -325,23 +327,23 @@ public final class Exchange implements ServerMessage {
 
     @Override
     public SocketAddress getRemoteAddress() {
-        return connection.transport.remoteAddress();
+        return connection.remoteAddress();
     }
 
     @Override
     public SocketAddress getLocalAddress() {
-        return connection.transport.localAddress();
+        return connection.localAddress();
     }
 
     @Override
     public String getRemoteHost() {
-        return connection.transport.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
+        return connection.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : null;
     }
 
     @Override
     public boolean isSecure() {
-        return connection.transport.isSecure();
+        return connection.isSecure();
     }
 
     @Override
@@ -351,12 +353,12 @@ public final class Exchange implements ServerMessage {
 
     @Override
     public List<X509Certificate> getTlsPeerCertificates() {
-        return connection.transport.peerCertificates();
+        return connection.peerCertificates();
     }
 
     @Override
     public Set<TlsCertificateFlag> getTlsPeerCertificateErrors() {
-        return connection.transport.peerCertificateErrors();
+        return connection.peerCertificateErrors();
     }
 
     @Override

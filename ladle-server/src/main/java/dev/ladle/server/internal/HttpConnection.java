@@ -79,6 +79,36 @@ public final class HttpConnection implements Runnable {
         }
     }
 
+    /** Returns true for a TLS connection, also before its handshake finished. */
+    boolean isSecure() {
+        Transport t = transport;
+        return t != null ? t.isSecure() : listener != null && listener.https();
+    }
+
+    /** Returns the local address, also before a TLS handshake finished. */
+    java.net.SocketAddress localAddress() {
+        Transport t = transport;
+        return t != null ? t.localAddress() : plainSocket == null ? null : plainSocket.getLocalSocketAddress();
+    }
+
+    /** Returns the peer's address, also before a TLS handshake finished. */
+    java.net.SocketAddress remoteAddress() {
+        Transport t = transport;
+        return t != null ? t.remoteAddress() : plainSocket == null ? null : plainSocket.getRemoteSocketAddress();
+    }
+
+    /** Returns the peer's certificates: empty until a TLS handshake finished. */
+    java.util.List<java.security.cert.X509Certificate> peerCertificates() {
+        Transport t = transport;
+        return t == null ? java.util.List.of() : t.peerCertificates();
+    }
+
+    /** Returns the problems with the peer's certificates: empty until a TLS handshake finished. */
+    java.util.Set<dev.ladle.tls.TlsCertificateFlag> peerCertificateErrors() {
+        Transport t = transport;
+        return t == null ? java.util.Set.of() : t.peerCertificateErrors();
+    }
+
     /** Returns true for a connection given through {@code Server.acceptStream}. */
     boolean isAcceptedStream() {
         return acceptedStream;
@@ -117,10 +147,10 @@ public final class HttpConnection implements Runnable {
         pendingFirst = first;
         state.events.requestStarted(first);
         try {
-            transport = TlsHandshaker.handshake(state, plainSocket, (chain, errors) -> {
-                MessageEvents events = first.eventsIfAny();
-                return events != null && events.acceptCertificate(chain, errors);
-            });
+            // null when nobody listens: REQUESTED then serves a client whose certificate is not trusted
+            MessageEvents events = first.eventsIfAny();
+            transport = TlsHandshaker.handshake(state, plainSocket,
+                    events == null || events.acceptCertificate.isEmpty() ? null : events::acceptCertificate);
             return true;
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "TLS handshake with {0} failed: {1}", plainSocket.getRemoteSocketAddress(), e.getMessage());
@@ -225,16 +255,7 @@ public final class HttpConnection implements Runnable {
     void awaitUnpaused(Exchange ex) throws IOException {
         lock.lock();
         try {
-            if (ex.paused) {
-                out.flush();
-                watchPeer(ex);
-            }
-            while (ex.paused && !closed) {
-                unpaused.awaitUninterruptibly();
-            }
-            if (closed) {
-                throw new java.io.EOFException("connection closed while the message was paused");
-            }
+            parkWhilePaused(ex);
         } finally {
             lock.unlock();
         }
@@ -247,23 +268,29 @@ public final class HttpConnection implements Runnable {
     ByteBuffer awaitChunk(Exchange ex, MessageBody body, long offset) throws IOException {
         lock.lock();
         try {
-            while (true) {
-                ByteBuffer chunk = body.getChunk(offset);
-                if (chunk != null) {
-                    return chunk;
-                }
-                out.flush();
+            ByteBuffer chunk;
+            while ((chunk = body.getChunk(offset)) == null) {
                 ex.paused = true;
-                watchPeer(ex);
-                while (ex.paused && !closed) {
-                    unpaused.awaitUninterruptibly();
-                }
-                if (closed) {
-                    throw new java.io.EOFException("connection closed while the response was streaming");
-                }
+                parkWhilePaused(ex);
             }
+            return chunk;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The wait of a paused message; the caller holds {@link #lock}. */
+    private void parkWhilePaused(Exchange ex) throws IOException {
+        if (ex.paused) {
+            // what is written so far goes out before the wait, and the client is watched during it
+            out.flush();
+            watchPeer(ex);
+        }
+        while (ex.paused && !closed) {
+            unpaused.awaitUninterruptibly();
+        }
+        if (closed) {
+            throw new java.io.EOFException("connection closed while the message was paused");
         }
     }
 

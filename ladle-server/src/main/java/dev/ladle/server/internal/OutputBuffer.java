@@ -29,10 +29,15 @@ final class OutputBuffer {
         return failed;
     }
 
+    /** Writes to the stream (or, with {@code len < 0}, flushes it), timing the call for the write watchdog. */
     private void send(byte[] data, int off, int len) throws IOException {
         writeStarted = System.nanoTime() | 1;
         try {
-            out.write(data, off, len);
+            if (len >= 0) {
+                out.write(data, off, len);
+            } else {
+                out.flush();
+            }
         } catch (IOException e) {
             failed = true;
             throw e;
@@ -159,15 +164,7 @@ final class OutputBuffer {
     /** Writes everything buffered and flushes the stream. */
     void flush() throws IOException {
         flushBuffer();
-        writeStarted = System.nanoTime() | 1;
-        try {
-            out.flush();
-        } catch (IOException e) {
-            failed = true;
-            throw e;
-        } finally {
-            writeStarted = 0;
-        }
+        send(null, 0, -1);
     }
 
     /** Drops whatever is buffered (a stolen connection's unsent response). */

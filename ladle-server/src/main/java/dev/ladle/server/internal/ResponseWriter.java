@@ -45,6 +45,7 @@ final class ResponseWriter {
         boolean tunnel = "CONNECT".equals(ex.method) && Status.isSuccessful(status);
         noBodyAllowed |= tunnel;
         Framing framing;
+        long computedLength = -1;
         if (Status.isInformational(status) || status == Status.NO_CONTENT || tunnel) {
             headers.remove("Content-Length");
             headers.remove("Transfer-Encoding");
@@ -68,10 +69,12 @@ final class ResponseWriter {
                 ex.streamingBody = true;
             } else if (encoding == Encoding.CONTENT_LENGTH && headers.getContentLength() >= 0) {
                 framing = Framing.LENGTH;
-                ex.streamingBody = body == null || !body.isComplete() || body.length() < headers.getContentLength();
+                ex.responseLength = headers.getContentLength();
+                ex.streamingBody = body == null || !body.isComplete() || body.length() < ex.responseLength;
             } else {
-                long length = body == null ? 0 : body.length();
-                headers.replace("Content-Length", Long.toString(length));
+                // written straight to the wire below: no string, no header entry
+                computedLength = body == null ? 0 : body.length();
+                ex.responseLength = computedLength;
                 framing = Framing.LENGTH;
             }
         }
@@ -105,6 +108,11 @@ final class ResponseWriter {
             out.writeByte(':');
             out.writeByte(' ');
             out.writeAscii(headers.valueAt(i));
+            out.writeCrlf();
+        }
+        if (computedLength >= 0) {
+            out.writeAscii("Content-Length: ");
+            out.writeDecimal(computedLength);
             out.writeCrlf();
         }
         out.writeCrlf();
@@ -145,7 +153,7 @@ final class ResponseWriter {
         MessageEvents events = ex.eventsIfAny();
         if (framing != Framing.NONE) {
             MessageBody body = ex.responseBodyIfCreated();
-            long declared = framing == Framing.LENGTH ? ex.getResponseHeaders().getContentLength() : Long.MAX_VALUE;
+            long declared = framing == Framing.LENGTH ? ex.responseLength : Long.MAX_VALUE;
             long offset = 0;
             while (body != null && offset < declared) {
                 ByteBuffer chunk = ex.streamingBody ? connection.awaitChunk(ex, body, offset) : body.getChunk(offset);

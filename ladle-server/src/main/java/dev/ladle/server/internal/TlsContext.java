@@ -1,0 +1,102 @@
+package dev.ladle.server.internal;
+
+import dev.ladle.server.TlsAuthMode;
+import dev.ladle.tls.TlsCertificate;
+import dev.ladle.tls.TlsDatabase;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+
+/**
+ * The JSSE objects built from one combination of a server's TLS settings: certificate, trust database
+ * and client-certificate mode. Built once per combination and shared by all connections, so TLS
+ * sessions can be resumed; a change of setting builds a new one for later connections.
+ */
+final class TlsContext {
+    /** TLS versions offered; older ones are insecure. */
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /** ALPN protocols, in order of preference (libsoup offers the same). */
+    static final String[] APPLICATION_PROTOCOLS = {"http/1.1", "http/1.0"};
+    /** Protects the key in the in-memory store only; the key never leaves this process. */
+    private static final char[] KEY_PASSWORD = "ladle".toCharArray();
+
+    final TlsCertificate certificate;
+    final TlsDatabase database;
+    final TlsAuthMode mode;
+    final SSLSocketFactory socketFactory;
+    final SSLParameters parameters;
+    final ClientCertificateTrustManager trustManager;
+
+    private TlsContext(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode, SSLContext context,
+                       ClientCertificateTrustManager trustManager) {
+        this.certificate = certificate;
+        this.database = database;
+        this.mode = mode;
+        this.socketFactory = context.getSocketFactory();
+        this.trustManager = trustManager;
+        SSLParameters params = context.getDefaultSSLParameters();
+        params.setProtocols(PROTOCOLS);
+        params.setCipherSuites(Arrays.stream(params.getCipherSuites()).filter(TlsContext::acceptableSuite).toArray(String[]::new));
+        params.setApplicationProtocols(APPLICATION_PROTOCOLS);
+        params.setUseCipherSuitesOrder(true);
+        switch (mode) {
+            case REQUIRED -> params.setNeedClientAuth(true);
+            case REQUESTED -> params.setWantClientAuth(true);
+            case NONE -> params.setNeedClientAuth(false);
+        }
+        this.parameters = params;
+    }
+
+    /**
+     * True for the suites worth offering among the JDK's defaults: not static RSA (no forward secrecy,
+     * RFC 9325) and not CBC with a SHA-1 MAC, which some JDK versions still enable by default.
+     */
+    static boolean acceptableSuite(String suite) {
+        return !suite.startsWith("TLS_RSA_") && !suite.endsWith("_SHA") && !suite.startsWith("SSL_");
+    }
+
+    /** True when this context was built from exactly these settings. */
+    boolean matches(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode) {
+        return this.certificate == certificate && this.database == database && this.mode == mode;
+    }
+
+    /**
+     * Builds the context for these settings.
+     *
+     * @param database the trust database, or null for the system's
+     * @throws IllegalStateException when the JDK cannot build it (it lacks TLS or rejects the key)
+     */
+    static TlsContext build(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode) {
+        try {
+            // SunX509 reads the key once here; the PKIX factory would fetch it from the store on each handshake
+            KeyManagerFactory keys = KeyManagerFactory.getInstance("SunX509");
+            keys.init(keyStore(certificate), KEY_PASSWORD);
+            TlsDatabase trust = database != null ? database : TlsDatabase.system();
+            ClientCertificateTrustManager trustManager = new ClientCertificateTrustManager(new CertificateErrors(trust.trustManager()));
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), new TrustManager[] {trustManager}, null);
+            return new TlsContext(certificate, database, mode, context, trustManager);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a TLS context for " + certificate + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyStore keyStore(TlsCertificate certificate) throws GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("JKS");
+        try {
+            store.load(null, null);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create an empty key store", e);
+        }
+        List<X509Certificate> chain = certificate.getCertificateChain();
+        store.setKeyEntry("server", certificate.getPrivateKey(), KEY_PASSWORD, chain.toArray(new X509Certificate[0]));
+        return store;
+    }
+}
