@@ -324,6 +324,14 @@ class FileServingIT {
     }
 
     @Test
+    void anHttp10ClientGetsTheFileWithItsLengthAndAClose() throws Exception {
+        String response = raw(base, "GET /hello.txt HTTP/1.0\r\n\r\n");
+        assertThat(status(response)).isEqualTo(200);
+        assertThat(response).contains("Content-Length: 6\r\n").doesNotContain("Transfer-Encoding")
+                .endsWith("\r\n\r\nhello\n");
+    }
+
+    @Test
     void keepAliveServesSeveralFilesOnOneConnection() throws IOException {
         String response = raw(base, "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"
                 + "GET /digits.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=0-2\r\n\r\n"
