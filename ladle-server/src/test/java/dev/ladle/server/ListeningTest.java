@@ -66,7 +66,7 @@ class ListeningTest {
     void listenOnIpv6AddressServesIpv6() throws Exception {
         server.listen(new InetSocketAddress(InetAddress.getByName("::1"), 0), Set.of());
         URI uri = server.getUris().get(0);
-        assertThat(uri.getHost()).isEqualTo("[0:0:0:0:0:0:0:1]");
+        assertThat(uri.getHost()).isEqualTo("[::1]");
         assertThat(get(uri)).isEqualTo(200);
     }
 
@@ -88,7 +88,7 @@ class ListeningTest {
         List<URI> uris = server.getUris();
         assertThat(uris).hasSize(2);
         assertThat(uris.get(0).getPort()).isEqualTo(uris.get(1).getPort());
-        assertThat(uris).extracting(URI::getHost).containsExactly("127.0.0.1", "[0:0:0:0:0:0:0:1]");
+        assertThat(uris).extracting(URI::getHost).containsExactly("127.0.0.1", "[::1]");
         for (URI uri : uris) {
             assertThat(get(uri)).isEqualTo(200);
         }
@@ -100,7 +100,7 @@ class ListeningTest {
         server.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
         server.listenLocal(0, Set.of(ListenOption.IPV6_ONLY));
         List<URI> uris = server.getUris();
-        assertThat(uris).extracting(URI::getHost).containsExactly("127.0.0.1", "[0:0:0:0:0:0:0:1]");
+        assertThat(uris).extracting(URI::getHost).containsExactly("127.0.0.1", "[::1]");
         assertThat(uris.get(0).getPort()).isNotEqualTo(uris.get(1).getPort());
     }
 
@@ -127,7 +127,7 @@ class ListeningTest {
     void listenAllWithoutOptionsServesBothFamilies() throws Exception {
         server.listenAll(0, Set.of());
         List<URI> uris = server.getUris();
-        assertThat(uris).extracting(URI::getHost).containsExactly("0.0.0.0", "[0:0:0:0:0:0:0:0]");
+        assertThat(uris).extracting(URI::getHost).containsExactly("0.0.0.0", "[::]");
         int port = uris.get(0).getPort();
         assertThat(get(URI.create("http://127.0.0.1:" + port + "/"))).isEqualTo(200);
         assertThat(get(URI.create("http://[::1]:" + port + "/"))).isEqualTo(200);
@@ -145,6 +145,18 @@ class ListeningTest {
         } catch (IOException refusedOrReset) {
             // refused outright is just as good
         }
+    }
+
+    @Test
+    void ipv6AddressesAreReportedInTheirShortestForm() throws Exception {
+        assertThat(dev.ladle.server.internal.Listener.ipv6Text(InetAddress.getByName("2001:db8:0:0:1:0:0:1").getAddress()))
+                .isEqualTo("2001:db8::1:0:0:1");
+        assertThat(dev.ladle.server.internal.Listener.ipv6Text(InetAddress.getByName("fe80:0:0:0:0:0:0:0").getAddress()))
+                .isEqualTo("fe80::");
+        assertThat(dev.ladle.server.internal.Listener.ipv6Text(InetAddress.getByName("1:2:3:4:5:6:7:8").getAddress()))
+                .isEqualTo("1:2:3:4:5:6:7:8");
+        assertThat(dev.ladle.server.internal.Listener.ipv6Text(InetAddress.getByName("1:0:3:4:5:6:7:8").getAddress()))
+                .isEqualTo("1:0:3:4:5:6:7:8");
     }
 
     @Test

@@ -188,6 +188,27 @@ class StreamingTest {
     }
 
     @Test
+    void streamedBodyShorterThanItsContentLengthClosesTheConnection() throws Exception {
+        server.addHandler("/", (s, m, p, q) -> {
+            m.getResponseHeaders().setContentLength(10);
+            m.setStatus(200);
+            OutputStream out = m.getResponseBodyStream();
+            out.write("12345".getBytes(StandardCharsets.US_ASCII));
+            try {
+                out.close();
+            } catch (java.io.IOException expected) {
+                // the stream names the shortfall
+            }
+        });
+        try (RawClient c = new RawClient(base)) {
+            c.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+            var in = c.socket().getInputStream();
+            String all = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(all).startsWith("HTTP/1.1 200 OK").contains("Content-Length: 10").endsWith("\r\n\r\n12345");
+        }
+    }
+
+    @Test
     void http10ClientGetsAStreamedBodyCloseDelimited() throws Exception {
         server.addHandler("/", (s, m, p, q) -> {
             try (OutputStream out = m.getResponseBodyStream()) {

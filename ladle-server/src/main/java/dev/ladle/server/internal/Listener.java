@@ -154,11 +154,41 @@ public final class Listener implements Runnable {
     }
 
     private static URI uri(String scheme, InetAddress address, int port) {
-        String host = address.getHostAddress();
-        if (!(address instanceof Inet4Address)) {
-            int zone = host.indexOf('%');
-            host = "[" + (zone < 0 ? host : host.substring(0, zone)) + "]";
-        }
+        String host = address instanceof Inet4Address ? address.getHostAddress() : "[" + ipv6Text(address.getAddress()) + "]";
         return URI.create(scheme + "://" + host + ":" + port + "/");
+    }
+
+    /** RFC 5952's text form of an IPv6 address: lower case, no leading zeros, the longest zero run as {@code ::}. */
+    public static String ipv6Text(byte[] a) {
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (a[2 * i] & 0xff) << 8 | (a[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; i++) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[i]));
+        }
+        return sb.toString();
     }
 }

@@ -481,6 +481,9 @@ final class RequestPipeline {
             // frames may be far apart: the HTTP read timeouts no longer apply
             t.setReadTimeout(0);
             connection.webSocket = upgrade;
+            if (connection.isClosing()) {
+                upgrade.goingAway();
+            }
             upgrade.run(state.server, ex, ex.requestTarget.path(), connection.in.remainder(), t.output(), t::close);
             return false;
         }

@@ -14,6 +14,7 @@ final class ResponseBodyStream extends OutputStream {
     private final Exchange exchange;
     private ResponseWriter.Framing framing;
     private boolean closed;
+    private long written;
 
     ResponseBodyStream(Exchange exchange) {
         this.exchange = exchange;
@@ -40,6 +41,10 @@ final class ResponseBodyStream extends OutputStream {
         if (len == 0 || framing == ResponseWriter.Framing.NONE) {
             return;
         }
+        if (framing == ResponseWriter.Framing.LENGTH && written + len > exchange.responseLength) {
+            throw new IOException("response body would exceed its Content-Length of " + exchange.responseLength);
+        }
+        written += len;
         exchange.connection.writeStreamChunk(exchange, framing, ByteBuffer.wrap(b, off, len));
     }
 
@@ -62,6 +67,12 @@ final class ResponseBodyStream extends OutputStream {
         commit();
         closed = true;
         try {
+            if (framing == ResponseWriter.Framing.LENGTH && written < exchange.responseLength) {
+                // the client would wait for the missing bytes: the connection cannot be reused
+                exchange.closeAfterResponse = true;
+                throw new IOException("response body ended " + (exchange.responseLength - written)
+                        + " bytes short of its Content-Length");
+            }
             exchange.connection.endStream(exchange, framing);
         } finally {
             exchange.unpause();

@@ -45,6 +45,8 @@ public final class WebSocketUpgrade {
     private final String protocol;
     private final List<WebSocketExtension> extensions;
     private volatile WebSocketConnection connection;
+    /** Set by {@link #goingAway()}: also tells a connection that does not exist yet. */
+    private volatile boolean shuttingDown;
 
     private WebSocketUpgrade(HandlerEntry.WebSocketEndpoint endpoint, String protocol, List<WebSocketExtension> extensions) {
         this.endpoint = endpoint;
@@ -221,6 +223,10 @@ public final class WebSocketUpgrade {
             LOG.log(System.Logger.Level.WARNING, "WebSocket handler for " + path + " failed", e);
             conn.close(CloseCode.SERVER_ERROR, "handler failed");
         }
+        if (shuttingDown) {
+            // the server began to close before this connection existed
+            goingAway();
+        }
         conn.run();
     }
 
@@ -229,6 +235,7 @@ public final class WebSocketUpgrade {
      * server that shuts down); the reading thread then ends within the connection's close timeout.
      */
     public void goingAway() {
+        shuttingDown = true;
         WebSocketConnection conn = connection;
         if (conn != null && conn.getState() == WebSocketState.OPEN) {
             conn.close(CloseCode.GOING_AWAY, "server shutting down");
