@@ -39,8 +39,10 @@ import java.util.function.Consumer;
  * <p>Create one, add handlers by path prefix, then listen:
  * <pre>{@code
  * Server server = new Server();
- * server.addHandler("/hello", (srv, msg, path, query) ->
- *         msg.setResponse("text/plain", "Hello\n".getBytes(StandardCharsets.UTF_8)).setStatus(200));
+ * server.addHandler("/hello", (srv, msg, path, query) -> {
+ *     msg.setResponse("text/plain", "Hello\n".getBytes(StandardCharsets.UTF_8));
+ *     msg.setStatus(200);
+ * });
  * server.listenLocal(0, Set.of());
  * URI uri = server.getUris().get(0);
  * }</pre>
