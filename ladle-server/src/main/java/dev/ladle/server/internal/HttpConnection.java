@@ -19,6 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class HttpConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
     private static final Thread.Builder THREADS = Thread.ofVirtual().name("ladle-connection");
+    /** How long a connection waits for its next request before it lets its buffers go. */
+    private static final int HOT_WAIT_MILLIS = 250;
 
     final ServerState state;
     Transport transport;
@@ -204,8 +206,21 @@ public final class HttpConnection implements Runnable {
             if (watcher != null) {
                 return joinWatcher();
             }
-            transport.setReadTimeout((int) Math.min(Integer.MAX_VALUE, state.limits().getIdleTimeout().toMillis()));
+            long idleMillis = state.limits().getIdleTimeout().toMillis();
             in.compactIfWorthIt();
+            if (idleMillis > HOT_WAIT_MILLIS && transport.setReadTimeout(HOT_WAIT_MILLIS)) {
+                // a busy client's next request comes at once: wait for it with the buffers in hand
+                try {
+                    return in.fill(in.buf.length) > 0;
+                } catch (SocketTimeoutException e) {
+                    idleMillis -= HOT_WAIT_MILLIS;
+                }
+                // an idle one keeps only a small buffer, so that many idle connections cost little
+                in.shrink();
+                out.shrink();
+                pipeline.shrink();
+            }
+            transport.setReadTimeout((int) Math.min(Integer.MAX_VALUE, idleMillis));
             return in.fill(in.buf.length) > 0;
         } catch (SocketTimeoutException e) {
             return false;

@@ -11,6 +11,8 @@ import java.util.Arrays;
  */
 final class InputBuffer {
     private static final int INITIAL_SIZE = 8 * 1024;
+    /** What an idle connection keeps to wait for its next request in: enough for most request heads. */
+    private static final int IDLE_SIZE = 512;
 
     private final InputStream in;
     /** The bytes; valid between {@code pos} and {@code limit}. */
@@ -37,6 +39,9 @@ final class InputBuffer {
      * @throws BufferFullException when the unread bytes already fill {@code maxSize}
      */
     int fill(int maxSize) throws IOException {
+        if (buf.length < INITIAL_SIZE && limit == buf.length) {
+            buf = Arrays.copyOf(buf, INITIAL_SIZE);
+        }
         if (limit == buf.length) {
             if (pos > 0) {
                 System.arraycopy(buf, pos, buf, 0, limit - pos);
@@ -53,6 +58,18 @@ final class InputBuffer {
             limit += n;
         }
         return n;
+    }
+
+    /**
+     * Trades the array for a small one while the connection is idle (nothing may be unread), so that
+     * thousands of idle keep-alive connections cost little memory; {@link #fill} grows it back.
+     */
+    void shrink() {
+        if (pos == limit && buf.length > IDLE_SIZE) {
+            buf = new byte[IDLE_SIZE];
+            pos = 0;
+            limit = 0;
+        }
     }
 
     /** Moves the unread bytes to the start of the array when that leaves more room than it costs. */

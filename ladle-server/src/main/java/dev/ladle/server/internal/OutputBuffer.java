@@ -12,8 +12,10 @@ final class OutputBuffer {
     private static final int SIZE = 16 * 1024;
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+    private static final byte[] EMPTY = new byte[0];
+
     private final OutputStream out;
-    private final byte[] buf = new byte[SIZE];
+    private byte[] buf = new byte[SIZE];
     private int count;
     /** A write to the stream failed: the peer is gone, and every later write fails too. */
     private volatile boolean failed;
@@ -57,43 +59,52 @@ final class OutputBuffer {
         return out;
     }
 
-    void writeAscii(String s) throws IOException {
-        int n = s.length();
-        if (n > SIZE - count) {
+    /**
+     * Makes room for {@code n} more bytes: flushes what is buffered when it does not fit, and brings
+     * back the array after {@link #shrink()}.
+     */
+    private void room(int n) throws IOException {
+        if (buf.length - count < n) {
             flushBuffer();
-            if (n > SIZE) {
-                byte[] bytes = new byte[n];
-                for (int i = 0; i < n; i++) {
-                    bytes[i] = (byte) s.charAt(i);
-                }
-                send(bytes, 0, bytes.length);
-                return;
+            if (buf.length < SIZE) {
+                buf = new byte[SIZE];
             }
-        }
-        for (int i = 0; i < n; i++) {
-            buf[count++] = (byte) s.charAt(i);
         }
     }
 
-    void writeByte(int b) throws IOException {
-        if (count == SIZE) {
+    void writeAscii(String s) throws IOException {
+        int n = s.length();
+        if (n > SIZE) {
             flushBuffer();
+            byte[] bytes = new byte[n];
+            for (int i = 0; i < n; i++) {
+                bytes[i] = (byte) s.charAt(i);
+            }
+            send(bytes, 0, n);
+            return;
         }
-        buf[count++] = (byte) b;
+        room(n);
+        byte[] b = buf;
+        int c = count;
+        for (int i = 0; i < n; i++) {
+            b[c++] = (byte) s.charAt(i);
+        }
+        count = c;
+    }
+
+    void writeByte(int value) throws IOException {
+        room(1);
+        buf[count++] = (byte) value;
     }
 
     void writeCrlf() throws IOException {
-        if (SIZE - count < 2) {
-            flushBuffer();
-        }
+        room(2);
         buf[count++] = '\r';
         buf[count++] = '\n';
     }
 
     void writeDecimal(long value) throws IOException {
-        if (SIZE - count < 20) {
-            flushBuffer();
-        }
+        room(20);
         if (value == 0) {
             buf[count++] = '0';
             return;
@@ -112,9 +123,7 @@ final class OutputBuffer {
     }
 
     void writeHex(long value) throws IOException {
-        if (SIZE - count < 16) {
-            flushBuffer();
-        }
+        room(16);
         int digits = Math.max(1, (64 - Long.numberOfLeadingZeros(value) + 3) / 4);
         for (int i = digits - 1; i >= 0; i--) {
             buf[count++] = HEX[(int) (value >>> (4 * i)) & 0xf];
@@ -122,18 +131,20 @@ final class OutputBuffer {
     }
 
     void write(byte[] data, int off, int len) throws IOException {
-        if (len <= SIZE - count) {
+        if (len <= buf.length - count) {
             System.arraycopy(data, off, buf, count, len);
             count += len;
             return;
         }
-        flushBuffer();
-        if (len < SIZE / 2) {
-            System.arraycopy(data, off, buf, 0, len);
-            count = len;
-        } else {
+        if (len >= SIZE / 2) {
+            // large: straight to the stream after what is buffered
+            flushBuffer();
             send(data, off, len);
+            return;
         }
+        room(len);
+        System.arraycopy(data, off, buf, count, len);
+        count += len;
     }
 
     void write(ByteBuffer data) throws IOException {
@@ -143,12 +154,17 @@ final class OutputBuffer {
         }
         ByteBuffer d = data.duplicate();
         while (d.hasRemaining()) {
-            if (count == SIZE) {
-                flushBuffer();
-            }
-            int n = Math.min(d.remaining(), SIZE - count);
+            room(1);
+            int n = Math.min(d.remaining(), buf.length - count);
             d.get(buf, count, n);
             count += n;
+        }
+    }
+
+    /** Lets the array go while the connection is idle (nothing may be buffered); the next write brings it back. */
+    void shrink() {
+        if (count == 0) {
+            buf = EMPTY;
         }
     }
 

@@ -27,8 +27,8 @@ final class RequestPipeline {
 
     private final HttpConnection connection;
     private final ServerState state;
-    /** Scratch space for request bodies, reused across requests. */
-    private final byte[] bodyBuffer = new byte[8 * 1024];
+    /** Scratch space for request bodies, reused across requests; made on the first body, dropped when idle. */
+    private byte[] bodyBuffer;
 
     RequestPipeline(HttpConnection connection) {
         this.connection = connection;
@@ -270,6 +270,7 @@ final class RequestPipeline {
         long max = limits.getMaxRequestBodySize();
         MessageEvents events = ex.eventsIfAny();
         setBodyTimeout(limits);
+        byte[] bodyBuffer = bodyBuffer();
         while (true) {
             int n = readBodyBytes(reader, bodyBuffer, 0, bodyBuffer.length);
             if (n < 0) {
@@ -285,6 +286,18 @@ final class RequestPipeline {
             }
         }
         gotBody(ex);
+    }
+
+    private byte[] bodyBuffer() {
+        if (bodyBuffer == null) {
+            bodyBuffer = new byte[8 * 1024];
+        }
+        return bodyBuffer;
+    }
+
+    /** Drops the body scratch space while the connection is idle. */
+    void shrink() {
+        bodyBuffer = null;
     }
 
     private void setBodyTimeout(Limits limits) throws IOException {
@@ -331,6 +344,7 @@ final class RequestPipeline {
             return;
         }
         setBodyTimeout(limits);
+        byte[] bodyBuffer = bodyBuffer();
         while (readBodyBytes(reader, bodyBuffer, 0, bodyBuffer.length) >= 0) {
             // discarded
         }
