@@ -75,6 +75,7 @@ public class Server implements AutoCloseable {
     private volatile String serverHeaderSetting;
 
     /** Creates a server with no handlers and no listeners; permessage-deflate is enabled. */
+    @SuppressWarnings("this-escape") // the state only keeps the reference; nothing calls back during construction
     public Server() {
         this.state = new ServerState(this, new Events());
         state.webSocketExtensions.add(DeflateExtension.class);

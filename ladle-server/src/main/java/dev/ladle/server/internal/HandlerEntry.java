@@ -26,15 +26,18 @@ public record HandlerEntry(String path, ServerCallback early, ServerCallback nor
     public record WebSocketEndpoint(String origin, List<String> protocols, WebSocketCallback callback) {
     }
 
-    HandlerEntry withEarly(ServerCallback callback) {
+    /** Returns a copy with {@code callback} as the early handler. */
+    public HandlerEntry withEarly(ServerCallback callback) {
         return new HandlerEntry(path, callback, normal, webSocket);
     }
 
-    HandlerEntry withNormal(ServerCallback callback) {
+    /** Returns a copy with {@code callback} as the normal handler. */
+    public HandlerEntry withNormal(ServerCallback callback) {
         return new HandlerEntry(path, early, callback, webSocket);
     }
 
-    HandlerEntry withWebSocket(WebSocketEndpoint endpoint) {
+    /** Returns a copy with {@code endpoint} as the WebSocket handler. */
+    public HandlerEntry withWebSocket(WebSocketEndpoint endpoint) {
         return new HandlerEntry(path, early, normal, endpoint);
     }
 }

@@ -1,0 +1,489 @@
+package dev.ladle.server.internal;
+
+import dev.ladle.auth.AuthDomain;
+import dev.ladle.http.HttpVersion;
+import dev.ladle.http.MessageBody;
+import dev.ladle.http.MessageHeaders;
+import dev.ladle.http.Status;
+import dev.ladle.http.Tokens;
+import dev.ladle.server.ServerMessage;
+import dev.ladle.server.StolenConnection;
+import dev.ladle.server.Subscription;
+import dev.ladle.tls.TlsCertificateFlag;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+/**
+ * The engine's {@link ServerMessage}: one request as parsed from the connection and the response being
+ * built for it. Request fields are filled in by {@link RequestHeadParser} and {@link RequestPipeline}
+ * on the connection's thread; strings and header objects are made only when a handler asks for them.
+ */
+public final class Exchange implements ServerMessage {
+    final HttpConnection connection;
+
+    // ---- the request, as parsed ----
+    String method;
+    String target;
+    HttpVersion version;
+    /** The header section as received (fields separated by CRLF), parsed into headers on demand. */
+    byte[] headBytes;
+    int headerCount;
+    int hostStart = -1;
+    int hostEnd;
+    long declaredLength = -1;
+    String transferEncoding;
+    boolean connectionClose;
+    boolean connectionKeepAlive;
+    boolean connectionUpgrade;
+    String expect;
+    RequestTarget requestTarget;
+    private MessageHeaders requestHeaders;
+    private MessageBody requestBody;
+    private URI uri;
+
+    // ---- the response ----
+    private HttpVersion responseVersion;
+    private int status;
+    private String reasonPhrase;
+    private final MessageHeaders responseHeaders = new MessageHeaders();
+    private MessageBody responseBody;
+
+    // ---- state ----
+    volatile boolean paused;
+    volatile boolean stolen;
+    private String authUser;
+    private AuthDomain authDomain;
+    private MessageEvents events;
+    /** The body reader while the body is being read, for the request body stream. */
+    BodyReader bodyReader;
+    boolean bodyStreamTaken;
+    ResponseBodyStream responseStream;
+    /** A framing error met while a handler read the body through the body stream. */
+    HttpException bodyError;
+    /** {@code 100 Continue} was sent. */
+    boolean continueSent;
+    /** The status line and headers went out. */
+    boolean headersWritten;
+    /** The response body is written as the handler produces it (chunked, EOF or a preset length). */
+    boolean streamingBody;
+    /** The connection closes once this response is written. */
+    boolean closeAfterResponse;
+
+    Exchange(HttpConnection connection) {
+        this.connection = connection;
+    }
+
+    // ---- request ----------------------------------------------------------------------------------
+
+    @Override
+    public String getMethod() {
+        return method;
+    }
+
+    @Override
+    public URI getUri() {
+        if (uri == null) {
+            uri = buildUri();
+        }
+        return uri;
+    }
+
+    private URI buildUri() {
+        RequestTarget t = requestTarget;
+        String scheme = connection.transport.isSecure() ? "https" : "http";
+        String authority = t != null && t.authority() != null ? t.authority() : host();
+        String path = t == null ? "/" : t.rawPath().equals("*") ? "/*" : t.rawPath();
+        StringBuilder sb = new StringBuilder(scheme.length() + authority.length() + path.length() + 8);
+        sb.append(scheme).append("://").append(authority);
+        appendUriChars(sb, path);
+        if (t != null && t.query() != null) {
+            sb.append('?');
+            appendUriChars(sb, t.query());
+        }
+        try {
+            return new URI(sb.toString());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("request URI cannot be represented: " + e.getMessage(), e);
+        }
+    }
+
+    /** Appends {@code s}, percent-encoding the characters {@link URI} refuses (clients send {@code |}, {@code {}} ...). */
+    private static void appendUriChars(StringBuilder sb, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c > 0x20 && c < 0x7f && "\"<>\\^`{|}[]".indexOf(c) < 0) {
+                sb.append(c);
+            } else {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xf, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+    }
+
+    /** Returns the Host header value, or the local address for HTTP/1.0 requests without one. */
+    String host() {
+        if (hostStart >= 0) {
+            return new String(headBytes, hostStart, hostEnd - hostStart, StandardCharsets.ISO_8859_1);
+        }
+        SocketAddress local = connection.transport.localAddress();
+        if (local instanceof InetSocketAddress inet) {
+            String address = inet.getAddress().getHostAddress();
+            if (address.indexOf(':') >= 0) {
+                int zone = address.indexOf('%');
+                address = "[" + (zone < 0 ? address : address.substring(0, zone)) + "]";
+            }
+            return address + ":" + inet.getPort();
+        }
+        return "localhost";
+    }
+
+    @Override
+    public HttpVersion getHttpVersion() {
+        return responseVersion != null ? responseVersion : version;
+    }
+
+    @Override
+    public void setHttpVersion(HttpVersion version) {
+        this.responseVersion = java.util.Objects.requireNonNull(version, "version");
+    }
+
+    /** Returns the version the client sent. */
+    HttpVersion requestVersion() {
+        return version;
+    }
+
+    @Override
+    public MessageHeaders getRequestHeaders() {
+        if (requestHeaders == null) {
+            requestHeaders = parseHeaders();
+        }
+        return requestHeaders;
+    }
+
+    private MessageHeaders parseHeaders() {
+        MessageHeaders headers = new MessageHeaders();
+        byte[] b = headBytes;
+        if (b == null) {
+            return headers;
+        }
+        int pos = 0;
+        while (pos < b.length) {
+            int colon = pos;
+            while (b[colon] != ':') {
+                colon++;
+            }
+            int lineEnd = colon;
+            while (b[lineEnd] != '\r') {
+                lineEnd++;
+            }
+            int vs = colon + 1;
+            while (vs < lineEnd && (b[vs] == ' ' || b[vs] == '\t')) {
+                vs++;
+            }
+            int ve = lineEnd;
+            while (ve > vs && (b[ve - 1] == ' ' || b[ve - 1] == '\t')) {
+                ve--;
+            }
+            headers.append(new String(b, pos, colon - pos, StandardCharsets.ISO_8859_1),
+                    new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1));
+            pos = lineEnd + 2;
+        }
+        return headers;
+    }
+
+    @Override
+    public MessageBody getRequestBody() {
+        if (requestBody == null) {
+            requestBody = new MessageBody();
+        }
+        return requestBody;
+    }
+
+    /** Returns the request body if anybody asked for it, else null (nothing to accumulate into yet). */
+    MessageBody requestBodyIfCreated() {
+        return requestBody;
+    }
+
+    // ---- response ---------------------------------------------------------------------------------
+
+    @Override
+    public MessageHeaders getResponseHeaders() {
+        return responseHeaders;
+    }
+
+    @Override
+    public MessageBody getResponseBody() {
+        if (responseBody == null) {
+            responseBody = new MessageBody();
+        }
+        return responseBody;
+    }
+
+    MessageBody responseBodyIfCreated() {
+        return responseBody;
+    }
+
+    @Override
+    public int getStatus() {
+        return status;
+    }
+
+    @Override
+    public String getReasonPhrase() {
+        return reasonPhrase;
+    }
+
+    @Override
+    public void setStatus(int status) {
+        checkStatus(status);
+        this.status = status;
+        this.reasonPhrase = null;
+    }
+
+    @Override
+    public void setStatus(int status, String reasonPhrase) {
+        checkStatus(status);
+        if (reasonPhrase != null) {
+            for (int i = 0; i < reasonPhrase.length(); i++) {
+                if (!Tokens.isFieldValueChar(reasonPhrase.charAt(i))) {
+                    throw new IllegalArgumentException("reason phrase has a control character at index " + i);
+                }
+            }
+        }
+        this.status = status;
+        this.reasonPhrase = reasonPhrase;
+    }
+
+    private static void checkStatus(int status) {
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("status must be a 3-digit code: " + status);
+        }
+    }
+
+    /** Replaces the response body with {@code body} (owned), for responses the server makes itself. */
+    void setResponseBodyInternal(byte[] body) {
+        MessageBody b = getResponseBody();
+        b.truncate();
+        b.appendOwned(body);
+    }
+
+    /** Returns the phrase to put on the status line. */
+    String statusLinePhrase() {
+        return reasonPhrase != null ? reasonPhrase : Status.phrase(status);
+    }
+
+    /** Clears the status so that later pipeline steps see none (never used by handlers). */
+    void setStatusInternal(int status) {
+        this.status = status;
+        this.reasonPhrase = null;
+    }
+
+    @Override
+    public void setResponse(String contentType, byte[] body) {
+        MessageBody b = getResponseBody();
+        b.truncate();
+        if (contentType == null) {
+            if (body != null && body.length > 0) {
+                throw new IllegalArgumentException("a response body needs a content type");
+            }
+            responseHeaders.remove("Content-Type");
+            return;
+        }
+        responseHeaders.replace("Content-Type", contentType);
+        if (body != null && body.length > 0) {
+            b.appendOwned(body);
+        }
+    }
+
+    @Override
+    public void setRedirect(int status, String location) {
+        URI resolved;
+        try {
+            resolved = getUri().resolve(new URI(location));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("invalid redirect location: " + e.getMessage(), e);
+        }
+        setStatus(status);
+        responseHeaders.replace("Location", resolved.toString());
+    }
+
+    // ---- connection facts -------------------------------------------------------------------------
+
+    @Override
+    public SocketAddress getRemoteAddress() {
+        return connection.transport.remoteAddress();
+    }
+
+    @Override
+    public SocketAddress getLocalAddress() {
+        return connection.transport.localAddress();
+    }
+
+    @Override
+    public String getRemoteHost() {
+        return connection.transport.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : null;
+    }
+
+    @Override
+    public boolean isSecure() {
+        return connection.transport.isSecure();
+    }
+
+    @Override
+    public boolean isOptionsPing() {
+        return requestTarget != null && requestTarget.rawPath().equals("*");
+    }
+
+    @Override
+    public List<X509Certificate> getTlsPeerCertificates() {
+        return connection.transport.peerCertificates();
+    }
+
+    @Override
+    public Set<TlsCertificateFlag> getTlsPeerCertificateErrors() {
+        return connection.transport.peerCertificateErrors();
+    }
+
+    @Override
+    public String getAuthUser() {
+        return authUser;
+    }
+
+    @Override
+    public AuthDomain getAuthDomain() {
+        return authDomain;
+    }
+
+    void setAuth(String user, AuthDomain domain) {
+        this.authUser = user;
+        this.authDomain = domain;
+    }
+
+    // ---- pausing and streams ----------------------------------------------------------------------
+
+    @Override
+    public void pause() {
+        connection.pause(this);
+    }
+
+    @Override
+    public void unpause() {
+        connection.unpause(this);
+    }
+
+    @Override
+    public boolean isPaused() {
+        return paused;
+    }
+
+    @Override
+    public InputStream getRequestBodyStream() {
+        if (bodyReader == null || bodyStreamTaken) {
+            throw new IllegalStateException("the request body stream is only available from an early handler, before the body is read");
+        }
+        bodyStreamTaken = true;
+        return new RequestBodyStream(this);
+    }
+
+    @Override
+    public OutputStream getResponseBodyStream() {
+        if (responseStream == null) {
+            responseStream = new ResponseBodyStream(this);
+        }
+        return responseStream;
+    }
+
+    @Override
+    public StolenConnection stealConnection() {
+        return connection.steal(this);
+    }
+
+    // ---- events -----------------------------------------------------------------------------------
+
+    private MessageEvents events() {
+        MessageEvents e = events;
+        if (e == null) {
+            e = new MessageEvents();
+            events = e;
+        }
+        return e;
+    }
+
+    /** Returns the listeners, or null when nobody subscribed. */
+    MessageEvents eventsIfAny() {
+        return events;
+    }
+
+    @Override
+    public Subscription onGotHeaders(Runnable listener) {
+        return MessageEvents.add(events().gotHeaders, listener);
+    }
+
+    @Override
+    public Subscription onGotChunk(Consumer<ByteBuffer> listener) {
+        return MessageEvents.add(events().gotChunk, listener);
+    }
+
+    @Override
+    public Subscription onGotBody(Runnable listener) {
+        return MessageEvents.add(events().gotBody, listener);
+    }
+
+    @Override
+    public Subscription onWroteInformational(Runnable listener) {
+        return MessageEvents.add(events().wroteInformational, listener);
+    }
+
+    @Override
+    public Subscription onWroteHeaders(Runnable listener) {
+        return MessageEvents.add(events().wroteHeaders, listener);
+    }
+
+    @Override
+    public Subscription onWroteChunk(Runnable listener) {
+        return MessageEvents.add(events().wroteChunk, listener);
+    }
+
+    @Override
+    public Subscription onWroteBodyData(IntConsumer listener) {
+        return MessageEvents.add(events().wroteBodyData, listener);
+    }
+
+    @Override
+    public Subscription onWroteBody(Runnable listener) {
+        return MessageEvents.add(events().wroteBody, listener);
+    }
+
+    @Override
+    public Subscription onFinished(Runnable listener) {
+        return MessageEvents.add(events().finished, listener);
+    }
+
+    @Override
+    public Subscription onDisconnected(Runnable listener) {
+        return MessageEvents.add(events().disconnected, listener);
+    }
+
+    @Override
+    public Subscription onAcceptCertificate(BiPredicate<List<X509Certificate>, Set<TlsCertificateFlag>> listener) {
+        return MessageEvents.add(events().acceptCertificate, listener);
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + target + " -> " + status;
+    }
+}

@@ -1,0 +1,456 @@
+package dev.ladle.server.internal;
+
+import dev.ladle.http.MessageBody;
+import dev.ladle.server.StolenConnection;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One client connection, served by its own virtual thread: reads requests one after another from a
+ * reused buffer and hands each to the {@link RequestPipeline}, until either side ends the connection.
+ *
+ * <p>Other threads touch a connection only to pause or unpause its message, to stream a response
+ * body, or to end it ({@link #finishAndClose}, {@link #abort}); those paths go through {@link #lock}.
+ */
+public final class HttpConnection implements Runnable {
+    private static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
+    private static final Thread.Builder THREADS = Thread.ofVirtual().name("ladle-connection");
+
+    final ServerState state;
+    Transport transport;
+    private final Socket plainSocket;
+    private final Listener listener;
+    private final boolean acceptedStream;
+    final ReentrantLock lock = new ReentrantLock();
+    private final Condition unpaused = lock.newCondition();
+    InputBuffer in;
+    OutputBuffer out;
+    RequestHeadParser parser;
+    ResponseWriter writer;
+    private RequestPipeline pipeline;
+    /** True while waiting for the first byte of the next request. */
+    private volatile boolean idle;
+    /** Set by disconnect and close: finish the current request, then close. */
+    private volatile boolean closing;
+    private volatile boolean closed;
+    private volatile boolean stolen;
+    /**
+     * While a message is paused, this thread waits in a read so that a client that leaves is noticed
+     * (the paused thread cannot read). It reads into {@link #in}, which the connection's thread leaves
+     * alone until it has joined the watcher.
+     */
+    private Thread watcher;
+    /** The message in progress or last handled, for the Disconnected event. */
+    private volatile Exchange current;
+
+    private HttpConnection(ServerState state, Transport transport, Socket plainSocket, Listener listener,
+                           boolean acceptedStream) {
+        this.state = state;
+        this.transport = transport;
+        this.plainSocket = plainSocket;
+        this.listener = listener;
+        this.acceptedStream = acceptedStream;
+    }
+
+    /** Serves {@code transport} on a new virtual thread. */
+    public static void start(ServerState state, Transport transport, boolean acceptedStream) {
+        launch(new HttpConnection(state, transport, null, null, acceptedStream));
+    }
+
+    /** Serves a socket accepted by {@code listener}, doing the TLS handshake first for an https listener. */
+    static void startAccepted(ServerState state, Socket socket, Listener listener) {
+        launch(new HttpConnection(state, null, socket, listener, false));
+    }
+
+    private static void launch(HttpConnection connection) {
+        connection.state.connections.add(connection);
+        try {
+            THREADS.start(connection);
+        } catch (RuntimeException | Error e) {
+            connection.state.connections.remove(connection);
+            connection.abort();
+            throw e;
+        }
+    }
+
+    /** Returns true for a connection given through {@code Server.acceptStream}. */
+    boolean isAcceptedStream() {
+        return acceptedStream;
+    }
+
+    @Override
+    public void run() {
+        try {
+            if (transport == null && !openTransport()) {
+                return;
+            }
+            in = new InputBuffer(transport.input());
+            out = new OutputBuffer(transport.output());
+            parser = new RequestHeadParser(in, transport);
+            writer = new ResponseWriter(this, out);
+            pipeline = new RequestPipeline(this);
+            serve();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.TRACE, "connection ended: {0}", e.toString());
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "connection failed", e);
+        } finally {
+            end();
+        }
+    }
+
+    /** Creates the transport of an accepted socket; false when a TLS handshake failed. */
+    private boolean openTransport() throws IOException {
+        if (!listener.https()) {
+            transport = new SocketTransport(plainSocket);
+            return true;
+        }
+        // libsoup starts the first request at accept time, before TLS, so that listeners can subscribe
+        // to the message's AcceptCertificate event.
+        Exchange first = new Exchange(this);
+        pendingFirst = first;
+        state.events.requestStarted(first);
+        try {
+            transport = TlsHandshaker.handshake(state, plainSocket, (chain, errors) -> {
+                MessageEvents events = first.eventsIfAny();
+                return events != null && events.acceptCertificate(chain, errors);
+            });
+            return true;
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "TLS handshake with {0} failed: {1}", plainSocket.getRemoteSocketAddress(), e.getMessage());
+            pendingFirst = null;
+            try {
+                plainSocket.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            return false;
+        }
+    }
+
+    /** A message already started (TLS connections start their first request before the handshake). */
+    private Exchange pendingFirst;
+
+    private void serve() throws IOException {
+        while (!closing && !stolen) {
+            if (!awaitRequest()) {
+                return;
+            }
+            Exchange ex = pendingFirst != null ? pendingFirst : new Exchange(this);
+            boolean started = pendingFirst != null;
+            pendingFirst = null;
+            current = ex;
+            if (!pipeline.process(ex, started) || stolen) {
+                return;
+            }
+            if (watcher == null) {
+                in.compactIfWorthIt();
+            }
+        }
+    }
+
+    /** Returns true when the next request's bytes are already buffered (then a flush can wait). */
+    boolean hasBufferedRequest() {
+        return watcher == null && in.available() > 0;
+    }
+
+    /** Waits for the first byte of the next request; false when the connection should end instead. */
+    private boolean awaitRequest() throws IOException {
+        if (watcher != null) {
+            return joinWatcher();
+        }
+        if (in.available() > 0) {
+            return true;
+        }
+        out.flush();
+        idle = true;
+        try {
+            if (closing) {
+                return false;
+            }
+            transport.setReadTimeout((int) Math.min(Integer.MAX_VALUE, state.limits().getIdleTimeout().toMillis()));
+            in.compactIfWorthIt();
+            return in.fill(in.buf.length) > 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } finally {
+            idle = false;
+        }
+    }
+
+    /** Returns true when the server has asked this connection to finish. */
+    boolean isClosing() {
+        return closing;
+    }
+
+    /** Returns true when a kept-alive connection may serve another request (libsoup: the server must still listen). */
+    boolean mayKeepAlive() {
+        return !closing && (acceptedStream || state.listening());
+    }
+
+    // ---- pausing ---------------------------------------------------------------------------------
+
+    void pause(Exchange ex) {
+        lock.lock();
+        try {
+            ex.paused = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void unpause(Exchange ex) {
+        lock.lock();
+        try {
+            ex.paused = false;
+            unpaused.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Parks the connection's thread while {@code ex} is paused; throws when the connection ended meanwhile. */
+    void awaitUnpaused(Exchange ex) throws IOException {
+        lock.lock();
+        try {
+            if (ex.paused) {
+                out.flush();
+                watchPeer(ex);
+            }
+            while (ex.paused && !closed) {
+                unpaused.awaitUninterruptibly();
+            }
+            if (closed) {
+                throw new java.io.EOFException("connection closed while the message was paused");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns the body data at {@code offset}, pausing the message until the handler appends some and
+     * unpauses it; an empty buffer once the body is complete.
+     */
+    ByteBuffer awaitChunk(Exchange ex, MessageBody body, long offset) throws IOException {
+        lock.lock();
+        try {
+            while (true) {
+                ByteBuffer chunk = body.getChunk(offset);
+                if (chunk != null) {
+                    return chunk;
+                }
+                out.flush();
+                ex.paused = true;
+                watchPeer(ex);
+                while (ex.paused && !closed) {
+                    unpaused.awaitUninterruptibly();
+                }
+                if (closed) {
+                    throw new java.io.EOFException("connection closed while the response was streaming");
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts the watcher for a paused message, when the request was read completely and nothing of the
+     * next one is buffered (then the connection's input is free to wait on).
+     */
+    private void watchPeer(Exchange ex) {
+        if (watcher != null || in.available() > 0 || ex.bodyReader == null || !ex.bodyReader.isDone()) {
+            return;
+        }
+        watcher = Thread.ofVirtual().name("ladle-watcher").start(() -> {
+            try {
+                transport.setReadTimeout(0);
+                in.compactIfWorthIt();
+                if (in.fill(in.buf.length) < 0) {
+                    peerGone();
+                }
+            } catch (IOException e) {
+                peerGone();
+            }
+        });
+    }
+
+    private void peerGone() {
+        lock.lock();
+        try {
+            closed = true;
+            unpaused.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits (up to the idle timeout) for the watcher's read; true when it brought the next request's first bytes. */
+    private boolean joinWatcher() throws IOException {
+        Thread w = watcher;
+        try {
+            if (!w.join(state.limits().getIdleTimeout())) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        watcher = null;
+        return !closed && in.available() > 0;
+    }
+
+    // ---- streamed bodies -------------------------------------------------------------------------
+
+    int readBody(Exchange ex, byte[] b, int off, int len) throws IOException, HttpException {
+        return pipeline.readBodyForStream(ex, b, off, len);
+    }
+
+    ResponseWriter.Framing commitStreamingHead(Exchange ex) throws IOException {
+        lock.lock();
+        try {
+            return pipeline.commitStreamingHead(ex);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void writeStreamChunk(Exchange ex, ResponseWriter.Framing framing, ByteBuffer data) throws IOException {
+        int n = data.remaining();
+        writer.writeChunk(framing, data, true);
+        MessageEvents events = ex.eventsIfAny();
+        if (events != null) {
+            events.bodyData(n);
+            if (framing == ResponseWriter.Framing.CHUNKED) {
+                MessageEvents.run(events.wroteChunk);
+            }
+        }
+    }
+
+    void endStream(Exchange ex, ResponseWriter.Framing framing) throws IOException {
+        writer.writeEnd(framing);
+        out.flush();
+        MessageEvents events = ex.eventsIfAny();
+        if (events != null) {
+            MessageEvents.run(events.wroteBody);
+        }
+    }
+
+    void flush() throws IOException {
+        out.flush();
+    }
+
+    // ---- ending ----------------------------------------------------------------------------------
+
+    StolenConnection steal(Exchange ex) {
+        lock.lock();
+        try {
+            if (stolen) {
+                throw new IllegalStateException("connection already stolen");
+            }
+            stolen = true;
+            ex.stolen = true;
+            if (out != null) {
+                out.discard();
+            }
+        } finally {
+            lock.unlock();
+        }
+        state.connections.remove(this);
+        Transport t = transport;
+        return new StolenConnection(in.remainder(), t.output(), t.localAddress(), t.remoteAddress(), t::close);
+    }
+
+    /** Asks the connection to close after its current response; an idle one closes now. */
+    void finishAndClose() {
+        closing = true;
+        if (idle) {
+            abort();
+        }
+    }
+
+    /** Closes the connection at once, from any thread. */
+    void abort() {
+        lock.lock();
+        try {
+            closed = true;
+            unpaused.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        Transport t = transport;
+        if (t != null) {
+            t.close();
+        } else if (plainSocket != null) {
+            try {
+                plainSocket.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+    }
+
+    private void end() {
+        if (stolen) {
+            return;
+        }
+        lock.lock();
+        try {
+            closed = true;
+            unpaused.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (transport != null) {
+            if (watcher != null) {
+                transport.close();
+            } else {
+                closeGracefully();
+            }
+        }
+        state.connections.remove(this);
+        Exchange last = current;
+        if (last != null) {
+            MessageEvents events = last.eventsIfAny();
+            if (events != null) {
+                try {
+                    MessageEvents.run(events.disconnected);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Disconnected listener failed", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Flushes, half-closes and briefly drains the input before closing, so that a client still sending
+     * does not get a reset that destroys the response it has not read yet.
+     */
+    private void closeGracefully() {
+        try {
+            if (out != null) {
+                out.flush();
+            }
+            transport.shutdownOutput();
+            if (transport.setReadTimeout(200)) {
+                byte[] sink = new byte[4096];
+                long drained = 0;
+                long deadline = System.nanoTime() + 500_000_000L;
+                int n;
+                while (drained < 256 * 1024 && System.nanoTime() < deadline
+                        && (n = transport.input().read(sink)) > 0) {
+                    drained += n;
+                }
+            }
+        } catch (IOException e) {
+            // the peer is gone already
+        } finally {
+            transport.close();
+        }
+    }
+}

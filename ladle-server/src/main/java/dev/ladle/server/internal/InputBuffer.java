@@ -1,0 +1,152 @@
+package dev.ladle.server.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * The read side of a connection: one reused byte array that requests are parsed from in place, with
+ * the unread bytes between {@link #pos} and {@link #limit}. Grows only when a request head is larger
+ * than the array (up to the header limits), and is the only buffer a plain request allocates.
+ */
+final class InputBuffer {
+    private static final int INITIAL_SIZE = 8 * 1024;
+
+    private final InputStream in;
+    /** The bytes; valid between {@code pos} and {@code limit}. */
+    byte[] buf = new byte[INITIAL_SIZE];
+    /** The next unread byte. */
+    int pos;
+    /** One past the last byte read from the stream. */
+    int limit;
+
+    InputBuffer(InputStream in) {
+        this.in = in;
+    }
+
+    /** Returns the number of bytes read from the stream but not yet consumed. */
+    int available() {
+        return limit - pos;
+    }
+
+    /**
+     * Reads more bytes after {@link #limit}, first making room by moving the unread bytes to the start
+     * of the array, or growing it up to {@code maxSize}.
+     *
+     * @return the number of bytes read, or -1 at the end of the stream
+     * @throws BufferFullException when the unread bytes already fill {@code maxSize}
+     */
+    int fill(int maxSize) throws IOException {
+        if (limit == buf.length) {
+            if (pos > 0) {
+                System.arraycopy(buf, pos, buf, 0, limit - pos);
+                limit -= pos;
+                pos = 0;
+            } else if (buf.length < maxSize) {
+                buf = Arrays.copyOf(buf, Math.min(maxSize, buf.length * 2));
+            } else {
+                throw BufferFullException.INSTANCE;
+            }
+        }
+        int n = in.read(buf, limit, buf.length - limit);
+        if (n > 0) {
+            limit += n;
+        }
+        return n;
+    }
+
+    /** Moves the unread bytes to the start of the array when that leaves more room than it costs. */
+    void compactIfWorthIt() {
+        if (pos == limit) {
+            pos = 0;
+            limit = 0;
+        } else if (pos > buf.length / 2) {
+            System.arraycopy(buf, pos, buf, 0, limit - pos);
+            limit -= pos;
+            pos = 0;
+        }
+    }
+
+    /**
+     * Reads up to {@code len} body bytes into {@code dst}: from the buffered bytes first, then straight
+     * from the stream (large reads skip the buffer).
+     *
+     * @return the count read, or -1 at the end of the stream
+     */
+    int read(byte[] dst, int off, int len) throws IOException {
+        int buffered = limit - pos;
+        if (buffered > 0) {
+            int n = Math.min(buffered, len);
+            System.arraycopy(buf, pos, dst, off, n);
+            pos += n;
+            return n;
+        }
+        if (len >= buf.length) {
+            return in.read(dst, off, len);
+        }
+        pos = 0;
+        limit = 0;
+        int n = in.read(buf, 0, buf.length);
+        if (n <= 0) {
+            return -1;
+        }
+        limit = n;
+        int m = Math.min(n, len);
+        System.arraycopy(buf, 0, dst, off, m);
+        pos = m;
+        return m;
+    }
+
+    /** Reads one byte, or returns -1 at the end of the stream. */
+    int read() throws IOException {
+        if (pos == limit) {
+            pos = 0;
+            limit = 0;
+            int n = in.read(buf, 0, buf.length);
+            if (n <= 0) {
+                return -1;
+            }
+            limit = n;
+        }
+        return buf[pos++] & 0xff;
+    }
+
+    /** Returns a stream that yields the buffered bytes, then the rest of the connection. */
+    InputStream remainder() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                return InputBuffer.this.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
+                return InputBuffer.this.read(b, off, len);
+            }
+
+            @Override
+            public int available() throws IOException {
+                return InputBuffer.this.available() > 0 ? InputBuffer.this.available() : in.available();
+            }
+
+            @Override
+            public void close() throws IOException {
+                in.close();
+            }
+        };
+    }
+
+    /** Signals a request head that does not fit the configured limits. */
+    static final class BufferFullException extends IOException {
+        private static final long serialVersionUID = 1L;
+        static final BufferFullException INSTANCE = new BufferFullException();
+
+        private BufferFullException() {
+            super("request head too large", null);
+            setStackTrace(new StackTraceElement[0]);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.ladle.server.internal;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.net.URLEncoder;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One listening socket and the virtual thread that accepts on it, starting an {@link HttpConnection}
+ * per client.
+ */
+public final class Listener implements Runnable {
+    private static final System.Logger LOG = System.getLogger(Listener.class.getName());
+
+    private final ServerState state;
+    private final ServerSocketChannel channel;
+    private final boolean https;
+    private final boolean ipv6Only;
+    private final List<InetSocketAddress> alsoReported;
+    private volatile boolean closed;
+    private Thread thread;
+
+    /**
+     * Creates a listener; {@link #start()} begins accepting.
+     *
+     * @param ipv6Only refuse IPv4 clients (the JDK cannot make IPv6-only sockets itself)
+     * @param alsoReported further addresses to report in {@link #uris()} (both families of a dual-stack socket)
+     */
+    public Listener(ServerState state, ServerSocketChannel channel, boolean https, boolean ipv6Only,
+                    List<InetSocketAddress> alsoReported) {
+        this.state = state;
+        this.channel = channel;
+        this.https = https;
+        this.ipv6Only = ipv6Only;
+        this.alsoReported = List.copyOf(alsoReported);
+    }
+
+    /** Returns the listening channel. */
+    public ServerSocketChannel channel() {
+        return channel;
+    }
+
+    /** Returns true for an https listener. */
+    public boolean https() {
+        return https;
+    }
+
+    /** Starts the accept loop on a virtual thread. */
+    public void start() {
+        thread = Thread.ofVirtual().name("ladle-listener").start(this);
+    }
+
+    @Override
+    public void run() {
+        while (!closed) {
+            SocketChannel client;
+            try {
+                client = channel.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                // out of file descriptors or a transient network error: back off instead of spinning
+                LOG.log(System.Logger.Level.WARNING, "accept failed: {0}", e.getMessage());
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                serve(client);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "dropping a new connection: {0}", e.toString());
+                closeQuietly(client);
+            }
+        }
+    }
+
+    private void serve(SocketChannel client) throws IOException {
+        SocketAddress remote = client.getRemoteAddress();
+        if (remote instanceof InetSocketAddress inet) {
+            if (ipv6Only && !(inet.getAddress() instanceof Inet6Address)) {
+                closeQuietly(client);
+                return;
+            }
+            client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            HttpConnection.startAccepted(state, client.socket(), this);
+        } else {
+            SocketAddress local = client.getLocalAddress();
+            HttpConnection.start(state, new StreamTransport(Channels.newInputStream(client),
+                    Channels.newOutputStream(client), local, remote, client), false);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel client) {
+        try {
+            client.close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+    }
+
+    /** Stops accepting and closes the channel; connections already accepted are not touched. */
+    public void close() {
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing listener: {0}", e.toString());
+        }
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    /** Returns the URIs this listener answers on. */
+    public List<URI> uris() {
+        List<URI> uris = new ArrayList<>();
+        SocketAddress local;
+        try {
+            local = channel.getLocalAddress();
+        } catch (IOException e) {
+            return uris;
+        }
+        String scheme = https ? "https" : "http";
+        if (local instanceof UnixDomainSocketAddress unix) {
+            uris.add(URI.create(scheme + "+unix://" + URLEncoder.encode(unix.getPath().toString(), StandardCharsets.UTF_8) + "/"));
+            return uris;
+        }
+        if (local instanceof InetSocketAddress inet) {
+            for (InetSocketAddress extra : alsoReported) {
+                uris.add(uri(scheme, extra.getAddress(), inet.getPort()));
+            }
+            uris.add(uri(scheme, inet.getAddress(), inet.getPort()));
+        }
+        return uris;
+    }
+
+    private static URI uri(String scheme, InetAddress address, int port) {
+        String host = address.getHostAddress();
+        if (!(address instanceof Inet4Address)) {
+            int zone = host.indexOf('%');
+            host = "[" + (zone < 0 ? host : host.substring(0, zone)) + "]";
+        }
+        return URI.create(scheme + "://" + host + ":" + port + "/");
+    }
+}

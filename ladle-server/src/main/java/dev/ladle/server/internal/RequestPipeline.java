@@ -1,0 +1,510 @@
+package dev.ladle.server.internal;
+
+import dev.ladle.auth.AuthDomain;
+import dev.ladle.http.Forms;
+import dev.ladle.http.HttpDates;
+import dev.ladle.http.HttpVersion;
+import dev.ladle.http.MessageBody;
+import dev.ladle.http.MessageHeaders;
+import dev.ladle.http.Status;
+import dev.ladle.server.Limits;
+import dev.ladle.server.ServerCallback;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What happens to a request, step by step, in the order of libsoup's {@code SoupServer}:
+ * started → headers → auth → early handler → 100-continue → body → read → 404 → handler → WebSocket →
+ * 500 → response → finished (or aborted). Once a step sets a status, later handler steps are skipped.
+ * Protocol errors are {@link HttpException}s thrown where they are found and answered in one place.
+ */
+final class RequestPipeline {
+    private static final System.Logger LOG = System.getLogger(RequestPipeline.class.getName());
+
+    private final HttpConnection connection;
+    private final ServerState state;
+    /** Scratch space for request bodies, reused across requests. */
+    private final byte[] bodyBuffer = new byte[8 * 1024];
+
+    RequestPipeline(HttpConnection connection) {
+        this.connection = connection;
+        this.state = connection.state;
+    }
+
+    /**
+     * Takes one request through every step.
+     *
+     * @param started true when the request-started event already fired (TLS connections)
+     * @return true when the connection may serve another request
+     */
+    boolean process(Exchange ex, boolean started) throws IOException {
+        Limits limits = state.limits();
+        if (!started) {
+            state.events.requestStarted(ex);
+        }
+        try {
+            readHeaders(ex, limits);
+            HandlerEntry entry = gotHeaders(ex);
+            authenticate(ex);
+            runEarlyHandler(ex, entry);
+            checkBodySize(ex, limits);
+            boolean bodyWanted = expectContinue(ex);
+            readBody(ex, limits, bodyWanted);
+            state.events.requestRead(ex);
+            if (ex.getStatus() == 0 && entry == null) {
+                ex.setStatusInternal(Status.NOT_FOUND);
+            }
+            runHandler(ex, entry);
+            WebSocketUpgrade upgrade = webSocketStep(ex, entry);
+            if (ex.paused) {
+                connection.awaitUnpaused(ex);
+            }
+            if (ex.getStatus() == 0 && !ex.headersWritten) {
+                ex.setStatusInternal(Status.INTERNAL_SERVER_ERROR);
+            }
+            return respond(ex, entry, upgrade);
+        } catch (HttpException e) {
+            return answerError(ex, e);
+        } catch (IOException e) {
+            aborted(ex, e);
+            return false;
+        }
+    }
+
+    // ---- steps -----------------------------------------------------------------------------------
+
+    private void readHeaders(Exchange ex, Limits limits) throws IOException, HttpException {
+        long deadline = System.nanoTime() + limits.getHeaderTimeout().toNanos();
+        connection.parser.parse(ex, limits, deadline);
+        checkHead(ex);
+    }
+
+    /** The checks that need the whole head: Host, framing, expectations and the target. */
+    private void checkHead(Exchange ex) throws HttpException {
+        if (ex.hostStart < 0) {
+            if (ex.version == HttpVersion.HTTP_1_1) {
+                throw new HttpException(Status.BAD_REQUEST, "missing Host header");
+            }
+        } else if (!Hosts.isValidAuthority(ex.host())) {
+            throw new HttpException(Status.BAD_REQUEST, "invalid Host header");
+        }
+        if (ex.transferEncoding != null) {
+            checkTransferEncoding(ex);
+            ex.bodyReader = new ChunkedBodyReader(connection.in, state.limits().getMaxHeaderSectionSize());
+        } else if (ex.declaredLength > 0) {
+            ex.bodyReader = new FixedLengthBodyReader(connection.in, ex.declaredLength);
+        } else {
+            ex.bodyReader = BodyReader.EMPTY;
+        }
+        if (ex.expect != null) {
+            for (String item : ex.expect.split(",")) {
+                String token = item.trim();
+                if (!token.isEmpty() && !token.equalsIgnoreCase("100-continue")) {
+                    throw new HttpException(Status.EXPECTATION_FAILED, "unsupported expectation");
+                }
+            }
+        }
+        RequestTarget target = RequestTarget.parse(ex.method, ex.target, state.rawPaths());
+        ex.requestTarget = target;
+        if (target.scheme() != null) {
+            boolean secure = connection.transport.isSecure();
+            boolean http = state.httpAliases().contains(target.scheme());
+            boolean https = state.httpsAliases().contains(target.scheme());
+            if (!http && !https || http && secure || https && !secure) {
+                throw new HttpException(Status.BAD_REQUEST, "URI scheme does not match the connection", false);
+            }
+        }
+    }
+
+    private static void checkTransferEncoding(Exchange ex) throws HttpException {
+        if (ex.version == HttpVersion.HTTP_1_0) {
+            throw new HttpException(Status.BAD_REQUEST, "Transfer-Encoding in an HTTP/1.0 request");
+        }
+        if (ex.declaredLength >= 0) {
+            throw new HttpException(Status.BAD_REQUEST, "both Content-Length and Transfer-Encoding");
+        }
+        String[] codings = ex.transferEncoding.split(",", -1);
+        int chunked = 0;
+        boolean unknown = false;
+        for (String raw : codings) {
+            String coding = raw.trim();
+            int semi = coding.indexOf(';');
+            String name = (semi < 0 ? coding : coding.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                throw new HttpException(Status.BAD_REQUEST, "empty transfer coding");
+            }
+            if (name.equals("chunked")) {
+                chunked++;
+            } else {
+                unknown = true;
+            }
+        }
+        String last = codings[codings.length - 1].trim();
+        if (!last.equalsIgnoreCase("chunked")) {
+            throw new HttpException(Status.BAD_REQUEST, "the last transfer coding is not chunked");
+        }
+        if (chunked > 1) {
+            throw new HttpException(Status.BAD_REQUEST, "chunked applied more than once");
+        }
+        if (unknown) {
+            throw new HttpException(Status.NOT_IMPLEMENTED, "unsupported transfer coding");
+        }
+    }
+
+    /** got-headers: Date and Server on the response, then the GotHeaders event; returns the handler entry. */
+    private HandlerEntry gotHeaders(Exchange ex) {
+        MessageHeaders response = ex.getResponseHeaders();
+        response.append("Date", HttpDates.now());
+        String server = state.serverHeader();
+        if (server != null) {
+            response.append("Server", server);
+        }
+        MessageEvents events = ex.eventsIfAny();
+        if (events != null) {
+            MessageEvents.run(events.gotHeaders);
+        }
+        return state.handlers.lookup(ex.requestTarget.path());
+    }
+
+    /** Auth domains in order: the first that covers and accepts wins; otherwise every covering domain challenges. */
+    private void authenticate(Exchange ex) {
+        List<AuthDomain> domains = state.authDomains;
+        if (domains.isEmpty() || ex.getStatus() != 0) {
+            return;
+        }
+        boolean covered = false;
+        for (AuthDomain domain : domains) {
+            if (domain.covers(ex)) {
+                covered = true;
+                String user = domain.accepts(ex);
+                if (user != null) {
+                    ex.setAuth(user, domain);
+                    return;
+                }
+            }
+        }
+        if (covered) {
+            for (AuthDomain domain : domains) {
+                if (domain.covers(ex)) {
+                    domain.challenge(ex);
+                }
+            }
+        }
+    }
+
+    private void runEarlyHandler(Exchange ex, HandlerEntry entry) throws IOException {
+        if (ex.getStatus() == 0 && entry != null && entry.early() != null) {
+            invoke(entry.early(), ex);
+            if (ex.paused) {
+                connection.awaitUnpaused(ex);
+            }
+        }
+    }
+
+    /** A declared body larger than the limit is refused before it is read (and before any 100 Continue). */
+    private void checkBodySize(Exchange ex, Limits limits) {
+        if (ex.getStatus() == 0 && ex.declaredLength > limits.getMaxRequestBodySize() && accumulating(ex)) {
+            ex.setStatusInternal(Status.CONTENT_TOO_LARGE);
+            ex.closeAfterResponse = true;
+        }
+    }
+
+    private static boolean accumulating(Exchange ex) {
+        MessageBody body = ex.requestBodyIfCreated();
+        return !ex.bodyStreamTaken && (body == null || body.getAccumulate());
+    }
+
+    /**
+     * {@code Expect: 100-continue}: a status set by now is the final answer and the body is not read;
+     * otherwise {@code 100 Continue} goes out before the body is read.
+     *
+     * @return false when the body must not be read
+     */
+    private boolean expectContinue(Exchange ex) throws IOException {
+        boolean hasBody = !ex.bodyReader.isDone();
+        if (ex.expect == null || ex.version != HttpVersion.HTTP_1_1 || !hasBody) {
+            return true;
+        }
+        if (ex.getStatus() != 0) {
+            // The client may send the body anyway; it must never be parsed as a request (libsoup does).
+            ex.closeAfterResponse = true;
+            return false;
+        }
+        sendContinue(ex);
+        return true;
+    }
+
+    private void readBody(Exchange ex, Limits limits, boolean wanted) throws IOException, HttpException {
+        BodyReader reader = ex.bodyReader;
+        if (!wanted) {
+            return;
+        }
+        if (ex.bodyStreamTaken) {
+            return;
+        }
+        if (reader.isDone()) {
+            gotBody(ex);
+            return;
+        }
+        if (ex.getStatus() != 0) {
+            discardBody(ex, limits);
+            return;
+        }
+        MessageBody body = ex.getRequestBody();
+        boolean accumulate = body.getAccumulate();
+        long max = limits.getMaxRequestBodySize();
+        MessageEvents events = ex.eventsIfAny();
+        setBodyTimeout(limits);
+        while (true) {
+            int n = readBodyBytes(reader, bodyBuffer, 0, bodyBuffer.length);
+            if (n < 0) {
+                break;
+            }
+            ByteBuffer chunk = ByteBuffer.wrap(bodyBuffer, 0, n);
+            if (accumulate && body.length() + n > max) {
+                throw new HttpException(Status.CONTENT_TOO_LARGE, "request body larger than " + max + " bytes");
+            }
+            body.gotChunk(chunk);
+            if (events != null) {
+                events.chunk(chunk);
+            }
+        }
+        gotBody(ex);
+    }
+
+    private void setBodyTimeout(Limits limits) throws IOException {
+        connection.transport.setReadTimeout((int) Math.min(Integer.MAX_VALUE, limits.getBodyReadTimeout().toMillis()));
+    }
+
+    private static int readBodyBytes(BodyReader reader, byte[] b, int off, int len) throws IOException, HttpException {
+        try {
+            return reader.read(b, off, len);
+        } catch (SocketTimeoutException e) {
+            throw new HttpException(Status.REQUEST_TIMEOUT, "request body not received in time");
+        }
+    }
+
+    /** Reads the body for a handler's request body stream, firing the body events as it goes. */
+    int readBodyForStream(Exchange ex, byte[] b, int off, int len) throws IOException, HttpException {
+        BodyReader reader = ex.bodyReader;
+        if (reader.isDone()) {
+            return -1;
+        }
+        if (ex.expect != null && ex.version == HttpVersion.HTTP_1_1 && ex.getStatus() == 0) {
+            // an early handler reading the body itself needs the 100 Continue the client waits for
+            sendContinue(ex);
+        }
+        setBodyTimeout(state.limits());
+        int n = readBodyBytes(reader, b, off, len);
+        MessageEvents events = ex.eventsIfAny();
+        if (n > 0 && events != null) {
+            events.chunk(ByteBuffer.wrap(b, off, n));
+        }
+        if (n < 0) {
+            gotBody(ex);
+        }
+        return n;
+    }
+
+    /** After an answer given before the body: read a small body away to keep the connection, else close. */
+    private void discardBody(Exchange ex, Limits limits) throws IOException, HttpException {
+        BodyReader reader = ex.bodyReader;
+        long remaining = reader.remaining();
+        if (remaining < 0 || remaining > limits.getMaxDrainedBodySize()) {
+            ex.closeAfterResponse = true;
+            return;
+        }
+        setBodyTimeout(limits);
+        while (readBodyBytes(reader, bodyBuffer, 0, bodyBuffer.length) >= 0) {
+            // discarded
+        }
+    }
+
+    private void gotBody(Exchange ex) {
+        if (ex.bodyReader instanceof ChunkedBodyReader chunked && !chunked.trailers().isEmpty()) {
+            List<String> trailers = chunked.trailers();
+            MessageHeaders headers = ex.getRequestHeaders();
+            for (int i = 0; i < trailers.size(); i += 2) {
+                if (!isFramingField(trailers.get(i))) {
+                    headers.append(trailers.get(i), trailers.get(i + 1));
+                }
+            }
+        }
+        MessageEvents events = ex.eventsIfAny();
+        if (events != null) {
+            MessageEvents.run(events.gotBody);
+        }
+    }
+
+    /** Fields a trailer may not carry (RFC 9110 section 6.5.1): they would change how the message is read. */
+    private static boolean isFramingField(String name) {
+        return name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")
+                || name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("Connection")
+                || name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("Expect")
+                || name.equalsIgnoreCase("Content-Type") || name.equalsIgnoreCase("Trailer");
+    }
+
+    private void runHandler(Exchange ex, HandlerEntry entry) throws IOException {
+        if (ex.getStatus() == 0 && entry != null && entry.normal() != null) {
+            invoke(entry.normal(), ex);
+        }
+    }
+
+    private WebSocketUpgrade webSocketStep(Exchange ex, HandlerEntry entry) {
+        if (ex.getStatus() != 0 || entry == null || entry.webSocket() == null || ex.headersWritten) {
+            return null;
+        }
+        return WebSocketUpgrade.check(ex, entry.webSocket(), state.webSocketExtensions);
+    }
+
+    /** Calls a handler; an exception becomes a 500 (when nothing was sent yet) and one log line. */
+    private void invoke(ServerCallback callback, Exchange ex) throws IOException {
+        RequestTarget target = ex.requestTarget;
+        Map<String, String> query;
+        try {
+            query = target.query() == null ? null : Forms.decode(target.query());
+        } catch (IllegalArgumentException e) {
+            ex.setStatusInternal(Status.BAD_REQUEST);
+            ex.closeAfterResponse = !ex.bodyReader.isDone();
+            return;
+        }
+        try {
+            callback.handle(state.server, ex, target.path(), query);
+        } catch (IOException e) {
+            if (ex.stolen || connection.transport == null) {
+                throw e;
+            }
+            handlerFailed(ex, e);
+        } catch (Exception | LinkageError | AssertionError e) {
+            handlerFailed(ex, e);
+        }
+    }
+
+    private void handlerFailed(Exchange ex, Throwable e) {
+        LOG.log(System.Logger.Level.WARNING, "handler for " + ex.method + " " + ex.target + " failed", e);
+        if (!ex.headersWritten) {
+            ex.paused = false;
+            ex.setStatusInternal(Status.INTERNAL_SERVER_ERROR);
+            MessageBody body = ex.responseBodyIfCreated();
+            if (body != null) {
+                body.truncate();
+            }
+            ex.getResponseHeaders().remove("Content-Type");
+            ex.getResponseHeaders().remove("Content-Length");
+            ex.getResponseHeaders().remove("Transfer-Encoding");
+        } else {
+            ex.closeAfterResponse = true;
+        }
+    }
+
+    // ---- the response ----------------------------------------------------------------------------
+
+    /** Whether the request side allows another request on this connection. */
+    private boolean keepAliveAllowed(Exchange ex) {
+        if (ex.closeAfterResponse || ex.connectionClose || !connection.mayKeepAlive()) {
+            return false;
+        }
+        if (ex.version == HttpVersion.HTTP_1_0 && !ex.connectionKeepAlive) {
+            return false;
+        }
+        return ex.bodyReader == null || ex.bodyReader.isDone() || drainable(ex);
+    }
+
+    /** A body a handler streamed but did not finish reading can be read away if it is small. */
+    private boolean drainable(Exchange ex) {
+        long remaining = ex.bodyReader.remaining();
+        return ex.bodyStreamTaken && remaining >= 0 && remaining <= state.limits().getMaxDrainedBodySize();
+    }
+
+    /** Sends the head of a response whose body a handler streams through its OutputStream. */
+    ResponseWriter.Framing commitStreamingHead(Exchange ex) throws IOException {
+        if (ex.getStatus() == 0) {
+            ex.setStatusInternal(Status.OK);
+        }
+        return connection.writer.writeHead(ex, keepAliveAllowed(ex));
+    }
+
+    private boolean respond(Exchange ex, HandlerEntry entry, WebSocketUpgrade upgrade) throws IOException, HttpException {
+        if (ex.stolen) {
+            return false;
+        }
+        ResponseBodyStream stream = ex.responseStream;
+        if (stream != null && ex.headersWritten) {
+            if (!stream.isClosed()) {
+                stream.close();
+            }
+        } else {
+            if (stream != null) {
+                ex.responseStream = null;
+            }
+            RangeResponder.apply(ex);
+            ResponseWriter.Framing framing = connection.writer.writeHead(ex, keepAliveAllowed(ex));
+            connection.writer.writeBody(ex, framing);
+        }
+        if (ex.stolen) {
+            return false;
+        }
+        if (!ex.closeAfterResponse && ex.bodyStreamTaken && !ex.bodyReader.isDone()) {
+            discardBody(ex, state.limits());
+        }
+        if (!connection.hasBufferedRequest() || ex.closeAfterResponse || upgrade != null) {
+            connection.out.flush();
+        }
+        finished(ex);
+        if (upgrade != null && ex.getStatus() == Status.SWITCHING_PROTOCOLS) {
+            Transport t = connection.transport;
+            upgrade.run(state.server, ex, ex.requestTarget.path(), connection.in.remainder(), t.output(), t::close);
+            return false;
+        }
+        return !ex.closeAfterResponse;
+    }
+
+    private void finished(Exchange ex) {
+        MessageEvents events = ex.eventsIfAny();
+        if (events != null) {
+            MessageEvents.run(events.finished);
+        }
+        state.events.requestFinished(ex);
+    }
+
+    private void aborted(Exchange ex, IOException e) {
+        LOG.log(System.Logger.Level.DEBUG, "request aborted: {0}", e.toString());
+        MessageEvents events = ex.eventsIfAny();
+        if (events != null) {
+            MessageEvents.run(events.finished);
+        }
+        state.events.requestAborted(ex);
+    }
+
+    /** Answers a protocol violation in one place: an error response (if nothing was sent yet), logged once. */
+    private boolean answerError(Exchange ex, HttpException e) throws IOException {
+        LOG.log(System.Logger.Level.DEBUG, "rejected request from {0}: {1} {2}",
+                connection.transport.remoteAddress(), e.status(), e.getMessage());
+        if (ex.headersWritten) {
+            aborted(ex, new IOException(e.getMessage()));
+            return false;
+        }
+        boolean close = e.closeConnection() || ex.bodyReader != null && !ex.bodyReader.isDone() || !connection.mayKeepAlive()
+                || ex.connectionClose || ex.version == HttpVersion.HTTP_1_0 && !ex.connectionKeepAlive;
+        try {
+            connection.writer.writeError(ex, e.status(), e.getMessage(), close);
+            connection.out.flush();
+        } catch (IOException io) {
+            aborted(ex, io);
+            return false;
+        }
+        finished(ex);
+        return !close;
+    }
+
+    private void sendContinue(Exchange ex) throws IOException {
+        if (!ex.continueSent) {
+            ex.continueSent = true;
+            connection.writer.writeContinue(ex);
+        }
+    }
+}

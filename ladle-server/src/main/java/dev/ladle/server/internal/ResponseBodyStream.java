@@ -1,0 +1,70 @@
+package dev.ladle.server.internal;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+
+/**
+ * The response body as a blocking stream. The first write (or {@link #flush()}, or {@link #close()})
+ * sends the status line and headers (status 200 unless one was set; chunked unless a Content-Length
+ * was); every write then goes to the socket, so a slow client slows the writer instead of filling
+ * memory. {@link #close()} ends the body and unpauses the message.
+ */
+final class ResponseBodyStream extends OutputStream {
+    private final Exchange exchange;
+    private ResponseWriter.Framing framing;
+    private boolean closed;
+
+    ResponseBodyStream(Exchange exchange) {
+        this.exchange = exchange;
+    }
+
+    private void commit() throws IOException {
+        if (closed) {
+            throw new IOException("response body stream is closed");
+        }
+        if (framing == null) {
+            framing = exchange.connection.commitStreamingHead(exchange);
+        }
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        commit();
+        if (len == 0 || framing == ResponseWriter.Framing.NONE) {
+            return;
+        }
+        exchange.connection.writeStreamChunk(exchange, framing, ByteBuffer.wrap(b, off, len));
+    }
+
+    @Override
+    public void flush() throws IOException {
+        commit();
+        exchange.connection.flush();
+    }
+
+    /** Returns true once the body was ended. */
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        commit();
+        closed = true;
+        try {
+            exchange.connection.endStream(exchange, framing);
+        } finally {
+            exchange.unpause();
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package dev.ladle.server.internal;
+
+import dev.ladle.http.Encoding;
+import dev.ladle.http.HttpVersion;
+import dev.ladle.http.MessageBody;
+import dev.ladle.http.MessageHeaders;
+import dev.ladle.http.Status;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Writes a response: chooses its framing, writes the status line and headers, then the body, firing
+ * the message's write events. A response with a complete body leaves in one write; a chunked or
+ * streamed one is written chunk by chunk, the connection pausing itself whenever the handler has not
+ * produced the next chunk yet.
+ */
+final class ResponseWriter {
+    private final HttpConnection connection;
+    private final OutputBuffer out;
+
+    ResponseWriter(HttpConnection connection, OutputBuffer out) {
+        this.connection = connection;
+        this.out = out;
+    }
+
+    /** How the body of the response in progress is framed. */
+    enum Framing { NONE, LENGTH, CHUNKED, EOF }
+
+    /**
+     * Writes the status line and headers, deciding framing and persistence.
+     *
+     * @param keepAlive whether the connection may stay open as far as the request is concerned
+     * @return the framing chosen; {@link Framing#EOF} means the connection must close after the body
+     */
+    Framing writeHead(Exchange ex, boolean keepAlive) throws IOException {
+        int status = ex.getStatus();
+        MessageHeaders headers = ex.getResponseHeaders();
+        HttpVersion version = ex.getHttpVersion() == HttpVersion.HTTP_1_0 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1;
+        boolean http10Client = ex.requestVersion() == HttpVersion.HTTP_1_0;
+        boolean noBodyAllowed = Status.isInformational(status) || status == Status.NO_CONTENT || status == Status.NOT_MODIFIED;
+        boolean head = "HEAD".equals(ex.method);
+        MessageBody body = ex.responseBodyIfCreated();
+
+        Framing framing;
+        if (Status.isInformational(status) || status == Status.NO_CONTENT) {
+            headers.remove("Content-Length");
+            headers.remove("Transfer-Encoding");
+            framing = Framing.NONE;
+        } else if (status == Status.NOT_MODIFIED) {
+            headers.remove("Transfer-Encoding");
+            framing = Framing.NONE;
+        } else {
+            Encoding encoding = headers.getEncoding();
+            boolean streaming = ex.responseStream != null;
+            if (encoding == Encoding.CHUNKED || encoding == Encoding.EOF || streaming && encoding != Encoding.CONTENT_LENGTH) {
+                if (http10Client || encoding == Encoding.EOF) {
+                    headers.remove("Transfer-Encoding");
+                    framing = Framing.EOF;
+                } else {
+                    if (encoding != Encoding.CHUNKED) {
+                        headers.replace("Transfer-Encoding", "chunked");
+                    }
+                    framing = Framing.CHUNKED;
+                }
+                ex.streamingBody = true;
+            } else if (encoding == Encoding.CONTENT_LENGTH && headers.getContentLength() >= 0) {
+                framing = Framing.LENGTH;
+                ex.streamingBody = body == null || !body.isComplete() || body.length() < headers.getContentLength();
+            } else {
+                long length = body == null ? 0 : body.length();
+                headers.replace("Content-Length", Long.toString(length));
+                framing = Framing.LENGTH;
+            }
+        }
+        if (framing == Framing.EOF || headers.headerContains("Connection", "close")) {
+            keepAlive = false;
+        }
+        if (head || noBodyAllowed) {
+            // no body bytes follow, so close-delimited framing needs no close
+            if (framing == Framing.EOF && head) {
+                keepAlive = false;
+            }
+        }
+        if (!keepAlive) {
+            if (!headers.headerContains("Connection", "close")) {
+                headers.append("Connection", "close");
+            }
+        } else if (http10Client && !headers.headerContains("Connection", "keep-alive")) {
+            headers.append("Connection", "keep-alive");
+        }
+        ex.closeAfterResponse = !keepAlive;
+
+        out.writeAscii(version.text());
+        out.writeByte(' ');
+        out.writeDecimal(status);
+        out.writeByte(' ');
+        out.writeAscii(ex.statusLinePhrase());
+        out.writeCrlf();
+        int n = headers.size();
+        for (int i = 0; i < n; i++) {
+            out.writeAscii(headers.nameAt(i));
+            out.writeByte(':');
+            out.writeByte(' ');
+            out.writeAscii(headers.valueAt(i));
+            out.writeCrlf();
+        }
+        out.writeCrlf();
+        ex.headersWritten = true;
+        if (ex.streamingBody) {
+            ex.getResponseBody();
+        }
+        MessageEvents events = ex.eventsIfAny();
+        if (events != null) {
+            if (Status.isInformational(status) && status != Status.SWITCHING_PROTOCOLS) {
+                out.flush();
+                MessageEvents.run(events.wroteInformational);
+            } else {
+                MessageEvents.run(events.wroteHeaders);
+            }
+        }
+        return head || noBodyAllowed ? Framing.NONE : framing;
+    }
+
+    /** Writes {@code 100 Continue} and flushes it. */
+    void writeContinue(Exchange ex) throws IOException {
+        out.writeAscii("HTTP/1.1 100 Continue\r\n\r\n");
+        out.flush();
+        MessageEvents events = ex.eventsIfAny();
+        if (events != null) {
+            MessageEvents.run(events.wroteInformational);
+        }
+    }
+
+    /**
+     * Writes the body of a response whose head went out with {@code framing}: for a body that was
+     * complete when the handler finished, its chunks; for a streamed one ({@code ex.streamingBody}),
+     * chunks as the handler appends them, pausing whenever none is ready, until it completes the body
+     * (or, with an explicit Content-Length, until that many bytes went out).
+     */
+    void writeBody(Exchange ex, Framing framing) throws IOException {
+        MessageEvents events = ex.eventsIfAny();
+        if (framing != Framing.NONE) {
+            MessageBody body = ex.responseBodyIfCreated();
+            long declared = framing == Framing.LENGTH ? ex.getResponseHeaders().getContentLength() : Long.MAX_VALUE;
+            long offset = 0;
+            while (body != null && offset < declared) {
+                ByteBuffer chunk = ex.streamingBody ? connection.awaitChunk(ex, body, offset) : body.getChunk(offset);
+                if (chunk == null || !chunk.hasRemaining()) {
+                    break;
+                }
+                if (chunk.remaining() > declared - offset) {
+                    chunk.limit(chunk.position() + (int) (declared - offset));
+                }
+                int n = chunk.remaining();
+                writeChunk(framing, chunk, ex.streamingBody);
+                offset += n;
+                body.wroteChunk(chunk);
+                if (events != null) {
+                    events.bodyData(n);
+                    if (framing == Framing.CHUNKED) {
+                        MessageEvents.run(events.wroteChunk);
+                    }
+                }
+            }
+            if (framing == Framing.LENGTH && offset < declared) {
+                throw new java.io.EOFException("response body ended " + (declared - offset) + " bytes short of its Content-Length");
+            }
+            writeEnd(framing);
+        }
+        if (events != null) {
+            MessageEvents.run(events.wroteBody);
+        }
+    }
+
+    /** Writes one piece of body with the framing's envelope; flushes when {@code flush}. */
+    void writeChunk(Framing framing, ByteBuffer data, boolean flush) throws IOException {
+        if (framing == Framing.CHUNKED) {
+            out.writeHex(data.remaining());
+            out.writeCrlf();
+            out.write(data);
+            out.writeCrlf();
+        } else {
+            out.write(data);
+        }
+        if (flush) {
+            out.flush();
+        }
+    }
+
+    /** Ends a body: the last chunk for chunked framing. */
+    void writeEnd(Framing framing) throws IOException {
+        if (framing == Framing.CHUNKED) {
+            out.writeAscii("0\r\n\r\n");
+        }
+    }
+
+    /** For a body that is complete once the handler returned: the next chunk, or null at the end. */
+    private static ByteBuffer completeChunk(MessageBody body, long offset) {
+        ByteBuffer chunk = body.getChunk(offset);
+        return chunk == null || !chunk.hasRemaining() ? null : chunk;
+    }
+
+    /** Writes a complete error response with a short text body and {@code Connection: close} as asked. */
+    void writeError(Exchange ex, int status, String reason, boolean close) throws IOException {
+        MessageHeaders headers = ex.getResponseHeaders();
+        headers.clear();
+        headers.append("Date", dev.ladle.http.HttpDates.now());
+        String server = connection.state.serverHeader();
+        if (server != null) {
+            headers.append("Server", server);
+        }
+        ex.setStatusInternal(status);
+        byte[] text = (Status.phrase(status) + ": " + reason + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        headers.append("Content-Type", "text/plain; charset=utf-8");
+        ex.setResponseBodyInternal(text);
+        if (close) {
+            headers.append("Connection", "close");
+        }
+        ex.setHttpVersion(HttpVersion.HTTP_1_1);
+        Framing framing = writeHead(ex, !close);
+        writeBody(ex, framing);
+    }
+}

@@ -1,0 +1,217 @@
+package dev.ladle.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ladle.http.Encoding;
+import dev.ladle.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** ServerMessage (issue 2 item 5): request facts, response setters and response framing. */
+class ServerMessageTest {
+    private final Map<String, Object> seen = new ConcurrentHashMap<>();
+    private Server server;
+    private URI base;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new Server();
+        server.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
+        base = server.getUris().get(0);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private RawClient.Response exchange(String request) throws Exception {
+        try (RawClient c = new RawClient(base)) {
+            return c.send(request).read(request.startsWith("HEAD"));
+        }
+    }
+
+    @Test
+    void exposesMethodUriVersionHeadersBodyAndAddresses() throws Exception {
+        server.addHandler("/", (s, m, p, q) -> {
+            seen.put("method", m.getMethod());
+            seen.put("uri", m.getUri());
+            seen.put("version", m.getHttpVersion());
+            seen.put("header", m.getRequestHeaders().getList("X-Multi"));
+            seen.put("body", new String(m.getRequestBody().flatten(), StandardCharsets.UTF_8));
+            seen.put("remoteHost", m.getRemoteHost());
+            seen.put("local", m.getLocalAddress());
+            seen.put("secure", m.isSecure());
+            m.setStatus(204);
+        });
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/p/a?q=1"))
+                .header("X-Multi", "a").header("X-Multi", "b")
+                .POST(HttpRequest.BodyPublishers.ofString("payload")).build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(seen.get("method")).isEqualTo("POST");
+        assertThat(seen.get("uri")).isEqualTo(URI.create("http://127.0.0.1:" + base.getPort() + "/p/a?q=1"));
+        assertThat(seen.get("version")).isEqualTo(HttpVersion.HTTP_1_1);
+        assertThat(seen.get("header")).isEqualTo("a, b");
+        assertThat(seen.get("body")).isEqualTo("payload");
+        assertThat(seen.get("remoteHost")).isEqualTo("127.0.0.1");
+        assertThat(((InetSocketAddress) seen.get("local")).getPort()).isEqualTo(base.getPort());
+        assertThat(seen.get("secure")).isEqualTo(false);
+    }
+
+    @Test
+    void absoluteFormTargetGivesTheUriAndIgnoresHost() throws Exception {
+        server.addHandler("/", (s, m, p, q) -> {
+            seen.put("uri", m.getUri());
+            seen.put("path", p);
+            m.setStatus(200);
+        });
+        exchange("GET http://other.example:81/x?y HTTP/1.1\r\nHost: ignored\r\n\r\n");
+        assertThat(seen.get("uri")).isEqualTo(URI.create("http://other.example:81/x?y"));
+        assertThat(seen.get("path")).isEqualTo("/x");
+    }
+
+    @Test
+    void http10WithoutHostUsesTheLocalAddressAndAnswersHttp10() throws Exception {
+        server.addHandler("/", (s, m, p, q) -> {
+            seen.put("uri", m.getUri());
+            m.setStatus(200);
+        });
+        RawClient.Response r = exchange("GET /ten HTTP/1.0\r\n\r\n");
+        assertThat(r.statusLine()).isEqualTo("HTTP/1.0 200 OK");
+        assertThat(seen.get("uri")).isEqualTo(URI.create("http://127.0.0.1:" + base.getPort() + "/ten"));
+    }
+
+    @Test
+    void uriKeepsCharactersThatJavaNetUriRefusesAsEscapes() throws Exception {
+        server.addHandler("/", (s, m, p, q) -> {
+            seen.put("uri", m.getUri());
+            seen.put("path", p);
+            m.setStatus(200);
+        });
+        assertThat(exchange("GET /a|b{c}?x=\"1\" HTTP/1.1\r\nHost: h\r\n\r\n").status()).isEqualTo(200);
+        assertThat(seen.get("uri").toString()).isEqualTo("http://h/a%7Cb%7Bc%7D?x=%221%22");
+        assertThat(seen.get("path")).isEqualTo("/a|b{c}");
+    }
+
+    @Test
+    void setResponseSetsContentTypeAndLength() throws Exception {
+        server.addHandler("/", (s, m, p, q) -> {
+            m.setResponse("application/json", "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+            m.setStatus(201, "Made It");
+        });
+        RawClient.Response r = exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertThat(r.statusLine()).isEqualTo("HTTP/1.1 201 Made It");
+        assertThat(r.header("Content-Type")).isEqualTo("application/json");
+        assertThat(r.header("Content-Length")).isEqualTo("7");
+        assertThat(r.bodyText()).isEqualTo("{\"a\":1}");
+    }
+
+    @Test
+    void setRedirectResolvesTheLocationAgainstTheRequestUri() throws Exception {
+        server.addHandler("/", (s, m, p, q) -> m.setRedirect(302, "../there?x=1"));
+        RawClient.Response r = exchange("GET /a/b/c HTTP/1.1\r\nHost: h:9\r\n\r\n");
+        assertThat(r.status()).isEqualTo(302);
+        assertThat(r.header("Location")).isEqualTo("http://h:9/a/there?x=1");
+    }
+
+    @Test
+    void invalidStatusAndHeaderValuesAreRefusedWithExceptions() throws Exception {
+        server.addHandler("/", (s, m, p, q) -> {
+            assertThatThrownBy(() -> m.setStatus(42)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> m.setStatus(200, "bad\r\nX: y")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> m.getResponseHeaders().append("X-Split", "a\r\nSet-Cookie: y"))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> m.getResponseHeaders().append("Bad Name", "v"))
+                    .isInstanceOf(IllegalArgumentException.class);
+            m.setStatus(200);
+        });
+        assertThat(exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n").status()).isEqualTo(200);
+    }
+
+    @Test
+    void headGetsTheHeadersOfGetAndNoBody() throws Exception {
+        server.addHandler("/", (s, m, p, q) -> {
+            m.setResponse("text/plain", "0123456789".getBytes());
+            m.setStatus(200);
+        });
+        try (RawClient c = new RawClient(base)) {
+            RawClient.Response r = c.send("HEAD / HTTP/1.1\r\nHost: h\r\n\r\n").read(true);
+            assertThat(r.header("Content-Length")).isEqualTo("10");
+            assertThat(r.body()).isEmpty();
+            // no stray body bytes: the next response parses cleanly
+            assertThat(c.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n").read().bodyText()).isEqualTo("0123456789");
+        }
+    }
+
+    @Test
+    void noContentAndNotModifiedHaveNoBodyAndKeepTheConnection() throws Exception {
+        server.addHandler("/", (s, m, p, q) -> {
+            m.setResponse("text/plain", "ignored".getBytes());
+            m.setStatus(p.equals("/204") ? 204 : 304);
+        });
+        try (RawClient c = new RawClient(base)) {
+            RawClient.Response r = c.send("GET /204 HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(204);
+            assertThat(r.header("Content-Length")).isNull();
+            RawClient.Response r2 = c.send("GET /304 HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            assertThat(r2.status()).isEqualTo(304);
+            assertThat(c.send("GET /204 HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).isEqualTo(204);
+        }
+    }
+
+    @Test
+    void everyResponseCarriesDateAndTheConfiguredServerHeader() throws Exception {
+        server.addHandler("/", (s, m, p, q) -> m.setStatus(200));
+        RawClient.Response r = exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertThat(r.header("Date")).matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
+        assertThat(r.header("Server")).isEqualTo("ladle/" + Server.VERSION);
+        server.setServerHeader("probe ");
+        assertThat(exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n").header("Server")).isEqualTo("probe ladle/" + Server.VERSION);
+        server.setServerHeader("custom/1");
+        assertThat(exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n").header("Server")).isEqualTo("custom/1");
+        server.setServerHeader(null);
+        assertThat(exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n").header("Server")).isNull();
+        // errors the server makes itself carry them too
+        assertThat(exchange("GET / HTTP/1.1\r\n\r\n").header("Date")).isNotNull();
+    }
+
+    @Test
+    void chunkedEncodingSetByTheHandlerIsUsed() throws Exception {
+        server.addHandler("/", (s, m, p, q) -> {
+            m.getResponseHeaders().setEncoding(Encoding.CHUNKED);
+            m.getResponseBody().append("one,");
+            m.getResponseBody().append("two");
+            m.getResponseBody().complete();
+            m.setStatus(200);
+        });
+        RawClient.Response r = exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertThat(r.header("Transfer-Encoding")).isEqualTo("chunked");
+        assertThat(r.bodyText()).isEqualTo("one,two");
+    }
+
+    @Test
+    void http10ClientGetsAChunkedResponseCloseDelimited() throws Exception {
+        server.addHandler("/", (s, m, p, q) -> {
+            m.getResponseHeaders().setEncoding(Encoding.CHUNKED);
+            m.getResponseBody().append("eof-body");
+            m.getResponseBody().complete();
+            m.setStatus(200);
+        });
+        try (RawClient c = new RawClient(base)) {
+            RawClient.Response r = c.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read();
+            assertThat(r.header("Transfer-Encoding")).isNull();
+            assertThat(r.header("Connection")).isEqualTo("close");
+            assertThat(r.bodyText()).isEqualTo("eof-body");
+        }
+    }
+}
