@@ -77,6 +77,17 @@ public final class WebSocketLoad {
         System.out.println("failed_connections=" + failures.sum());
     }
 
+    /**
+     * Opens one connection, sends one message of {@code size} bytes and returns the length of the
+     * message that came back (a check that a server's echo works with this client).
+     */
+    public static long echoOnce(int port, int size) throws IOException {
+        try (Socket socket = handshake(port)) {
+            socket.getOutputStream().write(maskedBinaryFrame(size));
+            return readMessage(new DataInputStream(new BufferedInputStream(socket.getInputStream())), new byte[size]);
+        }
+    }
+
     private static Socket handshake(int port) throws IOException {
         Socket socket = new Socket();
         socket.setTcpNoDelay(true);
@@ -127,8 +138,12 @@ public final class WebSocketLoad {
         return frame;
     }
 
-    /** Reads frames until one with FIN set ends the message; control frames other than close are skipped. */
-    private static void readMessage(DataInputStream in, byte[] scratch) throws IOException {
+    /**
+     * Reads frames until one with FIN set ends the message; control frames other than close are
+     * skipped. Returns the message's length.
+     */
+    private static long readMessage(DataInputStream in, byte[] scratch) throws IOException {
+        long total = 0;
         while (true) {
             int b0 = in.readUnsignedByte();
             int b1 = in.readUnsignedByte();
@@ -139,6 +154,9 @@ public final class WebSocketLoad {
                 length = in.readLong();
             }
             int opcode = b0 & 0x0F;
+            if (opcode < 0x8) {
+                total += length;
+            }
             if (opcode == 0x8) {
                 throw new IOException("server closed the WebSocket");
             }
@@ -149,7 +167,7 @@ public final class WebSocketLoad {
                 left -= n;
             }
             if ((b0 & 0x80) != 0 && opcode != 0x9 && opcode != 0xA) {
-                return;
+                return total;
             }
         }
     }
