@@ -424,6 +424,14 @@ public class Server implements AutoCloseable {
         return List.copyOf(uris);
     }
 
+    /**
+     * Returns the number of open client connections (each served by one virtual thread), including
+     * idle keep-alive ones and those given to {@link #acceptStream}; stolen connections no longer count.
+     */
+    public int getConnectionCount() {
+        return state.connections.size();
+    }
+
     /** Returns the listening channels, in the order added; treat them as read-only. */
     public List<ServerSocketChannel> getListeners() {
         List<ServerSocketChannel> channels = new ArrayList<>();

@@ -160,10 +160,7 @@ public final class HttpConnection implements Runnable {
 
     /** Waits for the first byte of the next request; false when the connection should end instead. */
     private boolean awaitRequest() throws IOException {
-        if (watcher != null) {
-            return joinWatcher();
-        }
-        if (in.available() > 0) {
+        if (watcher == null && in.available() > 0) {
             return true;
         }
         out.flush();
@@ -171,6 +168,9 @@ public final class HttpConnection implements Runnable {
         try {
             if (closing) {
                 return false;
+            }
+            if (watcher != null) {
+                return joinWatcher();
             }
             transport.setReadTimeout((int) Math.min(Integer.MAX_VALUE, state.limits().getIdleTimeout().toMillis()));
             in.compactIfWorthIt();

@@ -15,9 +15,25 @@ final class OutputBuffer {
     private final OutputStream out;
     private final byte[] buf = new byte[SIZE];
     private int count;
+    /** A write to the stream failed: the peer is gone, and every later write fails too. */
+    private volatile boolean failed;
 
     OutputBuffer(OutputStream out) {
         this.out = out;
+    }
+
+    /** Returns true once a write to the connection failed. */
+    boolean failed() {
+        return failed;
+    }
+
+    private void send(byte[] data, int off, int len) throws IOException {
+        try {
+            out.write(data, off, len);
+        } catch (IOException e) {
+            failed = true;
+            throw e;
+        }
     }
 
     /** Returns the underlying stream. */
@@ -34,7 +50,7 @@ final class OutputBuffer {
                 for (int i = 0; i < n; i++) {
                     bytes[i] = (byte) s.charAt(i);
                 }
-                out.write(bytes);
+                send(bytes, 0, bytes.length);
                 return;
             }
         }
@@ -100,7 +116,7 @@ final class OutputBuffer {
             System.arraycopy(data, off, buf, 0, len);
             count = len;
         } else {
-            out.write(data, off, len);
+            send(data, off, len);
         }
     }
 
@@ -123,15 +139,21 @@ final class OutputBuffer {
     /** Hands the buffered bytes to the stream without flushing the stream itself. */
     void flushBuffer() throws IOException {
         if (count > 0) {
-            out.write(buf, 0, count);
+            int n = count;
             count = 0;
+            send(buf, 0, n);
         }
     }
 
     /** Writes everything buffered and flushes the stream. */
     void flush() throws IOException {
         flushBuffer();
-        out.flush();
+        try {
+            out.flush();
+        } catch (IOException e) {
+            failed = true;
+            throw e;
+        }
     }
 
     /** Drops whatever is buffered (a stolen connection's unsent response). */

@@ -375,7 +375,8 @@ final class RequestPipeline {
         try {
             callback.handle(state.server, ex, target.path(), query);
         } catch (IOException e) {
-            if (ex.stolen || connection.transport == null) {
+            if (ex.stolen || connection.out.failed()) {
+                // the client left while the handler was writing to it: an aborted request, not a bug
                 throw e;
             }
             handlerFailed(ex, e);
@@ -433,6 +434,9 @@ final class RequestPipeline {
             return false;
         }
         ResponseBodyStream stream = ex.responseStream;
+        if (connection.out.failed()) {
+            throw new java.io.EOFException("the client left while the response was written");
+        }
         if (stream != null && ex.headersWritten) {
             if (!stream.isClosed()) {
                 stream.close();

@@ -41,8 +41,11 @@ final class ResponseWriter {
         boolean head = "HEAD".equals(ex.method);
         MessageBody body = ex.responseBodyIfCreated();
 
+        // a successful CONNECT turns the connection into a tunnel: no framing headers (RFC 9110 section 9.3.6)
+        boolean tunnel = "CONNECT".equals(ex.method) && Status.isSuccessful(status);
+        noBodyAllowed |= tunnel;
         Framing framing;
-        if (Status.isInformational(status) || status == Status.NO_CONTENT) {
+        if (Status.isInformational(status) || status == Status.NO_CONTENT || tunnel) {
             headers.remove("Content-Length");
             headers.remove("Transfer-Encoding");
             framing = Framing.NONE;
@@ -114,7 +117,8 @@ final class ResponseWriter {
             if (Status.isInformational(status) && status != Status.SWITCHING_PROTOCOLS) {
                 out.flush();
                 MessageEvents.run(events.wroteInformational);
-            } else {
+            } else if (!events.wroteHeaders.isEmpty()) {
+                out.flush();
                 MessageEvents.run(events.wroteHeaders);
             }
         }
@@ -167,7 +171,9 @@ final class ResponseWriter {
             }
             writeEnd(framing);
         }
-        if (events != null) {
+        if (events != null && !events.wroteBody.isEmpty()) {
+            // "wrote" means on the wire: a listener may steal the connection next
+            out.flush();
             MessageEvents.run(events.wroteBody);
         }
     }
