@@ -20,7 +20,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$here")
 
 SERVERS=${SERVERS:-"ladle netty undertow jetty helidon jdk"}
-ROWS=${ROWS:-"plaintext pipelined close echo4k echo1m websocket64 websocket16k tls_handshake tls_keepalive idle10k upload2g"}
+ROWS=${ROWS:-"plaintext pipelined close echo4k echo1m websocket64 websocket16k tls_handshake tls_keepalive idle10k upload2g alloc"}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 CONNECTIONS=${CONNECTIONS:-50}
@@ -266,7 +266,7 @@ ws_row() {
   code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 -H 'Connection: Upgrade' -H 'Upgrade: websocket' \
     -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "$(url /ws)" 2>/dev/null || true)
   if [ "$code" != 101 ]; then
-    skip "$m" "$s" "no WebSocket: the handshake got ${code:-no answer}"
+    skip "$m" "$s" "no WebSocket echo at /ws in this build: the handshake got ${code:-no answer}"
     return 0
   fi
   out=$(client "$JAVA" -cp "$CP" dev.ladle.bench.load.WebSocketLoad "$PORT" 100 "$size" "$WARMUP" "$DURATION" 2>&1) || true
@@ -328,6 +328,17 @@ row_upload2g() {
   grep -q "^received=$((2 << 30))\$" <<<"$out" || note upload "$s" "server counted $(sed -n 's/^received=//p' <<<"$out") bytes"
   heap=$(sed -n 's/^peak-heap-bytes=//p' "$log")
   [ -z "$heap" ] || put upload_heap "$s" "$(awk -v b="$heap" 'BEGIN { printf "%.1f", b / 1048576 }')"
+}
+
+metric alloc "Allocated per plaintext request" B lower
+row alloc own
+row_alloc() { # JMH's GC profiler over one keep-alive connection, server and client in one JVM
+  local s=$1 out v
+  out=$(taskset -c "$SERVER_CPU,$CLIENT_CPU" "$JAVA" -cp "$CP" org.openjdk.jmh.Main EndToEndBenchmark \
+    -p server="$s" -prof gc -f 1 -wi 2 -w 1 -i 3 -r 1 2>&1) || true
+  echo "$out" >"$work/alloc-$s.txt"
+  v=$(awk '/plaintext:gc.alloc.rate.norm/ { printf "%.0f", $(NF - 3) }' <<<"$out")
+  if [ -n "$v" ]; then put alloc "$s" "$v"; else skip alloc "$s" "JMH failed: $(tail -n 1 <<<"$out")"; fi
 }
 
 metric peak_rss "Peak RSS (shared rows)" MiB lower

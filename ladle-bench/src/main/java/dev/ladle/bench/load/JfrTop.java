@@ -12,7 +12,9 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Summarises a JFR recording's CPU samples ({@code jdk.ExecutionSample}): the methods most often on top
- * of the stack (self time), and the methods of a package prefix most often anywhere on it (total time).
+ * of the stack (self time), and the methods of a package prefix most often anywhere on it (total time);
+ * and its allocation samples ({@code jdk.ObjectAllocationSample}, by weight): which type was allocated
+ * where, the place being the innermost frame under the package prefix.
  *
  * <pre>
  * java ... dev.ladle.bench.load.JfrTop RECORDING.jfr [PACKAGE_PREFIX] [N]
@@ -29,8 +31,19 @@ public final class JfrTop {
         int limit = args.length > 2 ? Integer.parseInt(args[2]) : 25;
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> total = new HashMap<>();
+        Map<String, Integer> allocated = new HashMap<>();
+        long allocatedTotal = 0;
         int samples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
+            if (event.getEventType().getName().equals("jdk.ObjectAllocationSample") && event.getStackTrace() != null) {
+                long weight = event.getLong("weight");
+                String where = event.getStackTrace().getFrames().stream().map(JfrTop::name)
+                        .filter(n -> n.startsWith(prefix)).findFirst().orElse("(outside " + prefix + ")");
+                String type = event.getClass("objectClass").getName();
+                allocated.merge(type + " in " + where, (int) Math.min(Integer.MAX_VALUE, weight / 1024), Integer::sum);
+                allocatedTotal += weight / 1024;
+                continue;
+            }
             if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
                 continue;
             }
@@ -47,6 +60,9 @@ public final class JfrTop {
         System.out.println(samples + " execution samples in " + file.getFileName());
         print("top frames (self)", self, samples, limit);
         print("frames under " + prefix + " (total, anywhere on the stack)", total, samples, limit);
+        if (allocatedTotal > 0) {
+            print("allocation by weight (type in the innermost " + prefix + " frame)", allocated, (int) allocatedTotal, limit);
+        }
     }
 
     private static String name(RecordedFrame frame) {
