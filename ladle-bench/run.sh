@@ -200,8 +200,8 @@ W_RPS= W_P50= W_P99= W_ERRORS= W_MIBS=
 # wrk_run [wrk options...] URL: warm-up, then the measured run; sets W_RPS W_P50 W_P99 (ms) W_ERRORS W_MIBS
 wrk_run() {
   local out line
-  client wrk -t1 -d"${WARMUP}s" "$@" >/dev/null 2>&1 || true
-  out=$(client wrk -t1 -d"${DURATION}s" --timeout 10s "$@" 2>&1) || true
+  client timeout $((WARMUP + 60)) wrk -t1 -d"${WARMUP}s" "$@" >/dev/null 2>&1 || true
+  out=$(client timeout $((DURATION + 60)) wrk -t1 -d"${DURATION}s" --timeout 10s "$@" 2>&1) || true
   line=$(grep '^RESULT' <<<"$out" || true)
   if [ -z "$line" ]; then
     W_RPS= W_ERRORS="wrk failed: $(tail -n 1 <<<"$out")"
@@ -269,7 +269,7 @@ ws_row() {
     skip "$m" "$s" "no WebSocket echo at /ws in this build: the handshake got ${code:-no answer}"
     return 0
   fi
-  out=$(client "$JAVA" -cp "$CP" dev.ladle.bench.load.WebSocketLoad "$PORT" 100 "$size" "$WARMUP" "$DURATION" 2>&1) || true
+  out=$(client timeout $((WARMUP + DURATION + 60)) "$JAVA" -cp "$CP" dev.ladle.bench.load.WebSocketLoad "$PORT" 100 "$size" "$WARMUP" "$DURATION" 2>&1) || true
   local v; v=$(sed -n 's/^messages_per_s=//p' <<<"$out")
   if [ -n "$v" ]; then put "$m" "$s" "$v"; else skip "$m" "$s" "client failed: $(tail -n 1 <<<"$out")"; fi
   grep -q '^failed_connections=0' <<<"$out" || note "$m" "$s" "$(grep failed_connections <<<"$out")"
@@ -295,8 +295,8 @@ row idle10k own
 row_idle10k() {
   local s=$1 out v
   # a fixed, pre-touched heap: the RSS difference is then what lives outside the heap
-  start_server "$s" -Xms512m -Xmx512m -XX:+AlwaysPreTouch || { skip idle_memory "$s" "$(start_failure)"; return 0; }
-  out=$(client "$JAVA" -cp "$CP" dev.ladle.bench.load.IdleConnections "$PORT" "$SERVER_PID" 10000 2000 2>&1) || true
+  start_server "$s" -Xms1g -Xmx1g -XX:+AlwaysPreTouch || { skip idle_memory "$s" "$(start_failure)"; return 0; }
+  out=$(client timeout 300 "$JAVA" -cp "$CP" dev.ladle.bench.load.IdleConnections "$PORT" "$SERVER_PID" 10000 2000 2>&1) || true
   stop_server
   echo "$out" >"$work/idle10k-$s.txt"
   v=$(sed -n 's/^memory_per_connection_kib=//p' <<<"$out")
@@ -315,7 +315,7 @@ row upload2g own
 row_upload2g() {
   local s=$1 out v heap
   start_server "$s" -Xms64m -Xmx64m || { skip upload "$s" "$(start_failure)"; return 0; }
-  out=$(client "$JAVA" -cp "$CP" dev.ladle.bench.load.StreamUpload "$PORT" $((2 << 30)) 2>&1) || true
+  out=$(client timeout 300 "$JAVA" -cp "$CP" dev.ladle.bench.load.StreamUpload "$PORT" $((2 << 30)) 2>&1) || true
   local log=$SERVER_LOG
   stop_server
   v=$(sed -n 's/^mib_per_s=//p' <<<"$out")
@@ -334,10 +334,10 @@ metric alloc "Allocated per plaintext request" B lower
 row alloc own
 row_alloc() { # JMH's GC profiler over one keep-alive connection, server and client in one JVM
   local s=$1 out v
-  out=$(taskset -c "$SERVER_CPU,$CLIENT_CPU" "$JAVA" -cp "$CP" org.openjdk.jmh.Main EndToEndBenchmark \
+  out=$(timeout 300 taskset -c "$SERVER_CPU,$CLIENT_CPU" "$JAVA" -cp "$CP" org.openjdk.jmh.Main EndToEndBenchmark \
     -p server="$s" -prof gc -f 1 -wi 2 -w 1 -i 3 -r 1 2>&1) || true
   echo "$out" >"$work/alloc-$s.txt"
-  v=$(awk '/plaintext:gc.alloc.rate.norm/ { printf "%.0f", $(NF - 3) }' <<<"$out")
+  v=$(awk '/plaintext:gc.alloc.rate.norm/ && /B\/op$/ { printf "%.0f", $(NF - 3) }' <<<"$out")
   if [ -n "$v" ]; then put alloc "$s" "$v"; else skip alloc "$s" "JMH failed: $(tail -n 1 <<<"$out")"; fi
 }
 

@@ -1,8 +1,8 @@
 package dev.ladle.bench.load;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.io.InputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,15 +41,20 @@ public final class IdleConnections {
         int probes = args.length > 3 ? Integer.parseInt(args[3]) : 2_000;
 
         Footprint before = footprint(serverPid);
-        List<SocketChannel> idle = new ArrayList<>(count);
-        ByteBuffer answer = ByteBuffer.allocate(4096);
+        List<Socket> idle = new ArrayList<>(count);
+        byte[] answer = new byte[4096];
         long started = System.nanoTime();
         try {
             for (int i = 0; i < count; i++) {
-                SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
-                idle.add(ch);
-                ch.write(ByteBuffer.wrap(REQUEST));
-                readAnswer(ch, answer);
+                Socket socket = new Socket();
+                idle.add(socket);
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+                // a server that stops answering (out of memory, say) fails the row instead of hanging it
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(REQUEST);
+                if (!readAnswer(socket, answer)) {
+                    throw new IOException("connection " + i + " closed before its answer");
+                }
             }
             System.out.println("opened=" + idle.size() + " open_seconds=" + (System.nanoTime() - started) / 1e9);
             Footprint after = footprint(serverPid);
@@ -78,10 +83,10 @@ public final class IdleConnections {
                 System.out.println("probe_failed=" + e.getMessage());
             }
             int alive = 0;
-            for (SocketChannel ch : idle) {
+            for (Socket socket : idle) {
                 try {
-                    ch.write(ByteBuffer.wrap(REQUEST));
-                    if (readAnswer(ch, answer)) {
+                    socket.getOutputStream().write(REQUEST);
+                    if (readAnswer(socket, answer)) {
                         alive++;
                     }
                 } catch (IOException e) {
@@ -93,20 +98,23 @@ public final class IdleConnections {
             System.out.println("failed after " + idle.size() + " connections: " + e);
             System.exit(1);
         } finally {
-            for (SocketChannel ch : idle) {
-                ch.close();
+            for (Socket socket : idle) {
+                socket.close();
             }
         }
     }
 
     /** Reads one whole plaintext answer (head plus the 13-byte body); false when the server closed. */
-    private static boolean readAnswer(SocketChannel ch, ByteBuffer buffer) throws IOException {
-        buffer.clear();
+    private static boolean readAnswer(Socket socket, byte[] buffer) throws IOException {
+        InputStream in = socket.getInputStream();
+        int filled = 0;
         while (true) {
-            if (ch.read(buffer) < 0) {
+            int n = in.read(buffer, filled, buffer.length - filled);
+            if (n < 0) {
                 return false;
             }
-            String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.ISO_8859_1);
+            filled += n;
+            String text = new String(buffer, 0, filled, StandardCharsets.ISO_8859_1);
             if (text.endsWith("Hello, World!")) {
                 return true;
             }
