@@ -1,0 +1,100 @@
+package dev.ladle.bench.jmh;
+
+import dev.ladle.bench.BenchServer;
+import dev.ladle.bench.Endpoints;
+import dev.ladle.bench.Main;
+import dev.ladle.bench.ServerOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One keep-alive {@code GET /plaintext} over loopback per operation, against a server in the same JVM.
+ * The client here allocates nothing per request, so with {@code -prof gc} the
+ * {@code gc.alloc.rate.norm} figure is what the server allocates to answer one request, whatever
+ * thread it allocates on (virtual threads' allocation is counted on their carriers).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class EndToEndBenchmark {
+    private static final byte[] REQUEST =
+            "GET /plaintext HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** The server to ask (a name {@link Main#SERVERS} knows). */
+    @Param({"ladle"})
+    public String server;
+
+    private BenchServer running;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private final byte[] buffer = new byte[4096];
+
+    /** Starts the server and opens the connection. */
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        running = Main.start(server, ServerOptions.plain(0));
+        socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.connect(new InetSocketAddress(Endpoints.HOST, running.port()));
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    /** Closes the connection and stops the server. */
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        socket.close();
+        running.close();
+    }
+
+    /** Sends one request and reads its answer up to the end of the 13-byte body. */
+    @Benchmark
+    public int plaintext() throws IOException {
+        out.write(REQUEST);
+        int filled = 0;
+        while (!endsWithBody(filled)) {
+            int n = in.read(buffer, filled, buffer.length - filled);
+            if (n < 0) {
+                throw new IOException("server closed the connection");
+            }
+            filled += n;
+        }
+        return filled;
+    }
+
+    /** True once the buffer ends with {@code Hello, World!} (the answer's last bytes). */
+    private boolean endsWithBody(int filled) {
+        byte[] hello = Endpoints.hello();
+        if (filled < hello.length) {
+            return false;
+        }
+        for (int i = 0; i < hello.length; i++) {
+            if (buffer[filled - hello.length + i] != hello[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
