@@ -593,6 +593,9 @@ public class Server implements AutoCloseable {
     }
 
     private static void emit(List<Consumer<ServerMessage>> list, ServerMessage msg) {
+        if (list.isEmpty()) {
+            return; // no iterator for nobody: this runs three times per request
+        }
         for (Consumer<ServerMessage> listener : list) {
             listener.accept(msg);
         }

@@ -48,6 +48,8 @@ public final class Exchange implements ServerMessage {
     boolean connectionKeepAlive;
     boolean connectionUpgrade;
     String expect;
+    /** The request has a Range header (so range handling need not parse the headers to find out). */
+    boolean hasRange;
     RequestTarget requestTarget;
     private MessageHeaders requestHeaders;
     private MessageBody requestBody;

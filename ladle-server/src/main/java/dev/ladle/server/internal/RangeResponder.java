@@ -83,7 +83,7 @@ final class RangeResponder {
     }
 
     private static boolean hasRangeHeader(Exchange ex) {
-        return ex.headerCount > 0 && ex.getRequestHeaders().contains("Range");
+        return ex.hasRange;
     }
 
     /** {@code If-Range}: an entity tag must strongly match the ETag; a date must equal Last-Modified. */

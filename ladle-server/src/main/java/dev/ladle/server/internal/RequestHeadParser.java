@@ -25,6 +25,7 @@ final class RequestHeadParser {
     private static final byte[] TRANSFER_ENCODING = bytes("transfer-encoding");
     private static final byte[] CONNECTION = bytes("connection");
     private static final byte[] EXPECT = bytes("expect");
+    private static final byte[] RANGE = bytes("range");
     private static final int MAX_LEADING_EMPTY_LINES = 4;
 
     private static final String[] KNOWN_METHODS = {
@@ -283,6 +284,8 @@ final class RequestHeadParser {
         } else if (nameIs(b, base + start, nameLen, EXPECT)) {
             String value = new String(b, base + valueStart, valueEnd - valueStart, java.nio.charset.StandardCharsets.ISO_8859_1);
             ex.expect = ex.expect == null ? value : ex.expect + "," + value;
+        } else if (nameIs(b, base + start, nameLen, RANGE)) {
+            ex.hasRange = true;
         }
     }
 

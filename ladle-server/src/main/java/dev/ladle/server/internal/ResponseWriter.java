@@ -15,6 +15,9 @@ import java.nio.ByteBuffer;
  * produced the next chunk yet.
  */
 final class ResponseWriter {
+    /** Complete bodies up to this size are written from one array; larger ones chunk by chunk. */
+    private static final int FLAT_BODY_LIMIT = 64 * 1024;
+
     private final HttpConnection connection;
     private final OutputBuffer out;
 
@@ -155,6 +158,16 @@ final class ResponseWriter {
             MessageBody body = ex.responseBodyIfCreated();
             long declared = framing == Framing.LENGTH ? ex.responseLength : Long.MAX_VALUE;
             long offset = 0;
+            if (body != null && !ex.streamingBody && body.getAccumulate() && body.length() <= FLAT_BODY_LIMIT
+                    && body.length() == declared) {
+                // a complete small body: one array (no copy for a single chunk) into the head's write
+                byte[] all = body.flatten();
+                out.write(all, 0, all.length);
+                offset = all.length;
+                if (events != null) {
+                    events.bodyData(all.length);
+                }
+            }
             while (body != null && offset < declared) {
                 ByteBuffer chunk = ex.streamingBody ? connection.awaitChunk(ex, body, offset) : body.getChunk(offset);
                 if (chunk == null || !chunk.hasRemaining()) {
