@@ -298,6 +298,37 @@ class ListeningTest {
     }
 
     @Test
+    void unixDomainClientThatSendsNothingIsClosedAfterTheIdleTimeout(@TempDir Path dir) throws Exception {
+        server.setLimits(new Limits().setIdleTimeout(java.time.Duration.ofMillis(300)));
+        Path socketPath = dir.resolve("idle.sock");
+        server.listen(UnixDomainSocketAddress.of(socketPath), Set.of());
+        try (var ch = java.nio.channels.SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socketPath));
+            long start = System.nanoTime();
+            // blocks until the server gives up on us: the watchdog closes stream connections
+            int n = ch.read(java.nio.ByteBuffer.allocate(16));
+            assertThat(n).isEqualTo(-1);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(250L, 4000L);
+        }
+    }
+
+    @Test
+    void acceptedStreamThatStallsInItsHeadersIsClosed() throws Exception {
+        server.setLimits(new Limits().setHeaderTimeout(java.time.Duration.ofMillis(300)));
+        PipedOutputStream toServer = new PipedOutputStream();
+        PipedInputStream serverIn = new PipedInputStream(toServer, 65536);
+        PipedInputStream fromServer = new PipedInputStream(65536);
+        server.acceptStream(serverIn, new PipedOutputStream(fromServer), null, null);
+        toServer.write("GET / HTTP/1.1\r\nHost: slow".getBytes(StandardCharsets.US_ASCII));
+        toServer.flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.getConnectionCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(server.getConnectionCount()).isZero();
+    }
+
+    @Test
     void unixDomainListenerCanBeReachedFromJava(@TempDir Path dir) throws Exception {
         Path socketPath = dir.resolve("j.sock");
         server.listen(UnixDomainSocketAddress.of(socketPath), Set.of());

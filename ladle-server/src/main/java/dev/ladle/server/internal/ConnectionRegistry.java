@@ -22,7 +22,8 @@ public final class ConnectionRegistry {
 
     /**
      * Starts, once, the thread that cuts off clients whose writes stall past the write timeout (a
-     * blocking socket write has no timeout of its own). It sleeps while there is no connection.
+     * blocking socket write has no timeout of its own), and stream connections whose reads stall past
+     * their read timeout.
      */
     private void startWatchdog(ServerState state) {
         if (watchdog != null) {
@@ -48,7 +49,7 @@ public final class ConnectionRegistry {
             }
             long limit = limits.get().getWriteTimeout().toNanos();
             for (HttpConnection connection : live) {
-                if (connection.writeStalledFor(limit)) {
+                if (connection.writeStalledFor(limit) || connection.readStalled()) {
                     connection.abort();
                 }
             }

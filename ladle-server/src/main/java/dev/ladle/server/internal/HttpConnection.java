@@ -46,6 +46,8 @@ public final class HttpConnection implements Runnable {
      * alone until it has joined the watcher.
      */
     private Thread watcher;
+    /** The thread serving this connection, interrupted by {@link #abort()} to end reads that ignore close. */
+    private volatile Thread thread;
     /** The WebSocket this connection was upgraded to, if any: told to go away when the server closes. */
     volatile WebSocketUpgrade webSocket;
     /** The message in progress or last handled, for the Disconnected event. */
@@ -118,6 +120,7 @@ public final class HttpConnection implements Runnable {
 
     @Override
     public void run() {
+        thread = Thread.currentThread();
         try {
             if (transport == null && !openTransport()) {
                 return;
@@ -208,7 +211,7 @@ public final class HttpConnection implements Runnable {
             }
             long idleMillis = state.limits().getIdleTimeout().toMillis();
             in.compactIfWorthIt();
-            if (idleMillis > HOT_WAIT_MILLIS && transport.setReadTimeout(HOT_WAIT_MILLIS)) {
+            if (idleMillis > HOT_WAIT_MILLIS && transport.hasPreciseTimeouts() && transport.setReadTimeout(HOT_WAIT_MILLIS)) {
                 // a busy client's next request comes at once: wait for it with the buffers in hand
                 try {
                     return in.fill(in.buf.length) > 0;
@@ -227,6 +230,11 @@ public final class HttpConnection implements Runnable {
         } finally {
             idle = false;
         }
+    }
+
+    /** Returns true when a read from a stream connection has been blocked longer than its timeout. */
+    boolean readStalled() {
+        return transport instanceof StreamTransport stream && stream.readStalled();
     }
 
     /** Returns true when a write to the client has been blocked longer than {@code limitNanos}. */
@@ -437,6 +445,13 @@ public final class HttpConnection implements Runnable {
             lock.unlock();
         }
         Transport t = transport;
+        if (t instanceof StreamTransport) {
+            // streams such as pipes may not wake a blocked reader when closed
+            Thread serving = thread;
+            if (serving != null && serving != Thread.currentThread()) {
+                serving.interrupt();
+            }
+        }
         if (t != null) {
             t.close();
         } else if (plainSocket != null) {
@@ -490,7 +505,7 @@ public final class HttpConnection implements Runnable {
                 out.flush();
             }
             transport.shutdownOutput();
-            if (transport.setReadTimeout(200)) {
+            if (transport.hasPreciseTimeouts() && transport.setReadTimeout(200)) {
                 byte[] sink = new byte[4096];
                 long drained = 0;
                 long deadline = System.nanoTime() + 500_000_000L;

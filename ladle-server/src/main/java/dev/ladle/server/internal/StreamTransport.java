@@ -7,10 +7,15 @@ import java.net.SocketAddress;
 
 /**
  * A connection given as a pair of streams: {@code Server.acceptStream}, or a Unix-domain channel.
- * Reads cannot time out, so the server's header and idle timeouts do not apply.
+ * Streams have no read timeout of their own, so the server's write watchdog enforces the header, idle
+ * and body timeouts coarsely (to about a second) by closing a connection whose read blocks too long.
  */
 public final class StreamTransport implements Transport {
     private final InputStream input;
+    /** The current read timeout in nanoseconds, or 0 for none. */
+    private volatile long timeoutNanos;
+    /** {@link System#nanoTime()} when the read in progress began, or 0. */
+    private volatile long readStarted;
     private final OutputStream output;
     private final SocketAddress local;
     private final SocketAddress remote;
@@ -23,7 +28,7 @@ public final class StreamTransport implements Transport {
      */
     public StreamTransport(InputStream input, OutputStream output, SocketAddress local, SocketAddress remote,
                            AutoCloseable closer) {
-        this.input = input;
+        this.input = new TimedInput(input);
         this.output = output;
         this.local = local;
         this.remote = remote;
@@ -52,7 +57,47 @@ public final class StreamTransport implements Transport {
 
     @Override
     public boolean setReadTimeout(int millis) {
+        timeoutNanos = millis * 1_000_000L;
+        return true;
+    }
+
+    @Override
+    public boolean hasPreciseTimeouts() {
         return false;
+    }
+
+    /** Returns true when a read has been blocked longer than the read timeout. */
+    boolean readStalled() {
+        long started = readStarted;
+        long timeout = timeoutNanos;
+        return started != 0 && timeout != 0 && System.nanoTime() - started > timeout;
+    }
+
+    /** Marks reads as in progress for {@link #readStalled()}. */
+    private final class TimedInput extends java.io.FilterInputStream {
+        TimedInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            readStarted = System.nanoTime() | 1;
+            try {
+                return super.read();
+            } finally {
+                readStarted = 0;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            readStarted = System.nanoTime() | 1;
+            try {
+                return in.read(b, off, len);
+            } finally {
+                readStarted = 0;
+            }
+        }
     }
 
     @Override

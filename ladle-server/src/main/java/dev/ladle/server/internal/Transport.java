@@ -32,6 +32,14 @@ public interface Transport {
      */
     boolean setReadTimeout(int millis) throws IOException;
 
+    /**
+     * Returns true when {@link #setReadTimeout} makes reads throw {@link java.net.SocketTimeoutException}
+     * on time; false when a watchdog closes the connection instead, about a second late.
+     */
+    default boolean hasPreciseTimeouts() {
+        return true;
+    }
+
     /** Returns true for TLS connections. */
     default boolean isSecure() {
         return false;
