@@ -16,8 +16,13 @@ import java.util.List;
  * guards memory operations, never I/O, so it costs nothing per body and cannot pin a carrier thread.
  */
 public final class MessageBody {
-    /** Chunks not yet discarded; {@code base} is the body offset of the first one. */
-    private final List<ByteBuffer> chunks = new ArrayList<>(2);
+    /**
+     * Chunks not yet discarded; {@code base} is the body offset of the first one. Null while the body is
+     * empty or is exactly {@link #single}: most responses are one array, which needs no list.
+     */
+    private List<ByteBuffer> chunks;
+    /** The whole body when it is one owned array (then {@code chunks} is null). */
+    private byte[] single;
     private long base;
     private long length;
     private boolean complete;
@@ -57,6 +62,14 @@ public final class MessageBody {
      * afterwards. Saves a copy on hot paths such as {@code setResponse}.
      */
     public void appendOwned(byte[] data) {
+        synchronized (this) {
+            if (length == 0 && base == 0 && chunks == null && !complete) {
+                single = data;
+                length = data.length;
+                flattened = null;
+                return;
+            }
+        }
         appendOwned(ByteBuffer.wrap(data));
     }
 
@@ -65,10 +78,22 @@ public final class MessageBody {
             if (complete) {
                 throw new IllegalStateException("body already complete");
             }
-            chunks.add(chunk);
+            chunks().add(chunk);
             length += chunk.remaining();
             flattened = null;
         }
+    }
+
+    /** The chunk list, made on first need (holding {@link #single} if there is one); call with the monitor held. */
+    private List<ByteBuffer> chunks() {
+        if (chunks == null) {
+            chunks = new ArrayList<>(2);
+            if (single != null) {
+                chunks.add(ByteBuffer.wrap(single));
+                single = null;
+            }
+        }
+        return chunks;
     }
 
     /** Marks the body as finished: no more chunks will be appended. */
@@ -103,7 +128,14 @@ public final class MessageBody {
                 throw new IllegalStateException("body chunks were discarded (accumulate is off)");
             }
             complete = true;
+            if (single != null) {
+                return single;
+            }
             if (flattened != null) {
+                return flattened;
+            }
+            if (chunks == null) {
+                flattened = new byte[0];
                 return flattened;
             }
             if (chunks.size() == 1 && chunks.get(0).hasArray() && chunks.get(0).arrayOffset() == 0
@@ -129,7 +161,8 @@ public final class MessageBody {
     /** Removes every chunk and resets the length to 0; the body is incomplete again. */
     public void truncate() {
         synchronized (this) {
-            chunks.clear();
+            chunks = null;
+            single = null;
             base = 0;
             length = 0;
             complete = false;
@@ -167,8 +200,11 @@ public final class MessageBody {
             if (offset < base) {
                 throw new IllegalArgumentException("offset " + offset + " was already discarded");
             }
+            if (single != null && offset < length) {
+                return ByteBuffer.wrap(single, (int) offset, (int) (length - offset)).slice().asReadOnlyBuffer();
+            }
             long pos = base;
-            for (ByteBuffer chunk : chunks) {
+            for (ByteBuffer chunk : chunks == null ? List.<ByteBuffer>of() : chunks) {
                 int n = chunk.remaining();
                 if (offset < pos + n) {
                     ByteBuffer view = chunk.asReadOnlyBuffer();
@@ -184,8 +220,8 @@ public final class MessageBody {
     /** Tells the body that the chunk returned by {@link #getChunk} was written: dropped when not accumulating. */
     public void wroteChunk(ByteBuffer chunk) {
         synchronized (this) {
-            if (!accumulate && !chunks.isEmpty()) {
-                ByteBuffer first = chunks.remove(0);
+            if (!accumulate && (single != null || chunks != null && !chunks.isEmpty())) {
+                ByteBuffer first = chunks().remove(0);
                 base += first.remaining();
             }
         }
@@ -200,7 +236,7 @@ public final class MessageBody {
             if (accumulate) {
                 ByteBuffer copy = ByteBuffer.allocate(chunk.remaining());
                 copy.put(chunk.duplicate()).flip();
-                chunks.add(copy);
+                chunks().add(copy);
             } else {
                 base += chunk.remaining();
             }

@@ -119,7 +119,10 @@ public final class Limits {
         return this;
     }
 
-    /** Time a persistent connection may wait for its next request before it is closed (default 120 s). */
+    /**
+     * Time a persistent connection may wait for its next request before it is closed (default 120 s);
+     * checked four times a second.
+     */
     public Duration getIdleTimeout() {
         return idleTimeout;
     }
@@ -168,7 +171,7 @@ public final class Limits {
 
     /**
      * Longest time one write to a client may block; a client that stops reading its response is cut off
-     * after it (default 60 s). Protects against slow-read attacks. Checked about once a second.
+     * after it (default 60 s). Protects against slow-read attacks. Checked four times a second.
      */
     public Duration getWriteTimeout() {
         return writeTimeout;

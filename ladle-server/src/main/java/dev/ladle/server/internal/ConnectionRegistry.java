@@ -12,6 +12,9 @@ public final class ConnectionRegistry {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition emptied = lock.newCondition();
 
+    /** How often the watchdog looks: the granularity of the idle, write and stream read timeouts. */
+    private static final long WATCH_INTERVAL_MILLIS = 250;
+
     private Thread watchdog;
     private java.util.function.Supplier<dev.ladle.server.Limits> limits;
 
@@ -43,14 +46,19 @@ public final class ConnectionRegistry {
     private void watch() {
         while (true) {
             try {
-                Thread.sleep(1000);
+                Thread.sleep(WATCH_INTERVAL_MILLIS);
             } catch (InterruptedException e) {
                 return;
             }
-            long limit = limits.get().getWriteTimeout().toNanos();
+            dev.ladle.server.Limits current = limits.get();
+            long writeLimit = current.getWriteTimeout().toNanos();
+            long idleLimit = current.getIdleTimeout().toNanos();
+            long now = System.nanoTime();
             for (HttpConnection connection : live) {
-                if (connection.writeStalledFor(limit) || connection.readStalled()) {
+                if (connection.writeStalledFor(writeLimit) || connection.readStalled()) {
                     connection.abort();
+                } else {
+                    connection.checkIdle(now, idleLimit);
                 }
             }
         }

@@ -285,11 +285,6 @@ public final class Exchange implements ServerMessage {
         b.appendOwned(body);
     }
 
-    /** Returns the phrase to put on the status line. */
-    String statusLinePhrase() {
-        return reasonPhrase != null ? reasonPhrase : Status.phrase(status);
-    }
-
     /** Clears the status so that later pipeline steps see none (never used by handlers). */
     void setStatusInternal(int status) {
         this.status = status;

@@ -19,8 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class HttpConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
     private static final Thread.Builder THREADS = Thread.ofVirtual().name("ladle-connection");
-    /** How long a connection waits for its next request before it lets its buffers go. */
-    private static final int HOT_WAIT_MILLIS = 250;
+    /** How long a connection waits for its next request before the watchdog takes its buffers. */
+    private static final long KEEP_BUFFERS_NANOS = 1_000_000_000L;
 
     final ServerState state;
     Transport transport;
@@ -36,6 +36,8 @@ public final class HttpConnection implements Runnable {
     private RequestPipeline pipeline;
     /** True while waiting for the first byte of the next request. */
     private volatile boolean idle;
+    /** {@link System#nanoTime()} when the current idle wait began, or 0: read by the watchdog. */
+    private volatile long idleSince;
     /** Set by disconnect and close: finish the current request, then close. */
     private volatile boolean closing;
     private volatile boolean closed;
@@ -209,26 +211,43 @@ public final class HttpConnection implements Runnable {
             if (watcher != null) {
                 return joinWatcher();
             }
-            long idleMillis = state.limits().getIdleTimeout().toMillis();
             in.compactIfWorthIt();
-            if (idleMillis > HOT_WAIT_MILLIS && transport.hasPreciseTimeouts() && transport.setReadTimeout(HOT_WAIT_MILLIS)) {
-                // a busy client's next request comes at once: wait for it with the buffers in hand
-                try {
-                    return in.fill(in.buf.length) > 0;
-                } catch (SocketTimeoutException e) {
-                    idleMillis -= HOT_WAIT_MILLIS;
-                }
-                // an idle one keeps only a small buffer, so that many idle connections cost little
-                in.shrink();
-                out.shrink();
-                pipeline.shrink();
+            // The wait has no read timeout: a timed park costs a timer per request. The watchdog
+            // enforces the idle timeout instead and takes the buffers of connections that stay idle.
+            in.parkForIdle();
+            out.parkForIdle();
+            transport.setReadTimeout(0);
+            idleSince = System.nanoTime() | 1;
+            try {
+                return in.fill(in.buf.length) > 0;
+            } finally {
+                idleSince = 0;
+                in.unparkAfterIdle();
+                out.unparkAfterIdle();
             }
-            transport.setReadTimeout((int) Math.min(Integer.MAX_VALUE, idleMillis));
-            return in.fill(in.buf.length) > 0;
         } catch (SocketTimeoutException e) {
             return false;
         } finally {
             idle = false;
+        }
+    }
+
+    /**
+     * The watchdog's look at an idle connection: past the idle timeout it is closed; idle longer than a
+     * second, it loses its buffers.
+     */
+    void checkIdle(long now, long idleTimeoutNanos) {
+        long since = idleSince;
+        if (since == 0) {
+            return;
+        }
+        long idleFor = now - since;
+        if (idleFor > idleTimeoutNanos) {
+            abort();
+        } else if (idleFor > KEEP_BUFFERS_NANOS) {
+            in.dropParked();
+            out.dropParked();
+            pipeline.dropBodyBuffer();
         }
     }
 

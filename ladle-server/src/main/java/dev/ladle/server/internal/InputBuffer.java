@@ -60,16 +60,45 @@ final class InputBuffer {
         return n;
     }
 
+    /** The array an idle connection waits for its next request in: enough for most request heads. */
+    private final byte[] idleBuf = new byte[IDLE_SIZE];
     /**
-     * Trades the array for a small one while the connection is idle (nothing may be unread), so that
-     * thousands of idle keep-alive connections cost little memory; {@link #fill} grows it back.
+     * The main array while the connection is idle. The write watchdog may drop it (set it to null) when
+     * the connection stays idle, so that thousands of idle keep-alive connections cost little memory.
      */
-    void shrink() {
-        if (pos == limit && buf.length > IDLE_SIZE) {
-            buf = new byte[IDLE_SIZE];
+    private volatile byte[] parked;
+
+    /**
+     * Before an idle wait (nothing may be unread): reads go to the small idle array and the main one is
+     * parked, where the watchdog can take it away.
+     */
+    void parkForIdle() {
+        if (pos == limit && buf != idleBuf) {
+            parked = buf;
+            buf = idleBuf;
             pos = 0;
             limit = 0;
         }
+    }
+
+    /** After an idle wait: back to the main array (a new one if it was dropped), with what was read. */
+    void unparkAfterIdle() {
+        if (buf == idleBuf) {
+            byte[] main = parked;
+            parked = null;
+            if (main == null) {
+                main = new byte[INITIAL_SIZE];
+            }
+            System.arraycopy(idleBuf, pos, main, 0, limit - pos);
+            limit -= pos;
+            pos = 0;
+            buf = main;
+        }
+    }
+
+    /** Lets the parked array go; called by the watchdog for a connection that stays idle. */
+    void dropParked() {
+        parked = null;
     }
 
     /** Moves the unread bytes to the start of the array when that leaves more room than it costs. */

@@ -61,7 +61,7 @@ final class OutputBuffer {
 
     /**
      * Makes room for {@code n} more bytes: flushes what is buffered when it does not fit, and brings
-     * back the array after {@link #shrink()}.
+     * back the array after {@link #parkForIdle()}.
      */
     private void room(int n) throws IOException {
         if (buf.length - count < n) {
@@ -161,11 +161,29 @@ final class OutputBuffer {
         }
     }
 
-    /** Lets the array go while the connection is idle (nothing may be buffered); the next write brings it back. */
-    void shrink() {
-        if (count == 0) {
+    /** The array while the connection is idle; the watchdog may drop it for a connection that stays idle. */
+    private volatile byte[] parked;
+
+    /** Before an idle wait (everything flushed): parks the array where the watchdog can take it away. */
+    void parkForIdle() {
+        if (count == 0 && buf != EMPTY) {
+            parked = buf;
             buf = EMPTY;
         }
+    }
+
+    /** After an idle wait: takes the array back; {@link #room} makes a new one if it was dropped. */
+    void unparkAfterIdle() {
+        byte[] main = parked;
+        parked = null;
+        if (main != null) {
+            buf = main;
+        }
+    }
+
+    /** Lets the parked array go; called by the watchdog for a connection that stays idle. */
+    void dropParked() {
+        parked = null;
     }
 
     /** Hands the buffered bytes to the stream without flushing the stream itself. */

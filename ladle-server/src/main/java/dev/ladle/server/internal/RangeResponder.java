@@ -26,7 +26,7 @@ final class RangeResponder {
     }
 
     static void apply(Exchange ex) {
-        if (ex.getStatus() != Status.OK || !"GET".equals(ex.method)) {
+        if (!ex.hasRange || ex.getStatus() != Status.OK || !"GET".equals(ex.method)) {
             return;
         }
         MessageBody body = ex.responseBodyIfCreated();

@@ -28,7 +28,7 @@ final class RequestPipeline {
     private final HttpConnection connection;
     private final ServerState state;
     /** Scratch space for request bodies, reused across requests; made on the first body, dropped when idle. */
-    private byte[] bodyBuffer;
+    private volatile byte[] bodyBuffer;
 
     RequestPipeline(HttpConnection connection) {
         this.connection = connection;
@@ -89,7 +89,7 @@ final class RequestPipeline {
             if (ex.version == HttpVersion.HTTP_1_1) {
                 throw new HttpException(Status.BAD_REQUEST, "missing Host header");
             }
-        } else if (!Hosts.isValidAuthority(ex.host())) {
+        } else if (!Hosts.isValidAuthority(ex.headBytes, ex.hostStart, ex.hostEnd)) {
             throw new HttpException(Status.BAD_REQUEST, "invalid Host header");
         }
         if (ex.transferEncoding != null) {
@@ -289,14 +289,16 @@ final class RequestPipeline {
     }
 
     private byte[] bodyBuffer() {
-        if (bodyBuffer == null) {
-            bodyBuffer = new byte[8 * 1024];
+        byte[] b = bodyBuffer;
+        if (b == null) {
+            b = new byte[8 * 1024];
+            bodyBuffer = b;
         }
-        return bodyBuffer;
+        return b;
     }
 
-    /** Drops the body scratch space while the connection is idle. */
-    void shrink() {
+    /** Lets the body scratch space go; called by the watchdog for a connection that stays idle. */
+    void dropBodyBuffer() {
         bodyBuffer = null;
     }
 

@@ -15,6 +15,22 @@ import java.nio.ByteBuffer;
  * produced the next chunk yet.
  */
 final class ResponseWriter {
+    /** Status lines with the standard phrase, by version and code, made on first use. */
+    private static final byte[][][] STATUS_LINES = new byte[2][1000][];
+
+    /** Returns {@code "HTTP/1.x NNN Phrase\r\n"} as bytes, cached. */
+    private static byte[] statusLine(HttpVersion version, int status) {
+        byte[][] lines = STATUS_LINES[version == HttpVersion.HTTP_1_0 ? 0 : 1];
+        byte[] line = lines[status];
+        if (line == null) {
+            // a race here only builds the same bytes twice
+            line = (version.text() + " " + status + " " + Status.phrase(status) + "\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            lines[status] = line;
+        }
+        return line;
+    }
+
     /** Complete bodies up to this size are written from one array; larger ones chunk by chunk. */
     private static final int FLAT_BODY_LIMIT = 64 * 1024;
 
@@ -99,12 +115,17 @@ final class ResponseWriter {
         }
         ex.closeAfterResponse = !keepAlive;
 
-        out.writeAscii(version.text());
-        out.writeByte(' ');
-        out.writeDecimal(status);
-        out.writeByte(' ');
-        out.writeAscii(ex.statusLinePhrase());
-        out.writeCrlf();
+        if (ex.getReasonPhrase() == null) {
+            byte[] line = statusLine(version, status);
+            out.write(line, 0, line.length);
+        } else {
+            out.writeAscii(version.text());
+            out.writeByte(' ');
+            out.writeDecimal(status);
+            out.writeByte(' ');
+            out.writeAscii(ex.getReasonPhrase());
+            out.writeCrlf();
+        }
         int n = headers.size();
         for (int i = 0; i < n; i++) {
             out.writeAscii(headers.nameAt(i));
