@@ -16,8 +16,12 @@ import java.net.InetSocketAddress;
  * new requests while they are open.
  *
  * <pre>
- * java ... dev.ladle.bench.load.IdleConnections PORT SERVER_PID [COUNT] [PROBES]
+ * java ... dev.ladle.bench.load.IdleConnections PORT SERVER_PID [COUNT] [PROBES] [IDLE_SECONDS]
  * </pre>
+ *
+ * <p>The connections sit idle for IDLE_SECONDS (5) before the memory is measured: idle connections
+ * in a real server have usually been idle a while, and servers may trim what an idle connection
+ * holds after a moment (Ladle lets its buffers go after a second).
  *
  * <p>A connection's memory is measured in two parts, before and after the connections are opened:
  * the server's live heap ({@code jcmd PID GC.class_histogram}, which collects first) and its resident
@@ -39,6 +43,7 @@ public final class IdleConnections {
         long serverPid = Long.parseLong(args[1]);
         int count = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         int probes = args.length > 3 ? Integer.parseInt(args[3]) : 2_000;
+        double idleSeconds = args.length > 4 ? Double.parseDouble(args[4]) : 5;
 
         Footprint before = footprint(serverPid);
         List<Socket> idle = new ArrayList<>(count);
@@ -57,6 +62,7 @@ public final class IdleConnections {
                 }
             }
             System.out.println("opened=" + idle.size() + " open_seconds=" + (System.nanoTime() - started) / 1e9);
+            Thread.sleep((long) (idleSeconds * 1000));
             Footprint after = footprint(serverPid);
             long rss = (after.rssKiB() - before.rssKiB()) * 1024;
             long heap = after.liveHeapBytes() - before.liveHeapBytes();
