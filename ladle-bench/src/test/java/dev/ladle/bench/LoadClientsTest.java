@@ -19,6 +19,13 @@ class LoadClientsTest {
     }
 
     @Test
+    void webSocketClientGetsItsMessagesEchoedByLadle() throws Exception {
+        try (BenchServer server = Main.start("ladle", ServerOptions.plain(0))) {
+            assertThat(WebSocketLoad.echoOnce(server.port(), 16 * 1024)).isEqualTo(16 * 1024);
+        }
+    }
+
+    @Test
     void webSocketClientGetsItsMessagesEchoedByJetty() throws Exception {
         try (BenchServer server = Main.start("jetty", ServerOptions.plain(0))) {
             assertThat(WebSocketLoad.echoOnce(server.port(), 64)).isEqualTo(64);

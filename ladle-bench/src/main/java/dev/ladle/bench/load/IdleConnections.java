@@ -83,8 +83,14 @@ public final class IdleConnections {
                 System.out.println("probe_failed=" + e.getMessage());
             }
             int alive = 0;
+            // a bounded check: a server that neither answers nor closes must not stall the run
+            long checkDeadline = System.nanoTime() + 20_000_000_000L;
             for (Socket socket : idle) {
+                if (System.nanoTime() > checkDeadline) {
+                    break;
+                }
                 try {
+                    socket.setSoTimeout(1_000);
                     socket.getOutputStream().write(REQUEST);
                     if (readAnswer(socket, answer)) {
                         alive++;

@@ -4,6 +4,8 @@ import dev.ladle.bench.BenchServer;
 import dev.ladle.bench.Endpoints;
 import dev.ladle.bench.ServerOptions;
 import dev.ladle.http.Status;
+import dev.ladle.tls.TlsCertificate;
+import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
 import dev.ladle.server.ServerMessage;
 import java.net.InetSocketAddress;
@@ -15,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Ladle on its public API, answering the same endpoints as the peers. The upload is streamed: an early
  * handler turns accumulation off and counts the chunks as they arrive, so the body never sits in the
- * heap.
+ * heap. WebSocket messages at {@code /ws} are sent back as they came; https uses the benchmark's
+ * PKCS#12 key.
  */
 public final class LadlePeer implements BenchServer {
     private final Server server = new Server();
@@ -43,11 +46,14 @@ public final class LadlePeer implements BenchServer {
             msg.setResponse(Endpoints.TEXT_PLAIN, Endpoints.uploadAnswer(received == null ? 0 : received.get()));
             msg.setStatus(Status.OK);
         });
+        server.addWebSocketHandler(Endpoints.WEBSOCKET, null, null,
+                (srv, msg, path, connection) -> connection.onMessage(connection::sendMessage));
+        Set<ListenOption> listen = Set.of();
         if (options.tls()) {
-            // run.sh reports the TLS rows as skipped for Ladle when it refuses to start with this message
-            throw new IllegalArgumentException("this Ladle build has no TLS listener yet (issue 7)");
+            server.setTlsCertificate(TlsCertificate.fromPkcs12(options.keyStore(), options.keyStorePassword()));
+            listen = Set.of(ListenOption.HTTPS);
         }
-        server.listen(new InetSocketAddress(Endpoints.HOST, options.port()), Set.of());
+        server.listen(new InetSocketAddress(Endpoints.HOST, options.port()), listen);
     }
 
     @Override
@@ -57,8 +63,7 @@ public final class LadlePeer implements BenchServer {
 
     @Override
     public boolean hasWebSocket() {
-        // WebSocketConnection has no message events in this build yet (issue 5); run.sh probes /ws
-        return false;
+        return true;
     }
 
     @Override
