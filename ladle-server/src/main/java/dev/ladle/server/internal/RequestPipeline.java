@@ -25,6 +25,13 @@ import java.util.Map;
 final class RequestPipeline {
     private static final System.Logger LOG = System.getLogger(RequestPipeline.class.getName());
 
+    /** The first array of a kept body with a Content-Length; later ones double up to {@link #MAX_BODY_BLOCK}. */
+    private static final int FIRST_BODY_BLOCK = 64 * 1024;
+    private static final int FIRST_CHUNKED_BLOCK = 16 * 1024;
+    private static final int MAX_BODY_BLOCK = 1024 * 1024;
+    /** Scratch space for streamed and discarded bodies: large reads mean few system calls. */
+    private static final int BODY_BUFFER_SIZE = 64 * 1024;
+
     private final HttpConnection connection;
     private final ServerState state;
     /** Scratch space for request bodies, reused across requests; made on the first body, dropped when idle. */
@@ -266,32 +273,62 @@ final class RequestPipeline {
             return;
         }
         MessageBody body = ex.getRequestBody();
-        boolean accumulate = body.getAccumulate();
-        long max = limits.getMaxRequestBodySize();
         MessageEvents events = ex.eventsIfAny();
         setBodyTimeout(limits);
-        byte[] bodyBuffer = bodyBuffer();
-        while (true) {
-            int n = readBodyBytes(reader, bodyBuffer, 0, bodyBuffer.length);
-            if (n < 0) {
-                break;
-            }
-            ByteBuffer chunk = ByteBuffer.wrap(bodyBuffer, 0, n);
-            if (accumulate && body.length() + n > max) {
-                throw new HttpException(Status.CONTENT_TOO_LARGE, "request body larger than " + max + " bytes");
-            }
-            body.gotChunk(chunk);
-            if (events != null) {
-                events.chunk(chunk);
+        if (body.getAccumulate()) {
+            accumulateBody(reader, body, limits.getMaxRequestBodySize(), events);
+        } else {
+            byte[] bodyBuffer = bodyBuffer();
+            int n;
+            while ((n = readBodyBytes(reader, bodyBuffer, 0, bodyBuffer.length)) >= 0) {
+                ByteBuffer chunk = ByteBuffer.wrap(bodyBuffer, 0, n);
+                body.gotChunk(chunk);
+                if (events != null) {
+                    events.chunk(chunk);
+                }
             }
         }
         gotBody(ex);
     }
 
+    /**
+     * Reads a body to keep straight into arrays the body then owns: no scratch copy, and a body that
+     * fits the first array (up to 64 KiB, sized by its Content-Length) is one array that
+     * {@code flatten()} returns as is. Arrays double as data actually arrives, so a client that
+     * declares a large body and sends nothing costs at most the first one.
+     */
+    private static void accumulateBody(BodyReader reader, MessageBody body, long max, MessageEvents events)
+            throws IOException, HttpException {
+        long remaining = reader.remaining();
+        int size = (int) (remaining > 0 ? Math.min(remaining, FIRST_BODY_BLOCK) : FIRST_CHUNKED_BLOCK);
+        while (!reader.isDone()) {
+            byte[] block = new byte[size];
+            int filled = 0;
+            int n = 0;
+            while (filled < block.length && (n = readBodyBytes(reader, block, filled, block.length - filled)) >= 0) {
+                if (body.length() + filled + n > max) {
+                    throw new HttpException(Status.CONTENT_TOO_LARGE, "request body larger than " + max + " bytes");
+                }
+                if (events != null) {
+                    events.chunk(ByteBuffer.wrap(block, filled, n));
+                }
+                filled += n;
+            }
+            if (filled > 0) {
+                body.appendOwned(filled == block.length ? block : java.util.Arrays.copyOf(block, filled));
+            }
+            if (n < 0) {
+                break;
+            }
+            remaining = reader.remaining();
+            size = (int) Math.min(Math.min(size * 2L, MAX_BODY_BLOCK), remaining > 0 ? remaining : MAX_BODY_BLOCK);
+        }
+    }
+
     private byte[] bodyBuffer() {
         byte[] b = bodyBuffer;
         if (b == null) {
-            b = new byte[8 * 1024];
+            b = new byte[BODY_BUFFER_SIZE];
             bodyBuffer = b;
         }
         return b;
