@@ -28,7 +28,12 @@ final class RequestPipeline {
     /** The first array of a kept body with a Content-Length; later ones double up to {@link #MAX_BODY_BLOCK}. */
     private static final int FIRST_BODY_BLOCK = 64 * 1024;
     private static final int FIRST_CHUNKED_BLOCK = 16 * 1024;
-    private static final int MAX_BODY_BLOCK = 1024 * 1024;
+    private static final int MAX_BODY_BLOCK = 256 * 1024;
+    /**
+     * Kept bodies with a Content-Length up to this size become one exact array once their first block
+     * arrived; larger ones stay in blocks (below G1's humongous size for small heaps).
+     */
+    private static final int EXACT_BODY_LIMIT = 2 * 1024 * 1024;
     /** Scratch space for streamed and discarded bodies: large reads mean few system calls. */
     private static final int BODY_BUFFER_SIZE = 64 * 1024;
 
@@ -299,30 +304,50 @@ final class RequestPipeline {
      */
     private static void accumulateBody(BodyReader reader, MessageBody body, long max, MessageEvents events)
             throws IOException, HttpException {
-        long remaining = reader.remaining();
-        int size = (int) (remaining > 0 ? Math.min(remaining, FIRST_BODY_BLOCK) : FIRST_CHUNKED_BLOCK);
-        while (!reader.isDone()) {
-            byte[] block = new byte[size];
-            int filled = 0;
-            int n = 0;
-            while (filled < block.length && (n = readBodyBytes(reader, block, filled, block.length - filled)) >= 0) {
-                if (body.length() + filled + n > max) {
-                    throw new HttpException(Status.CONTENT_TOO_LARGE, "request body larger than " + max + " bytes");
-                }
-                if (events != null) {
-                    events.chunk(ByteBuffer.wrap(block, filled, n));
-                }
-                filled += n;
-            }
+        long declared = reader.remaining();
+        int size = (int) (declared > 0 ? Math.min(declared, FIRST_BODY_BLOCK) : FIRST_CHUNKED_BLOCK);
+        byte[] block = new byte[size];
+        int filled = fill(reader, block, 0, body, max, events);
+        if (declared > block.length && declared <= EXACT_BODY_LIMIT && filled == block.length) {
+            // The client sent the first block, so it means it: one array of the declared size, read in
+            // place, that flatten() will hand out without copying.
+            byte[] exact = java.util.Arrays.copyOf(block, (int) declared);
+            int total = fill(reader, exact, filled, body, max, events);
+            body.appendOwned(total == exact.length ? exact : java.util.Arrays.copyOf(exact, total));
+            return;
+        }
+        while (true) {
             if (filled > 0) {
                 body.appendOwned(filled == block.length ? block : java.util.Arrays.copyOf(block, filled));
             }
-            if (n < 0) {
-                break;
+            if (filled < block.length || reader.isDone()) {
+                return;
             }
-            remaining = reader.remaining();
+            long remaining = reader.remaining();
             size = (int) Math.min(Math.min(size * 2L, MAX_BODY_BLOCK), remaining > 0 ? remaining : MAX_BODY_BLOCK);
+            block = new byte[size];
+            filled = fill(reader, block, 0, body, max, events);
         }
+    }
+
+    /**
+     * Reads body bytes into {@code block} from {@code from} until it is full or the body ends, checking
+     * the size limit and firing GotChunk per read; returns the bytes now in the block.
+     */
+    private static int fill(BodyReader reader, byte[] block, int from, MessageBody body, long max, MessageEvents events)
+            throws IOException, HttpException {
+        int filled = from;
+        int n;
+        while (filled < block.length && (n = readBodyBytes(reader, block, filled, block.length - filled)) >= 0) {
+            if (body.length() + filled + n > max) {
+                throw new HttpException(Status.CONTENT_TOO_LARGE, "request body larger than " + max + " bytes");
+            }
+            if (events != null) {
+                events.chunk(ByteBuffer.wrap(block, filled, n));
+            }
+            filled += n;
+        }
+        return filled;
     }
 
     private byte[] bodyBuffer() {
