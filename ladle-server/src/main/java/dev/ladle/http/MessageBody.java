@@ -189,9 +189,10 @@ public final class MessageBody {
     }
 
     /**
-     * Returns the data from body offset {@code offset} up to the end of the chunk holding it, as a
-     * read-only view. At the end of the body, returns an empty buffer when the body is complete and null
-     * when more may still be appended.
+     * Returns the data from body offset {@code offset} up to the end of the chunk holding it, as a view
+     * that shares the body's memory (so that the server can write it without a copy): read it, do not
+     * change it. At the end of the body, returns an empty buffer when the body is complete and null when
+     * more may still be appended.
      *
      * @throws IllegalArgumentException when {@code offset} lies in a chunk already discarded
      */
@@ -201,13 +202,13 @@ public final class MessageBody {
                 throw new IllegalArgumentException("offset " + offset + " was already discarded");
             }
             if (single != null && offset < length) {
-                return ByteBuffer.wrap(single, (int) offset, (int) (length - offset)).slice().asReadOnlyBuffer();
+                return ByteBuffer.wrap(single, (int) offset, (int) (length - offset)).slice();
             }
             long pos = base;
             for (ByteBuffer chunk : chunks == null ? List.<ByteBuffer>of() : chunks) {
                 int n = chunk.remaining();
                 if (offset < pos + n) {
-                    ByteBuffer view = chunk.asReadOnlyBuffer();
+                    ByteBuffer view = chunk.duplicate();
                     view.position(view.position() + (int) (offset - pos));
                     return view;
                 }
