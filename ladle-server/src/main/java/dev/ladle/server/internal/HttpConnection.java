@@ -515,13 +515,18 @@ public final class HttpConnection implements Runnable {
     }
 
     /**
-     * Flushes, half-closes and briefly drains the input before closing, so that a client still sending
-     * does not get a reset that destroys the response it has not read yet.
+     * Flushes and closes. When the client sent more than was read (a pipelined request after a close, a
+     * body left unread), first half-closes and briefly drains the input, so that the client does not get
+     * a reset that destroys the response it has not read yet (a "lingering close").
      */
     private void closeGracefully() {
         try {
             if (out != null) {
                 out.flush();
+            }
+            if ((in == null || in.available() == 0) && transport.input().available() == 0) {
+                // nothing unread: a plain close sends FIN, no reset can destroy the response
+                return;
             }
             transport.shutdownOutput();
             if (transport.hasPreciseTimeouts() && transport.setReadTimeout(200)) {
