@@ -7,7 +7,6 @@ import dev.ladle.http.Range;
 import dev.ladle.http.Status;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -20,7 +19,6 @@ import java.util.List;
  * honoured. A handler opts out by setting {@code Accept-Ranges: none} or any Content-Range itself.
  */
 final class RangeResponder {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private RangeResponder() {
     }
@@ -62,7 +60,8 @@ final class RangeResponder {
             return;
         }
         byte[] boundaryBytes = new byte[16];
-        RANDOM.nextBytes(boundaryBytes);
+        // only multi-range answers need one, so the generator is not made at start
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(boundaryBytes);
         String boundary = HexFormat.of().formatHex(boundaryBytes);
         String type = response.getOne("Content-Type");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
