@@ -3,6 +3,7 @@ package dev.ladle.auth;
 import static dev.ladle.auth.BasicAuthDomainTest.basic;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ladle.server.LogCapture;
 import dev.ladle.server.Server;
 import java.io.IOException;
 import java.net.URI;
@@ -193,7 +194,7 @@ class AuthPipelineTest {
     @Test
     void credentialsNeverAppearInLogRecords() throws Exception {
         String logged;
-        try (LogCapture capture = new LogCapture(); RawHttp c = new RawHttp(base)) {
+        try (LogCapture capture = new LogCapture("dev.ladle", "ALL"); RawHttp c = new RawHttp(base)) {
             c.get("/a/x", "Authorization: " + basic("basic:secret-guess-1")).read();
             c.get("/a/x", basicAuth()).read();
             c.get("/a/x", "Authorization: Basic %%%secret-guess-3").read();

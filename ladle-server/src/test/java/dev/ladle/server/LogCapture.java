@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * does not read {@code java.logging} (the engine logs only through {@code System.Logger}); at run time
  * the tests are on the class path, where the package is accessible.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
     private static final Pattern RECORD_START =
             Pattern.compile("(?m)^(SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): (.*)$");
 
@@ -25,12 +25,13 @@ final class LogCapture implements AutoCloseable {
     private final Object handler;
     private final ByteArrayOutputStream sink = new ByteArrayOutputStream();
 
-    LogCapture(String loggerName) throws ReflectiveOperationException {
+    /** Captures records of {@code loggerName} (and its children) at INFO and above. */
+    public LogCapture(String loggerName) throws ReflectiveOperationException {
         this(loggerName, "INFO");
     }
 
     /** Captures records at {@code level} (a {@code java.util.logging.Level} name) and above. */
-    LogCapture(String loggerName, String level) throws ReflectiveOperationException {
+    public LogCapture(String loggerName, String level) throws ReflectiveOperationException {
         Class<?> loggerType = Class.forName("java.util.logging.Logger");
         Class<?> handlerType = Class.forName("java.util.logging.Handler");
         Class<?> formatterType = Class.forName("java.util.logging.Formatter");
@@ -47,12 +48,12 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** The records published so far, each as {@code LEVEL: message}. */
-    List<String> records() throws ReflectiveOperationException {
+    public List<String> records() throws ReflectiveOperationException {
         return records(text());
     }
 
     /** Everything published so far, stack traces included. */
-    String text() throws ReflectiveOperationException {
+    public String text() throws ReflectiveOperationException {
         Class.forName("java.util.logging.Handler").getMethod("flush").invoke(handler);
         return sink.toString(StandardCharsets.UTF_8);
     }
