@@ -268,6 +268,22 @@ class StreamingTest {
     }
 
     @Test
+    void malformedBodyReadThroughTheStreamIsA400NotAHandlerFailure() throws Exception {
+        server.addEarlyHandler("/echo", (s, m, p, q) -> {
+            byte[] all = m.getRequestBodyStream().readAllBytes(); // throws: the chunk framing is broken
+            m.setResponse("application/octet-stream", all);
+            m.setStatus(200);
+        });
+        try (RawClient c = new RawClient(base)) {
+            c.send("POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX");
+            RawClient.Response r = c.read();
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.header("Connection")).isEqualTo("close");
+            assertThat(c.isClosedByServer()).isTrue();
+        }
+    }
+
+    @Test
     void slowBodyPublisherIsReadAsItArrives() throws Exception {
         server.addHandler("/", (s, m, p, q) -> {
             m.setResponse("text/plain", String.valueOf(m.getRequestBody().length()).getBytes(StandardCharsets.US_ASCII));

@@ -39,14 +39,12 @@ public final class Exchange implements ServerMessage {
     HttpVersion version;
     /** The header section as received (fields separated by CRLF), parsed into headers on demand. */
     byte[] headBytes;
-    int headerCount;
     int hostStart = -1;
     int hostEnd;
     long declaredLength = -1;
     String transferEncoding;
     boolean connectionClose;
     boolean connectionKeepAlive;
-    boolean connectionUpgrade;
     String expect;
     /** The request has a Range header (so range handling need not parse the headers to find out). */
     boolean hasRange;
@@ -72,7 +70,7 @@ public final class Exchange implements ServerMessage {
     BodyReader bodyReader;
     boolean bodyStreamTaken;
     ResponseBodyStream responseStream;
-    /** A framing error met while a handler read the body through the body stream. */
+    /** A framing error met while a handler read the body through the body stream; answered instead of a 500. */
     HttpException bodyError;
     /** The body step is over: the request body can no longer be read as a stream. */
     boolean bodyStepDone;

@@ -349,15 +349,16 @@ public final class HttpConnection implements Runnable {
                 transport.setReadTimeout(0);
                 in.compactIfWorthIt();
                 if (in.fill(in.buf.length) < 0) {
-                    peerGone();
+                    markClosed();
                 }
             } catch (IOException e) {
-                peerGone();
+                markClosed();
             }
         });
     }
 
-    private void peerGone() {
+    /** Marks the connection ended and wakes a paused wait, which then fails. */
+    private void markClosed() {
         lock.lock();
         try {
             closed = true;
@@ -456,13 +457,7 @@ public final class HttpConnection implements Runnable {
 
     /** Closes the connection at once, from any thread. */
     void abort() {
-        lock.lock();
-        try {
-            closed = true;
-            unpaused.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        markClosed();
         Transport t = transport;
         if (t instanceof StreamTransport) {
             // streams such as pipes may not wake a blocked reader when closed
@@ -486,13 +481,7 @@ public final class HttpConnection implements Runnable {
         if (stolen) {
             return;
         }
-        lock.lock();
-        try {
-            closed = true;
-            unpaused.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        markClosed();
         if (transport != null) {
             if (watcher != null) {
                 transport.close();

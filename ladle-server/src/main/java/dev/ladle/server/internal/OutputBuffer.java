@@ -21,6 +21,8 @@ final class OutputBuffer {
     private volatile boolean failed;
     /** {@link System#nanoTime()} when the write in progress began, or 0: read by the write watchdog. */
     private volatile long writeStarted;
+    /** Bytes went to the stream since its last flush (a flush with nothing new is skipped). */
+    private boolean unflushed;
 
     OutputBuffer(OutputStream out) {
         this.out = out;
@@ -37,8 +39,10 @@ final class OutputBuffer {
         try {
             if (len >= 0) {
                 out.write(data, off, len);
+                unflushed = true;
             } else {
                 out.flush();
+                unflushed = false;
             }
         } catch (IOException e) {
             failed = true;
@@ -52,11 +56,6 @@ final class OutputBuffer {
     long blockedNanos() {
         long started = writeStarted;
         return started == 0 ? 0 : System.nanoTime() - started;
-    }
-
-    /** Returns the underlying stream. */
-    OutputStream stream() {
-        return out;
     }
 
     /**
@@ -198,7 +197,9 @@ final class OutputBuffer {
     /** Writes everything buffered and flushes the stream. */
     void flush() throws IOException {
         flushBuffer();
-        send(null, 0, -1);
+        if (unflushed) {
+            send(null, 0, -1);
+        }
     }
 
     /** Drops whatever is buffered (a stolen connection's unsent response). */

@@ -1,6 +1,5 @@
 package dev.ladle.server.internal;
 
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -80,10 +79,5 @@ public final class PathMap {
             return false;
         }
         return path.length() == n || prefix.charAt(n - 1) == '/' || path.charAt(n) == '/';
-    }
-
-    /** Returns the registered entries, for diagnostics. */
-    public HandlerEntry[] entries() {
-        return Arrays.copyOf(snapshot.longestFirst, snapshot.longestFirst.length);
     }
 }

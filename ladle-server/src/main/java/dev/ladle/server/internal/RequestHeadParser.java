@@ -90,7 +90,6 @@ final class RequestHeadParser {
         }
         int base = in.pos;
         ex.headBytes = Arrays.copyOfRange(in.buf, base + sectionStart, base + fieldStart);
-        ex.headerCount = count;
         in.pos = base + lf + 1;
     }
 
@@ -339,8 +338,6 @@ final class RequestHeadParser {
                 ex.connectionClose = true;
             } else if (len == 10 && equalsLower(b, tokenStart, "keep-alive")) {
                 ex.connectionKeepAlive = true;
-            } else if (len == 7 && equalsLower(b, tokenStart, "upgrade")) {
-                ex.connectionUpgrade = true;
             }
         }
     }

@@ -219,7 +219,7 @@ final class RequestPipeline {
         }
     }
 
-    private void runEarlyHandler(Exchange ex, HandlerEntry entry) throws IOException {
+    private void runEarlyHandler(Exchange ex, HandlerEntry entry) throws IOException, HttpException {
         if (ex.getStatus() == 0 && entry != null && entry.early() != null) {
             invoke(entry.early(), ex);
             if (ex.paused) {
@@ -443,7 +443,7 @@ final class RequestPipeline {
                 || name.equalsIgnoreCase("Content-Type") || name.equalsIgnoreCase("Trailer");
     }
 
-    private void runHandler(Exchange ex, HandlerEntry entry) throws IOException {
+    private void runHandler(Exchange ex, HandlerEntry entry) throws IOException, HttpException {
         if (ex.getStatus() == 0 && entry != null && entry.normal() != null) {
             invoke(entry.normal(), ex);
         }
@@ -457,7 +457,7 @@ final class RequestPipeline {
     }
 
     /** Calls a handler; an exception becomes a 500 (when nothing was sent yet) and one log line. */
-    private void invoke(ServerCallback callback, Exchange ex) throws IOException {
+    private void invoke(ServerCallback callback, Exchange ex) throws IOException, HttpException {
         RequestTarget target = ex.requestTarget;
         Map<String, String> query;
         try {
@@ -473,6 +473,10 @@ final class RequestPipeline {
             if (ex.stolen || connection.out.failed()) {
                 // the client left while the handler was writing to it: an aborted request, not a bug
                 throw e;
+            }
+            if (ex.bodyError != null && !ex.headersWritten) {
+                // the body the handler read through its stream was malformed: the client's fault
+                throw ex.bodyError;
             }
             handlerFailed(ex, e);
         } catch (Exception | LinkageError | AssertionError e) {

@@ -242,12 +242,6 @@ final class ResponseWriter {
         }
     }
 
-    /** For a body that is complete once the handler returned: the next chunk, or null at the end. */
-    private static ByteBuffer completeChunk(MessageBody body, long offset) {
-        ByteBuffer chunk = body.getChunk(offset);
-        return chunk == null || !chunk.hasRemaining() ? null : chunk;
-    }
-
     /** Writes a complete error response with a short text body and {@code Connection: close} as asked. */
     void writeError(Exchange ex, int status, String reason, boolean close) throws IOException {
         MessageHeaders headers = ex.getResponseHeaders();
