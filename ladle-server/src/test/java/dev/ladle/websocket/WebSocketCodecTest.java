@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ladle.websocket.internal.ClosePayload;
 import dev.ladle.websocket.internal.ExtensionHeader;
+import dev.ladle.websocket.internal.FrameReader;
 import dev.ladle.websocket.internal.HandshakeKeys;
 import dev.ladle.websocket.internal.Utf8Validator;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +80,35 @@ class WebSocketCodecTest {
         params.put("n", "10");
         params.put("q", "a b");
         assertThat(ExtensionHeader.format("ext", params)).isEqualTo("ext; flag; n=10; q=\"a b\"");
+    }
+
+    @Test
+    void unmaskingMatchesRfc6455Example() {
+        // RFC 6455 section 5.7: "Hello" masked with 37 fa 21 3d
+        byte[] frame = hex("8185" + "37fa213d" + "7f9f4d5158");
+        FrameReader.unmask(frame, 6, 5, 0x37fa213d);
+        assertThat(new String(frame, 6, 5, StandardCharsets.US_ASCII)).isEqualTo("Hello");
+    }
+
+    @Test
+    void unmaskingAgreesWithTheByteWiseDefinitionAtEveryOffsetAndLength() {
+        // the fast path works a long at a time in the platform's byte order; the key's first byte must
+        // still meet the payload's first byte, wherever the payload starts and however long it is
+        int key = 0xA1B2C3D4;
+        byte[] keyBytes = {(byte) 0xA1, (byte) 0xB2, (byte) 0xC3, (byte) 0xD4};
+        java.util.Random random = new java.util.Random(42);
+        for (int offset = 0; offset < 9; offset++) {
+            for (int length = 0; length < 70; length++) {
+                byte[] data = new byte[offset + length + 3];
+                random.nextBytes(data);
+                byte[] expected = data.clone();
+                for (int i = 0; i < length; i++) {
+                    expected[offset + i] ^= keyBytes[i % 4];
+                }
+                FrameReader.unmask(data, offset, length, key);
+                assertThat(data).as("offset %d length %d", offset, length).isEqualTo(expected);
+            }
+        }
     }
 
     @Test

@@ -65,6 +65,37 @@ class WebSocketConnectionTest {
     }
 
     @Test
+    void framesOfMixedSizesInOneBurstAreDeliveredIntactAndInOrder() throws Exception {
+        // sizes around the reader's buffer (8 KiB, grown to 32 KiB after the first large frame) and the
+        // writer's (16 KiB + header), sent back to back so frames straddle every read
+        int[] sizes = {5, 8_180, 8_192, 8_200, 60, 16_384, 16_390, 3, 32_760, 32_768, 40_000, 1, 16_384, 0, 125, 126};
+        try (SocketPair pair = SocketPair.server().start()) {
+            java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+            List<byte[]> sent = new ArrayList<>();
+            for (int i = 0; i < sizes.length; i++) {
+                byte[] data = new byte[sizes[i]];
+                for (int j = 0; j < data.length; j++) {
+                    data[j] = (byte) (i * 31 + j * 7);
+                }
+                sent.add(data);
+                burst.writeBytes(RawPeer.frame(true, 0, BINARY, true, data, 0));
+            }
+            pair.peer.sendRaw(burst.toByteArray());
+            for (byte[] data : sent) {
+                Recorder.Received m = pair.recorder.message();
+                assertThat(m.data()).as("message of %d bytes", data.length).isEqualTo(data);
+                pair.conn.sendBinary(m.data());
+            }
+            for (byte[] data : sent) {
+                RawPeer.Frame f = pair.peer.read();
+                assertThat(f.fin()).isTrue();
+                assertThat(f.masked()).isFalse();
+                assertThat(f.payload()).as("echo of %d bytes", data.length).isEqualTo(data);
+            }
+        }
+    }
+
+    @Test
     void textWithEmbeddedNulIsDeliveredIntact() throws Exception {
         try (SocketPair pair = SocketPair.server().start()) {
             pair.peer.sendText("a\0b");

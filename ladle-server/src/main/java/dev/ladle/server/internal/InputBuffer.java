@@ -170,6 +170,11 @@ final class InputBuffer {
                 if (len == 0) {
                     return 0;
                 }
+                // Once the buffered bytes are gone, read straight into the caller's array: whoever took
+                // the connection over buffers for itself, so a copy through ours would be a second one.
+                if (pos == limit) {
+                    return in.read(b, off, len);
+                }
                 return InputBuffer.this.read(b, off, len);
             }
 

@@ -16,7 +16,8 @@ public final class FrameWriter {
 
     private final OutputStream out;
     private final boolean masking;
-    private final byte[] buffer = new byte[16 * 1024];
+    /** Room for a 16 KiB payload and the largest header, so that common message sizes take one write. */
+    private final byte[] buffer = new byte[16 * 1024 + MAX_HEADER];
     private SecureRandom random;
 
     /**
@@ -73,12 +74,14 @@ public final class FrameWriter {
             }
         }
         if (!masking) {
-            if (pos + length <= buffer.length) {
-                System.arraycopy(payload, offset, buffer, pos, length);
-                out.write(buffer, 0, pos + length);
-            } else {
-                out.write(buffer, 0, pos);
-                out.write(payload, offset, length);
+            // The header never goes out alone: with TCP_NODELAY it would be a packet of its own. A payload
+            // that fits follows it in the buffer (one write); a larger one fills the buffer's rest and
+            // the remainder is written straight from the caller's array.
+            int first = Math.min(length, buffer.length - pos);
+            System.arraycopy(payload, offset, buffer, pos, first);
+            out.write(buffer, 0, pos + first);
+            if (first < length) {
+                out.write(payload, offset + first, length - first);
             }
             return;
         }
