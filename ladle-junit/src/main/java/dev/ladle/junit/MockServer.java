@@ -1,0 +1,421 @@
+package dev.ladle.junit;
+
+import dev.ladle.server.ListenOption;
+import dev.ladle.server.Server;
+import dev.ladle.server.ServerMessage;
+import dev.ladle.tls.TlsCertificate;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A real HTTP server for tests, on a free loopback port: answers requests from stubs or a queue of
+ * responses, records every request, and checks what was asked. It is a Ladle {@link Server}
+ * underneath, reachable through {@link #server()} for anything the mock API does not cover (auth
+ * domains, WebSocket handlers, limits).
+ *
+ * <pre>{@code
+ * try (MockServer server = MockServer.start()) {
+ *     server.onGet("/users/7").respond(MockResponse.json("{\"name\":\"Ada\"}"));
+ *     String name = myClient(server.uri()).fetchName(7);
+ *     server.verify(1, "GET", "/users/7");
+ * }
+ * }</pre>
+ *
+ * <p><b>Answering.</b> A request is answered by the newest stub that matches it (so a test can override
+ * a stub set up earlier), else by the next {@linkplain #enqueue enqueued} response, else with
+ * {@code 404} and a body that lists the stubs. Each request is recorded before its answer is written:
+ * once a client has its response, the request is in {@link #requests()}.
+ *
+ * <p>Thread-safe: stubs may be added while requests arrive. Each request runs on its own virtual
+ * thread, so slow answers ({@link MockResponse#withDelay}) do not hold up other clients.
+ */
+public final class MockServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(MockServer.class.getName());
+    private static final Duration DEFAULT_TAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Server server;
+    private final URI baseUri;
+    private final List<Stub> stubs = new CopyOnWriteArrayList<>();
+    private final Queue<MockResponse> queue = new ConcurrentLinkedQueue<>();
+    private final List<RecordedRequest> journal = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
+    private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    private final AtomicInteger sequence = new AtomicInteger();
+
+    private MockServer(Server server, boolean https) throws IOException {
+        this.server = server;
+        server.addHandler("/", this::handle);
+        Set<ListenOption> options = EnumSet.of(ListenOption.IPV4_ONLY);
+        if (https) {
+            options.add(ListenOption.HTTPS);
+        }
+        server.listenLocal(0, options);
+        this.baseUri = server.getUris().get(0);
+    }
+
+    /** Starts a plain-HTTP mock server on a free port of {@code 127.0.0.1}. */
+    public static MockServer start() {
+        return builder().start();
+    }
+
+    /** A builder for a server with HTTPS or its own settings. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Sets up a {@link MockServer} before it starts. */
+    public static final class Builder {
+        private TlsCertificate certificate;
+        private Consumer<Server> configuration = s -> { };
+
+        private Builder() {
+        }
+
+        /** Serves HTTPS with {@code certificate} instead of plain HTTP. */
+        public Builder https(TlsCertificate certificate) {
+            this.certificate = Objects.requireNonNull(certificate, "certificate");
+            return this;
+        }
+
+        /**
+         * Adjusts the underlying {@link Server} before it listens: limits, auth domains, a
+         * {@code Server} header, extra handlers (a handler on a longer path takes precedence over the
+         * mock's stubs).
+         */
+        public Builder configure(Consumer<Server> configuration) {
+            this.configuration = this.configuration.andThen(Objects.requireNonNull(configuration, "configuration"));
+            return this;
+        }
+
+        /**
+         * Starts the server.
+         *
+         * @throws IllegalStateException when it cannot listen (no loopback interface, no free port)
+         */
+        public MockServer start() {
+            Server server = new Server();
+            if (certificate != null) {
+                server.setTlsCertificate(certificate);
+            }
+            configuration.accept(server);
+            try {
+                return new MockServer(server, certificate != null);
+            } catch (IOException e) {
+                server.close();
+                throw new IllegalStateException("mock server could not listen on 127.0.0.1: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    // ---- where it is ------------------------------------------------------------------------------
+
+    /** The base URI, {@code http://127.0.0.1:PORT/} (or https). */
+    public URI uri() {
+        return baseUri;
+    }
+
+    /** The URI of {@code path} (with an optional query) on this server, e.g. {@code uri("/items?page=2")}. */
+    public URI uri(String path) {
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with '/': " + path);
+        }
+        return baseUri.resolve(path);
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return baseUri.getPort();
+    }
+
+    /** The Ladle server underneath, for what the mock API does not cover. */
+    public Server server() {
+        return server;
+    }
+
+    // ---- answering --------------------------------------------------------------------------------
+
+    /**
+     * Starts a stub for requests with {@code method} (exact, e.g. {@code "GET"}) and {@code path} (exact,
+     * or a prefix ending in {@code /*}); finish it with one of {@link Stubbing}'s {@code respond} methods.
+     */
+    public Stubbing on(String method, String path) {
+        return new Stubbing(this, Objects.requireNonNull(method, "method"), path);
+    }
+
+    /** A stub for requests of any method to {@code path}. */
+    public Stubbing onAny(String path) {
+        return new Stubbing(this, null, path);
+    }
+
+    /** A stub for {@code GET path}. */
+    public Stubbing onGet(String path) {
+        return on("GET", path);
+    }
+
+    /** A stub for {@code POST path}. */
+    public Stubbing onPost(String path) {
+        return on("POST", path);
+    }
+
+    /** A stub for {@code PUT path}. */
+    public Stubbing onPut(String path) {
+        return on("PUT", path);
+    }
+
+    /** A stub for {@code DELETE path}. */
+    public Stubbing onDelete(String path) {
+        return on("DELETE", path);
+    }
+
+    /**
+     * Queues {@code response} for the next request that no stub matches, whatever its method and path:
+     * queued responses are used once each, in order.
+     */
+    public MockServer enqueue(MockResponse response) {
+        queue.add(Objects.requireNonNull(response, "response"));
+        return this;
+    }
+
+    /** The stubs, newest last. */
+    public List<Stub> stubs() {
+        return List.copyOf(stubs);
+    }
+
+    void add(Stub stub) {
+        stubs.add(stub);
+    }
+
+    void remove(Stub stub) {
+        stubs.remove(stub);
+    }
+
+    // ---- what was asked ---------------------------------------------------------------------------
+
+    /** Every request received so far, in order of arrival. */
+    public List<RecordedRequest> requests() {
+        return List.copyOf(journal);
+    }
+
+    /** How many requests arrived. */
+    public int requestCount() {
+        return journal.size();
+    }
+
+    /** The requests no stub or queued response answered (their clients got 404). */
+    public List<RecordedRequest> unmatchedRequests() {
+        return journal.stream().filter(r -> !r.isMatched()).toList();
+    }
+
+    /**
+     * Returns the oldest request not yet taken, waiting up to 10 seconds for one to arrive.
+     *
+     * @throws AssertionError when none arrives in time
+     */
+    public RecordedRequest takeRequest() {
+        return takeRequest(DEFAULT_TAKE_TIMEOUT);
+    }
+
+    /**
+     * Returns the oldest request not yet taken, waiting up to {@code timeout} for one to arrive.
+     *
+     * @throws AssertionError when none arrives in time, or the waiting thread is interrupted
+     */
+    public RecordedRequest takeRequest(Duration timeout) {
+        try {
+            RecordedRequest request = untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (request == null) {
+                throw new AssertionError("no request arrived within " + timeout + "; " + journalSummary());
+            }
+            return request;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for a request", e);
+        }
+    }
+
+    /**
+     * Checks that {@code method} (null for any) reached {@code path} (exact, or a prefix ending in
+     * {@code /*}) exactly {@code times} times.
+     *
+     * @throws AssertionError otherwise, listing the requests received
+     */
+    public void verify(int times, String method, String path) {
+        long count = journal.stream()
+                .filter(r -> method == null || r.method().equals(method))
+                .filter(r -> pathMatches(path, r.path()))
+                .count();
+        if (count != times) {
+            throw new AssertionError("expected " + times + " × " + (method == null ? "any method" : method) + " "
+                    + path + " but it came " + count + " times; " + journalSummary());
+        }
+    }
+
+    /**
+     * Checks that every request was answered by a stub or the queue.
+     *
+     * @throws AssertionError naming the unmatched requests and the stubs there were
+     */
+    public void assertNoUnmatchedRequests() {
+        List<RecordedRequest> unmatched = unmatchedRequests();
+        if (!unmatched.isEmpty()) {
+            throw new AssertionError("requests that no stub matched (answered 404): " + unmatched + "\n" + stubSummary());
+        }
+    }
+
+    /** Failures of stub answer functions ({@code respondWith}) so far; each answered 500. */
+    public List<Throwable> answerFailures() {
+        return List.copyOf(failures);
+    }
+
+    /** Forgets stubs, queued responses, recorded requests and failures; the server keeps its port. */
+    public void reset() {
+        stubs.clear();
+        queue.clear();
+        journal.clear();
+        untaken.clear();
+        failures.clear();
+        sequence.set(0);
+    }
+
+    /** Stops the server: closes its listener and every open connection. */
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    @Override
+    public String toString() {
+        return "MockServer " + baseUri + " (" + stubs.size() + " stubs, " + journal.size() + " requests)";
+    }
+
+    // ---- the handler ------------------------------------------------------------------------------
+
+    private void handle(Server srv, ServerMessage msg, String path, Map<String, String> query) throws IOException {
+        List<Map.Entry<String, String>> headers = new ArrayList<>(msg.getRequestHeaders().size());
+        msg.getRequestHeaders().forEach((name, value) -> headers.add(Map.entry(name, value)));
+        byte[] body = msg.getRequestBody().flatten();
+        RecordedRequest candidate = new RecordedRequest(sequence.getAndIncrement(), msg.getMethod(), msg.getUri(),
+                query, headers, body, msg.getRemoteAddress(), null);
+
+        String matchedBy = null;
+        MockResponse response = null;
+        for (int i = stubs.size() - 1; i >= 0 && response == null; i--) {
+            Stub stub = stubAt(i);
+            if (stub != null && stub.matches(candidate) && stub.claim()) {
+                matchedBy = stub.description();
+                try {
+                    response = stub.answer(candidate);
+                } catch (RuntimeException | Error e) {
+                    failures.add(e);
+                    LOG.log(System.Logger.Level.WARNING, "stub " + stub.description() + " failed", e);
+                    response = MockResponse.withStatus(500).withBody("text/plain; charset=utf-8",
+                            "ladle-junit: the stub for " + stub.description() + " threw " + e + "\n");
+                }
+            }
+        }
+        if (response == null) {
+            response = queue.poll();
+            if (response != null) {
+                matchedBy = "queue";
+            }
+        }
+        RecordedRequest recorded = new RecordedRequest(candidate.sequenceNumber(), candidate.method(), candidate.uri(),
+                candidate.query(), headers, body, candidate.remoteAddress(), matchedBy);
+        journal.add(recorded);
+        untaken.add(recorded);
+        if (response == null) {
+            response = MockResponse.withStatus(404).withBody("text/plain; charset=utf-8",
+                    "ladle-junit: no stub matches " + recorded + "\n" + stubSummary() + "\n");
+        }
+        answer(msg, response);
+    }
+
+    /** The stub at {@code i}, or null when stubs were removed meanwhile. */
+    private Stub stubAt(int i) {
+        try {
+            return stubs.get(i);
+        } catch (IndexOutOfBoundsException e) {
+            return null;
+        }
+    }
+
+    private static void answer(ServerMessage msg, MockResponse response) throws IOException {
+        sleep(response.delay());
+        if (response.isDisconnect()) {
+            msg.stealConnection().close();
+            return;
+        }
+        msg.setStatus(response.status());
+        for (Map.Entry<String, String> h : response.headers()) {
+            msg.getResponseHeaders().append(h.getKey(), h.getValue());
+        }
+        byte[] body = response.bodyBytes();
+        if (response.chunkSize() == 0) {
+            msg.getResponseBody().append(body);
+            return;
+        }
+        try (OutputStream out = msg.getResponseBodyStream()) {
+            out.flush(); // the head goes out at once, before the first chunk's delay
+            for (int off = 0; off < body.length; off += response.chunkSize()) {
+                if (off > 0) {
+                    sleep(response.chunkDelay());
+                }
+                out.write(body, off, Math.min(response.chunkSize(), body.length - off));
+                out.flush();
+            }
+        }
+    }
+
+    private static void sleep(Duration d) {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static boolean pathMatches(String pattern, String path) {
+        if (pattern.endsWith("/*")) {
+            String prefix = pattern.substring(0, pattern.length() - 2);
+            return path.equals(prefix) || path.startsWith(prefix + "/") || prefix.isEmpty();
+        }
+        return pattern.equals(path);
+    }
+
+    private String journalSummary() {
+        List<RecordedRequest> all = requests();
+        return all.isEmpty() ? "no requests were received" : all.size() + " received: " + all;
+    }
+
+    private String stubSummary() {
+        List<Stub> all = stubs();
+        if (all.isEmpty()) {
+            return "There are no stubs" + (queue.isEmpty() ? "." : "; " + queue.size() + " queued responses remain.");
+        }
+        StringBuilder b = new StringBuilder("Stubs (newest last):");
+        for (Stub s : all) {
+            b.append("\n  ").append(s);
+        }
+        return b.toString();
+    }
+}

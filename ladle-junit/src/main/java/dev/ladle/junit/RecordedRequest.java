@@ -1,0 +1,137 @@
+package dev.ladle.junit;
+
+import java.net.SocketAddress;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A request as a {@link MockServer} received it: copied out of the server when it arrived, so it can be
+ * inspected at leisure from the test's thread.
+ */
+public final class RecordedRequest {
+    private final int sequenceNumber;
+    private final String method;
+    private final URI uri;
+    private final Map<String, String> query;
+    private final List<Map.Entry<String, String>> headers;
+    private final byte[] body;
+    private final SocketAddress remoteAddress;
+    private final String matchedBy;
+
+    RecordedRequest(int sequenceNumber, String method, URI uri, Map<String, String> query,
+            List<Map.Entry<String, String>> headers, byte[] body, SocketAddress remoteAddress, String matchedBy) {
+        this.sequenceNumber = sequenceNumber;
+        this.method = method;
+        this.uri = uri;
+        this.query = query == null ? Map.of() : Map.copyOf(query);
+        this.headers = List.copyOf(headers);
+        this.body = body;
+        this.remoteAddress = remoteAddress;
+        this.matchedBy = matchedBy;
+    }
+
+    /** The position of this request among those the server received, from 0. */
+    public int sequenceNumber() {
+        return sequenceNumber;
+    }
+
+    /** The method, as sent ({@code GET}, {@code POST}, ...). */
+    public String method() {
+        return method;
+    }
+
+    /** The full request URI, including scheme, host and port. */
+    public URI uri() {
+        return uri;
+    }
+
+    /** The decoded path. */
+    public String path() {
+        return uri.getPath();
+    }
+
+    /** The decoded query parameters (the last value of a repeated name); empty without a query. */
+    public Map<String, String> query() {
+        return query;
+    }
+
+    /** One decoded query parameter, or null. */
+    public String queryParameter(String name) {
+        return query.get(name);
+    }
+
+    /** The header lines in the order they arrived. */
+    public List<Map.Entry<String, String>> headerLines() {
+        return headers;
+    }
+
+    /** The first value of a header (names compare without case), or null. */
+    public String header(String name) {
+        for (Map.Entry<String, String> h : headers) {
+            if (h.getKey().equalsIgnoreCase(name)) {
+                return h.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** Every value of a header, in order (names compare without case). */
+    public List<String> headers(String name) {
+        return headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).toList();
+    }
+
+    /** A copy of the body; empty when there was none. */
+    public byte[] body() {
+        return body.clone();
+    }
+
+    /** The body as text, in the charset its {@code Content-Type} names, UTF-8 otherwise. */
+    public String bodyAsString() {
+        return new String(body, charset());
+    }
+
+    /** The client's address. */
+    public SocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /**
+     * What answered the request: a stub's description, {@code "queue"} for an
+     * {@linkplain MockServer#enqueue enqueued} response, or null when nothing did (the client got 404).
+     */
+    public String matchedBy() {
+        return matchedBy;
+    }
+
+    /** True when a stub or the queue answered the request. */
+    public boolean isMatched() {
+        return matchedBy != null;
+    }
+
+    private Charset charset() {
+        String type = header("Content-Type");
+        if (type != null) {
+            for (String param : type.split(";")) {
+                String p = param.trim();
+                if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+                    try {
+                        return Charset.forName(p.substring(8).replace("\"", "").trim());
+                    } catch (IllegalArgumentException e) {
+                        break; // unknown or malformed: fall back to UTF-8
+                    }
+                }
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    /** {@code METHOD /path?query}, the form used in failure messages. */
+    @Override
+    public String toString() {
+        String q = uri.getRawQuery();
+        return method + " " + uri.getRawPath() + (q == null ? "" : "?" + q);
+    }
+}

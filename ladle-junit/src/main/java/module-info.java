@@ -1,0 +1,10 @@
+/**
+ * Ladle for tests: {@link dev.ladle.junit.MockServer}, a real HTTP server with stubs, a request journal
+ * and verification, and {@link dev.ladle.junit.LadleExtension}, which gives each JUnit 5 test its own.
+ */
+module dev.ladle.junit {
+    requires transitive dev.ladle.server;
+    requires static transitive org.junit.jupiter.api;
+
+    exports dev.ladle.junit;
+}
