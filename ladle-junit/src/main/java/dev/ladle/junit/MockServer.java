@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -58,6 +59,7 @@ public final class MockServer implements AutoCloseable {
     private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final AtomicInteger sequence = new AtomicInteger();
+    private final Map<String, MockWebSocket> webSockets = new ConcurrentHashMap<>();
 
     private MockServer(Server server, boolean https) throws IOException {
         this.server = server;
@@ -139,6 +141,12 @@ public final class MockServer implements AutoCloseable {
         return baseUri.resolve(path);
     }
 
+    /** The {@code ws://} (or {@code wss://}) URI of {@code path} on this server, for WebSocket clients. */
+    public URI webSocketUri(String path) {
+        URI http = uri(path);
+        return URI.create((http.getScheme().equals("https") ? "wss" : "ws") + http.toString().substring(http.getScheme().length()));
+    }
+
     /** The port the server listens on. */
     public int port() {
         return baseUri.getPort();
@@ -182,6 +190,26 @@ public final class MockServer implements AutoCloseable {
     /** A stub for {@code DELETE path}. */
     public Stubbing onDelete(String path) {
         return on("DELETE", path);
+    }
+
+    /**
+     * Accepts WebSocket handshakes at {@code path} (any origin, any or no sub-protocol): the endpoint
+     * records messages, can answer them, and gives the test each connection. The handshake request is
+     * recorded like any other, matched by {@code "websocket PATH"}. Calling it again for the same path
+     * returns the same endpoint.
+     */
+    public MockWebSocket onWebSocket(String path) {
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with '/': " + path);
+        }
+        return webSockets.computeIfAbsent(path, p -> {
+            MockWebSocket endpoint = new MockWebSocket(p);
+            server.addWebSocketHandler(p, null, null, (srv, msg, at, connection) -> {
+                record(snapshot(msg, Map.of(), new byte[0], "websocket " + p));
+                endpoint.accept(connection);
+            });
+            return endpoint;
+        });
     }
 
     /**
@@ -286,6 +314,11 @@ public final class MockServer implements AutoCloseable {
 
     /** Forgets stubs, queued responses, recorded requests and failures; the server keeps its port. */
     public void reset() {
+        for (MockWebSocket endpoint : webSockets.values()) {
+            server.removeHandler(endpoint.path());
+            endpoint.closeAll();
+        }
+        webSockets.clear();
         stubs.clear();
         queue.clear();
         journal.clear();
@@ -298,6 +331,7 @@ public final class MockServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        webSockets.clear();
     }
 
     @Override
@@ -308,11 +342,7 @@ public final class MockServer implements AutoCloseable {
     // ---- the handler ------------------------------------------------------------------------------
 
     private void handle(Server srv, ServerMessage msg, String path, Map<String, String> query) throws IOException {
-        List<Map.Entry<String, String>> headers = new ArrayList<>(msg.getRequestHeaders().size());
-        msg.getRequestHeaders().forEach((name, value) -> headers.add(Map.entry(name, value)));
-        byte[] body = msg.getRequestBody().flatten();
-        RecordedRequest candidate = new RecordedRequest(sequence.getAndIncrement(), msg.getMethod(), msg.getUri(),
-                query, headers, body, msg.getRemoteAddress(), null);
+        RecordedRequest candidate = snapshot(msg, query, msg.getRequestBody().flatten(), null);
 
         String matchedBy = null;
         MockResponse response = null;
@@ -336,15 +366,27 @@ public final class MockServer implements AutoCloseable {
                 matchedBy = "queue";
             }
         }
-        RecordedRequest recorded = new RecordedRequest(candidate.sequenceNumber(), candidate.method(), candidate.uri(),
-                candidate.query(), headers, body, candidate.remoteAddress(), matchedBy);
-        journal.add(recorded);
-        untaken.add(recorded);
+        RecordedRequest recorded = candidate.matchedBy(matchedBy);
+        record(recorded);
         if (response == null) {
             response = MockResponse.withStatus(404).withBody("text/plain; charset=utf-8",
                     "ladle-junit: no stub matches " + recorded + "\n" + stubSummary() + "\n");
         }
         answer(msg, response);
+    }
+
+    /** Copies what the test may inspect out of {@code msg}. */
+    private RecordedRequest snapshot(ServerMessage msg, Map<String, String> query, byte[] body, String matchedBy) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>(msg.getRequestHeaders().size());
+        msg.getRequestHeaders().forEach((name, value) -> headers.add(Map.entry(name, value)));
+        return new RecordedRequest(sequence.getAndIncrement(), msg.getMethod(), msg.getUri(), query, headers, body,
+                msg.getRemoteAddress(), matchedBy);
+    }
+
+    /** Adds {@code recorded} to the journal, before its answer is written. */
+    private void record(RecordedRequest recorded) {
+        journal.add(recorded);
+        untaken.add(recorded);
     }
 
     /** The stub at {@code i}, or null when stubs were removed meanwhile. */

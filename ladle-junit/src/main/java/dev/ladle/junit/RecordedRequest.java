@@ -33,6 +33,11 @@ public final class RecordedRequest {
         this.matchedBy = matchedBy;
     }
 
+    /** This request as answered by {@code by} (see {@link #matchedBy()}). */
+    RecordedRequest matchedBy(String by) {
+        return new RecordedRequest(sequenceNumber, method, uri, query, headers, body, remoteAddress, by);
+    }
+
     /** The position of this request among those the server received, from 0. */
     public int sequenceNumber() {
         return sequenceNumber;
