@@ -37,8 +37,8 @@ class HandlerRoutingTest {
         });
     }
 
-    private RawClient.Response get(String target) throws Exception {
-        try (RawClient c = new RawClient(base)) {
+    private WireClient.Response get(String target) throws Exception {
+        try (WireClient c = new WireClient(base)) {
             return c.send("GET " + target + " HTTP/1.1\r\nHost: t\r\n\r\n").read();
         }
     }
@@ -79,8 +79,8 @@ class HandlerRoutingTest {
     @Test
     void noCoveringHandlerGives404AndKeepsTheConnection() throws Exception {
         answerWithName("/only", "only");
-        try (RawClient c = new RawClient(base)) {
-            RawClient.Response r = c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read();
+        try (WireClient c = new WireClient(base)) {
+            WireClient.Response r = c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read();
             assertThat(r.status()).isEqualTo(404);
             assertThat(c.send("GET /only HTTP/1.1\r\nHost: t\r\n\r\n").read().status()).isEqualTo(200);
         }
@@ -89,7 +89,7 @@ class HandlerRoutingTest {
     @Test
     void asteriskTargetReachesOnlyAnExplicitAsteriskHandler() throws Exception {
         answerWithName("/", "root");
-        try (RawClient c = new RawClient(base)) {
+        try (WireClient c = new WireClient(base)) {
             assertThat(c.send("OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n").read().status()).isEqualTo(404);
         }
         AtomicReference<String> seen = new AtomicReference<>();
@@ -97,7 +97,7 @@ class HandlerRoutingTest {
             seen.set(p + " " + msg.isOptionsPing());
             msg.setStatus(200);
         });
-        try (RawClient c = new RawClient(base)) {
+        try (WireClient c = new WireClient(base)) {
             assertThat(c.send("OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n").read().status()).isEqualTo(200);
         }
         assertThat(seen.get()).isEqualTo("* true");
@@ -112,7 +112,7 @@ class HandlerRoutingTest {
             order.append("normal(").append(msg.getRequestBody().length()).append(")");
             msg.setStatus(200);
         });
-        try (RawClient c = new RawClient(base)) {
+        try (WireClient c = new WireClient(base)) {
             c.send("POST /both HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc");
             assertThat(c.read().status()).isEqualTo(200);
         }

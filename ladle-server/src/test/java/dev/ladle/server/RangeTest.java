@@ -35,19 +35,19 @@ class RangeTest {
         server.close();
     }
 
-    private RawClient.Response get(String path, String... headers) throws Exception {
+    private WireClient.Response get(String path, String... headers) throws Exception {
         StringBuilder req = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: h\r\n");
         for (String h : headers) {
             req.append(h).append("\r\n");
         }
-        try (RawClient c = new RawClient(base)) {
+        try (WireClient c = new WireClient(base)) {
             return c.send(req.append("\r\n").toString()).read();
         }
     }
 
     @Test
     void singleRangeGives206WithContentRange() throws Exception {
-        RawClient.Response r = get("/", "Range: bytes=2-4");
+        WireClient.Response r = get("/", "Range: bytes=2-4");
         assertThat(r.status()).isEqualTo(206);
         assertThat(r.header("Content-Range")).isEqualTo("bytes 2-4/10");
         assertThat(r.bodyText()).isEqualTo("234");
@@ -57,7 +57,7 @@ class RangeTest {
     void openAndSuffixRangesAreResolvedAgainstTheLength() throws Exception {
         assertThat(get("/", "Range: bytes=7-").bodyText()).isEqualTo("789");
         assertThat(get("/", "Range: bytes=-3").bodyText()).isEqualTo("789");
-        RawClient.Response longSuffix = get("/", "Range: bytes=-50");
+        WireClient.Response longSuffix = get("/", "Range: bytes=-50");
         assertThat(longSuffix.header("Content-Range")).isEqualTo("bytes 0-9/10");
         assertThat(longSuffix.bodyText()).isEqualTo("0123456789");
         assertThat(get("/", "Range: bytes=8-100").header("Content-Range")).isEqualTo("bytes 8-9/10");
@@ -65,7 +65,7 @@ class RangeTest {
 
     @Test
     void severalRangesGiveMultipartByteranges() throws Exception {
-        RawClient.Response r = get("/", "Range: bytes=0-1,5-6");
+        WireClient.Response r = get("/", "Range: bytes=0-1,5-6");
         assertThat(r.status()).isEqualTo(206);
         assertThat(r.header("Content-Type")).startsWith("multipart/byteranges; boundary=");
         String boundary = r.header("Content-Type").substring("multipart/byteranges; boundary=".length());
@@ -76,13 +76,13 @@ class RangeTest {
 
     @Test
     void overlappingRangesAreMerged() throws Exception {
-        RawClient.Response r = get("/", "Range: bytes=0-3,2-5");
+        WireClient.Response r = get("/", "Range: bytes=0-3,2-5");
         assertThat(r.header("Content-Range")).isEqualTo("bytes 0-5/10");
     }
 
     @Test
     void unsatisfiableRangeGives416WithTheLength() throws Exception {
-        RawClient.Response r = get("/", "Range: bytes=20-30");
+        WireClient.Response r = get("/", "Range: bytes=20-30");
         assertThat(r.status()).isEqualTo(416);
         assertThat(r.header("Content-Range")).isEqualTo("bytes */10");
         assertThat(r.body()).isEmpty();
@@ -91,7 +91,7 @@ class RangeTest {
     @Test
     void invalidRangesAreIgnored() throws Exception {
         for (String range : new String[] {"bytes=5-1", "horses=0-3", "bytes", "bytes=,", "bytes=a-b"}) {
-            RawClient.Response r = get("/", "Range: " + range);
+            WireClient.Response r = get("/", "Range: " + range);
             assertThat(r.status()).as(range).isEqualTo(200);
             assertThat(r.bodyText()).isEqualTo("0123456789");
         }
@@ -118,8 +118,8 @@ class RangeTest {
     void rangesApplyOnlyToGetWith200AndCanBeTurnedOff() throws Exception {
         assertThat(get("/created", "Range: bytes=0-0").status()).isEqualTo(201);
         assertThat(get("/optout", "Range: bytes=0-0").status()).isEqualTo(200);
-        try (RawClient c = new RawClient(base)) {
-            RawClient.Response r = c.send("POST / HTTP/1.1\r\nHost: h\r\nRange: bytes=0-0\r\nContent-Length: 0\r\n\r\n").read();
+        try (WireClient c = new WireClient(base)) {
+            WireClient.Response r = c.send("POST / HTTP/1.1\r\nHost: h\r\nRange: bytes=0-0\r\nContent-Length: 0\r\n\r\n").read();
             assertThat(r.status()).isEqualTo(200);
         }
     }

@@ -36,8 +36,8 @@ class ServerMessageTest {
         server.close();
     }
 
-    private RawClient.Response exchange(String request) throws Exception {
-        try (RawClient c = new RawClient(base)) {
+    private WireClient.Response exchange(String request) throws Exception {
+        try (WireClient c = new WireClient(base)) {
             return c.send(request).read(request.startsWith("HEAD"));
         }
     }
@@ -86,7 +86,7 @@ class ServerMessageTest {
             seen.put("uri", m.getUri());
             m.setStatus(200);
         });
-        RawClient.Response r = exchange("GET /ten HTTP/1.0\r\n\r\n");
+        WireClient.Response r = exchange("GET /ten HTTP/1.0\r\n\r\n");
         assertThat(r.statusLine()).isEqualTo("HTTP/1.0 200 OK");
         assertThat(seen.get("uri")).isEqualTo(URI.create("http://127.0.0.1:" + base.getPort() + "/ten"));
     }
@@ -109,7 +109,7 @@ class ServerMessageTest {
             m.setResponse("application/json", "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
             m.setStatus(201, "Made It");
         });
-        RawClient.Response r = exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+        WireClient.Response r = exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
         assertThat(r.statusLine()).isEqualTo("HTTP/1.1 201 Made It");
         assertThat(r.header("Content-Type")).isEqualTo("application/json");
         assertThat(r.header("Content-Length")).isEqualTo("7");
@@ -119,7 +119,7 @@ class ServerMessageTest {
     @Test
     void setRedirectResolvesTheLocationAgainstTheRequestUri() throws Exception {
         server.addHandler("/", (s, m, p, q) -> m.setRedirect(302, "../there?x=1"));
-        RawClient.Response r = exchange("GET /a/b/c HTTP/1.1\r\nHost: h:9\r\n\r\n");
+        WireClient.Response r = exchange("GET /a/b/c HTTP/1.1\r\nHost: h:9\r\n\r\n");
         assertThat(r.status()).isEqualTo(302);
         assertThat(r.header("Location")).isEqualTo("http://h:9/a/there?x=1");
     }
@@ -144,8 +144,8 @@ class ServerMessageTest {
             m.setResponse("text/plain", "0123456789".getBytes());
             m.setStatus(200);
         });
-        try (RawClient c = new RawClient(base)) {
-            RawClient.Response r = c.send("HEAD / HTTP/1.1\r\nHost: h\r\n\r\n").read(true);
+        try (WireClient c = new WireClient(base)) {
+            WireClient.Response r = c.send("HEAD / HTTP/1.1\r\nHost: h\r\n\r\n").read(true);
             assertThat(r.header("Content-Length")).isEqualTo("10");
             assertThat(r.body()).isEmpty();
             // no stray body bytes: the next response parses cleanly
@@ -159,11 +159,11 @@ class ServerMessageTest {
             m.setResponse("text/plain", "ignored".getBytes());
             m.setStatus(p.equals("/204") ? 204 : 304);
         });
-        try (RawClient c = new RawClient(base)) {
-            RawClient.Response r = c.send("GET /204 HTTP/1.1\r\nHost: h\r\n\r\n").read();
+        try (WireClient c = new WireClient(base)) {
+            WireClient.Response r = c.send("GET /204 HTTP/1.1\r\nHost: h\r\n\r\n").read();
             assertThat(r.status()).isEqualTo(204);
             assertThat(r.header("Content-Length")).isNull();
-            RawClient.Response r2 = c.send("GET /304 HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            WireClient.Response r2 = c.send("GET /304 HTTP/1.1\r\nHost: h\r\n\r\n").read();
             assertThat(r2.status()).isEqualTo(304);
             assertThat(c.send("GET /204 HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).isEqualTo(204);
         }
@@ -172,7 +172,7 @@ class ServerMessageTest {
     @Test
     void everyResponseCarriesDateAndTheConfiguredServerHeader() throws Exception {
         server.addHandler("/", (s, m, p, q) -> m.setStatus(200));
-        RawClient.Response r = exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+        WireClient.Response r = exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
         assertThat(r.header("Date")).matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
         assertThat(r.header("Server")).isEqualTo("ladle/" + Server.VERSION);
         server.setServerHeader("probe ");
@@ -194,7 +194,7 @@ class ServerMessageTest {
             m.getResponseBody().complete();
             m.setStatus(200);
         });
-        RawClient.Response r = exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+        WireClient.Response r = exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
         assertThat(r.header("Transfer-Encoding")).isEqualTo("chunked");
         assertThat(r.bodyText()).isEqualTo("one,two");
     }
@@ -207,8 +207,8 @@ class ServerMessageTest {
             m.getResponseBody().complete();
             m.setStatus(200);
         });
-        try (RawClient c = new RawClient(base)) {
-            RawClient.Response r = c.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read();
+        try (WireClient c = new WireClient(base)) {
+            WireClient.Response r = c.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read();
             assertThat(r.header("Transfer-Encoding")).isNull();
             assertThat(r.header("Connection")).isEqualTo("close");
             assertThat(r.bodyText()).isEqualTo("eof-body");

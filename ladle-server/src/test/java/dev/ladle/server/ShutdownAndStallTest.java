@@ -54,7 +54,7 @@ class ShutdownAndStallTest {
                 }
             });
             server.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
-            try (RawClient c = new RawClient(server.getUris().get(0))) {
+            try (WireClient c = new WireClient(server.getUris().get(0))) {
                 c.socket().setReceiveBufferSize(4096);
                 c.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
                 // never read: the server's write blocks until the watchdog gives up on us

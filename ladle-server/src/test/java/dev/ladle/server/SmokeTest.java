@@ -24,7 +24,7 @@ class SmokeTest {
                     HttpRequest.newBuilder(base.resolve("/hello/x?a=1")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("hi /hello/x {a=1}");
-            try (RawClient c = new RawClient(base)) {
+            try (WireClient c = new WireClient(base)) {
                 c.send("GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n");
                 assertThat(c.read().status()).isEqualTo(404);
             }

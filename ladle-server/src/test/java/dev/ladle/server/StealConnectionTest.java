@@ -44,9 +44,9 @@ class StealConnectionTest {
                 Thread.ofVirtual().start(() -> echo(raw));
             });
         });
-        try (RawClient c = new RawClient(base)) {
+        try (WireClient c = new WireClient(base)) {
             c.send("CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n\r\n");
-            RawClient.Response r = c.read(true);
+            WireClient.Response r = c.read(true);
             assertThat(r.status()).isEqualTo(200);
             c.send("tunnelled bytes\n");
             byte[] back = c.socket().getInputStream().readNBytes("tunnelled bytes\n".length());
@@ -67,7 +67,7 @@ class StealConnectionTest {
             }
             done.countDown();
         });
-        try (RawClient c = new RawClient(base)) {
+        try (WireClient c = new WireClient(base)) {
             c.send("GET / HTTP/1.1\r\nHost: h\r\n\r\nEXTRA");
             assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(got[0]).isEqualTo("EXTRA");
@@ -83,7 +83,7 @@ class StealConnectionTest {
             kept[0] = m.stealConnection();
             stolen.countDown();
         });
-        try (RawClient c = new RawClient(base)) {
+        try (WireClient c = new WireClient(base)) {
             c.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
             assertThat(stolen.await(5, TimeUnit.SECONDS)).isTrue();
             server.close();

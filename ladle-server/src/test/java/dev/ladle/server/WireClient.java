@@ -31,7 +31,8 @@ final class WireClient implements AutoCloseable {
 
     WireClient(URI uri) throws IOException {
         socket = new Socket();
-        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
+        // an IPv6 host comes bracketed in a URI
+        socket.connect(new InetSocketAddress(uri.getHost().replace("[", "").replace("]", ""), uri.getPort()), 5000);
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();
