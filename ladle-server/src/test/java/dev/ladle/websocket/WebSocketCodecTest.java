@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ladle.websocket.internal.ClosePayload;
 import dev.ladle.websocket.internal.ExtensionHeader;
+import dev.ladle.websocket.internal.FrameHeader;
 import dev.ladle.websocket.internal.FrameReader;
+import dev.ladle.websocket.internal.MessageAssembler;
 import dev.ladle.websocket.internal.HandshakeKeys;
 import dev.ladle.websocket.internal.Utf8Validator;
 import java.nio.charset.StandardCharsets;
@@ -109,6 +111,84 @@ class WebSocketCodecTest {
                 assertThat(data).as("offset %d length %d", offset, length).isEqualTo(expected);
             }
         }
+    }
+
+    @Test
+    void payloadMemoryFollowsTheBytesThatArriveNotTheDeclaredLength() throws Exception {
+        // a masked binary frame that declares 64 MiB and delivers 10 bytes, then the peer goes quiet
+        byte[] prefix = new byte[2 + 8 + 4 + 10];
+        prefix[0] = (byte) 0x82;
+        prefix[1] = (byte) (0x80 | 127);
+        long declared = 64L * 1024 * 1024;
+        for (int i = 0; i < 8; i++) {
+            prefix[2 + i] = (byte) (declared >>> (56 - 8 * i));
+        }
+        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.io.InputStream peer = new java.io.InputStream() {
+            private int sent;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                if (sent < prefix.length) {
+                    int n = Math.min(len, prefix.length - sent);
+                    System.arraycopy(prefix, sent, b, off, n);
+                    sent += n;
+                    return n;
+                }
+                waiting.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new java.io.EOFException("peer went away");
+            }
+        };
+        FrameReader reader = new FrameReader(peer);
+        MessageAssembler assembler = new MessageAssembler();
+        FrameHeader header = reader.readHeader();
+        assertThat(header.length()).isEqualTo(declared);
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                assembler.read(header, reader);
+            } catch (java.io.IOException e) {
+                // expected once released
+            }
+        });
+        assertThat(waiting.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(assembler.capacity()).isPositive().isLessThanOrEqualTo(64 * 1024);
+        release.countDown();
+        t.join(10_000);
+    }
+
+    @Test
+    void largeFramesReadInPartsAreUnmaskedAndDeliveredExactly() throws Exception {
+        // parts of 64 KiB meet the mask at every offset: a payload of odd length over several parts
+        byte[] payload = new byte[200_003];
+        new java.util.Random(7).nextBytes(payload);
+        int key = 0x1A2B3C4D;
+        byte[] keyBytes = {0x1A, 0x2B, 0x3C, 0x4D};
+        java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+        frame.write(0x82);
+        frame.write(0x80 | 127);
+        for (int i = 0; i < 8; i++) {
+            frame.write((int) ((long) payload.length >>> (56 - 8 * i)));
+        }
+        frame.write(keyBytes);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ keyBytes[i & 3]);
+        }
+        FrameReader reader = new FrameReader(new java.io.ByteArrayInputStream(frame.toByteArray()));
+        FrameHeader header = reader.readHeader();
+        assertThat(header.maskKey()).isEqualTo(key);
+        MessageAssembler.Assembled message = new MessageAssembler().read(header, reader);
+        assertThat(message.message().payload()).isEqualTo(payload);
     }
 
     @Test

@@ -86,10 +86,18 @@ public final class FrameReader {
         return new FrameHeader((b0 & 0x80) != 0, b0 & 0x70, b0 & 0x0F, masked, key, length, minimal);
     }
 
-    /** Reads the payload of {@code header} into {@code dst} at {@code offset}, unmasked. */
+    /** Reads the whole payload of {@code header} into {@code dst} at {@code offset}, unmasked. */
     public void readPayload(FrameHeader header, byte[] dst, int offset) throws IOException {
-        int length = (int) header.length();
-        if (length > buffer.length && buffer.length < GROWN_SIZE) {
+        readPayload(header, 0, dst, offset, (int) header.length());
+    }
+
+    /**
+     * Reads {@code length} bytes of the payload of {@code header}, starting {@code frameOffset} bytes into
+     * it, into {@code dst} at {@code offset}, unmasked. Parts must be read in order, without gaps.
+     */
+    public void readPayload(FrameHeader header, long frameOffset, byte[] dst, int offset, int length)
+            throws IOException {
+        if (header.length() > buffer.length && buffer.length < GROWN_SIZE) {
             buffer = Arrays.copyOf(buffer, GROWN_SIZE); // for the frames after this one
         }
         int fromBuffer = Math.min(length, limit - position);
@@ -104,7 +112,8 @@ public final class FrameReader {
             done += n;
         }
         if (header.masked()) {
-            unmask(dst, offset, length, header.maskKey());
+            // a part that starts k bytes into the frame starts at the key's k-th byte (mod 4)
+            unmask(dst, offset, length, Integer.rotateLeft(header.maskKey(), 8 * (int) (frameOffset & 3)));
         }
     }
 

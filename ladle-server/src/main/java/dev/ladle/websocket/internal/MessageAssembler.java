@@ -9,15 +9,19 @@ import java.util.Arrays;
 
 /**
  * Joins the frames of one data message (RFC 6455 section 5.4). Uncompressed text is checked as UTF-8
- * frame by frame, so a bad fragment fails before the rest arrives. An unfragmented message is read
- * into an array of its exact size; no buffer is kept between messages.
+ * as it arrives, so a bad fragment fails before the rest arrives. An unfragmented message is read
+ * into an array of its exact size (grown 64 KiB at a time as its bytes arrive); no buffer is kept
+ * between messages.
  */
 public final class MessageAssembler {
+    /** How much of a payload is allocated ahead of its bytes arriving. */
+    private static final int STEP = 64 * 1024;
+
     private final Utf8Validator utf8 = new Utf8Validator();
     private int opcode = -1;
     private int reservedBits;
     private boolean checkUtf8;
-    private byte[] data;
+    private volatile byte[] data;
     private int size;
 
     /** Creates an assembler with no message in progress. */
@@ -38,6 +42,12 @@ public final class MessageAssembler {
         return opcode >= 0;
     }
 
+    /** Returns the bytes allocated for the message in progress (0 when none is). */
+    public int capacity() {
+        byte[] d = data;
+        return d == null ? 0 : d.length;
+    }
+
     /** Returns the payload bytes of the message in progress. */
     public int size() {
         return size;
@@ -50,7 +60,7 @@ public final class MessageAssembler {
      * @throws WebSocketException {@link CloseCode#BAD_DATA} when uncompressed text is not UTF-8
      */
     public Assembled read(FrameHeader header, FrameReader reader) throws IOException {
-        int length = (int) header.length();
+        long length = header.length();
         if (header.opcode() != Opcode.CONTINUATION) {
             opcode = header.opcode();
             reservedBits = header.reservedBits();
@@ -58,16 +68,25 @@ public final class MessageAssembler {
             checkUtf8 = opcode == Opcode.TEXT && reservedBits == 0;
             utf8.reset();
             size = 0;
-            data = header.fin() ? new byte[length] : new byte[Math.max(length, 1024)];
-        } else if (data.length - size < length) {
-            data = Arrays.copyOf(data, (int) Math.max(size + (long) length, Math.min(Integer.MAX_VALUE - 8, data.length * 2L)));
+            data = new byte[(int) Math.min(header.fin() ? length : Math.max(length, 1024), STEP)];
         }
-        reader.readPayload(header, data, size);
-        if (checkUtf8 && !utf8.feed(data, size, length)) {
-            reset();
-            throw new WebSocketException(CloseCode.BAD_DATA, "text message is not valid UTF-8");
+        // Memory follows the bytes that arrive, STEP at a time, not the length a header claims: a peer
+        // that declares a large frame and sends nothing costs one step, not the whole message.
+        long done = 0;
+        while (done < length) {
+            int step = (int) Math.min(length - done, STEP);
+            if (data.length - size < step) {
+                long eventual = size + (length - done);
+                data = Arrays.copyOf(data, (int) Math.min(eventual, Math.max(size + (long) step, data.length * 2L)));
+            }
+            reader.readPayload(header, done, data, size, step);
+            if (checkUtf8 && !utf8.feed(data, size, step)) {
+                reset();
+                throw new WebSocketException(CloseCode.BAD_DATA, "text message is not valid UTF-8");
+            }
+            size += step;
+            done += step;
         }
-        size += length;
         if (!header.fin()) {
             return null;
         }
