@@ -435,13 +435,14 @@ public final class HttpConnection implements Runnable {
             ex.stolen = true;
             if (out != null) {
                 out.discard();
+                out.release();
             }
         } finally {
             lock.unlock();
         }
         state.connections.remove(this);
         Transport t = transport;
-        return new StolenConnection(in.remainder(), t.output(), t.localAddress(), t.remoteAddress(), t::close);
+        return new StolenConnection(in.detach(), t.output(), t.localAddress(), t.remoteAddress(), t::close);
     }
 
     /** Asks the connection to close after its current response; an idle one closes now. */

@@ -1,7 +1,9 @@
 package dev.ladle.server.internal;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.util.Arrays;
 
 /**
@@ -157,37 +159,21 @@ final class InputBuffer {
         return buf[pos++] & 0xff;
     }
 
-    /** Returns a stream that yields the buffered bytes, then the rest of the connection. */
-    InputStream remainder() {
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                return InputBuffer.this.read();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (len == 0) {
-                    return 0;
-                }
-                // Once the buffered bytes are gone, read straight into the caller's array: whoever took
-                // the connection over buffers for itself, so a copy through ours would be a second one.
-                if (pos == limit) {
-                    return in.read(b, off, len);
-                }
-                return InputBuffer.this.read(b, off, len);
-            }
-
-            @Override
-            public int available() throws IOException {
-                return InputBuffer.this.available() > 0 ? InputBuffer.this.available() : in.available();
-            }
-
-            @Override
-            public void close() throws IOException {
-                in.close();
-            }
-        };
+    /**
+     * Hands the rest of the connection to another protocol (a WebSocket, a stolen connection): returns
+     * a stream that yields the bytes read but not consumed, then reads straight from the connection,
+     * and lets this buffer's arrays go, so that a long-lived upgraded connection keeps none of them.
+     */
+    InputStream detach() {
+        byte[] unread = Arrays.copyOfRange(buf, pos, limit);
+        buf = new byte[0];
+        pos = 0;
+        limit = 0;
+        parked = null;
+        if (unread.length == 0) {
+            return in;
+        }
+        return new SequenceInputStream(new ByteArrayInputStream(unread), in);
     }
 
     /** Signals a request head that does not fit the configured limits. */

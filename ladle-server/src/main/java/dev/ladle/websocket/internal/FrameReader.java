@@ -26,13 +26,20 @@ public final class FrameReader {
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private final InputStream in;
-    /** What a connection starts with: room for many small frames per read. */
-    private static final int INITIAL_SIZE = 8 * 1024;
     /**
-     * What the buffer grows to once a frame did not fit: a 16 KiB message then arrives in one read
-     * instead of two, without every connection paying for the larger array.
+     * What a connection starts with: enough for a burst of small frames per read, little for the many
+     * connections that sit idle most of the time.
+     */
+    private static final int INITIAL_SIZE = 2 * 1024;
+    /**
+     * The most the buffer grows to as larger frames arrive (to the power of two above the frame): a
+     * 16 KiB message then arrives in one read instead of several, without every connection paying for
+     * the larger array.
      */
     private static final int GROWN_SIZE = 32 * 1024;
+
+    /** The longest frame header: 2 bytes, an 8-byte length and a 4-byte mask. */
+    private static final int MAX_HEADER = 14;
 
     private byte[] buffer = new byte[INITIAL_SIZE];
     private int position;
@@ -98,7 +105,9 @@ public final class FrameReader {
     public void readPayload(FrameHeader header, long frameOffset, byte[] dst, int offset, int length)
             throws IOException {
         if (header.length() > buffer.length && buffer.length < GROWN_SIZE) {
-            buffer = Arrays.copyOf(buffer, GROWN_SIZE); // for the frames after this one
+            // for the frames after this one
+            long wanted = Long.highestOneBit(header.length() + MAX_HEADER) << 1;
+            buffer = Arrays.copyOf(buffer, (int) Math.min(GROWN_SIZE, wanted));
         }
         int fromBuffer = Math.min(length, limit - position);
         System.arraycopy(buffer, position, dst, offset, fromBuffer);

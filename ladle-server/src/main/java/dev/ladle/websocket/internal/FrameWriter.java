@@ -16,8 +16,14 @@ public final class FrameWriter {
 
     private final OutputStream out;
     private final boolean masking;
-    /** Room for a 16 KiB payload and the largest header, so that common message sizes take one write. */
-    private final byte[] buffer = new byte[16 * 1024 + MAX_HEADER];
+    /** The most the buffer grows to: a 16 KiB payload and the largest header go out in one write. */
+    private static final int MAX_SIZE = 16 * 1024 + MAX_HEADER;
+
+    /**
+     * Header and payload are copied here to go out in one write. It starts empty and grows to the
+     * largest frame sent (up to {@link #MAX_SIZE}), so a connection that sends little keeps little.
+     */
+    private byte[] buffer = new byte[0];
     private SecureRandom random;
 
     /**
@@ -58,6 +64,9 @@ public final class FrameWriter {
     /** Writes one frame without flushing. */
     public void writeFrame(boolean fin, int reservedBits, int opcode, byte[] payload, int offset, int length)
             throws IOException {
+        if (buffer.length < MAX_SIZE && buffer.length < length + MAX_HEADER) {
+            buffer = new byte[(int) Math.min(MAX_SIZE, Math.max(256, Integer.highestOneBit(length + MAX_HEADER) * 2L))];
+        }
         int pos = 0;
         buffer[pos++] = (byte) ((fin ? 0x80 : 0) | reservedBits | opcode);
         int maskBit = masking ? 0x80 : 0;
