@@ -20,7 +20,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$here")
 
 SERVERS=${SERVERS:-"ladle netty undertow jetty helidon jdk"}
-ROWS=${ROWS:-"plaintext pipelined close echo4k echo1m websocket64 websocket16k tls_handshake tls_keepalive idle10k upload2g alloc"}
+ROWS=${ROWS:-"plaintext pipelined close echo4k echo1m websocket64 websocket16k tls_handshake tls_keepalive idle10k idlews upload2g alloc"}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 CONNECTIONS=${CONNECTIONS:-50}
@@ -311,6 +311,25 @@ row_idle10k() {
   v=$(sed -n 's/^p50_ms=//p' <<<"$out"); [ -z "$v" ] || put idle_p50 "$s" "$v"
   v=$(sed -n 's/^p99_ms=//p' <<<"$out"); [ -z "$v" ] || put idle_p99 "$s" "$v"
   v=$(sed -n 's/^probe_failed=//p' <<<"$out"); [ -z "$v" ] || skip idle_p50 "$s" "new request failed: $v"
+}
+
+metric idle_ws_memory "10k idle WebSockets: memory per conn" KiB lower
+row idlews own "ladle jetty netty helidon undertow"
+row_idlews() {
+  local s=$1 out v open
+  start_server "$s" -Xms1g -Xmx1g -XX:+AlwaysPreTouch || { skip idle_ws_memory "$s" "$(start_failure)"; return 0; }
+  out=$(client timeout 300 "$JAVA" -cp "$CP" dev.ladle.bench.load.IdleConnections "$PORT" "$SERVER_PID" 10000 0 5 websocket 2>&1) || true
+  stop_server
+  echo "$out" >"$work/idlews-$s.txt"
+  v=$(sed -n 's/^memory_per_connection_kib=//p' <<<"$out")
+  if [ -z "$v" ]; then skip idle_ws_memory "$s" "$(tail -n 1 <<<"$out")"; return 0; fi
+  open=$(sed -n 's/^still_open=//p' <<<"$out")
+  if [ "${open:-0}" -lt 9000 ]; then
+    skip idle_ws_memory "$s" "only ${open:-?} of 10000 idle WebSockets still echoed afterwards"
+  else
+    put idle_ws_memory "$s" "$v"
+    [ "$open" = 10000 ] || note idle_ws_memory "$s" "$open of 10000 idle WebSockets still echoed afterwards"
+  fi
 }
 
 metric upload "2 GiB upload, -Xmx64m" MiB/s higher

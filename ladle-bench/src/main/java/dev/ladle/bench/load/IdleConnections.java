@@ -16,8 +16,11 @@ import java.net.InetSocketAddress;
  * new requests while they are open.
  *
  * <pre>
- * java ... dev.ladle.bench.load.IdleConnections PORT SERVER_PID [COUNT] [PROBES] [IDLE_SECONDS]
+ * java ... dev.ladle.bench.load.IdleConnections PORT SERVER_PID [COUNT] [PROBES] [IDLE_SECONDS] [websocket]
  * </pre>
+ *
+ * <p>With {@code websocket} each connection is upgraded at {@code /ws} and echoes one 5-byte message
+ * instead, so the row measures what an idle WebSocket costs (a push server's many quiet clients).
  *
  * <p>The connections sit idle for IDLE_SECONDS (5) before the memory is measured: idle connections
  * in a real server have usually been idle a while, and servers may trim what an idle connection
@@ -44,6 +47,7 @@ public final class IdleConnections {
         int count = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         int probes = args.length > 3 ? Integer.parseInt(args[3]) : 2_000;
         double idleSeconds = args.length > 4 ? Double.parseDouble(args[4]) : 5;
+        boolean webSocket = args.length > 5 && args[5].equals("websocket");
 
         Footprint before = footprint(serverPid);
         List<Socket> idle = new ArrayList<>(count);
@@ -56,8 +60,7 @@ public final class IdleConnections {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
                 // a server that stops answering (out of memory, say) fails the row instead of hanging it
                 socket.setSoTimeout(10_000);
-                socket.getOutputStream().write(REQUEST);
-                if (!readAnswer(socket, answer)) {
+                if (!exchange(socket, answer, webSocket, true)) {
                     throw new IOException("connection " + i + " closed before its answer");
                 }
             }
@@ -74,19 +77,21 @@ public final class IdleConnections {
             System.out.printf("heap_per_connection_kib=%.2f%n", heap / 1024.0 / count);
             System.out.printf("memory_per_connection_kib=%.2f%n", (rss + heap) / 1024.0 / count);
 
-            Percentiles latency = new Percentiles(probes);
-            try (HttpProbe probe = new HttpProbe("127.0.0.1", port)) {
-                for (int i = 0; i < probes / 10; i++) {
-                    probe.get(); // warm the client's own path
+            if (probes > 0) {
+                Percentiles latency = new Percentiles(probes);
+                try (HttpProbe probe = new HttpProbe("127.0.0.1", port)) {
+                    for (int i = 0; i < probes / 10; i++) {
+                        probe.get(); // warm the client's own path
+                    }
+                    for (int i = 0; i < probes; i++) {
+                        long t0 = System.nanoTime();
+                        probe.get();
+                        latency.add(System.nanoTime() - t0);
+                    }
+                    System.out.printf("p50_ms=%.3f%np99_ms=%.3f%n", latency.millis(50), latency.millis(99));
+                } catch (IOException e) {
+                    System.out.println("probe_failed=" + e.getMessage());
                 }
-                for (int i = 0; i < probes; i++) {
-                    long t0 = System.nanoTime();
-                    probe.get();
-                    latency.add(System.nanoTime() - t0);
-                }
-                System.out.printf("p50_ms=%.3f%np99_ms=%.3f%n", latency.millis(50), latency.millis(99));
-            } catch (IOException e) {
-                System.out.println("probe_failed=" + e.getMessage());
             }
             int alive = 0;
             // a bounded check: a server that neither answers nor closes must not stall the run
@@ -97,8 +102,7 @@ public final class IdleConnections {
                 }
                 try {
                     socket.setSoTimeout(1_000);
-                    socket.getOutputStream().write(REQUEST);
-                    if (readAnswer(socket, answer)) {
+                    if (exchange(socket, answer, webSocket, false)) {
                         alive++;
                     }
                 } catch (IOException e) {
@@ -115,6 +119,28 @@ public final class IdleConnections {
             }
         }
     }
+
+    /**
+     * One round trip on {@code socket}: a plaintext request and its answer, or for a WebSocket (upgraded
+     * first when {@code first}) a 5-byte message and its echo. False when the server closed.
+     */
+    private static boolean exchange(Socket socket, byte[] buffer, boolean webSocket, boolean first) throws IOException {
+        if (!webSocket) {
+            socket.getOutputStream().write(REQUEST);
+            return readAnswer(socket, buffer);
+        }
+        if (first) {
+            WebSocketLoad.upgrade(socket);
+        }
+        socket.getOutputStream().write(ECHO_FRAME);
+        try {
+            return WebSocketLoad.readMessage(new java.io.DataInputStream(socket.getInputStream()), buffer) == 5;
+        } catch (java.io.EOFException e) {
+            return false;
+        }
+    }
+
+    private static final byte[] ECHO_FRAME = WebSocketLoad.maskedBinaryFrame(5);
 
     /** Reads one whole plaintext answer (head plus the 13-byte body); false when the server closed. */
     private static boolean readAnswer(Socket socket, byte[] buffer) throws IOException {

@@ -93,6 +93,15 @@ public final class WebSocketLoad {
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(30_000);
+        upgrade(socket);
+        // Untimed from here on: a timed read costs a virtual thread a timer per message, which made this
+        // client, not the server, the bottleneck of the row (run.sh bounds the whole run with timeout).
+        socket.setSoTimeout(0);
+        return socket;
+    }
+
+    /** Performs the opening handshake for {@code /ws} on a connected socket; fails unless it gets 101. */
+    static void upgrade(Socket socket) throws IOException {
         socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                 + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -108,10 +117,6 @@ public final class WebSocketLoad {
         if (!head.toString().startsWith("HTTP/1.1 101")) {
             throw new IOException("handshake refused: " + head.toString().lines().findFirst().orElse(""));
         }
-        // Untimed from here on: a timed read costs a virtual thread a timer per message, which made this
-        // client, not the server, the bottleneck of the row (run.sh bounds the whole run with timeout).
-        socket.setSoTimeout(0);
-        return socket;
     }
 
     /** A final binary frame from a client: masked with a fixed key (RFC 6455 section 5.3). */
@@ -145,7 +150,7 @@ public final class WebSocketLoad {
      * Reads frames until one with FIN set ends the message; control frames other than close are
      * skipped. Returns the message's length.
      */
-    private static long readMessage(DataInputStream in, byte[] scratch) throws IOException {
+    static long readMessage(DataInputStream in, byte[] scratch) throws IOException {
         long total = 0;
         while (true) {
             int b0 = in.readUnsignedByte();
