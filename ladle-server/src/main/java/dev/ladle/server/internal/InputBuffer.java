@@ -63,7 +63,7 @@ final class InputBuffer {
     }
 
     /** The array an idle connection waits for its next request in: enough for most request heads. */
-    private final byte[] idleBuf = new byte[IDLE_SIZE];
+    private byte[] idleBuf = new byte[IDLE_SIZE];
     /**
      * The main array while the connection is idle. The write watchdog may drop it (set it to null) when
      * the connection stays idle, so that thousands of idle keep-alive connections cost little memory.
@@ -167,6 +167,7 @@ final class InputBuffer {
     InputStream detach() {
         byte[] unread = Arrays.copyOfRange(buf, pos, limit);
         buf = new byte[0];
+        idleBuf = buf;
         pos = 0;
         limit = 0;
         parked = null;
