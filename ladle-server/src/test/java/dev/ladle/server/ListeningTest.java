@@ -251,6 +251,29 @@ class ListeningTest {
     }
 
     @Test
+    void portIsFreeTheMomentCloseReturns() throws Exception {
+        // the JDK closes a channel's socket only when the thread blocked in accept() has left it; a
+        // close() that returned earlier left the port taken (and accepting) for a moment
+        for (int i = 0; i < 50; i++) {
+            Server s = new Server();
+            s.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
+            int port = s.getUris().get(0).getPort();
+            s.close();
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+                // only a connection the kernel made to itself may succeed
+                assertThat(probe.getLocalPort()).as("connected to a closed server's port %d", port).isEqualTo(port);
+            } catch (java.net.ConnectException expected) {
+                // refused: nothing listens
+            }
+            try (ServerSocketChannel again = ServerSocketChannel.open()) {
+                again.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, false);
+                again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            }
+        }
+    }
+
+    @Test
     void disconnectClosesListenersButLetsTheRequestInFlightFinish() throws Exception {
         CountDownLatch inHandler = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -125,8 +125,19 @@ public final class Listener implements Runnable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing listener: {0}", e.toString());
         }
-        if (thread != null) {
-            thread.interrupt();
+        Thread acceptor = thread;
+        if (acceptor != null) {
+            acceptor.interrupt();
+            // The JDK closes the socket of a channel that a thread is blocked on only once that thread
+            // has left accept(): until then the port still completes connections. Waiting for the
+            // accept loop to end means the port is free when close() returns.
+            if (acceptor != Thread.currentThread()) {
+                try {
+                    acceptor.join(java.time.Duration.ofSeconds(2));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
