@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -24,6 +27,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A real HTTP server for tests, on a free loopback port: answers requests from stubs or a queue of
@@ -90,6 +95,14 @@ public final class MockServer implements AutoCloseable {
         private Builder() {
         }
 
+        /**
+         * Serves HTTPS with a self-signed certificate for {@code 127.0.0.1} and {@code localhost}, made
+         * once per JVM with the JDK's {@code keytool}; clients trust it through {@link MockServer#sslContext()}.
+         */
+        public Builder https() {
+            return https(SelfSignedCertificate.get());
+        }
+
         /** Serves HTTPS with {@code certificate} instead of plain HTTP. */
         public Builder https(TlsCertificate certificate) {
             this.certificate = Objects.requireNonNull(certificate, "certificate");
@@ -150,6 +163,34 @@ public final class MockServer implements AutoCloseable {
     /** The port the server listens on. */
     public int port() {
         return baseUri.getPort();
+    }
+
+    /**
+     * An {@link SSLContext} that trusts this server's certificate chain (and nothing else), for the
+     * client under test: {@code HttpClient.newBuilder().sslContext(server.sslContext())}.
+     *
+     * @throws IllegalStateException when the server speaks plain HTTP
+     */
+    public SSLContext sslContext() {
+        TlsCertificate certificate = server.getTlsCertificate();
+        if (!baseUri.getScheme().equals("https") || certificate == null) {
+            throw new IllegalStateException("this mock server speaks plain HTTP; build it with https()");
+        }
+        try {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            int i = 0;
+            for (X509Certificate c : certificate.getCertificateChain()) {
+                trusted.setCertificateEntry("mock-" + i++, c);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("could not build a client SSLContext: " + e.getMessage(), e);
+        }
     }
 
     /** The Ladle server underneath, for what the mock API does not cover. */

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -334,10 +333,10 @@ class MockServerTest {
     }
 
     @Test
-    void closedServerRefusesConnections() {
+    void closedServerRefusesConnections() throws IOException {
         URI uri = server.uri("/");
         server.close();
-        assertThatThrownBy(() -> new Socket(uri.getHost(), uri.getPort()).close()).isInstanceOf(ConnectException.class);
+        Ports.assertNothingListens(uri);
     }
 
     @Test
@@ -348,6 +347,26 @@ class MockServerTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.headers().firstValue("Server")).contains("mock/1.0");
         }
+    }
+
+    @Test
+    void httpsWithTheBuiltInCertificateServesAClientUsingTheServersSslContext() throws Exception {
+        try (MockServer https = MockServer.builder().https().start();
+                HttpClient trusting = HttpClient.newBuilder().sslContext(https.sslContext()).build()) {
+            https.onGet("/secure").respond(200, "text/plain", "sealed");
+            assertThat(https.uri().getScheme()).isEqualTo("https");
+            HttpResponse<String> r = trusting.send(HttpRequest.newBuilder(https.uri("/secure")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.body()).isEqualTo("sealed");
+            // a client with the default trust store refuses the self-signed certificate
+            assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(https.uri("/secure")).build(),
+                    HttpResponse.BodyHandlers.ofString())).isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+        }
+    }
+
+    @Test
+    void sslContextOfAPlainServerExplainsWhatIsMissing() {
+        assertThatThrownBy(server::sslContext).isInstanceOf(IllegalStateException.class).hasMessageContaining("https()");
     }
 
     @Test
