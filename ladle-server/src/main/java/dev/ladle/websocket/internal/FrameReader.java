@@ -27,10 +27,11 @@ public final class FrameReader {
 
     private final InputStream in;
     /**
-     * What a connection starts with: enough for a burst of small frames per read, little for the many
-     * connections that sit idle most of the time.
+     * What a connection starts with: a few small frames per read, little for the many connections that
+     * sit idle most of the time. It doubles whenever a read fills it (a burst) and grows to the power of
+     * two above a frame that does not fit, up to {@link #GROWN_SIZE}.
      */
-    private static final int INITIAL_SIZE = 2 * 1024;
+    private static final int INITIAL_SIZE = 512;
     /**
      * The most the buffer grows to as larger frames arrive (to the power of two above the frame): a
      * 16 KiB message then arrives in one read instead of several, without every connection paying for
@@ -195,6 +196,10 @@ public final class FrameReader {
                 throw new EOFException("stream ended inside a frame");
             }
             limit += n;
+        }
+        if (limit == buffer.length && buffer.length < GROWN_SIZE) {
+            // the read filled the buffer: frames come in bursts, so take bigger bites from now on
+            buffer = Arrays.copyOf(buffer, buffer.length * 2);
         }
         return true;
     }
