@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ladle.server.Server;
+import dev.ladle.server.WireClient;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.PasswordAuthentication;
@@ -88,29 +89,29 @@ class BasicAuthServerTest {
 
     @Test
     void missingCredentialsGetAChallengeAndTheConnectionStays() throws Exception {
-        try (RawHttp c = new RawHttp(base)) {
-            RawHttp.Response r = c.get("/private").read();
+        try (WireClient c = new WireClient(base)) {
+            WireClient.Response r = c.get("/private").read();
             assertThat(r.status()).isEqualTo(401);
-            assertThat(r.all("WWW-Authenticate")).containsExactly("Basic realm=\"my realm\", charset=\"UTF-8\"");
+            assertThat(r.headers("WWW-Authenticate")).containsExactly("Basic realm=\"my realm\", charset=\"UTF-8\"");
             assertThat(r.one("Content-Length")).isEqualTo("0");
-            assertThat(c.get("/private", "Authorization: " + basic("user:pässwörd")).read().body()).isEqualTo("user=user");
+            assertThat(c.get("/private", "Authorization: " + basic("user:pässwörd")).read().bodyText()).isEqualTo("user=user");
         }
         assertThat(handled).hasValue(1);
     }
 
     @Test
     void wrongPasswordIs401() throws Exception {
-        try (RawHttp c = new RawHttp(base)) {
+        try (WireClient c = new WireClient(base)) {
             assertThat(c.get("/private", "Authorization: " + basic("user:pässwörT")).read().status()).isEqualTo(401);
         }
     }
 
     @Test
     void malformedCredentialsAre401NotAServerError() throws Exception {
-        try (RawHttp c = new RawHttp(base)) {
+        try (WireClient c = new WireClient(base)) {
             for (String bad : new String[] {"Basic", "Basic %%%%", "Basic " + "dXNlcg==", "Basic dXNlcjpw\u00e4", "Basic ====",
                 "Basic " + java.util.Base64.getEncoder().encodeToString(new byte[] {'u', ':', (byte) 0xFF})}) {
-                RawHttp.Response r = c.get("/private", "Authorization: " + bad).read();
+                WireClient.Response r = c.get("/private", "Authorization: " + bad).read();
                 assertThat(r.status()).as(bad).isEqualTo(401);
                 assertThat(r.one("WWW-Authenticate")).as(bad).startsWith("Basic ");
             }
@@ -120,15 +121,15 @@ class BasicAuthServerTest {
 
     @Test
     void pathsOutsideTheDomainNeedNoCredentials() throws Exception {
-        try (RawHttp c = new RawHttp(base)) {
+        try (WireClient c = new WireClient(base)) {
             assertThat(c.get("/privateer").read().status()).isEqualTo(200);
-            assertThat(c.get("/").read().body()).isEqualTo("user=null");
+            assertThat(c.get("/").read().bodyText()).isEqualTo("user=null");
         }
     }
 
     @Test
     void escapingThePathDoesNotBypassTheDomain() throws Exception {
-        try (RawHttp c = new RawHttp(base)) {
+        try (WireClient c = new WireClient(base)) {
             assertThat(c.get("/%70rivate/x").read().status()).isEqualTo(401);
             assertThat(c.get("/public/../private/x").read().status()).isEqualTo(401);
         }

@@ -3,6 +3,7 @@ package dev.ladle.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ladle.server.Server;
+import dev.ladle.server.WireClient;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -118,20 +119,20 @@ class DigestAuthServerTest {
 
     // ---- raw sockets: one rule each ----------------------------------------------------------------
 
-    private DigestClient challenge(RawHttp c, String target) throws Exception {
-        RawHttp.Response r = c.get(target).read();
+    private DigestClient challenge(WireClient c, String target) throws Exception {
+        WireClient.Response r = c.get(target).read();
         assertThat(r.status()).isEqualTo(401);
-        return DigestClient.fromChallenge(r.all("WWW-Authenticate").get(0));
+        return DigestClient.fromChallenge(r.headers("WWW-Authenticate").get(0));
     }
 
-    private static RawHttp.Response authorized(RawHttp c, String target, String authorization) throws Exception {
+    private static WireClient.Response authorized(WireClient c, String target, String authorization) throws Exception {
         return c.get(target, "Authorization: " + authorization).read();
     }
 
     @Test
     void challengeOffersBothAlgorithmsWithoutStale() throws Exception {
-        try (RawHttp c = new RawHttp(base)) {
-            List<String> challenges = c.get("/digest").read().all("WWW-Authenticate");
+        try (WireClient c = new WireClient(base)) {
+            List<String> challenges = c.get("/digest").read().headers("WWW-Authenticate");
             assertThat(challenges).hasSize(2);
             assertThat(challenges.get(0)).contains("algorithm=SHA-256,").contains("qop=\"auth\"").doesNotContain("stale");
             assertThat(challenges.get(1)).contains("algorithm=MD5,");
@@ -140,11 +141,11 @@ class DigestAuthServerTest {
 
     @Test
     void rightResponseRunsTheHandlerAndProvesTheServer() throws Exception {
-        try (RawHttp c = new RawHttp(base)) {
+        try (WireClient c = new WireClient(base)) {
             DigestClient d = challenge(c, "/digest/a");
-            RawHttp.Response r = authorized(c, "/digest/a", d.authorization("Mufasa", PASSWORD, "GET", "/digest/a", 1, "xyz"));
+            WireClient.Response r = authorized(c, "/digest/a", d.authorization("Mufasa", PASSWORD, "GET", "/digest/a", 1, "xyz"));
             assertThat(r.status()).isEqualTo(200);
-            assertThat(r.body()).isEqualTo("user=Mufasa");
+            assertThat(r.bodyText()).isEqualTo("user=Mufasa");
             assertThat(DigestClient.param("x " + r.one("Authentication-Info"), "rspauth"))
                     .isEqualTo(d.rspauth("Mufasa", PASSWORD, "/digest/a", 1, "xyz"));
         }
@@ -152,9 +153,9 @@ class DigestAuthServerTest {
 
     @Test
     void wrongPasswordIs401WithoutStale() throws Exception {
-        try (RawHttp c = new RawHttp(base)) {
+        try (WireClient c = new WireClient(base)) {
             DigestClient d = challenge(c, "/digest/a");
-            RawHttp.Response r = authorized(c, "/digest/a", d.authorization("Mufasa", "wrong", "GET", "/digest/a", 1, "x"));
+            WireClient.Response r = authorized(c, "/digest/a", d.authorization("Mufasa", "wrong", "GET", "/digest/a", 1, "x"));
             assertThat(r.status()).isEqualTo(401);
             assertThat(r.one("WWW-Authenticate")).doesNotContain("stale");
         }
@@ -162,7 +163,7 @@ class DigestAuthServerTest {
 
     @Test
     void wrongRealmIs401() throws Exception {
-        try (RawHttp c = new RawHttp(base)) {
+        try (WireClient c = new WireClient(base)) {
             DigestClient d = challenge(c, "/digest/a");
             String auth = d.authorization("Mufasa", PASSWORD, "GET", "/digest/a", 1, "x", "SHA-256", "another realm");
             assertThat(authorized(c, "/digest/a", auth).status()).isEqualTo(401);
@@ -171,7 +172,7 @@ class DigestAuthServerTest {
 
     @Test
     void responseComputedForAnotherUriIs401() throws Exception {
-        try (RawHttp c = new RawHttp(base)) {
+        try (WireClient c = new WireClient(base)) {
             DigestClient d = challenge(c, "/digest/a");
             String auth = d.authorization("Mufasa", PASSWORD, "GET", "/digest/public", 1, "x");
             assertThat(authorized(c, "/digest/a", auth).status()).isEqualTo(401);
@@ -181,12 +182,12 @@ class DigestAuthServerTest {
     @Test
     void expiredNonceGetsStaleChallengeAndTheNewNonceWorks() throws Exception {
         domain.setNonceLifetime(Duration.ofMinutes(1));
-        try (RawHttp c = new RawHttp(base)) {
+        try (WireClient c = new WireClient(base)) {
             DigestClient d = challenge(c, "/digest/a");
             clock.millis += Duration.ofMinutes(1).toMillis() + 1;
-            RawHttp.Response r = authorized(c, "/digest/a", d.authorization("Mufasa", PASSWORD, "GET", "/digest/a", 1, "x"));
+            WireClient.Response r = authorized(c, "/digest/a", d.authorization("Mufasa", PASSWORD, "GET", "/digest/a", 1, "x"));
             assertThat(r.status()).isEqualTo(401);
-            DigestClient fresh = DigestClient.fromChallenge(r.all("WWW-Authenticate").get(0));
+            DigestClient fresh = DigestClient.fromChallenge(r.headers("WWW-Authenticate").get(0));
             assertThat(fresh.stale).isTrue();
             assertThat(authorized(c, "/digest/a", fresh.authorization("Mufasa", PASSWORD, "GET", "/digest/a", 1, "x")).status())
                     .isEqualTo(200);
@@ -195,15 +196,15 @@ class DigestAuthServerTest {
 
     @Test
     void replayedRequestIsRefusedWithStale() throws Exception {
-        try (RawHttp c = new RawHttp(base)) {
+        try (WireClient c = new WireClient(base)) {
             DigestClient d = challenge(c, "/digest/a");
             String auth = d.authorization("Mufasa", PASSWORD, "GET", "/digest/a", 1, "x");
             assertThat(authorized(c, "/digest/a", auth).status()).isEqualTo(200);
-            RawHttp.Response replay = authorized(c, "/digest/a", auth);
+            WireClient.Response replay = authorized(c, "/digest/a", auth);
             assertThat(replay.status()).isEqualTo(401);
             assertThat(replay.one("WWW-Authenticate")).contains("stale=true");
         }
-        try (RawHttp other = new RawHttp(base)) {
+        try (WireClient other = new WireClient(base)) {
             DigestClient d = challenge(other, "/digest/b");
             String auth = d.authorization("Mufasa", PASSWORD, "GET", "/digest/b", 7, "x");
             assertThat(authorized(other, "/digest/b", auth).status()).isEqualTo(200);
@@ -214,14 +215,14 @@ class DigestAuthServerTest {
 
     @Test
     void malformedDigestHeadersAre401NotAServerError() throws Exception {
-        try (RawHttp c = new RawHttp(base)) {
+        try (WireClient c = new WireClient(base)) {
             DigestClient d = challenge(c, "/digest/a");
             String good = d.authorization("Mufasa", PASSWORD, "GET", "/digest/a", 1, "x");
             for (String bad : new String[] {"Digest", "Digest ,,,", "Digest username=\"unterminated", "Digest a=b=c",
                 good.replace("nc=00000001", "nc=zz"), good.replace("qop=auth", "qop=auth-int"),
                 good.replace("algorithm=SHA-256", "algorithm=SHA-1"), good.replace("response=\"", "response=\"ff"),
                 "Digest username=\"\u00ff\u00fe\", realm=\"x\"", good + ", nonce=\"again\""}) {
-                RawHttp.Response r = authorized(c, "/digest/a", bad);
+                WireClient.Response r = authorized(c, "/digest/a", bad);
                 assertThat(r.status()).as(bad).isEqualTo(401);
             }
             assertThat(authorized(c, "/digest/a", good).status()).isEqualTo(200);
@@ -241,10 +242,10 @@ class DigestAuthServerTest {
             twin.addAuthDomain(twinDomain);
             twin.listenLocal(0, Set.of());
             DigestClient d;
-            try (RawHttp c = new RawHttp(base)) {
+            try (WireClient c = new WireClient(base)) {
                 d = challenge(c, "/digest/a");
             }
-            try (RawHttp c = new RawHttp(twin.getUris().get(0))) {
+            try (WireClient c = new WireClient(twin.getUris().get(0))) {
                 assertThat(authorized(c, "/digest/a", d.authorization("Mufasa", PASSWORD, "GET", "/digest/a", 1, "x")).status())
                         .isEqualTo(200);
             }

@@ -21,7 +21,7 @@ import java.util.Locale;
  * waiting for a timeout in the common case (a closed connection is seen as EOF at once; an open one is
  * proven by a second request that gets answered).
  */
-final class WireClient implements AutoCloseable {
+public final class WireClient implements AutoCloseable {
     /** A request that the engine fixture always answers with 200 {@code GET /probe}. */
     static final String PROBE = "GET /probe HTTP/1.1\r\nHost: probe\r\n\r\n";
 
@@ -29,7 +29,7 @@ final class WireClient implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
-    WireClient(URI uri) throws IOException {
+    public WireClient(URI uri) throws IOException {
         socket = new Socket();
         // an IPv6 host comes bracketed in a URI
         socket.connect(new InetSocketAddress(uri.getHost().replace("[", "").replace("]", ""), uri.getPort()), 5000);
@@ -39,37 +39,52 @@ final class WireClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    WireClient send(String text) throws IOException {
+    public WireClient send(String text) throws IOException {
         return send(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    WireClient send(byte[] bytes) throws IOException {
+    public WireClient send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
         return this;
     }
 
-    Socket socket() {
+    /** Sends {@code GET target} (Host: test) with the given extra header lines, each without its CRLF. */
+    public WireClient get(String target, String... headerLines) throws IOException {
+        StringBuilder sb = new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\nHost: test\r\n");
+        for (String line : headerLines) {
+            sb.append(line).append("\r\n");
+        }
+        return send(sb.append("\r\n").toString());
+    }
+
+    public Socket socket() {
         return socket;
     }
 
-    OutputStream output() {
+    public OutputStream output() {
         return out;
     }
 
     /** Half-closes the client side: the server sees EOF. */
-    void shutdownOutput() throws IOException {
+    public void shutdownOutput() throws IOException {
         socket.shutdownOutput();
     }
 
     /** A parsed response; header names lower case, repeated fields kept apart. */
-    record Response(String statusLine, int status, List<String[]> fields, byte[] body) {
-        String header(String name) {
+    public record Response(String statusLine, int status, List<String[]> fields, byte[] body) {
+        public String header(String name) {
             List<String> all = headers(name);
             return all.isEmpty() ? null : String.join(", ", all);
         }
 
-        List<String> headers(String name) {
+        /** The first value of {@code name}, or null (a repeated field is not joined). */
+        public String one(String name) {
+            List<String> all = headers(name);
+            return all.isEmpty() ? null : all.get(0);
+        }
+
+        public List<String> headers(String name) {
             List<String> values = new ArrayList<>();
             for (String[] f : fields) {
                 if (f[0].equals(name.toLowerCase(Locale.ROOT))) {
@@ -79,7 +94,7 @@ final class WireClient implements AutoCloseable {
             return values;
         }
 
-        boolean hasToken(String name, String token) {
+        public boolean hasToken(String name, String token) {
             String v = header(name);
             if (v == null) {
                 return false;
@@ -92,12 +107,12 @@ final class WireClient implements AutoCloseable {
             return false;
         }
 
-        String bodyText() {
+        public String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
         }
 
         /** The whole response as text, for asserting that nothing leaks (stack traces, class names). */
-        String text() {
+        public String text() {
             StringBuilder sb = new StringBuilder(statusLine).append('\n');
             for (String[] f : fields) {
                 sb.append(f[0]).append(": ").append(f[1]).append('\n');
@@ -107,12 +122,12 @@ final class WireClient implements AutoCloseable {
     }
 
     /** Reads one response to a request that was not HEAD. */
-    Response read() throws IOException {
+    public Response read() throws IOException {
         return read(false);
     }
 
     /** Reads one response; {@code head} true when it answers a HEAD request (no body follows). */
-    Response read(boolean head) throws IOException {
+    public Response read(boolean head) throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
@@ -179,7 +194,7 @@ final class WireClient implements AutoCloseable {
      * Returns true when the server has closed the connection: EOF or a reset within {@code millis}.
      * Returns false when the server sends more bytes or nothing at all in that time.
      */
-    boolean closedWithin(int millis) throws IOException {
+    public boolean closedWithin(int millis) throws IOException {
         int old = socket.getSoTimeout();
         socket.setSoTimeout(millis);
         try {
@@ -194,12 +209,12 @@ final class WireClient implements AutoCloseable {
     }
 
     /** Asserts that the server closed the connection (seen within 5 s). */
-    void assertClosed() throws IOException {
+    public void assertClosed() throws IOException {
         assertThat(closedWithin(5000)).as("server closed the connection").isTrue();
     }
 
     /** Asserts that the connection still serves requests: a probe request gets its 200. */
-    void assertOpen() throws IOException {
+    public void assertOpen() throws IOException {
         send(PROBE);
         Response r = read();
         assertThat(r.status()).as("probe on the same connection").isEqualTo(200);
