@@ -21,7 +21,7 @@ public final class MessageAssembler {
     private int opcode = -1;
     private int reservedBits;
     private boolean checkUtf8;
-    private volatile byte[] data;
+    private byte[] data;
     private int size;
 
     /** Creates an assembler with no message in progress. */
@@ -42,10 +42,12 @@ public final class MessageAssembler {
         return opcode >= 0;
     }
 
-    /** Returns the bytes allocated for the message in progress (0 when none is). */
+    /**
+     * Returns the bytes allocated for the message in progress (0 when none is). Not synchronised: call
+     * it from the reading thread, or after synchronising with it.
+     */
     public int capacity() {
-        byte[] d = data;
-        return d == null ? 0 : d.length;
+        return data == null ? 0 : data.length;
     }
 
     /** Returns the payload bytes of the message in progress. */
