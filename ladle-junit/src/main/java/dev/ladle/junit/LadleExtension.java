@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p><b>Strict by default.</b> After a test that passed, the extension fails it when a request matched
  * no stub or queued response (the client got a 404 the test may have swallowed) or when a stub's
- * answer function threw. {@link #lenient()} turns both checks off.
+ * condition or answer function threw (the client got a 500). {@link #lenient()} turns both checks off.
  */
 public final class LadleExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LadleExtension.class);
@@ -116,7 +116,7 @@ public final class LadleExtension implements BeforeEachCallback, AfterEachCallba
     private static void check(MockServer server) {
         List<Throwable> failures = server.answerFailures();
         if (!failures.isEmpty()) {
-            AssertionError error = new AssertionError("a stub's answer function threw (the client got 500): "
+            AssertionError error = new AssertionError("a stub's condition or answer threw (the client got 500): "
                     + failures.get(0), failures.get(0));
             failures.stream().skip(1).forEach(error::addSuppressed);
             throw error;

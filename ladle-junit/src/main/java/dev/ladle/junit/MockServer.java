@@ -348,7 +348,7 @@ public final class MockServer implements AutoCloseable {
         }
     }
 
-    /** Failures of stub answer functions ({@code respondWith}) so far; each answered 500. */
+    /** Exceptions thrown by stub conditions and answer functions so far; each request answered 500. */
     public List<Throwable> answerFailures() {
         return List.copyOf(failures);
     }
@@ -389,16 +389,22 @@ public final class MockServer implements AutoCloseable {
         MockResponse response = null;
         for (int i = stubs.size() - 1; i >= 0 && response == null; i--) {
             Stub stub = stubAt(i);
-            if (stub != null && stub.matches(candidate) && stub.claim()) {
-                matchedBy = stub.description();
-                try {
+            if (stub == null) {
+                continue;
+            }
+            // a condition or an answer function is test code: if it throws (an assertion inside it,
+            // say), the client gets a 500 and the test hears of it, instead of a bare server error
+            try {
+                if (stub.matches(candidate) && stub.claim()) {
+                    matchedBy = stub.description();
                     response = stub.answer(candidate);
-                } catch (RuntimeException | Error e) {
-                    failures.add(e);
-                    LOG.log(System.Logger.Level.WARNING, "stub " + stub.description() + " failed", e);
-                    response = MockResponse.withStatus(500).withBody("text/plain; charset=utf-8",
-                            "ladle-junit: the stub for " + stub.description() + " threw " + e + "\n");
                 }
+            } catch (RuntimeException | AssertionError e) {
+                failures.add(e);
+                matchedBy = stub.description();
+                LOG.log(System.Logger.Level.WARNING, "stub " + stub.description() + " failed", e);
+                response = MockResponse.withStatus(500).withBody("text/plain; charset=utf-8",
+                        "ladle-junit: the stub for " + stub.description() + " threw " + e + "\n");
             }
         }
         if (response == null) {

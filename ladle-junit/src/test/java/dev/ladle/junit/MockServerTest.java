@@ -160,6 +160,17 @@ class MockServerTest {
     }
 
     @Test
+    void throwingConditionGives500AndIsReported() throws Exception {
+        server.onGet("/cond").matching("explodes", r -> {
+            throw new IllegalArgumentException("bad predicate");
+        }).respond(200);
+        assertThat(get("/cond").statusCode()).isEqualTo(500);
+        assertThat(server.answerFailures()).singleElement().extracting(Throwable::getMessage).isEqualTo("bad predicate");
+        assertThat(server.requests()).singleElement().extracting(RecordedRequest::matchedBy)
+                .isEqualTo("GET /cond (explodes)");
+    }
+
+    @Test
     void enqueuedResponsesAnswerUnstubbedRequestsOnceEachInOrder() throws Exception {
         server.enqueue(MockResponse.text("first")).enqueue(MockResponse.withStatus(202));
         server.onGet("/stubbed").respond(200, "text/plain", "stub");
