@@ -24,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
@@ -148,10 +147,7 @@ public final class MockServer implements AutoCloseable {
 
     /** The URI of {@code path} (with an optional query) on this server, e.g. {@code uri("/items?page=2")}. */
     public URI uri(String path) {
-        if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("path must start with '/': " + path);
-        }
-        return baseUri.resolve(path);
+        return baseUri.resolve(Checks.requirePath(path));
     }
 
     /** The {@code ws://} (or {@code wss://}) URI of {@code path} on this server, for WebSocket clients. */
@@ -240,10 +236,7 @@ public final class MockServer implements AutoCloseable {
      * returns the same endpoint.
      */
     public MockWebSocket onWebSocket(String path) {
-        if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("path must start with '/': " + path);
-        }
-        return webSockets.computeIfAbsent(path, p -> {
+        return webSockets.computeIfAbsent(Checks.requirePath(path), p -> {
             MockWebSocket endpoint = new MockWebSocket(p);
             server.addWebSocketHandler(p, null, null, (srv, msg, at, connection) -> {
                 record(snapshot(msg, Map.of(), new byte[0], "websocket " + p));
@@ -307,16 +300,11 @@ public final class MockServer implements AutoCloseable {
      * @throws AssertionError when none arrives in time, or the waiting thread is interrupted
      */
     public RecordedRequest takeRequest(Duration timeout) {
-        try {
-            RecordedRequest request = untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            if (request == null) {
-                throw new AssertionError("no request arrived within " + timeout + "; " + journalSummary());
-            }
-            return request;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for a request", e);
+        RecordedRequest request = Checks.poll(untaken, timeout);
+        if (request == null) {
+            throw new AssertionError("no request arrived within " + timeout + "; " + journalSummary());
         }
+        return request;
     }
 
     /**

@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -88,7 +87,7 @@ public final class MockWebSocket {
      * @throws AssertionError when no client connects in time
      */
     public WebSocketConnection awaitConnection(Duration timeout) {
-        WebSocketConnection c = poll(untakenConnections, timeout);
+        WebSocketConnection c = Checks.poll(untakenConnections, timeout);
         if (c == null) {
             throw new AssertionError("no WebSocket client connected to " + path + " within " + timeout);
         }
@@ -106,7 +105,7 @@ public final class MockWebSocket {
      * @throws AssertionError when none arrives in time
      */
     public Message takeMessage(Duration timeout) {
-        Message m = poll(messages, timeout);
+        Message m = Checks.poll(messages, timeout);
         if (m == null) {
             throw new AssertionError("no WebSocket message arrived at " + path + " within " + timeout + " ("
                     + connections.size() + " connections)");
@@ -145,15 +144,6 @@ public final class MockWebSocket {
             if (c.getState() == WebSocketState.OPEN) {
                 c.close(CloseCode.GOING_AWAY, "mock server reset");
             }
-        }
-    }
-
-    private static <T> T poll(BlockingQueue<T> queue, Duration timeout) {
-        try {
-            return queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting", e);
         }
     }
 

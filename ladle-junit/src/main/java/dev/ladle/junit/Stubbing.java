@@ -28,10 +28,7 @@ public final class Stubbing {
 
     Stubbing(MockServer server, String method, String path) {
         this.server = server;
-        Objects.requireNonNull(path, "path");
-        if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("a stub's path starts with '/': " + path);
-        }
+        Checks.requirePath(path);
         target = (method == null ? "any method" : method) + " " + path;
         if (method != null) {
             conditions.add(r -> r.method().equals(method));

@@ -76,6 +76,19 @@ final class EngineFixture implements AutoCloseable {
         return new WireClient(uri);
     }
 
+    /**
+     * Reads the answer to a request the server must refuse: {@code status}, {@code Connection: close},
+     * nothing of the server's internals, and the connection closed afterwards.
+     */
+    static WireClient.Response assertRejectedAndClosed(WireClient c, int status) throws IOException {
+        WireClient.Response r = c.read();
+        assertThat(r.status()).isEqualTo(status);
+        assertThat(r.hasToken("Connection", "close")).isTrue();
+        assertNoInternals(r);
+        c.assertClosed();
+        return r;
+    }
+
     /** Asserts that a response shows nothing of the server's internals: no stack trace, no class name. */
     static void assertNoInternals(WireClient.Response r) {
         assertThat(r.text())

@@ -1,6 +1,7 @@
 package dev.ladle.server;
 
 import static dev.ladle.server.EngineFixture.assertNoInternals;
+import static dev.ladle.server.EngineFixture.assertRejectedAndClosed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -24,11 +25,7 @@ class LimitsTest {
     void requestLineOverTheLimitIsAnswered414AndClosed() throws Exception {
         try (EngineFixture f = EngineFixture.start(new Limits().setMaxRequestLineLength(100)); WireClient c = f.connect()) {
             c.send("GET " + target(200) + " HTTP/1.1\r\nHost: h\r\n\r\n");
-            WireClient.Response r = c.read();
-            assertThat(r.status()).isEqualTo(414);
-            assertThat(r.hasToken("Connection", "close")).isTrue();
-            assertNoInternals(r);
-            c.assertClosed();
+            assertRejectedAndClosed(c, 414);
         }
     }
 
@@ -71,11 +68,7 @@ class LimitsTest {
     void headerSectionOverTheLimitIsAnswered431AndClosed() throws Exception {
         try (EngineFixture f = EngineFixture.start(new Limits().setMaxHeaderSectionSize(1024)); WireClient c = f.connect()) {
             c.send("GET /x HTTP/1.1\r\nHost: h\r\nX-Big: " + "b".repeat(2000) + "\r\n\r\n");
-            WireClient.Response r = c.read();
-            assertThat(r.status()).isEqualTo(431);
-            assertThat(r.hasToken("Connection", "close")).isTrue();
-            assertNoInternals(r);
-            c.assertClosed();
+            assertRejectedAndClosed(c, 431);
         }
     }
 
@@ -140,11 +133,7 @@ class LimitsTest {
         try (EngineFixture f = EngineFixture.start(new Limits().setMaxRequestBodySize(1000)); WireClient c = f.connect()) {
             // only the head: the answer must not wait for the body
             c.send("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 1001\r\n\r\n");
-            WireClient.Response r = c.read();
-            assertThat(r.status()).isEqualTo(413);
-            assertThat(r.hasToken("Connection", "close")).isTrue();
-            assertNoInternals(r);
-            c.assertClosed();
+            assertRejectedAndClosed(c, 413);
         }
     }
 
@@ -166,11 +155,7 @@ class LimitsTest {
             String chunk = "258\r\n" + "c".repeat(600) + "\r\n";
             c.send(chunk + chunk);
             // the body is not finished: the answer must come without its end
-            WireClient.Response r = c.read();
-            assertThat(r.status()).isEqualTo(413);
-            assertThat(r.hasToken("Connection", "close")).isTrue();
-            assertNoInternals(r);
-            c.assertClosed();
+            assertRejectedAndClosed(c, 413);
         }
     }
 
@@ -272,10 +257,7 @@ class LimitsTest {
     void oversizedBodyWithExpectContinueGets413WithoutA100() throws Exception {
         try (EngineFixture f = EngineFixture.start(new Limits().setMaxRequestBodySize(1000)); WireClient c = f.connect()) {
             c.send("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n");
-            WireClient.Response r = c.read();
-            assertThat(r.status()).isEqualTo(413);
-            assertThat(r.hasToken("Connection", "close")).isTrue();
-            c.assertClosed();
+            assertRejectedAndClosed(c, 413);
         }
     }
 

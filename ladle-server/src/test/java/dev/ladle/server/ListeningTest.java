@@ -252,8 +252,9 @@ class ListeningTest {
 
     @Test
     void portIsFreeTheMomentCloseReturns() throws Exception {
-        // the JDK closes a channel's socket only when the thread blocked in accept() has left it; a
-        // close() that returned earlier left the port taken (and accepting) for a moment
+        // close() returns with the port released: nothing accepts there and it can be bound again at
+        // once. (The race this guards against, close() returning before the accept loop has left
+        // accept(), showed in ladle-junit's MockServerTest; this loop has not reproduced it alone.)
         for (int i = 0; i < 50; i++) {
             Server s = new Server();
             s.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));

@@ -3,6 +3,7 @@ package dev.ladle.server.internal;
 import dev.ladle.http.MessageBody;
 import dev.ladle.server.StolenConnection;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -426,6 +427,7 @@ public final class HttpConnection implements Runnable {
     // ---- ending ----------------------------------------------------------------------------------
 
     StolenConnection steal(Exchange ex) {
+        InputStream rest;
         lock.lock();
         try {
             if (stolen) {
@@ -433,16 +435,25 @@ public final class HttpConnection implements Runnable {
             }
             stolen = true;
             ex.stolen = true;
-            if (out != null) {
-                out.discard();
-                out.release();
-            }
+            rest = handOver();
         } finally {
             lock.unlock();
         }
         state.connections.remove(this);
         Transport t = transport;
-        return new StolenConnection(in.detach(), t.output(), t.localAddress(), t.remoteAddress(), t::close);
+        return new StolenConnection(rest, t.output(), t.localAddress(), t.remoteAddress(), t::close);
+    }
+
+    /**
+     * Gives the connection to another protocol (a stolen connection, a WebSocket): drops the response
+     * bytes not yet written, lets both HTTP buffers go, and returns the bytes read but not consumed
+     * followed by the rest of the input.
+     */
+    InputStream handOver() {
+        if (out != null) {
+            out.release();
+        }
+        return in.detach();
     }
 
     /** Asks the connection to close after its current response; an idle one closes now. */

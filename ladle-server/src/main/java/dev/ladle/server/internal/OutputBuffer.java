@@ -203,18 +203,13 @@ final class OutputBuffer {
     }
 
     /**
-     * Lets the array go once the connection belongs to another protocol (a WebSocket, a stolen
-     * connection): a long-lived upgraded connection should not keep 16 KiB it never writes through.
-     * A later write would allocate a new one.
+     * Drops whatever is buffered (a stolen connection's unsent response) and lets the array go: the
+     * connection belongs to another protocol now (a WebSocket, a stolen connection), and a long-lived
+     * one should not keep 16 KiB it never writes through. A later write would allocate a new one.
      */
     void release() {
         count = 0;
         buf = EMPTY;
         parked = null;
-    }
-
-    /** Drops whatever is buffered (a stolen connection's unsent response). */
-    void discard() {
-        count = 0;
     }
 }

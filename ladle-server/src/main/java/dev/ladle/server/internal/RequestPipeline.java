@@ -10,7 +10,6 @@ import dev.ladle.http.Status;
 import dev.ladle.server.Limits;
 import dev.ladle.server.ServerCallback;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -567,9 +566,7 @@ final class RequestPipeline {
             if (connection.isClosing()) {
                 upgrade.goingAway();
             }
-            InputStream frames = connection.in.detach();
-            connection.out.release();
-            upgrade.run(state.server, ex, ex.requestTarget.path(), frames, t.output(), t::close);
+            upgrade.run(state.server, ex, ex.requestTarget.path(), connection.handOver(), t.output(), t::close);
             return false;
         }
         return !ex.closeAfterResponse;

@@ -13,4 +13,6 @@ package dev.ladle.websocket.internal;
  */
 public record FrameHeader(boolean fin, int reservedBits, int opcode, boolean masked, int maskKey, long length,
                           boolean minimalLength) {
+    /** The longest header on the wire: 2 bytes, an 8-byte extended length and a 4-byte masking key. */
+    public static final int MAX_LENGTH = 14;
 }

@@ -39,9 +39,6 @@ public final class FrameReader {
      */
     private static final int GROWN_SIZE = 32 * 1024;
 
-    /** The longest frame header: 2 bytes, an 8-byte length and a 4-byte mask. */
-    private static final int MAX_HEADER = 14;
-
     private byte[] buffer = new byte[INITIAL_SIZE];
     private int position;
     private int limit;
@@ -107,7 +104,7 @@ public final class FrameReader {
             throws IOException {
         if (header.length() > buffer.length && buffer.length < GROWN_SIZE) {
             // for the frames after this one
-            long wanted = Long.highestOneBit(header.length() + MAX_HEADER) << 1;
+            long wanted = Long.highestOneBit(header.length() + FrameHeader.MAX_LENGTH) << 1;
             buffer = Arrays.copyOf(buffer, (int) Math.min(GROWN_SIZE, wanted));
         }
         int fromBuffer = Math.min(length, limit - position);

@@ -12,13 +12,11 @@ import java.security.SecureRandom;
  * <p>Not thread-safe: the connection serialises callers with its send lock.
  */
 public final class FrameWriter {
-    private static final int MAX_HEADER = 14;
+    /** The most the buffer grows to: a 16 KiB payload and the largest header go out in one write. */
+    private static final int MAX_SIZE = 16 * 1024 + FrameHeader.MAX_LENGTH;
 
     private final OutputStream out;
     private final boolean masking;
-    /** The most the buffer grows to: a 16 KiB payload and the largest header go out in one write. */
-    private static final int MAX_SIZE = 16 * 1024 + MAX_HEADER;
-
     /**
      * Header and payload are copied here to go out in one write. It starts empty and grows to the
      * largest frame sent (up to {@link #MAX_SIZE}), so a connection that sends little keeps little.
@@ -64,8 +62,8 @@ public final class FrameWriter {
     /** Writes one frame without flushing. */
     public void writeFrame(boolean fin, int reservedBits, int opcode, byte[] payload, int offset, int length)
             throws IOException {
-        if (buffer.length < MAX_SIZE && buffer.length < length + MAX_HEADER) {
-            buffer = new byte[(int) Math.min(MAX_SIZE, Math.max(256, Integer.highestOneBit(length + MAX_HEADER) * 2L))];
+        if (buffer.length < MAX_SIZE && buffer.length < length + FrameHeader.MAX_LENGTH) {
+            buffer = new byte[(int) Math.min(MAX_SIZE, Math.max(256, Integer.highestOneBit(length + FrameHeader.MAX_LENGTH) * 2L))];
         }
         int pos = 0;
         buffer[pos++] = (byte) ((fin ? 0x80 : 0) | reservedBits | opcode);
@@ -107,7 +105,7 @@ public final class FrameWriter {
         int done = 0;
         while (done < length) {
             // Chunks are multiples of 4 bytes (after the header), so the key stays aligned.
-            int room = (buffer.length - MAX_HEADER) & ~3;
+            int room = (buffer.length - FrameHeader.MAX_LENGTH) & ~3;
             int n = Math.min(room, length - done);
             System.arraycopy(payload, offset + done, buffer, pos, n);
             FrameReader.unmask(buffer, pos, n, key);
