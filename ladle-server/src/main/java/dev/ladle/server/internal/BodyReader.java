@@ -19,6 +19,11 @@ interface BodyReader {
     /** Returns the number of body bytes still expected, or -1 when unknown (chunked). */
     long remaining();
 
+    /** Returns the trailer fields (name, value, name, value...) once the body was read; empty when none. */
+    default java.util.List<String> trailers() {
+        return java.util.List.of();
+    }
+
     /** A body of zero bytes. */
     BodyReader EMPTY = new BodyReader() {
         @Override

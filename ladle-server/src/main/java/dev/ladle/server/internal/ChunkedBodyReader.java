@@ -28,7 +28,8 @@ final class ChunkedBodyReader implements BodyReader {
     }
 
     /** Returns the trailer fields as {@code [name, value, name, value...]}; complete once {@link #isDone()}. */
-    List<String> trailers() {
+    @Override
+    public List<String> trailers() {
         return trailers;
     }
 

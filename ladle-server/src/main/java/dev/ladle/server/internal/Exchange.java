@@ -31,7 +31,8 @@ import java.util.function.IntConsumer;
  * on the connection's thread; strings and header objects are made only when a handler asks for them.
  */
 public final class Exchange implements ServerMessage {
-    final HttpConnection connection;
+    /** The protocol this exchange is read and answered through. */
+    final MessageIo io;
 
     // ---- the request, as parsed ----
     String method;
@@ -41,6 +42,10 @@ public final class Exchange implements ServerMessage {
     byte[] headBytes;
     int hostStart = -1;
     int hostEnd;
+    /** The {@code :protocol} of an HTTP/2 extended CONNECT (RFC 8441), or null. */
+    String connectProtocol;
+    /** The authority of an HTTP/2 request ({@code :authority} or Host), or null. */
+    String authority;
     long declaredLength = -1;
     String transferEncoding;
     boolean connectionClose;
@@ -85,8 +90,8 @@ public final class Exchange implements ServerMessage {
     /** The connection closes once this response is written. */
     boolean closeAfterResponse;
 
-    Exchange(HttpConnection connection) {
-        this.connection = connection;
+    Exchange(MessageIo io) {
+        this.io = io;
     }
 
     // ---- request ----------------------------------------------------------------------------------
@@ -106,7 +111,7 @@ public final class Exchange implements ServerMessage {
 
     private URI buildUri() {
         RequestTarget t = requestTarget;
-        String scheme = connection.isSecure() ? "https" : "http";
+        String scheme = io.isSecure() ? "https" : "http";
         String authority = t != null && t.authority() != null ? t.authority() : host();
         String path = t == null ? "/" : t.rawPath().equals("*") ? "/*" : t.rawPath();
         StringBuilder sb = new StringBuilder(scheme.length() + authority.length() + path.length() + 8);
@@ -136,12 +141,15 @@ public final class Exchange implements ServerMessage {
         }
     }
 
-    /** Returns the Host header value, or the local address for HTTP/1.0 requests without one. */
+    /** Returns the Host header value (HTTP/2: the authority), or the local address for HTTP/1.0 requests without one. */
     String host() {
+        if (authority != null) {
+            return authority;
+        }
         if (hostStart >= 0) {
             return new String(headBytes, hostStart, hostEnd - hostStart, StandardCharsets.ISO_8859_1);
         }
-        SocketAddress local = connection.localAddress();
+        SocketAddress local = io.localAddress();
         if (local instanceof InetSocketAddress inet) {
             String address = inet.getAddress().getHostAddress();
             if (address.indexOf(':') >= 0) {
@@ -322,23 +330,23 @@ public final class Exchange implements ServerMessage {
 
     @Override
     public SocketAddress getRemoteAddress() {
-        return connection.remoteAddress();
+        return io.remoteAddress();
     }
 
     @Override
     public SocketAddress getLocalAddress() {
-        return connection.localAddress();
+        return io.localAddress();
     }
 
     @Override
     public String getRemoteHost() {
-        return connection.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
+        return io.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : null;
     }
 
     @Override
     public boolean isSecure() {
-        return connection.isSecure();
+        return io.isSecure();
     }
 
     @Override
@@ -348,12 +356,12 @@ public final class Exchange implements ServerMessage {
 
     @Override
     public List<X509Certificate> getTlsPeerCertificates() {
-        return connection.peerCertificates();
+        return io.peerCertificates();
     }
 
     @Override
     public Set<TlsCertificateFlag> getTlsPeerCertificateErrors() {
-        return connection.peerCertificateErrors();
+        return io.peerCertificateErrors();
     }
 
     @Override
@@ -375,12 +383,12 @@ public final class Exchange implements ServerMessage {
 
     @Override
     public void pause() {
-        connection.pause(this);
+        io.pause(this);
     }
 
     @Override
     public void unpause() {
-        connection.unpause(this);
+        io.unpause(this);
     }
 
     @Override
@@ -407,7 +415,7 @@ public final class Exchange implements ServerMessage {
 
     @Override
     public StolenConnection stealConnection() {
-        return connection.steal(this);
+        return io.steal(this);
     }
 
     // ---- events -----------------------------------------------------------------------------------

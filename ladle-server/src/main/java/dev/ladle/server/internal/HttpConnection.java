@@ -1,6 +1,7 @@
 package dev.ladle.server.internal;
 
 import dev.ladle.http.MessageBody;
+import dev.ladle.server.Limits;
 import dev.ladle.server.StolenConnection;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Other threads touch a connection only to pause or unpause its message, to stream a response
  * body, or to end it ({@link #finishAndClose}, {@link #abort}); those paths go through {@link #lock}.
  */
-public final class HttpConnection implements Runnable {
+public final class HttpConnection implements Runnable, MessageIo {
     private static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
     private static final Thread.Builder THREADS = Thread.ofVirtual().name("ladle-connection");
     /** How long a connection waits for its next request before the watchdog takes its buffers. */
@@ -87,31 +88,36 @@ public final class HttpConnection implements Runnable {
     }
 
     /** Returns true for a TLS connection, also before its handshake finished. */
-    boolean isSecure() {
+    @Override
+    public boolean isSecure() {
         Transport t = transport;
         return t != null ? t.isSecure() : listener != null && listener.https();
     }
 
     /** Returns the local address, also before a TLS handshake finished. */
-    java.net.SocketAddress localAddress() {
+    @Override
+    public java.net.SocketAddress localAddress() {
         Transport t = transport;
         return t != null ? t.localAddress() : plainSocket == null ? null : plainSocket.getLocalSocketAddress();
     }
 
     /** Returns the peer's address, also before a TLS handshake finished. */
-    java.net.SocketAddress remoteAddress() {
+    @Override
+    public java.net.SocketAddress remoteAddress() {
         Transport t = transport;
         return t != null ? t.remoteAddress() : plainSocket == null ? null : plainSocket.getRemoteSocketAddress();
     }
 
     /** Returns the peer's certificates: empty until a TLS handshake finished. */
-    java.util.List<java.security.cert.X509Certificate> peerCertificates() {
+    @Override
+    public java.util.List<java.security.cert.X509Certificate> peerCertificates() {
         Transport t = transport;
         return t == null ? java.util.List.of() : t.peerCertificates();
     }
 
     /** Returns the problems with the peer's certificates: empty until a TLS handshake finished. */
-    java.util.Set<dev.ladle.tls.TlsCertificateFlag> peerCertificateErrors() {
+    @Override
+    public java.util.Set<dev.ladle.tls.TlsCertificateFlag> peerCertificateErrors() {
         Transport t = transport;
         return t == null ? java.util.Set.of() : t.peerCertificateErrors();
     }
@@ -194,7 +200,8 @@ public final class HttpConnection implements Runnable {
     }
 
     /** Returns true when the next request's bytes are already buffered (then a flush can wait). */
-    boolean hasBufferedRequest() {
+    @Override
+    public boolean hasBufferedRequest() {
         return watcher == null && in.available() > 0;
     }
 
@@ -269,13 +276,81 @@ public final class HttpConnection implements Runnable {
     }
 
     /** Returns true when a kept-alive connection may serve another request (libsoup: the server must still listen). */
-    boolean mayKeepAlive() {
+    @Override
+    public boolean mayKeepAlive() {
         return !closing && (acceptedStream || state.listening());
+    }
+
+    // ---- the HTTP/1 side of MessageIo --------------------------------------------------------------
+
+    @Override
+    public ServerState state() {
+        return state;
+    }
+
+    @Override
+    public void readHead(Exchange ex, Limits limits) throws IOException, HttpException {
+        long deadline = System.nanoTime() + limits.getHeaderTimeout().toNanos();
+        parser.parse(ex, limits, deadline);
+        ex.bodyReader = Http1Framing.check(ex, in, limits);
+    }
+
+    @Override
+    public void setBodyReadTimeout(int millis) throws IOException {
+        transport.setReadTimeout(millis);
+    }
+
+    @Override
+    public boolean unreadBodyBlocksNextRequest() {
+        return true;
+    }
+
+    @Override
+    public ResponseWriter.Framing writeHead(Exchange ex, boolean keepAlive) throws IOException {
+        return writer.writeHead(ex, keepAlive);
+    }
+
+    @Override
+    public void writeContinue(Exchange ex) throws IOException {
+        writer.writeContinue(ex);
+    }
+
+    @Override
+    public void writeBodyPiece(ResponseWriter.Framing framing, ByteBuffer data, boolean last, boolean flush) throws IOException {
+        writer.writeChunk(framing, data, flush);
+    }
+
+    @Override
+    public void writeEnd(ResponseWriter.Framing framing) throws IOException {
+        writer.writeEnd(framing);
+    }
+
+    @Override
+    public void writeError(Exchange ex, int status, String reason, boolean close) throws IOException {
+        writer.writeError(ex, status, reason, close);
+    }
+
+    @Override
+    public boolean outputFailed() {
+        return out.failed();
+    }
+
+    @Override
+    public void startWebSocket(Exchange ex, WebSocketUpgrade upgrade) throws IOException {
+        // frames may be far apart: the HTTP read timeouts no longer apply
+        transport.setReadTimeout(0);
+        webSocket = upgrade;
+        if (closing) {
+            upgrade.goingAway();
+        }
+        Transport t = transport;
+        upgrade.run(state.server, ex, ex.requestTarget.path(), handOver(), t.output(), t::close);
     }
 
     // ---- pausing ---------------------------------------------------------------------------------
 
-    void pause(Exchange ex) {
+    @Override
+    public void pause(Exchange ex) {
         lock.lock();
         try {
             ex.paused = true;
@@ -284,7 +359,8 @@ public final class HttpConnection implements Runnable {
         }
     }
 
-    void unpause(Exchange ex) {
+    @Override
+    public void unpause(Exchange ex) {
         lock.lock();
         try {
             ex.paused = false;
@@ -295,7 +371,8 @@ public final class HttpConnection implements Runnable {
     }
 
     /** Parks the connection's thread while {@code ex} is paused; throws when the connection ended meanwhile. */
-    void awaitUnpaused(Exchange ex) throws IOException {
+    @Override
+    public void awaitUnpaused(Exchange ex) throws IOException {
         lock.lock();
         try {
             parkWhilePaused(ex);
@@ -308,7 +385,8 @@ public final class HttpConnection implements Runnable {
      * Returns the body data at {@code offset}, pausing the message until the handler appends some and
      * unpauses it; an empty buffer once the body is complete.
      */
-    ByteBuffer awaitChunk(Exchange ex, MessageBody body, long offset) throws IOException {
+    @Override
+    public ByteBuffer awaitChunk(Exchange ex, MessageBody body, long offset) throws IOException {
         lock.lock();
         try {
             ByteBuffer chunk;
@@ -386,11 +464,13 @@ public final class HttpConnection implements Runnable {
 
     // ---- streamed bodies -------------------------------------------------------------------------
 
-    int readBody(Exchange ex, byte[] b, int off, int len) throws IOException, HttpException {
+    @Override
+    public int readBody(Exchange ex, byte[] b, int off, int len) throws IOException, HttpException {
         return pipeline.readBodyForStream(ex, b, off, len);
     }
 
-    ResponseWriter.Framing commitStreamingHead(Exchange ex) throws IOException {
+    @Override
+    public ResponseWriter.Framing commitStreamingHead(Exchange ex) throws IOException {
         lock.lock();
         try {
             return pipeline.commitStreamingHead(ex);
@@ -399,7 +479,8 @@ public final class HttpConnection implements Runnable {
         }
     }
 
-    void writeStreamChunk(Exchange ex, ResponseWriter.Framing framing, ByteBuffer data) throws IOException {
+    @Override
+    public void writeStreamChunk(Exchange ex, ResponseWriter.Framing framing, ByteBuffer data) throws IOException {
         int n = data.remaining();
         writer.writeChunk(framing, data, true);
         MessageEvents events = ex.eventsIfAny();
@@ -411,7 +492,8 @@ public final class HttpConnection implements Runnable {
         }
     }
 
-    void endStream(Exchange ex, ResponseWriter.Framing framing) throws IOException {
+    @Override
+    public void endStream(Exchange ex, ResponseWriter.Framing framing) throws IOException {
         writer.writeEnd(framing);
         out.flush();
         MessageEvents events = ex.eventsIfAny();
@@ -420,13 +502,15 @@ public final class HttpConnection implements Runnable {
         }
     }
 
-    void flush() throws IOException {
+    @Override
+    public void flush() throws IOException {
         out.flush();
     }
 
     // ---- ending ----------------------------------------------------------------------------------
 
-    StolenConnection steal(Exchange ex) {
+    @Override
+    public StolenConnection steal(Exchange ex) {
         InputStream rest;
         lock.lock();
         try {

@@ -29,7 +29,7 @@ final class RequestBodyStream extends InputStream {
             return 0;
         }
         try {
-            return exchange.connection.readBody(exchange, b, off, len);
+            return exchange.io.readBody(exchange, b, off, len);
         } catch (HttpException e) {
             exchange.bodyError = e;
             throw new IOException("invalid request body: " + e.getMessage() + " (" + Status.phrase(e.status()) + ")", e);

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -37,14 +36,14 @@ final class RequestPipeline {
     /** Scratch space for streamed and discarded bodies: large reads mean few system calls. */
     private static final int BODY_BUFFER_SIZE = 64 * 1024;
 
-    private final HttpConnection connection;
+    private final MessageIo io;
     private final ServerState state;
     /** Scratch space for request bodies, reused across requests; made on the first body, dropped when idle. */
     private volatile byte[] bodyBuffer;
 
-    RequestPipeline(HttpConnection connection) {
-        this.connection = connection;
-        this.state = connection.state;
+    RequestPipeline(MessageIo io) {
+        this.io = io;
+        this.state = io.state();
     }
 
     /**
@@ -73,7 +72,7 @@ final class RequestPipeline {
             runHandler(ex, entry);
             WebSocketUpgrade upgrade = webSocketStep(ex, entry);
             if (ex.paused) {
-                connection.awaitUnpaused(ex);
+                io.awaitUnpaused(ex);
             }
             if (ex.getStatus() == 0 && !ex.headersWritten) {
                 ex.setStatusInternal(Status.INTERNAL_SERVER_ERROR);
@@ -90,28 +89,12 @@ final class RequestPipeline {
     // ---- steps -----------------------------------------------------------------------------------
 
     private void readHeaders(Exchange ex, Limits limits) throws IOException, HttpException {
-        long deadline = System.nanoTime() + limits.getHeaderTimeout().toNanos();
-        connection.parser.parse(ex, limits, deadline);
+        io.readHead(ex, limits);
         checkHead(ex);
     }
 
-    /** The checks that need the whole head: Host, framing, expectations and the target. */
+    /** The checks every protocol shares, once the head is read: expectations and the target. */
     private void checkHead(Exchange ex) throws HttpException {
-        if (ex.hostStart < 0) {
-            if (ex.version == HttpVersion.HTTP_1_1) {
-                throw new HttpException(Status.BAD_REQUEST, "missing Host header");
-            }
-        } else if (!Hosts.isValidAuthority(ex.headBytes, ex.hostStart, ex.hostEnd)) {
-            throw new HttpException(Status.BAD_REQUEST, "invalid Host header");
-        }
-        if (ex.transferEncoding != null) {
-            checkTransferEncoding(ex);
-            ex.bodyReader = new ChunkedBodyReader(connection.in, state.limits().getMaxHeaderSectionSize());
-        } else if (ex.declaredLength > 0) {
-            ex.bodyReader = new FixedLengthBodyReader(connection.in, ex.declaredLength);
-        } else {
-            ex.bodyReader = BodyReader.EMPTY;
-        }
         if (ex.expect != null) {
             for (String item : ex.expect.split(",")) {
                 String token = item.trim();
@@ -123,47 +106,12 @@ final class RequestPipeline {
         RequestTarget target = RequestTarget.parse(ex.method, ex.target, state.rawPaths());
         ex.requestTarget = target;
         if (target.scheme() != null) {
-            boolean secure = connection.transport.isSecure();
+            boolean secure = io.isSecure();
             boolean http = state.httpAliases().contains(target.scheme());
             boolean https = state.httpsAliases().contains(target.scheme());
             if (!http && !https || http && secure || https && !secure) {
                 throw new HttpException(Status.BAD_REQUEST, "URI scheme does not match the connection", false);
             }
-        }
-    }
-
-    private static void checkTransferEncoding(Exchange ex) throws HttpException {
-        if (ex.version == HttpVersion.HTTP_1_0) {
-            throw new HttpException(Status.BAD_REQUEST, "Transfer-Encoding in an HTTP/1.0 request");
-        }
-        if (ex.declaredLength >= 0) {
-            throw new HttpException(Status.BAD_REQUEST, "both Content-Length and Transfer-Encoding");
-        }
-        String[] codings = ex.transferEncoding.split(",", -1);
-        int chunked = 0;
-        boolean unknown = false;
-        for (String raw : codings) {
-            String coding = raw.trim();
-            int semi = coding.indexOf(';');
-            String name = (semi < 0 ? coding : coding.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
-            if (name.isEmpty()) {
-                throw new HttpException(Status.BAD_REQUEST, "empty transfer coding");
-            }
-            if (name.equals("chunked")) {
-                chunked++;
-            } else {
-                unknown = true;
-            }
-        }
-        String last = codings[codings.length - 1].trim();
-        if (!last.equalsIgnoreCase("chunked")) {
-            throw new HttpException(Status.BAD_REQUEST, "the last transfer coding is not chunked");
-        }
-        if (chunked > 1) {
-            throw new HttpException(Status.BAD_REQUEST, "chunked applied more than once");
-        }
-        if (unknown) {
-            throw new HttpException(Status.NOT_IMPLEMENTED, "unsupported transfer coding");
         }
     }
 
@@ -223,7 +171,7 @@ final class RequestPipeline {
         if (ex.getStatus() == 0 && entry != null && entry.early() != null) {
             invoke(entry.early(), ex);
             if (ex.paused) {
-                connection.awaitUnpaused(ex);
+                io.awaitUnpaused(ex);
             }
         }
     }
@@ -249,7 +197,7 @@ final class RequestPipeline {
      */
     private boolean expectContinue(Exchange ex) throws IOException {
         boolean hasBody = !ex.bodyReader.isDone();
-        if (ex.expect == null || ex.version != HttpVersion.HTTP_1_1 || !hasBody) {
+        if (ex.expect == null || ex.version == HttpVersion.HTTP_1_0 || !hasBody) {
             return true;
         }
         if (ex.getStatus() != 0) {
@@ -365,7 +313,7 @@ final class RequestPipeline {
     }
 
     private void setBodyTimeout(Limits limits) throws IOException {
-        connection.transport.setReadTimeout((int) Math.min(Integer.MAX_VALUE, limits.getBodyReadTimeout().toMillis()));
+        io.setBodyReadTimeout((int) Math.min(Integer.MAX_VALUE, limits.getBodyReadTimeout().toMillis()));
     }
 
     private static int readBodyBytes(BodyReader reader, byte[] b, int off, int len) throws IOException, HttpException {
@@ -382,7 +330,7 @@ final class RequestPipeline {
         if (reader.isDone()) {
             return -1;
         }
-        if (ex.expect != null && ex.version == HttpVersion.HTTP_1_1 && ex.getStatus() == 0) {
+        if (ex.expect != null && ex.version != HttpVersion.HTTP_1_0 && ex.getStatus() == 0) {
             // an early handler reading the body itself needs the 100 Continue the client waits for
             sendContinue(ex);
         }
@@ -401,6 +349,9 @@ final class RequestPipeline {
     /** After an answer given before the body: read a small body away to keep the connection, else close. */
     private void discardBody(Exchange ex, Limits limits) throws IOException, HttpException {
         BodyReader reader = ex.bodyReader;
+        if (!io.unreadBodyBlocksNextRequest()) {
+            return;
+        }
         long remaining = reader.remaining();
         // a response that closes the connection anyway (413) must not wait for a body it will not use
         if (ex.closeAfterResponse || remaining < 0 || remaining > limits.getMaxDrainedBodySize()) {
@@ -420,8 +371,8 @@ final class RequestPipeline {
             requestBody.complete();
         }
         ex.bodyStepDone = true;
-        if (ex.bodyReader instanceof ChunkedBodyReader chunked && !chunked.trailers().isEmpty()) {
-            List<String> trailers = chunked.trailers();
+        List<String> trailers = ex.bodyReader.trailers();
+        if (!trailers.isEmpty()) {
             MessageHeaders headers = ex.getRequestHeaders();
             for (int i = 0; i < trailers.size(); i += 2) {
                 if (!isFramingField(trailers.get(i))) {
@@ -470,7 +421,7 @@ final class RequestPipeline {
         try {
             callback.handle(state.server, ex, target.path(), query);
         } catch (IOException e) {
-            if (ex.stolen || connection.out.failed()) {
+            if (ex.stolen || io.outputFailed()) {
                 // the client left while the handler was writing to it: an aborted request, not a bug
                 throw e;
             }
@@ -505,7 +456,7 @@ final class RequestPipeline {
 
     /** Whether the request side allows another request on this connection. */
     private boolean keepAliveAllowed(Exchange ex) {
-        if (ex.closeAfterResponse || ex.connectionClose || !connection.mayKeepAlive()) {
+        if (ex.closeAfterResponse || ex.connectionClose || !io.mayKeepAlive()) {
             return false;
         }
         if (ex.version == HttpVersion.HTTP_1_0 && !ex.connectionKeepAlive) {
@@ -525,7 +476,7 @@ final class RequestPipeline {
         if (ex.getStatus() == 0) {
             ex.setStatusInternal(Status.OK);
         }
-        return connection.writer.writeHead(ex, keepAliveAllowed(ex));
+        return io.writeHead(ex, keepAliveAllowed(ex));
     }
 
     private boolean respond(Exchange ex, HandlerEntry entry, WebSocketUpgrade upgrade) throws IOException, HttpException {
@@ -533,7 +484,7 @@ final class RequestPipeline {
             return false;
         }
         ResponseBodyStream stream = ex.responseStream;
-        if (connection.out.failed()) {
+        if (io.outputFailed()) {
             throw new java.io.EOFException("the client left while the response was written");
         }
         if (stream != null && ex.headersWritten) {
@@ -545,8 +496,8 @@ final class RequestPipeline {
                 ex.responseStream = null;
             }
             RangeResponder.apply(ex);
-            ResponseWriter.Framing framing = connection.writer.writeHead(ex, keepAliveAllowed(ex));
-            connection.writer.writeBody(ex, framing);
+            ResponseWriter.Framing framing = io.writeHead(ex, keepAliveAllowed(ex));
+            BodySender.send(ex, io, framing);
         }
         if (ex.stolen) {
             return false;
@@ -554,19 +505,12 @@ final class RequestPipeline {
         if (!ex.closeAfterResponse && ex.bodyStreamTaken && !ex.bodyReader.isDone()) {
             discardBody(ex, state.limits());
         }
-        if (!connection.hasBufferedRequest() || ex.closeAfterResponse || upgrade != null) {
-            connection.out.flush();
+        if (!io.hasBufferedRequest() || ex.closeAfterResponse || upgrade != null) {
+            io.flush();
         }
         finished(ex);
-        if (upgrade != null && ex.getStatus() == Status.SWITCHING_PROTOCOLS) {
-            Transport t = connection.transport;
-            // frames may be far apart: the HTTP read timeouts no longer apply
-            t.setReadTimeout(0);
-            connection.webSocket = upgrade;
-            if (connection.isClosing()) {
-                upgrade.goingAway();
-            }
-            upgrade.run(state.server, ex, ex.requestTarget.path(), connection.handOver(), t.output(), t::close);
+        if (upgrade != null && upgrade.accepted(ex)) {
+            io.startWebSocket(ex, upgrade);
             return false;
         }
         return !ex.closeAfterResponse;
@@ -592,16 +536,16 @@ final class RequestPipeline {
     /** Answers a protocol violation in one place: an error response (if nothing was sent yet), logged once. */
     private boolean answerError(Exchange ex, HttpException e) throws IOException {
         LOG.log(System.Logger.Level.DEBUG, "rejected request from {0}: {1} {2}",
-                connection.transport.remoteAddress(), e.status(), e.getMessage());
+                io.remoteAddress(), e.status(), e.getMessage());
         if (ex.headersWritten) {
             aborted(ex, new IOException(e.getMessage()));
             return false;
         }
-        boolean close = e.closeConnection() || ex.bodyReader != null && !ex.bodyReader.isDone() || !connection.mayKeepAlive()
+        boolean close = e.closeConnection() || ex.bodyReader != null && !ex.bodyReader.isDone() || !io.mayKeepAlive()
                 || ex.connectionClose || ex.version == HttpVersion.HTTP_1_0 && !ex.connectionKeepAlive;
         try {
-            connection.writer.writeError(ex, e.status(), e.getMessage(), close);
-            connection.out.flush();
+            io.writeError(ex, e.status(), e.getMessage(), close);
+            io.flush();
         } catch (IOException io) {
             aborted(ex, io);
             return false;
@@ -613,7 +557,7 @@ final class RequestPipeline {
     private void sendContinue(Exchange ex) throws IOException {
         if (!ex.continueSent) {
             ex.continueSent = true;
-            connection.writer.writeContinue(ex);
+            io.writeContinue(ex);
         }
     }
 }

@@ -25,7 +25,7 @@ final class ResponseBodyStream extends OutputStream {
             throw new IOException("response body stream is closed");
         }
         if (framing == null) {
-            framing = exchange.connection.commitStreamingHead(exchange);
+            framing = exchange.io.commitStreamingHead(exchange);
         }
     }
 
@@ -45,13 +45,13 @@ final class ResponseBodyStream extends OutputStream {
             throw new IOException("response body would exceed its Content-Length of " + exchange.responseLength);
         }
         written += len;
-        exchange.connection.writeStreamChunk(exchange, framing, ByteBuffer.wrap(b, off, len));
+        exchange.io.writeStreamChunk(exchange, framing, ByteBuffer.wrap(b, off, len));
     }
 
     @Override
     public void flush() throws IOException {
         commit();
-        exchange.connection.flush();
+        exchange.io.flush();
     }
 
     /** Returns true once the body was ended. */
@@ -73,7 +73,7 @@ final class ResponseBodyStream extends OutputStream {
                 throw new IOException("response body ended " + (exchange.responseLength - written)
                         + " bytes short of its Content-Length");
             }
-            exchange.connection.endStream(exchange, framing);
+            exchange.io.endStream(exchange, framing);
         } finally {
             exchange.unpause();
         }

@@ -9,10 +9,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Writes a response: chooses its framing, writes the status line and headers, then the body, firing
- * the message's write events. A response with a complete body leaves in one write; a chunked or
- * streamed one is written chunk by chunk, the connection pausing itself whenever the handler has not
- * produced the next chunk yet.
+ * Writes an HTTP/1 response: chooses its framing, writes the status line and headers, and frames the
+ * body pieces that {@link BodySender} hands it (chunked, by length, or up to the close), firing the
+ * message's write events for the head.
  */
 final class ResponseWriter {
     /** Status lines with the standard phrase, by version and code, made on first use. */
@@ -30,9 +29,6 @@ final class ResponseWriter {
         }
         return line;
     }
-
-    /** Complete bodies up to this size are written from one array; larger ones chunk by chunk. */
-    private static final int FLAT_BODY_LIMIT = 64 * 1024;
 
     private final HttpConnection connection;
     private final OutputBuffer out;
@@ -167,59 +163,6 @@ final class ResponseWriter {
         }
     }
 
-    /**
-     * Writes the body of a response whose head went out with {@code framing}: for a body that was
-     * complete when the handler finished, its chunks; for a streamed one ({@code ex.streamingBody}),
-     * chunks as the handler appends them, pausing whenever none is ready, until it completes the body
-     * (or, with an explicit Content-Length, until that many bytes went out).
-     */
-    void writeBody(Exchange ex, Framing framing) throws IOException {
-        MessageEvents events = ex.eventsIfAny();
-        if (framing != Framing.NONE) {
-            MessageBody body = ex.responseBodyIfCreated();
-            long declared = framing == Framing.LENGTH ? ex.responseLength : Long.MAX_VALUE;
-            long offset = 0;
-            if (body != null && !ex.streamingBody && body.getAccumulate() && body.length() <= FLAT_BODY_LIMIT
-                    && body.length() == declared) {
-                // a complete small body: one array (no copy for a single chunk) into the head's write
-                byte[] all = body.flatten();
-                out.write(all, 0, all.length);
-                offset = all.length;
-                if (events != null) {
-                    events.bodyData(all.length);
-                }
-            }
-            while (body != null && offset < declared) {
-                ByteBuffer chunk = ex.streamingBody ? connection.awaitChunk(ex, body, offset) : body.getChunk(offset);
-                if (chunk == null || !chunk.hasRemaining()) {
-                    break;
-                }
-                if (chunk.remaining() > declared - offset) {
-                    chunk.limit(chunk.position() + (int) (declared - offset));
-                }
-                int n = chunk.remaining();
-                writeChunk(framing, chunk, ex.streamingBody);
-                offset += n;
-                body.wroteChunk(chunk);
-                if (events != null) {
-                    events.bodyData(n);
-                    if (framing == Framing.CHUNKED) {
-                        MessageEvents.run(events.wroteChunk);
-                    }
-                }
-            }
-            if (framing == Framing.LENGTH && offset < declared) {
-                throw new java.io.EOFException("response body ended " + (declared - offset) + " bytes short of its Content-Length");
-            }
-            writeEnd(framing);
-        }
-        if (events != null && !events.wroteBody.isEmpty()) {
-            // "wrote" means on the wire: a listener may steal the connection next
-            out.flush();
-            MessageEvents.run(events.wroteBody);
-        }
-    }
-
     /** Writes one piece of body with the framing's envelope; flushes when {@code flush}. */
     void writeChunk(Framing framing, ByteBuffer data, boolean flush) throws IOException {
         if (framing == Framing.CHUNKED) {
@@ -260,6 +203,6 @@ final class ResponseWriter {
         }
         ex.setHttpVersion(HttpVersion.HTTP_1_1);
         Framing framing = writeHead(ex, !close);
-        writeBody(ex, framing);
+        BodySender.send(ex, connection, framing);
     }
 }

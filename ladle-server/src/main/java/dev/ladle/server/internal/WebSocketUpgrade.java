@@ -64,7 +64,9 @@ public final class WebSocketUpgrade {
     public static WebSocketUpgrade check(ServerMessage msg, HandlerEntry.WebSocketEndpoint endpoint,
                                          List<Class<? extends WebSocketExtension>> extensionTypes) {
         MessageHeaders request = msg.getRequestHeaders();
-        if (!"GET".equals(msg.getMethod()) || msg.getHttpVersion() != HttpVersion.HTTP_1_1
+        boolean overHttp2 = msg.getHttpVersion() == HttpVersion.HTTP_2;
+        if (overHttp2 ? !isExtendedConnect(msg)
+                : !"GET".equals(msg.getMethod()) || msg.getHttpVersion() != HttpVersion.HTTP_1_1
                 || !request.headerContains("Upgrade", "websocket") || !request.headerContains("Connection", "upgrade")) {
             return refuse(msg, Status.BAD_REQUEST, "WebSocket handshake expected");
         }
@@ -72,8 +74,9 @@ public final class WebSocketUpgrade {
             msg.getResponseHeaders().replace("Sec-WebSocket-Version", "13");
             return refuse(msg, Status.BAD_REQUEST, "Unsupported WebSocket version");
         }
+        // RFC 8441 section 5: over HTTP/2 there is no key, and no accept value answers it
         String key = trim(request.getList("Sec-WebSocket-Key"));
-        if (!HandshakeKeys.isValidKey(key)) {
+        if (!overHttp2 && !HandshakeKeys.isValidKey(key)) {
             return refuse(msg, Status.BAD_REQUEST, "Invalid WebSocket key");
         }
         String origin = request.getOne("Origin");
@@ -165,12 +168,28 @@ public final class WebSocketUpgrade {
         }
     }
 
+    /** An RFC 8441 extended CONNECT: {@code :method CONNECT} with {@code :protocol websocket}. */
+    private static boolean isExtendedConnect(ServerMessage msg) {
+        return "CONNECT".equals(msg.getMethod()) && msg instanceof Exchange ex
+                && "websocket".equalsIgnoreCase(ex.connectProtocol);
+    }
+
+    /** Returns true when the handshake's answer in {@code msg} accepted the upgrade (101, or 200 over HTTP/2). */
+    public boolean accepted(ServerMessage msg) {
+        return msg.getStatus() == (msg.getHttpVersion() == HttpVersion.HTTP_2 ? Status.OK : Status.SWITCHING_PROTOCOLS);
+    }
+
     private static void accept(ServerMessage msg, String key, String protocol, List<WebSocketExtension> extensions) {
-        msg.setStatus(Status.SWITCHING_PROTOCOLS);
         MessageHeaders response = msg.getResponseHeaders();
-        response.replace("Upgrade", "websocket");
-        response.replace("Connection", "Upgrade");
-        response.replace("Sec-WebSocket-Accept", HandshakeKeys.accept(key));
+        if (msg.getHttpVersion() == HttpVersion.HTTP_2) {
+            // RFC 8441 section 5: a 2xx opens the stream as the WebSocket's byte stream
+            msg.setStatus(Status.OK);
+        } else {
+            msg.setStatus(Status.SWITCHING_PROTOCOLS);
+            response.replace("Upgrade", "websocket");
+            response.replace("Connection", "Upgrade");
+            response.replace("Sec-WebSocket-Accept", HandshakeKeys.accept(key));
+        }
         if (protocol != null) {
             response.replace(PROTOCOL, protocol);
         }
