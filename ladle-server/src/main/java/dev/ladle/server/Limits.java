@@ -21,6 +21,8 @@ public final class Limits {
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
     private Duration writeTimeout = Duration.ofSeconds(60);
+    private int maxConcurrentStreams = 100;
+    private int http2StreamWindow = 1024 * 1024;
 
     /** Creates limits with the default values. */
     public Limits() {
@@ -38,6 +40,8 @@ public final class Limits {
         this.bodyReadTimeout = other.bodyReadTimeout;
         this.shutdownTimeout = other.shutdownTimeout;
         this.tlsHandshakeTimeout = other.tlsHandshakeTimeout;
+        this.maxConcurrentStreams = other.maxConcurrentStreams;
+        this.http2StreamWindow = other.http2StreamWindow;
         this.writeTimeout = other.writeTimeout;
     }
 
@@ -180,6 +184,35 @@ public final class Limits {
     /** Sets {@link #getWriteTimeout()}. */
     public Limits setWriteTimeout(Duration timeout) {
         this.writeTimeout = positive(timeout, "writeTimeout");
+        return this;
+    }
+
+    /**
+     * Most HTTP/2 streams one client may have open at once ({@code SETTINGS_MAX_CONCURRENT_STREAMS},
+     * default 100); streams beyond it are refused with {@code REFUSED_STREAM} and never reach a handler.
+     */
+    public int getMaxConcurrentStreams() {
+        return maxConcurrentStreams;
+    }
+
+    /** Sets {@link #getMaxConcurrentStreams()}. */
+    public Limits setMaxConcurrentStreams(int streams) {
+        this.maxConcurrentStreams = positive(streams, "maxConcurrentStreams");
+        return this;
+    }
+
+    /**
+     * The HTTP/2 flow-control window each request stream gets ({@code SETTINGS_INITIAL_WINDOW_SIZE},
+     * default 1 MiB): the most request body bytes the server holds for a handler that has not read
+     * them yet. A smaller window means less memory per stream and slower uploads over long distances.
+     */
+    public int getHttp2StreamWindow() {
+        return http2StreamWindow;
+    }
+
+    /** Sets {@link #getHttp2StreamWindow()}: 1 to 2^31-1 bytes. */
+    public Limits setHttp2StreamWindow(int bytes) {
+        this.http2StreamWindow = positive(bytes, "http2StreamWindow");
         return this;
     }
 

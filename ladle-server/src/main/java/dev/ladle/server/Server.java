@@ -124,6 +124,38 @@ public class Server implements AutoCloseable {
         state.setRawPaths(rawPaths);
     }
 
+    /**
+     * Offers HTTP/2 through ALPN ({@code h2}, then {@code http/1.1}) on https listeners; default true.
+     * Applies to connections accepted after the call. Requests over HTTP/2 reach the same handlers,
+     * auth domains, events and limits as HTTP/1.1 ones, with {@code msg.getHttpVersion()} giving
+     * {@link dev.ladle.http.HttpVersion#HTTP_2}; each runs on its own virtual thread.
+     */
+    public void setHttp2Enabled(boolean enabled) {
+        state.setHttp2Enabled(enabled);
+    }
+
+    /** Returns true when https listeners offer HTTP/2 (see {@link #setHttp2Enabled}). */
+    public boolean isHttp2Enabled() {
+        return state.http2Enabled();
+    }
+
+    /**
+     * Serves HTTP/2 without TLS ("h2c") to clients that open a plain connection with the HTTP/2
+     * preface (prior knowledge, RFC 9113 section 3.3); default true. Such a listener still serves
+     * HTTP/1.1 to every other client; a request carrying {@code Upgrade: h2c} is served as HTTP/1.1
+     * (RFC 9113 retired that upgrade). While enabled, a first request line that names no HTTP version
+     * at all (the bytes of neither protocol) closes the connection without an answer, as a failed
+     * HTTP/2 preface must; with it disabled it gets {@code 400} as before.
+     */
+    public void setH2cEnabled(boolean enabled) {
+        state.setH2cEnabled(enabled);
+    }
+
+    /** Returns true when plain listeners accept HTTP/2 by prior knowledge (see {@link #setH2cEnabled}). */
+    public boolean isH2cEnabled() {
+        return state.h2cEnabled();
+    }
+
     /** Returns the raw-paths setting. */
     public boolean isRawPaths() {
         return state.rawPaths();

@@ -39,15 +39,20 @@ final class TlsClients {
         return context;
     }
 
-    /** Connects to 127.0.0.1:{@code port} and completes the handshake. */
+    /** Connects to 127.0.0.1:{@code port} offering ALPN {@code http/1.1} (the requests here speak it) and completes the handshake. */
     static SSLSocket connect(SSLContext context, int port, String... protocols) throws IOException {
+        return connectOffering(context, port, new String[] {"http/1.1"}, protocols);
+    }
+
+    /** Connects to 127.0.0.1:{@code port} offering the ALPN protocols {@code alpn} and completes the handshake. */
+    static SSLSocket connectOffering(SSLContext context, int port, String[] alpn, String... protocols) throws IOException {
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(20_000);
         if (protocols.length > 0) {
             socket.setEnabledProtocols(protocols);
         }
         var params = socket.getSSLParameters();
-        params.setApplicationProtocols(new String[] {"h2", "http/1.1"});
+        params.setApplicationProtocols(alpn);
         socket.setSSLParameters(params);
         socket.startHandshake();
         return socket;

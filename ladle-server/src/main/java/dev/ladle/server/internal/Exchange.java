@@ -54,7 +54,8 @@ public final class Exchange implements ServerMessage {
     /** The request has a Range header (so range handling need not parse the headers to find out). */
     boolean hasRange;
     RequestTarget requestTarget;
-    private MessageHeaders requestHeaders;
+    /** The request headers: parsed from {@link #headBytes} on demand (HTTP/1), or set when decoded (HTTP/2). */
+    MessageHeaders requestHeaders;
     private MessageBody requestBody;
     private URI uri;
 
@@ -289,6 +290,19 @@ public final class Exchange implements ServerMessage {
         MessageBody b = getResponseBody();
         b.truncate();
         b.appendOwned(body);
+    }
+
+    /** Replaces the response with a short plain-text error the server makes itself (its headers cleared). */
+    void setErrorResponse(int status, String reason) {
+        responseHeaders.clear();
+        responseHeaders.append("Date", dev.ladle.http.HttpDates.now());
+        String server = io.state().serverHeader();
+        if (server != null) {
+            responseHeaders.append("Server", server);
+        }
+        setStatusInternal(status);
+        responseHeaders.append("Content-Type", "text/plain; charset=utf-8");
+        setResponseBodyInternal((Status.phrase(status) + ": " + reason + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Clears the status so that later pipeline steps see none (never used by handlers). */

@@ -2,6 +2,10 @@ package dev.ladle.server.internal;
 
 import dev.ladle.http.MessageBody;
 import dev.ladle.server.Limits;
+import dev.ladle.server.internal.http2.Http2Config;
+import dev.ladle.server.internal.http2.Http2Connection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import dev.ladle.server.StolenConnection;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,6 +60,18 @@ public final class HttpConnection implements Runnable, MessageIo {
     volatile WebSocketUpgrade webSocket;
     /** The message in progress or last handled, for the Disconnected event. */
     private volatile Exchange current;
+    /** The HTTP/2 engine once the connection speaks HTTP/2 (ALPN h2, or the h2c preface); null for HTTP/1. */
+    private volatile Http2Connection http2;
+    /** The output under the HTTP/2 engine, timed for the write watchdog. */
+    private volatile TimedOutputStream http2Output;
+    /** WebSockets carried by HTTP/2 streams (RFC 8441): told to go away when the server closes. */
+    private final Set<WebSocketUpgrade> http2WebSockets = ConcurrentHashMap.newKeySet();
+    /** The first bytes of an HTTP/2 connection on a plain listener (RFC 9113 section 3.4). */
+    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    /** True until the first request's protocol is known. */
+    private boolean firstRequest = true;
+    /** True while reading the first request of a plain connection that could have been HTTP/2. */
+    private boolean h2cCandidate;
 
     private HttpConnection(ServerState state, Transport transport, Socket plainSocket, Listener listener,
                            boolean acceptedStream) {
@@ -182,10 +198,22 @@ public final class HttpConnection implements Runnable, MessageIo {
     private Exchange pendingFirst;
 
     private void serve() throws IOException {
+        if (transport instanceof TlsTransport tls && "h2".equals(tls.applicationProtocol())) {
+            serveHttp2();
+            return;
+        }
         while (!closing && !stolen) {
             if (!awaitRequest()) {
                 return;
             }
+            if (firstRequest && !transport.isSecure() && state.h2cEnabled()) {
+                if (startsWithPreface()) {
+                    serveHttp2();
+                    return;
+                }
+                h2cCandidate = true;
+            }
+            firstRequest = false;
             Exchange ex = pendingFirst != null ? pendingFirst : new Exchange(this);
             boolean started = pendingFirst != null;
             pendingFirst = null;
@@ -197,6 +225,72 @@ public final class HttpConnection implements Runnable, MessageIo {
                 in.compactIfWorthIt();
             }
         }
+    }
+
+    /**
+     * Reads until the buffered bytes either begin with the HTTP/2 preface or cannot; the bytes stay in
+     * the buffer for whichever protocol reads them.
+     */
+    private boolean startsWithPreface() throws IOException {
+        transport.setReadTimeout((int) Math.min(Integer.MAX_VALUE, state.limits().getHeaderTimeout().toMillis()));
+        while (true) {
+            int n = Math.min(in.available(), PREFACE.length);
+            for (int i = 0; i < n; i++) {
+                if (in.buf[in.pos + i] != PREFACE[i]) {
+                    return false;
+                }
+            }
+            if (n == PREFACE.length) {
+                return true;
+            }
+            if (in.fill(in.buf.length) < 0) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Serves the rest of the connection as HTTP/2: the engine reads frames on this thread and runs each
+     * request stream through the pipeline on a thread of its own.
+     */
+    private void serveHttp2() throws IOException {
+        transport.setReadTimeout(0);
+        Limits limits = state.limits();
+        Http2Config config = new Http2Config(limits.getMaxConcurrentStreams(), limits.getHttp2StreamWindow(),
+                Math.max(CONNECTION_WINDOW, limits.getHttp2StreamWindow()), Http2Config.defaults().maxFrameSize(),
+                limits.getMaxHeaderSectionSize(), Http2Config.defaults().headerTableSize(), limits.getWriteTimeout(), true);
+        TimedOutputStream output = new TimedOutputStream(transport.output());
+        Transport t = transport;
+        Exchange started = pendingFirst;
+        pendingFirst = null;
+        Http2Connection engine = new Http2Connection(config, handOver(), output, t::close,
+                stream -> new Http2StreamIo(this, stream).serve());
+        http2Output = output;
+        http2 = engine;
+        if (started != null) {
+            // the TLS handshake's message carried the AcceptCertificate listeners; no request follows on it
+            state.events.requestAborted(started);
+        }
+        if (closing) {
+            engine.goAway();
+        }
+        engine.serve();
+    }
+
+    /** The HTTP/2 connection receive window: room for many streams' uploads at once. */
+    private static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
+
+    /** Registers a WebSocket carried by an HTTP/2 stream until it ends. */
+    void trackWebSocket(WebSocketUpgrade upgrade) {
+        http2WebSockets.add(upgrade);
+        if (closing) {
+            upgrade.goingAway();
+        }
+    }
+
+    /** Forgets a WebSocket carried by an HTTP/2 stream. */
+    void untrackWebSocket(WebSocketUpgrade upgrade) {
+        http2WebSockets.remove(upgrade);
     }
 
     /** Returns true when the next request's bytes are already buffered (then a flush can wait). */
@@ -245,6 +339,11 @@ public final class HttpConnection implements Runnable, MessageIo {
      * second, it loses its buffers.
      */
     void checkIdle(long now, long idleTimeoutNanos) {
+        Http2Connection engine = http2;
+        if (engine != null) {
+            engine.checkIdle(now, idleTimeoutNanos);
+            return;
+        }
         long since = idleSince;
         if (since == 0) {
             return;
@@ -266,6 +365,10 @@ public final class HttpConnection implements Runnable, MessageIo {
 
     /** Returns true when a write to the client has been blocked longer than {@code limitNanos}. */
     boolean writeStalledFor(long limitNanos) {
+        TimedOutputStream h2 = http2Output;
+        if (h2 != null) {
+            return h2.blockedNanos() > limitNanos;
+        }
         OutputBuffer o = out;
         return o != null && o.blockedNanos() > limitNanos;
     }
@@ -291,7 +394,17 @@ public final class HttpConnection implements Runnable, MessageIo {
     @Override
     public void readHead(Exchange ex, Limits limits) throws IOException, HttpException {
         long deadline = System.nanoTime() + limits.getHeaderTimeout().toNanos();
-        parser.parse(ex, limits, deadline);
+        try {
+            parser.parse(ex, limits, deadline);
+        } catch (HttpException e) {
+            if (h2cCandidate && e.isNotHttp1()) {
+                // neither HTTP/1 nor the HTTP/2 preface: a failed preface ends the connection (RFC 9113 section 3.4)
+                throw new java.io.EOFException("the first bytes are neither HTTP/1 nor the HTTP/2 preface");
+            }
+            throw e;
+        } finally {
+            h2cCandidate = false;
+        }
         ex.bodyReader = Http1Framing.check(ex, in, limits);
     }
 
@@ -543,6 +656,14 @@ public final class HttpConnection implements Runnable, MessageIo {
     /** Asks the connection to close after its current response; an idle one closes now. */
     void finishAndClose() {
         closing = true;
+        Http2Connection engine = http2;
+        if (engine != null) {
+            for (WebSocketUpgrade upgrade : http2WebSockets) {
+                upgrade.goingAway();
+            }
+            engine.goAway();
+            return;
+        }
         WebSocketUpgrade ws = webSocket;
         if (ws != null) {
             ws.goingAway();
@@ -554,6 +675,10 @@ public final class HttpConnection implements Runnable, MessageIo {
     /** Closes the connection at once, from any thread. */
     void abort() {
         markClosed();
+        Http2Connection engine = http2;
+        if (engine != null) {
+            engine.abort();
+        }
         Transport t = transport;
         if (t instanceof StreamTransport) {
             // streams such as pipes may not wake a blocked reader when closed
@@ -579,7 +704,7 @@ public final class HttpConnection implements Runnable, MessageIo {
         }
         markClosed();
         if (transport != null) {
-            if (watcher != null) {
+            if (watcher != null || http2 != null) {
                 transport.close();
             } else {
                 closeGracefully();

@@ -191,6 +191,10 @@ final class RequestHeadParser {
         }
         ex.target = new String(b, base + targetStart, i - targetStart, java.nio.charset.StandardCharsets.ISO_8859_1);
         int v = i + 1;
+        if (end - v < 5 || b[base + v] != 'H' || b[base + v + 1] != 'T' || b[base + v + 2] != 'T'
+                || b[base + v + 3] != 'P' || b[base + v + 4] != '/') {
+            throw HttpException.notHttp1("malformed request line (version)");
+        }
         if (end - v != 8 || b[base + v] != 'H' || b[base + v + 1] != 'T' || b[base + v + 2] != 'T'
                 || b[base + v + 3] != 'P' || b[base + v + 4] != '/' || !isDigit(b[base + v + 5])
                 || b[base + v + 6] != '.' || !isDigit(b[base + v + 7])) {

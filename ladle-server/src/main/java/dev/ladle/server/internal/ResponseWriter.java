@@ -187,19 +187,9 @@ final class ResponseWriter {
 
     /** Writes a complete error response with a short text body and {@code Connection: close} as asked. */
     void writeError(Exchange ex, int status, String reason, boolean close) throws IOException {
-        MessageHeaders headers = ex.getResponseHeaders();
-        headers.clear();
-        headers.append("Date", dev.ladle.http.HttpDates.now());
-        String server = connection.state.serverHeader();
-        if (server != null) {
-            headers.append("Server", server);
-        }
-        ex.setStatusInternal(status);
-        byte[] text = (Status.phrase(status) + ": " + reason + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        headers.append("Content-Type", "text/plain; charset=utf-8");
-        ex.setResponseBodyInternal(text);
+        ex.setErrorResponse(status, reason);
         if (close) {
-            headers.append("Connection", "close");
+            ex.getResponseHeaders().append("Connection", "close");
         }
         ex.setHttpVersion(HttpVersion.HTTP_1_1);
         Framing framing = writeHead(ex, !close);

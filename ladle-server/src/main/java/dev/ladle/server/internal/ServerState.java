@@ -33,6 +33,8 @@ public final class ServerState {
     private volatile dev.ladle.tls.TlsCertificate tlsCertificate;
     private volatile dev.ladle.tls.TlsDatabase tlsDatabase;
     private volatile dev.ladle.server.TlsAuthMode tlsAuthMode = dev.ladle.server.TlsAuthMode.NONE;
+    private volatile boolean http2Enabled = true;
+    private volatile boolean h2cEnabled = true;
     /** True while the server has listeners: a kept-alive connection needs one (libsoup). */
     private volatile boolean listening;
 
@@ -120,6 +122,26 @@ public final class ServerState {
     /** Sets {@link #tlsAuthMode()}. */
     public void setTlsAuthMode(dev.ladle.server.TlsAuthMode mode) {
         this.tlsAuthMode = mode;
+    }
+
+    /** Returns true when https listeners offer {@code h2} through ALPN. */
+    public boolean http2Enabled() {
+        return http2Enabled;
+    }
+
+    /** Sets {@link #http2Enabled()}. */
+    public void setHttp2Enabled(boolean enabled) {
+        this.http2Enabled = enabled;
+    }
+
+    /** Returns true when plain listeners accept HTTP/2 by prior knowledge. */
+    public boolean h2cEnabled() {
+        return h2cEnabled;
+    }
+
+    /** Sets {@link #h2cEnabled()}. */
+    public void setH2cEnabled(boolean enabled) {
+        this.h2cEnabled = enabled;
     }
 
     /** Returns true while the server has at least one listener. */

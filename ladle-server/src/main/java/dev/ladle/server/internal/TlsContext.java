@@ -24,6 +24,8 @@ final class TlsContext {
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     /** ALPN protocols, in order of preference (libsoup offers the same). */
     static final String[] APPLICATION_PROTOCOLS = {"http/1.1", "http/1.0"};
+    /** ALPN protocols when HTTP/2 is on: {@code h2} first (RFC 9113 section 3.2). */
+    static final String[] APPLICATION_PROTOCOLS_H2 = {"h2", "http/1.1", "http/1.0"};
     /** Protects the key in the in-memory store only; the key never leaves this process. */
     private static final char[] KEY_PASSWORD = "ladle".toCharArray();
 
@@ -32,6 +34,8 @@ final class TlsContext {
     final TlsAuthMode mode;
     final SSLSocketFactory socketFactory;
     final SSLParameters parameters;
+    /** {@link #parameters} offering {@code h2} too. */
+    final SSLParameters parametersWithH2;
     final ClientCertificateTrustManager trustManager;
 
     private TlsContext(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode, SSLContext context,
@@ -52,6 +56,16 @@ final class TlsContext {
             case NONE -> params.setNeedClientAuth(false);
         }
         this.parameters = params;
+        SSLParameters withH2 = context.getDefaultSSLParameters();
+        withH2.setProtocols(params.getProtocols());
+        withH2.setCipherSuites(params.getCipherSuites());
+        withH2.setApplicationProtocols(APPLICATION_PROTOCOLS_H2);
+        withH2.setUseCipherSuitesOrder(true);
+        withH2.setNeedClientAuth(params.getNeedClientAuth());
+        if (mode == TlsAuthMode.REQUESTED) {
+            withH2.setWantClientAuth(true);
+        }
+        this.parametersWithH2 = withH2;
     }
 
     /**

@@ -66,7 +66,7 @@ public final class TlsHandshaker {
         SocketDeadline deadline = SocketDeadline.start(socket, timeout);
         try {
             tls = (SSLSocket) context.socketFactory.createSocket(socket, null, true);
-            tls.setSSLParameters(context.parameters);
+            tls.setSSLParameters(state.http2Enabled() ? context.parametersWithH2 : context.parameters);
             if (context.mode != TlsAuthMode.NONE) {
                 context.trustManager.begin(tls, check);
             }

@@ -1,0 +1,409 @@
+package dev.ladle.server.internal;
+
+import dev.ladle.http.Encoding;
+import dev.ladle.http.HttpVersion;
+import dev.ladle.http.MessageBody;
+import dev.ladle.http.MessageHeaders;
+import dev.ladle.http.Status;
+import dev.ladle.server.Limits;
+import dev.ladle.server.StolenConnection;
+import dev.ladle.server.internal.http2.ErrorCode;
+import dev.ladle.server.internal.http2.Http2Request;
+import dev.ladle.server.internal.http2.Http2Stream;
+import dev.ladle.tls.TlsCertificateFlag;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The {@link MessageIo} of one HTTP/2 stream (libsoup's {@code SoupServerMessageIOHTTP2}): the request
+ * comes decoded from the stream's HEADERS, its body from DATA frames, and the response goes out as
+ * HEADERS and DATA through the stream, with flow control and back-pressure done by the stream. Each
+ * stream runs the same {@link RequestPipeline} as an HTTP/1 request, on its own virtual thread.
+ */
+final class Http2StreamIo implements MessageIo {
+    private final HttpConnection connection;
+    private final Http2Stream stream;
+    private final RequestPipeline pipeline;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition unpaused = lock.newCondition();
+    /** The stream was reset or the connection ended: waits and writes fail. */
+    private volatile boolean closed;
+    private volatile boolean failed;
+    /** END_STREAM went out. */
+    private boolean ended;
+    /** The stream stays open after the head: an accepted extended CONNECT (RFC 8441) carries a WebSocket. */
+    private boolean tunnel;
+
+    Http2StreamIo(HttpConnection connection, Http2Stream stream) {
+        this.connection = connection;
+        this.stream = stream;
+        this.pipeline = new RequestPipeline(this);
+        stream.onReset(this::markClosed);
+    }
+
+    /** Runs the stream's request through the pipeline, then fires Disconnected: the stream is the message's connection. */
+    void serve() throws IOException {
+        Exchange ex = new Exchange(this);
+        try {
+            pipeline.process(ex, false);
+        } finally {
+            MessageEvents events = ex.eventsIfAny();
+            if (events != null) {
+                MessageEvents.run(events.disconnected);
+            }
+        }
+    }
+
+    @Override
+    public ServerState state() {
+        return connection.state;
+    }
+
+    // ---- the request -------------------------------------------------------------------------------
+
+    @Override
+    public void readHead(Exchange ex, Limits limits) throws HttpException {
+        Http2Request request = stream.request();
+        ex.method = request.method();
+        ex.connectProtocol = request.protocol();
+        boolean plainConnect = "CONNECT".equals(request.method()) && request.protocol() == null;
+        ex.target = plainConnect ? request.authority() : request.path();
+        ex.version = HttpVersion.HTTP_2;
+        MessageHeaders headers = new MessageHeaders();
+        List<String> fields = request.fields();
+        for (int i = 0; i < fields.size(); i += 2) {
+            headers.append(fields.get(i), fields.get(i + 1));
+        }
+        ex.requestHeaders = headers;
+        String host = headers.getOne("Host");
+        String authority = request.authority();
+        if (authority == null) {
+            authority = host;
+        } else if (host != null && !host.equalsIgnoreCase(authority)) {
+            // RFC 9113 section 8.3.1: Host and :authority must name the same thing
+            throw new HttpException(Status.BAD_REQUEST, "Host differs from :authority");
+        }
+        if (authority == null || !Hosts.isValidAuthority(authority)) {
+            throw new HttpException(Status.BAD_REQUEST, authority == null ? "missing :authority" : "invalid :authority");
+        }
+        ex.authority = authority;
+        ex.declaredLength = request.contentLength();
+        ex.expect = headers.getList("Expect");
+        ex.hasRange = headers.contains("Range");
+        ex.bodyReader = request.endStream() ? BodyReader.EMPTY : new Http2BodyReader(stream);
+    }
+
+    @Override
+    public void setBodyReadTimeout(int millis) {
+        stream.setReadTimeout(millis);
+    }
+
+    @Override
+    public boolean unreadBodyBlocksNextRequest() {
+        return false;
+    }
+
+    @Override
+    public boolean mayKeepAlive() {
+        return true;
+    }
+
+    @Override
+    public boolean hasBufferedRequest() {
+        return false;
+    }
+
+    @Override
+    public int readBody(Exchange ex, byte[] b, int off, int len) throws IOException, HttpException {
+        return pipeline.readBodyForStream(ex, b, off, len);
+    }
+
+    // ---- the response ------------------------------------------------------------------------------
+
+    @Override
+    public ResponseWriter.Framing writeHead(Exchange ex, boolean keepAlive) throws IOException {
+        int status = ex.getStatus();
+        MessageHeaders headers = ex.getResponseHeaders();
+        MessageBody body = ex.responseBodyIfCreated();
+        boolean head = "HEAD".equals(ex.method);
+        boolean connect = "CONNECT".equals(ex.method) && Status.isSuccessful(status);
+        ResponseWriter.Framing framing;
+        long contentLength = -1;
+        if (Status.isInformational(status) || status == Status.NO_CONTENT || connect) {
+            headers.remove("Content-Length");
+            framing = ResponseWriter.Framing.NONE;
+        } else if (status == Status.NOT_MODIFIED) {
+            framing = ResponseWriter.Framing.NONE;
+        } else {
+            Encoding encoding = headers.getEncoding();
+            boolean streaming = ex.responseStream != null;
+            if (encoding == Encoding.CHUNKED || encoding == Encoding.EOF || streaming && encoding != Encoding.CONTENT_LENGTH) {
+                // DATA frames frame the body: no length, no chunking
+                headers.remove("Content-Length");
+                framing = ResponseWriter.Framing.CHUNKED;
+                ex.streamingBody = true;
+            } else if (encoding == Encoding.CONTENT_LENGTH && headers.getContentLength() >= 0) {
+                framing = ResponseWriter.Framing.LENGTH;
+                ex.responseLength = headers.getContentLength();
+                ex.streamingBody = body == null || !body.isComplete() || body.length() < ex.responseLength;
+            } else {
+                contentLength = body == null ? 0 : body.length();
+                ex.responseLength = contentLength;
+                framing = ResponseWriter.Framing.LENGTH;
+            }
+        }
+        tunnel = connect && ex.connectProtocol != null;
+        ResponseWriter.Framing result = head || framing == ResponseWriter.Framing.NONE
+                || framing == ResponseWriter.Framing.LENGTH && ex.responseLength == 0
+                ? ResponseWriter.Framing.NONE : framing;
+        boolean endStream = result == ResponseWriter.Framing.NONE && !tunnel && !Status.isInformational(status);
+        ex.closeAfterResponse = false;
+        write(() -> stream.writeHeaders(status, headers, contentLength, endStream));
+        ended = endStream;
+        ex.headersWritten = !Status.isInformational(status);
+        if (ex.streamingBody) {
+            ex.getResponseBody();
+        }
+        MessageEvents events = ex.eventsIfAny();
+        if (events != null) {
+            if (Status.isInformational(status)) {
+                flush();
+                MessageEvents.run(events.wroteInformational);
+            } else if (!events.wroteHeaders.isEmpty()) {
+                flush();
+                MessageEvents.run(events.wroteHeaders);
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public void writeContinue(Exchange ex) throws IOException {
+        write(() -> {
+            stream.writeHeaders(Status.CONTINUE, new MessageHeaders(), -1, false);
+            stream.flush();
+        });
+        MessageEvents events = ex.eventsIfAny();
+        if (events != null) {
+            MessageEvents.run(events.wroteInformational);
+        }
+    }
+
+    @Override
+    public void writeBodyPiece(ResponseWriter.Framing framing, ByteBuffer data, boolean last, boolean flush) throws IOException {
+        boolean end = last && framing == ResponseWriter.Framing.LENGTH;
+        write(() -> {
+            stream.writeData(data, end);
+            if (flush && !end) {
+                stream.flush();
+            }
+        });
+        ended |= end;
+    }
+
+    @Override
+    public void writeEnd(ResponseWriter.Framing framing) throws IOException {
+        if (!ended && !tunnel) {
+            ended = true;
+            write(stream::endStream);
+        }
+    }
+
+    @Override
+    public void writeError(Exchange ex, int status, String reason, boolean close) throws IOException {
+        ex.setErrorResponse(status, reason);
+        ResponseWriter.Framing framing = writeHead(ex, true);
+        BodySender.send(ex, this, framing);
+    }
+
+    @Override
+    public void flush() throws IOException {
+        write(stream::flush);
+    }
+
+    @Override
+    public boolean outputFailed() {
+        return failed || stream.isReset();
+    }
+
+    @Override
+    public ResponseWriter.Framing commitStreamingHead(Exchange ex) throws IOException {
+        lock.lock();
+        try {
+            return pipeline.commitStreamingHead(ex);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void writeStreamChunk(Exchange ex, ResponseWriter.Framing framing, ByteBuffer data) throws IOException {
+        int n = data.remaining();
+        writeBodyPiece(framing, data, false, true);
+        MessageEvents events = ex.eventsIfAny();
+        if (events != null) {
+            events.bodyData(n);
+            if (framing == ResponseWriter.Framing.CHUNKED) {
+                MessageEvents.run(events.wroteChunk);
+            }
+        }
+    }
+
+    @Override
+    public void endStream(Exchange ex, ResponseWriter.Framing framing) throws IOException {
+        writeEnd(framing);
+        flush();
+        MessageEvents events = ex.eventsIfAny();
+        if (events != null) {
+            MessageEvents.run(events.wroteBody);
+        }
+    }
+
+    @Override
+    public void startWebSocket(Exchange ex, WebSocketUpgrade upgrade) {
+        // frames may be far apart: no body read timeout on the stream that carries them
+        stream.setReadTimeout(0);
+        connection.trackWebSocket(upgrade);
+        try {
+            upgrade.run(state().server, ex, ex.requestTarget.path(), new Http2StreamInput(stream),
+                    new Http2StreamOutput(stream), this::closeTunnel);
+        } finally {
+            connection.untrackWebSocket(upgrade);
+        }
+    }
+
+    /** Ends the WebSocket's stream: END_STREAM when it can still go out, else a reset. */
+    private void closeTunnel() {
+        try {
+            stream.endStream();
+        } catch (IOException e) {
+            stream.reset(ErrorCode.CANCEL);
+        }
+    }
+
+    @Override
+    public StolenConnection steal(Exchange ex) {
+        throw new IllegalStateException("an HTTP/2 stream's connection is shared by other requests and cannot be stolen");
+    }
+
+    /** Runs a stream write, remembering a failure so that the pipeline knows the client left. */
+    private void write(StreamWrite write) throws IOException {
+        try {
+            write.run();
+        } catch (IOException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    /** A write to the stream. */
+    @FunctionalInterface
+    private interface StreamWrite {
+        void run() throws IOException;
+    }
+
+    // ---- pausing -----------------------------------------------------------------------------------
+
+    @Override
+    public void pause(Exchange ex) {
+        lock.lock();
+        try {
+            ex.paused = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void unpause(Exchange ex) {
+        lock.lock();
+        try {
+            ex.paused = false;
+            unpaused.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void awaitUnpaused(Exchange ex) throws IOException {
+        lock.lock();
+        try {
+            parkWhilePaused(ex);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public ByteBuffer awaitChunk(Exchange ex, MessageBody body, long offset) throws IOException {
+        lock.lock();
+        try {
+            ByteBuffer chunk;
+            while ((chunk = body.getChunk(offset)) == null) {
+                ex.paused = true;
+                parkWhilePaused(ex);
+            }
+            return chunk;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The wait of a paused message; the caller holds {@link #lock}. A reset stream ends it. */
+    private void parkWhilePaused(Exchange ex) throws IOException {
+        if (ex.paused) {
+            // what is written so far goes out before the wait
+            flush();
+        }
+        while (ex.paused && !closed) {
+            unpaused.awaitUninterruptibly();
+        }
+        if (closed) {
+            throw new java.io.EOFException("stream reset while the message was paused");
+        }
+    }
+
+    private void markClosed() {
+        lock.lock();
+        try {
+            closed = true;
+            unpaused.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- connection facts --------------------------------------------------------------------------
+
+    @Override
+    public boolean isSecure() {
+        return connection.isSecure();
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return connection.localAddress();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return connection.remoteAddress();
+    }
+
+    @Override
+    public List<X509Certificate> peerCertificates() {
+        return connection.peerCertificates();
+    }
+
+    @Override
+    public Set<TlsCertificateFlag> peerCertificateErrors() {
+        return connection.peerCertificateErrors();
+    }
+}
