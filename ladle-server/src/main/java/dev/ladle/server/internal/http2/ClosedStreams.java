@@ -1,0 +1,44 @@
+package dev.ladle.server.internal.http2;
+
+/**
+ * How the most recently closed streams ended, so a late frame on a closed stream gets the treatment
+ * RFC 9113 §5.1 names for the way it closed (ignored after our RST_STREAM, STREAM_CLOSED after the
+ * peer's RST_STREAM or after both END_STREAMs). A fixed ring: constant memory however many streams a
+ * connection carries; a stream that fell out of it counts as never opened (any error is a connection
+ * error then, so the distinction only changes the code). Guarded by the connection's state lock.
+ */
+final class ClosedStreams {
+    /** Not in the ring. */
+    static final int UNKNOWN = 0;
+    /** We reset it (stream error, refusal, cut-off request body): frames that follow are ignored. */
+    static final int RESET_BY_US = 1;
+    /** The peer reset it: later DATA or HEADERS are a stream error STREAM_CLOSED. */
+    static final int RESET_BY_PEER = 2;
+    /** Both sides sent END_STREAM: later HEADERS are a connection error STREAM_CLOSED. */
+    static final int ENDED = 3;
+    /** Opened after our GOAWAY's last stream id: never processed, its frames are ignored. */
+    static final int IGNORED = 4;
+
+    private static final int CAPACITY = 256;
+
+    private final int[] ids = new int[CAPACITY];
+    private final byte[] reasons = new byte[CAPACITY];
+    private int next;
+
+    /** Remembers how stream {@code id} closed, forgetting the oldest entry when full. */
+    void add(int id, int reason) {
+        ids[next] = id;
+        reasons[next] = (byte) reason;
+        next = (next + 1) % CAPACITY;
+    }
+
+    /** How stream {@code id} closed, or {@link #UNKNOWN}. */
+    int reason(int id) {
+        for (int i = 0; i < CAPACITY; i++) {
+            if (ids[i] == id && reasons[i] != UNKNOWN) {
+                return reasons[i];
+            }
+        }
+        return UNKNOWN;
+    }
+}
