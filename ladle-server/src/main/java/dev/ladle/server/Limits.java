@@ -210,9 +210,17 @@ public final class Limits {
         return http2StreamWindow;
     }
 
-    /** Sets {@link #getHttp2StreamWindow()}: 1 to 2^31-1 bytes. */
+    /**
+     * Sets {@link #getHttp2StreamWindow()}: 65,535 (the protocol's default, which a client may use for
+     * a request it sends before it read the server's settings) to 2^31-1 bytes.
+     *
+     * @throws IllegalArgumentException for a smaller window
+     */
     public Limits setHttp2StreamWindow(int bytes) {
-        this.http2StreamWindow = positive(bytes, "http2StreamWindow");
+        if (bytes < 65_535) {
+            throw new IllegalArgumentException("http2StreamWindow must be at least 65535 bytes: " + bytes);
+        }
+        this.http2StreamWindow = bytes;
         return this;
     }
 

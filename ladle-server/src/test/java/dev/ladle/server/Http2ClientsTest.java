@@ -59,7 +59,10 @@ class Http2ClientsTest {
             server.setLimits(limits);
         }
         server.addHandler("/version", (s, msg, path, query) ->
-                msg.setResponse("text/plain", msg.getHttpVersion().text().getBytes(UTF_8)));
+                {
+            msg.setStatus(200);
+            msg.setResponse("text/plain", msg.getHttpVersion().text().getBytes(UTF_8));
+        });
         server.addHandler("/echo", (s, msg, path, query) -> {
             msg.setStatus(200);
             msg.setResponse("application/octet-stream", msg.getRequestBody().flatten());
@@ -102,7 +105,7 @@ class Http2ClientsTest {
 
     @Test
     void curlUploadThroughASmallWindowArrivesWhole() throws Exception {
-        start(new Limits().setHttp2StreamWindow(16 * 1024));
+        start(new Limits().setHttp2StreamWindow(65_535));
         byte[] data = new byte[3 * 1024 * 1024 + 17];
         new Random(7).nextBytes(data);
         Path in = dir.resolve("in.bin");
@@ -113,6 +116,12 @@ class Http2ClientsTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes(), UTF_8)).isZero();
         assertThat(Files.readAllBytes(out)).isEqualTo(data);
+    }
+
+    @Test
+    void aStreamWindowBelowTheProtocolDefaultIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Limits().setHttp2StreamWindow(65_534))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65535");
     }
 
     @Test
@@ -189,7 +198,7 @@ class Http2ClientsTest {
 
     @Test
     void uploadThroughASmallWindowToAnEarlyHandlerReadingItsStreamArrivesWhole() throws Exception {
-        start(new Limits().setHttp2StreamWindow(8 * 1024));
+        start(new Limits().setHttp2StreamWindow(65_535));
         AtomicReference<String> digest = new AtomicReference<>();
         server.addEarlyHandler("/stream", (s, msg, path, query) -> {
             try (InputStream in = msg.getRequestBodyStream()) {

@@ -92,7 +92,7 @@ class Http2TlsTest {
         listen();
         HttpResponse<String> r = jdkClient(alice).send(HttpRequest.newBuilder(uri.resolve("/")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
-        assertThat(r.body()).startsWith("HTTP/2 secure=true scheme=https peer=").contains("alice");
+        assertThat(r.body()).startsWith("HTTP/2 secure=true scheme=https peer=").contains("CN=Alice");
     }
 
     @Test

@@ -134,7 +134,7 @@ final class Http2StreamIo implements MessageIo {
         boolean head = "HEAD".equals(ex.method);
         boolean connect = "CONNECT".equals(ex.method) && Status.isSuccessful(status);
         ResponseWriter.Framing framing;
-        long contentLength = -1;
+        long computedLength = -1;
         if (Status.isInformational(status) || status == Status.NO_CONTENT || connect) {
             headers.remove("Content-Length");
             framing = ResponseWriter.Framing.NONE;
@@ -153,8 +153,8 @@ final class Http2StreamIo implements MessageIo {
                 ex.responseLength = headers.getContentLength();
                 ex.streamingBody = body == null || !body.isComplete() || body.length() < ex.responseLength;
             } else {
-                contentLength = body == null ? 0 : body.length();
-                ex.responseLength = contentLength;
+                computedLength = body == null ? 0 : body.length();
+                ex.responseLength = computedLength;
                 framing = ResponseWriter.Framing.LENGTH;
             }
         }
@@ -164,7 +164,11 @@ final class Http2StreamIo implements MessageIo {
                 ? ResponseWriter.Framing.NONE : framing;
         boolean endStream = result == ResponseWriter.Framing.NONE && !tunnel && !Status.isInformational(status);
         ex.closeAfterResponse = false;
-        write(() -> stream.writeHeaders(status, headers, contentLength, endStream));
+        try {
+            stream.writeHeaders(status, headers, computedLength, endStream);
+        } catch (IOException e) {
+            throw failed(e);
+        }
         ended = endStream;
         ex.headersWritten = !Status.isInformational(status);
         if (ex.streamingBody) {
@@ -185,10 +189,12 @@ final class Http2StreamIo implements MessageIo {
 
     @Override
     public void writeContinue(Exchange ex) throws IOException {
-        write(() -> {
+        try {
             stream.writeHeaders(Status.CONTINUE, new MessageHeaders(), -1, false);
             stream.flush();
-        });
+        } catch (IOException e) {
+            throw failed(e);
+        }
         MessageEvents events = ex.eventsIfAny();
         if (events != null) {
             MessageEvents.run(events.wroteInformational);
@@ -198,12 +204,14 @@ final class Http2StreamIo implements MessageIo {
     @Override
     public void writeBodyPiece(ResponseWriter.Framing framing, ByteBuffer data, boolean last, boolean flush) throws IOException {
         boolean end = last && framing == ResponseWriter.Framing.LENGTH;
-        write(() -> {
+        try {
             stream.writeData(data, end);
             if (flush && !end) {
                 stream.flush();
             }
-        });
+        } catch (IOException e) {
+            throw failed(e);
+        }
         ended |= end;
     }
 
@@ -211,7 +219,11 @@ final class Http2StreamIo implements MessageIo {
     public void writeEnd(ResponseWriter.Framing framing) throws IOException {
         if (!ended && !tunnel) {
             ended = true;
-            write(stream::endStream);
+            try {
+                stream.endStream();
+            } catch (IOException e) {
+                throw failed(e);
+            }
         }
     }
 
@@ -224,7 +236,11 @@ final class Http2StreamIo implements MessageIo {
 
     @Override
     public void flush() throws IOException {
-        write(stream::flush);
+        try {
+            stream.flush();
+        } catch (IOException e) {
+            throw failed(e);
+        }
     }
 
     @Override
@@ -292,20 +308,10 @@ final class Http2StreamIo implements MessageIo {
         throw new IllegalStateException("an HTTP/2 stream's connection is shared by other requests and cannot be stolen");
     }
 
-    /** Runs a stream write, remembering a failure so that the pipeline knows the client left. */
-    private void write(StreamWrite write) throws IOException {
-        try {
-            write.run();
-        } catch (IOException e) {
-            failed = true;
-            throw e;
-        }
-    }
-
-    /** A write to the stream. */
-    @FunctionalInterface
-    private interface StreamWrite {
-        void run() throws IOException;
+    /** Remembers a failed write, so that the pipeline knows the client left; returns {@code e} to throw. */
+    private IOException failed(IOException e) {
+        failed = true;
+        return e;
     }
 
     // ---- pausing -----------------------------------------------------------------------------------
