@@ -66,15 +66,25 @@ class CommandLineClientsTest {
     }
 
     @Test
-    void curlVerifiesTheServerAndSpeaksHttp11() {
+    void curlVerifiesTheServerAndNegotiatesHttp2() {
         TestPki.ProcessResult result = curl();
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("secure=true uri=https peer=none errors=[]").contains("version=2");
+    }
+
+    @Test
+    void curlAskingForHttp11IsAnsweredWithHttp11() {
+        TestPki.ProcessResult result = curl("--http1.1");
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("secure=true uri=https peer=none errors=[]").contains("version=1.1");
     }
 
     @Test
-    void curlOfferingHttp2IsAnsweredWithHttp11() {
+    void curlOfferingHttp2ToAServerWithHttp2DisabledIsAnsweredWithHttp11() {
+        server.setHttp2Enabled(false);
+
         TestPki.ProcessResult result = curl("--http2");
 
         assertThat(result.exitCode()).as(result.output()).isZero();
@@ -121,9 +131,16 @@ class CommandLineClientsTest {
     }
 
     @Test
+    void sClientOfferingH2AndHttp11NegotiatesH2() {
+        TestPki.ProcessResult result = sClient("", "-alpn", "h2,http/1.1");
+
+        assertThat(result.output()).contains("ALPN protocol: h2").contains("Verify return code: 0 (ok)");
+    }
+
+    @Test
     void sClientNegotiatesTls13AndAlpnHttp11WithAVerifiedChain() {
         TestPki.ProcessResult result = sClient("GET / HTTP/1.1\nHost: localhost\nConnection: close\n\n",
-                "-alpn", "h2,http/1.1", "-crlf", "-ign_eof");
+                "-alpn", "http/1.1", "-crlf", "-ign_eof");
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output())

@@ -95,7 +95,7 @@ class HttpsServerTest {
         assertThat(uri.getScheme()).isEqualTo("https");
         HttpResponse<String> response = get(client(null), uri);
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
         assertThat(response.body()).isEqualTo("secure=true uri=https peer=none errors=[]");
     }
 
