@@ -96,6 +96,10 @@ final class H2TestClient implements AutoCloseable {
         Frame f = next();
         assertThat(f.type()).isEqualTo(SETTINGS);
         send(SETTINGS, ACK, 0, new byte[0]);
+        // the connection window grant, then the ACK of our SETTINGS
+        while (!(f.type() == SETTINGS && f.has(ACK))) {
+            f = next();
+        }
     }
 
     // ---------------------------------------------------------------- sending
@@ -237,11 +241,11 @@ final class H2TestClient implements AutoCloseable {
         return new Frame(header[3] & 0xff, header[4] & 0xff, streamId, payload);
     }
 
-    /** Skips connection-management frames (SETTINGS, WINDOW_UPDATE, PING ACK) and returns the next other frame. */
+    /** Skips WINDOW_UPDATE frames and returns the next other frame. */
     Frame nextSignificant() throws IOException {
         while (true) {
             Frame f = next();
-            if (f.type() == SETTINGS || f.type() == WINDOW_UPDATE || (f.type() == PING && f.has(ACK))) {
+            if (f.type() == WINDOW_UPDATE) {
                 continue;
             }
             return f;
