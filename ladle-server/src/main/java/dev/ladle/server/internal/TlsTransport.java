@@ -81,6 +81,16 @@ public final class TlsTransport extends SocketTransport {
         }
         SocketDeadline guard = SocketDeadline.start(plain, CLOSE_NOTIFY_MILLIS);
         try {
+            SSLSocket tls = (SSLSocket) socket();
+            if (!tls.isClosed() && !tls.isOutputShutdown()) {
+                // a half close sends close_notify alone; the JDK's full close in TLS 1.3 sends a
+                // user_canceled alert first, which clients such as Go's report as an error
+                try {
+                    tls.shutdownOutput();
+                } catch (IOException | RuntimeException e) {
+                    // the peer is gone: close below
+                }
+            }
             super.close();
         } finally {
             guard.close();
