@@ -44,9 +44,8 @@ class Http2DefenceTest {
         try (Http2TestServer s = new Http2TestServer(); H2TestClient c = H2TestClient.connect(s.port())) {
             c.headers(1, false, request("POST", "/block"));
             assertThat(s.blockStarted.await(5, TimeUnit.SECONDS)).isTrue();
-            Thread reader = Thread.ofVirtual().start(() -> { });
             int[] goAway = {-1};
-            reader = Thread.ofVirtual().start(() -> {
+            Thread reader = Thread.ofVirtual().start(() -> {
                 try {
                     goAway[0] = c.expectGoAway();
                 } catch (IOException e) {
