@@ -95,6 +95,24 @@ final class FrameReader {
         return true;
     }
 
+    /**
+     * Reads and drops input until end of stream, a read error, or {@code maxBytes} (for a lingering
+     * close: see {@link Http2Connection}).
+     */
+    void discardInput(long maxBytes) {
+        try {
+            for (long left = maxBytes; left > 0; ) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) {
+                    return;
+                }
+                left -= n;
+            }
+        } catch (IOException e) {
+            // closed: done
+        }
+    }
+
     /** Makes {@code n} bytes available from {@link #pos}; false at end of stream before that. */
     private boolean fill(int n) throws IOException {
         if (limit - pos >= n) {

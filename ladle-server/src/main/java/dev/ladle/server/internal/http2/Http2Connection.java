@@ -35,6 +35,13 @@ public final class Http2Connection {
     private static final System.Logger LOG = System.getLogger(Http2Connection.class.getName());
     private static final ThreadFactory STREAM_THREADS = Thread.ofVirtual().name("ladle-h2-stream").factory();
     private static final HeaderSink DISCARD = (name, value) -> { };
+    /**
+     * How long a closing connection keeps reading after its GOAWAY. Closing a socket with unread input
+     * makes the kernel send RST, which can destroy our GOAWAY (or a last response) before the peer reads
+     * it; reading and dropping the peer's late frames for a moment lets the peer see the end cleanly.
+     */
+    private static final long LINGER_MILLIS = 1000;
+    private static final long LINGER_BYTES = 1 << 20;
 
     final ReentrantLock lock = new ReentrantLock();
     private final Condition sendWindowChanged = lock.newCondition();
@@ -116,6 +123,8 @@ public final class Http2Connection {
             }
         } catch (ConnectionException e) {
             connectionError(e.code(), e.getMessage());
+            closeSoon();
+            reader.discardInput(LINGER_BYTES);
         } catch (IOException e) {
             // the peer closed, or we closed the socket (goAway, abort, the write watchdog)
             LOG.log(DEBUG, "HTTP/2 connection ended: {0}", e.toString());
@@ -149,11 +158,27 @@ public final class Http2Connection {
         try {
             writer.writeGoAway(last, ErrorCode.NO_ERROR, "shutting down");
         } catch (IOException e) {
-            drained = true;
+            closer.run();
+            return;
         }
         if (drained) {
-            closer.run();
+            closeSoon();
         }
+    }
+
+    /**
+     * Closes the socket after {@link #LINGER_MILLIS}; meanwhile the reader drops what the peer still
+     * sends (and ends at once if the peer closes first).
+     */
+    private void closeSoon() {
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(LINGER_MILLIS);
+            } catch (InterruptedException e) {
+                // close now
+            }
+            closer.run();
+        });
     }
 
     /** Closes at once from any thread; streams in flight see their I/O fail and their reset listeners run. */
@@ -977,7 +1002,7 @@ public final class Http2Connection {
             // the connection failed; end() tells everyone
         }
         if (drained) {
-            closer.run();
+            closeSoon();
         }
     }
 
