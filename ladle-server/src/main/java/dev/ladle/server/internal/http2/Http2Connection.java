@@ -191,6 +191,7 @@ public final class Http2Connection {
      * {@code idleTimeoutNanos}, sends GOAWAY NO_ERROR and closes.
      */
     public void checkIdle(long nowNanos, long idleTimeoutNanos) {
+        expireDraining(nowNanos);
         lock.lock();
         try {
             if (ended || goingAway || !streams.isEmpty() || nowNanos - lastActivityNanos < idleTimeoutNanos) {
@@ -201,6 +202,39 @@ public final class Http2Connection {
         }
         goAway();
     }
+
+    /** Cuts off (RST_STREAM NO_ERROR) the streams that have been reading away an unwanted body too long. */
+    private void expireDraining(long nowNanos) {
+        List<Http2Stream> expired = null;
+        lock.lock();
+        try {
+            for (Http2Stream s : streams.snapshot()) {
+                if (s.draining && nowNanos - s.drainDeadlineNanos > 0) {
+                    if (expired == null) {
+                        expired = new ArrayList<>();
+                    }
+                    expired.add(s);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (expired != null) {
+            for (Http2Stream s : expired) {
+                try {
+                    streamError(new StreamException(s.id(), ErrorCode.NO_ERROR, "request body not sent in time"));
+                } catch (IOException | ConnectionException e) {
+                    abort();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The most request body bytes read away after the answer, before the stream is reset instead. */
+    private static final long DRAIN_LIMIT = 64 * 1024;
+    /** How long the rest of an answered request may take to arrive before the stream is reset. */
+    private static final long DRAIN_NANOS = 2_000_000_000L;
 
     /** The streams whose handler is still running. */
     public int openStreams() {
@@ -319,6 +353,15 @@ public final class Http2Connection {
                 if (declared >= 0 && (s.received > declared || (endStream && s.received != declared))) {
                     connectionIncrement = connectionReceive.consume(length);
                     error = new StreamException(sid, PROTOCOL_ERROR, "body length differs from content-length");
+                } else if (s.draining) {
+                    connectionIncrement = connectionReceive.consume(length);
+                    streamIncrement = endStream ? 0 : s.receiveWindow.consume(length);
+                    s.drained += length;
+                    if (endStream) {
+                        remoteEnded(s);
+                    } else if (s.drained > DRAIN_LIMIT) {
+                        error = new StreamException(sid, ErrorCode.NO_ERROR, "request body not wanted");
+                    }
                 } else {
                     s.enqueue(b, off, dataLength);
                     int padding = length - dataLength;
@@ -589,6 +632,7 @@ public final class Http2Connection {
         Http2Stream s;
         List<Runnable> listeners;
         int connectionIncrement;
+        boolean answered;
         lock.lock();
         try {
             if (sid > lastStreamId) {
@@ -606,6 +650,11 @@ public final class Http2Connection {
             s.readable.signalAll();
             sendWindowChanged.signalAll();
             listeners = s.takeResetListeners();
+            answered = s.handlerDone;
+            if (answered) {
+                // the client stops sending a body we no longer read: an ordinary end, not a rapid reset
+                retire(s, ClosedStreams.RESET_BY_PEER);
+            }
         } finally {
             lock.unlock();
         }
@@ -622,7 +671,7 @@ public final class Http2Connection {
             writer.unlock();
         }
         runListeners(listeners);
-        if (!resetBudget.take()) {
+        if (!answered && !resetBudget.take()) {
             throw new ConnectionException(ENHANCE_YOUR_CALM, "too many stream resets");
         }
     }
@@ -781,6 +830,9 @@ public final class Http2Connection {
                     sendWindowChanged.signalAll();
                     // the handler learns its request was malformed after all
                     listeners = s.takeResetListeners();
+                    if (s.handlerDone) {
+                        retire(s, ClosedStreams.RESET_BY_US);
+                    }
                 } else {
                     // whoever set the reset code writes the RST_STREAM; only a faulty frame after the
                     // peer's own reset gets an answer of its own (STREAM_CLOSED)
@@ -890,7 +942,37 @@ public final class Http2Connection {
         s.remoteClosed = true;
         s.readable.signalAll();
         closeIfDone(s);
+        if (s.draining) {
+            retire(s, ClosedStreams.ENDED);
+        }
     }
+
+    /**
+     * Forgets a stream whose handler is done and that is closed now. Lock held. When the connection
+     * was going away and this was its last stream, the connection closes shortly.
+     */
+    private void retire(Http2Stream s, int reason) {
+        s.draining = false;
+        if (streams.get(s.id()) == s) {
+            streams.remove(s.id());
+            closedStreams.add(s.id(), reason);
+        }
+        lastActivityNanos = System.nanoTime();
+        if (goingAway && streams.isEmpty() && !ended && !closeScheduled) {
+            closeScheduled = true;
+            Thread.ofVirtual().start(() -> {
+                try {
+                    writer.flushNow();
+                } catch (IOException e) {
+                    // closing anyway
+                }
+                closeSoon();
+            });
+        }
+    }
+
+    /** A drained connection's close was scheduled by {@link #retire}. Lock held. */
+    private boolean closeScheduled;
 
     /** Stops counting a stream against MAX_CONCURRENT_STREAMS once it is closed. Lock held. */
     private void closeIfDone(Http2Stream s) {
@@ -961,26 +1043,40 @@ public final class Http2Connection {
         boolean cutOff;
         boolean drained;
         int connectionIncrement;
+        int streamIncrement = 0;
         lock.lock();
         try {
-            cutOff = !s.remoteClosed && s.resetCode == null;
+            boolean bodyComing = !s.remoteClosed && s.resetCode == null;
+            // answered before its body ended: keep reading (and checking) the rest for a while, as
+            // HTTP/1 reads a small body away, instead of cutting the client off mid-request
+            boolean drain = bodyComing && s.localEnded && !ended && !goingAway && s.received <= DRAIN_LIMIT;
+            cutOff = bodyComing && !drain;
             if (cutOff) {
                 s.resetCode = ErrorCode.NO_ERROR;
                 s.resetByUs = true;
             }
-            connectionIncrement = connectionReceive.consume(s.discard());
+            int discarded = s.discard();
+            connectionIncrement = connectionReceive.consume(discarded);
             s.handlerDone = true;
             closeIfDone(s);
-            streams.remove(s.id());
-            closedStreams.add(s.id(), s.resetByUs ? ClosedStreams.RESET_BY_US
-                    : s.resetByPeer ? ClosedStreams.RESET_BY_PEER : ClosedStreams.ENDED);
-            lastActivityNanos = System.nanoTime();
-            drained = goingAway && streams.isEmpty() && !ended;
+            if (drain) {
+                s.draining = true;
+                s.drained = discarded;
+                s.drainDeadlineNanos = System.nanoTime() + DRAIN_NANOS;
+                streamIncrement = s.receiveWindow.consume(discarded);
+                drained = false;
+            } else {
+                streams.remove(s.id());
+                closedStreams.add(s.id(), s.resetByUs ? ClosedStreams.RESET_BY_US
+                        : s.resetByPeer ? ClosedStreams.RESET_BY_PEER : ClosedStreams.ENDED);
+                lastActivityNanos = System.nanoTime();
+                drained = goingAway && streams.isEmpty() && !ended;
+            }
         } finally {
             lock.unlock();
         }
         try {
-            if (cutOff || connectionIncrement > 0) {
+            if (cutOff || connectionIncrement > 0 || streamIncrement > 0) {
                 writer.lock();
                 try {
                     if (cutOff && !s.rstWritten) {
@@ -989,6 +1085,9 @@ public final class Http2Connection {
                     }
                     if (connectionIncrement > 0) {
                         writer.windowUpdate(0, connectionIncrement);
+                    }
+                    if (streamIncrement > 0 && !s.rstWritten) {
+                        writer.windowUpdate(s.id(), streamIncrement);
                     }
                     writer.requestFlush();
                 } finally {

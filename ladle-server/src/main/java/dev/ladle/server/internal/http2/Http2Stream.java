@@ -46,6 +46,16 @@ public final class Http2Stream {
     boolean resetByUs;
     boolean connectionEnded;
     boolean handlerDone;
+    /**
+     * The handler answered before the request body ended: what still arrives is read away (and its
+     * credit returned) so that the rest of the request is still checked, until the body ends or the
+     * drain budget or deadline runs out (then RST_STREAM NO_ERROR). State lock held.
+     */
+    boolean draining;
+    /** Bytes read away while {@link #draining}. */
+    long drained;
+    /** {@link System#nanoTime()} by which a draining stream must have ended. */
+    long drainDeadlineNanos;
     private List<String> trailers = List.of();
     private List<Runnable> resetListeners;
     private boolean listenersRan;
