@@ -48,6 +48,9 @@ final class Httpd implements AutoCloseable {
             server.setLimits(new Limits()
                     .setMaxRequestBodySize(options.maxBody)
                     .setShutdownTimeout(SHUTDOWN_TIMEOUT));
+            // HTTP/2 is on by default in the core: h2 through ALPN on https, h2c by prior knowledge on plain
+            server.setHttp2Enabled(!options.noHttp2);
+            server.setH2cEnabled(!options.noHttp2);
             FileHandler files = new FileHandler(root, options.allowPut);
             server.addEarlyHandler("/", new UploadHandler(root, options.maxBody, options.allowPut, files.allowed()));
             server.addHandler("/", files);

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "ladle-httpd", mixinStandardHelpOptions = true, versionProvider = HttpdCommand.VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {
-            "Serves the files under a directory over HTTP/1.1, built on the Ladle server library.",
+            "Serves the files under a directory over HTTP/1.1 and HTTP/2, built on the Ladle server library.",
             "Prints each URI it listens on, one per line, when ready; SIGINT or SIGTERM stops it gracefully."})
 final class HttpdCommand implements Callable<Integer> {
     /** The default of {@code --ws-max-message}. */
@@ -126,6 +126,10 @@ final class HttpdCommand implements Callable<Integer> {
     @Option(names = "--ws-protocol", paramLabel = "NAME",
             description = "A WebSocket sub-protocol to accept, most preferred first (repeatable).")
     List<String> wsProtocols = new ArrayList<>();
+
+    @Option(names = "--no-http2",
+            description = "Speak HTTP/1.1 only: no h2 on HTTPS (ALPN), no h2c (prior knowledge) on plain HTTP.")
+    boolean noHttp2;
 
     @Option(names = "--access-log", description = "Log each request on stdout in the Common Log Format.")
     boolean accessLog;

@@ -36,7 +36,7 @@ class StartupErrorsIT {
         HttpdProcess.Result result = HttpdProcess.run(dir, "--help");
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).startsWith("Usage: ladle-httpd").contains("--allow-put", "--tls-cert", "--ws-echo",
-                "--access-log", "--max-body", "--unix", "--auth-path");
+                "--access-log", "--max-body", "--unix", "--auth-path", "--no-http2");
     }
 
     @Test

@@ -63,6 +63,11 @@ public final class MockResponse {
     /**
      * No answer at all: the connection is closed as soon as the request has been read, so the client
      * sees the server hang up (for testing retries and error handling).
+     *
+     * <p>Over HTTP/2 the connection is shared with other requests, so only the request's stream is
+     * ended: the head goes out with a {@code Content-Length} the body never reaches and the stream is
+     * reset ({@code RST_STREAM INTERNAL_ERROR}); the client fails while reading the body. For a hang-up
+     * before any head, build the server with {@link MockServer.Builder#http1Only()}.
      */
     public static MockResponse disconnect() {
         return new MockResponse(0, List.of(), new byte[0], Duration.ZERO, 0, Duration.ZERO, true);
@@ -107,7 +112,8 @@ public final class MockResponse {
 
     /**
      * Sends the body with chunked transfer coding, {@code chunkSize} bytes at a time with
-     * {@code betweenChunks} between them (for streaming clients and read timeouts).
+     * {@code betweenChunks} between them (for streaming clients and read timeouts). Over HTTP/2 each
+     * chunk goes out as its own DATA frame, without a {@code Content-Length}.
      */
     public MockResponse withChunkedBody(int chunkSize, Duration betweenChunks) {
         if (chunkSize < 1) {

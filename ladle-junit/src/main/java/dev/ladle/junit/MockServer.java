@@ -1,5 +1,6 @@
 package dev.ladle.junit;
 
+import dev.ladle.http.HttpVersion;
 import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
 import dev.ladle.server.ServerMessage;
@@ -27,7 +28,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * A real HTTP server for tests, on a free loopback port: answers requests from stubs or a queue of
@@ -47,6 +50,13 @@ import javax.net.ssl.TrustManagerFactory;
  * a stub set up earlier), else by the next {@linkplain #enqueue enqueued} response, else with
  * {@code 404} and a body that lists the stubs. Each request is recorded before its answer is written:
  * once a client has its response, the request is in {@link #requests()}.
+ *
+ * <p><b>Protocols.</b> Like the Ladle server underneath, the mock speaks HTTP/2 as well as HTTP/1.1:
+ * over {@linkplain Builder#https() HTTPS} it offers {@code h2} through ALPN, and on plain HTTP it takes
+ * h2c from clients that start with the HTTP/2 preface (prior knowledge, e.g. OkHttp's
+ * {@code H2_PRIOR_KNOWLEDGE}); other clients get HTTP/1.1. Stubs answer either the same way, and
+ * {@link RecordedRequest#version()} says which one a request came over. {@link Builder#http1Only()}
+ * turns HTTP/2 off.
  *
  * <p>Thread-safe: stubs may be added while requests arrive. Each request runs on its own virtual
  * thread, so slow answers ({@link MockResponse#withDelay}) do not hold up other clients.
@@ -90,6 +100,7 @@ public final class MockServer implements AutoCloseable {
     public static final class Builder {
         private TlsCertificate certificate;
         private Consumer<Server> configuration = s -> { };
+        private boolean http1Only;
 
         private Builder() {
         }
@@ -105,6 +116,16 @@ public final class MockServer implements AutoCloseable {
         /** Serves HTTPS with {@code certificate} instead of plain HTTP. */
         public Builder https(TlsCertificate certificate) {
             this.certificate = Objects.requireNonNull(certificate, "certificate");
+            return this;
+        }
+
+        /**
+         * Speaks HTTP/1.1 only: no {@code h2} through ALPN on HTTPS, and no h2c by prior knowledge on
+         * plain HTTP, where an HTTP/2 preface then gets an HTTP/1.1 {@code 505}. Without it the server
+         * speaks both (see the class documentation), as the Ladle server does by default.
+         */
+        public Builder http1Only() {
+            this.http1Only = true;
             return this;
         }
 
@@ -127,6 +148,10 @@ public final class MockServer implements AutoCloseable {
             Server server = new Server();
             if (certificate != null) {
                 server.setTlsCertificate(certificate);
+            }
+            if (http1Only) {
+                server.setHttp2Enabled(false);
+                server.setH2cEnabled(false);
             }
             configuration.accept(server);
             try {
@@ -168,6 +193,24 @@ public final class MockServer implements AutoCloseable {
      * @throws IllegalStateException when the server speaks plain HTTP
      */
     public SSLContext sslContext() {
+        X509TrustManager trustManager = trustManager();
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trustManager}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("could not build a client SSLContext: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A trust manager that trusts this server's certificate chain (and nothing else), for clients that
+     * take one next to their socket factory, such as OkHttp:
+     * {@code builder.sslSocketFactory(server.sslContext().getSocketFactory(), server.trustManager())}.
+     *
+     * @throws IllegalStateException when the server speaks plain HTTP
+     */
+    public X509TrustManager trustManager() {
         TlsCertificate certificate = server.getTlsCertificate();
         if (!baseUri.getScheme().equals("https") || certificate == null) {
             throw new IllegalStateException("this mock server speaks plain HTTP; build it with https()");
@@ -181,11 +224,14 @@ public final class MockServer implements AutoCloseable {
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trusted);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return context;
+            for (TrustManager manager : factory.getTrustManagers()) {
+                if (manager instanceof X509TrustManager x509) {
+                    return x509;
+                }
+            }
+            throw new IllegalStateException("the JDK's TrustManagerFactory made no X509TrustManager");
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("could not build a client SSLContext: " + e.getMessage(), e);
+            throw new IllegalStateException("could not build a client trust manager: " + e.getMessage(), e);
         }
     }
 
@@ -414,8 +460,8 @@ public final class MockServer implements AutoCloseable {
     private RecordedRequest snapshot(ServerMessage msg, Map<String, String> query, byte[] body, String matchedBy) {
         List<Map.Entry<String, String>> headers = new ArrayList<>(msg.getRequestHeaders().size());
         msg.getRequestHeaders().forEach((name, value) -> headers.add(Map.entry(name, value)));
-        return new RecordedRequest(sequence.getAndIncrement(), msg.getMethod(), msg.getUri(), query, headers, body,
-                msg.getRemoteAddress(), matchedBy);
+        return new RecordedRequest(sequence.getAndIncrement(), msg.getMethod(), msg.getUri(), msg.getHttpVersion(),
+                query, headers, body, msg.getRemoteAddress(), matchedBy);
     }
 
     /** Adds {@code recorded} to the journal, before its answer is written. */
@@ -436,7 +482,7 @@ public final class MockServer implements AutoCloseable {
     private static void answer(ServerMessage msg, MockResponse response) throws IOException {
         sleep(response.delay());
         if (response.isDisconnect()) {
-            msg.stealConnection().close();
+            disconnect(msg);
             return;
         }
         msg.setStatus(response.status());
@@ -457,6 +503,27 @@ public final class MockServer implements AutoCloseable {
                 out.write(body, off, Math.min(response.chunkSize(), body.length - off));
                 out.flush();
             }
+        }
+    }
+
+    /**
+     * Ends the exchange without a proper answer. Over HTTP/1 the connection is closed before anything
+     * is written. An HTTP/2 connection carries other requests and cannot be taken, and Ladle has no way
+     * to reset a stream before its head: the head goes out promising one body byte that never comes,
+     * so the server resets the stream (RST_STREAM INTERNAL_ERROR) and the client fails reading the body.
+     */
+    private static void disconnect(ServerMessage msg) throws IOException {
+        if (msg.getHttpVersion() != HttpVersion.HTTP_2) {
+            msg.stealConnection().close();
+            return;
+        }
+        msg.setStatus(200);
+        msg.getResponseHeaders().replace("Content-Length", "1");
+        OutputStream out = msg.getResponseBodyStream();
+        try {
+            out.close();
+        } catch (IOException shortBody) {
+            // expected: the body ended short of its Content-Length, which is what resets the stream
         }
     }
 

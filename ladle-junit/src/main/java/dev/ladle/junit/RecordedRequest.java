@@ -1,5 +1,6 @@
 package dev.ladle.junit;
 
+import dev.ladle.http.HttpVersion;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.Charset;
@@ -15,17 +16,19 @@ public final class RecordedRequest {
     private final int sequenceNumber;
     private final String method;
     private final URI uri;
+    private final HttpVersion version;
     private final Map<String, String> query;
     private final List<Map.Entry<String, String>> headers;
     private final byte[] body;
     private final SocketAddress remoteAddress;
     private final String matchedBy;
 
-    RecordedRequest(int sequenceNumber, String method, URI uri, Map<String, String> query,
+    RecordedRequest(int sequenceNumber, String method, URI uri, HttpVersion version, Map<String, String> query,
             List<Map.Entry<String, String>> headers, byte[] body, SocketAddress remoteAddress, String matchedBy) {
         this.sequenceNumber = sequenceNumber;
         this.method = method;
         this.uri = uri;
+        this.version = version;
         this.query = query == null ? Map.of() : Map.copyOf(query);
         this.headers = List.copyOf(headers);
         this.body = body;
@@ -35,7 +38,7 @@ public final class RecordedRequest {
 
     /** This request as answered by {@code by} (see {@link #matchedBy()}). */
     RecordedRequest matchedBy(String by) {
-        return new RecordedRequest(sequenceNumber, method, uri, query, headers, body, remoteAddress, by);
+        return new RecordedRequest(sequenceNumber, method, uri, version, query, headers, body, remoteAddress, by);
     }
 
     /** The position of this request among those the server received, from 0. */
@@ -51,6 +54,15 @@ public final class RecordedRequest {
     /** The full request URI, including scheme, host and port. */
     public URI uri() {
         return uri;
+    }
+
+    /**
+     * The protocol the request came over: {@link HttpVersion#HTTP_1_1} (or {@code HTTP_1_0}), or
+     * {@link HttpVersion#HTTP_2} for h2 over HTTPS and h2c by prior knowledge. A WebSocket handshake
+     * reports the protocol of its upgrade request.
+     */
+    public HttpVersion version() {
+        return version;
     }
 
     /** The decoded path. */
