@@ -96,7 +96,13 @@ final class Http2StreamIo implements MessageIo {
         ex.declaredLength = request.contentLength();
         ex.expect = headers.getList("Expect");
         ex.hasRange = headers.contains("Range");
-        ex.bodyReader = request.endStream() ? BodyReader.EMPTY : new Http2BodyReader(stream);
+        if (host == null) {
+            // handlers written for HTTP/1 read Host; HTTP/2 carries it as :authority (RFC 9113 section 8.3.1)
+            headers.append("Host", authority);
+        }
+        // a CONNECT's DATA is the tunnel (or the WebSocket, RFC 8441), not a request body to read first
+        boolean connect = "CONNECT".equals(request.method());
+        ex.bodyReader = request.endStream() || connect ? BodyReader.EMPTY : new Http2BodyReader(stream);
     }
 
     @Override
