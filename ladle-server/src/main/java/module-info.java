@@ -1,5 +1,5 @@
 /**
- * Ladle: an embeddable HTTP/1.1 and WebSocket server modelled on libsoup's {@code SoupServer}.
+ * Ladle: an embeddable HTTP/1.1, HTTP/2 and WebSocket server modelled on libsoup's {@code SoupServer}.
  * Depends on nothing but the JDK.
  */
 module dev.ladle.server {
