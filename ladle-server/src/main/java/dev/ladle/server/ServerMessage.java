@@ -40,7 +40,10 @@ public interface ServerMessage {
      */
     URI getUri();
 
-    /** Returns the HTTP version of the request, and of the response unless changed. */
+    /**
+     * Returns the HTTP version of the request, and of the response unless changed: {@link HttpVersion#HTTP_2}
+     * for a request on an HTTP/2 stream (whose response is always HTTP/2).
+     */
     HttpVersion getHttpVersion();
 
     /** Sets the version of the response status line (only downgrading to HTTP/1.0 makes sense). */
@@ -153,6 +156,9 @@ public interface ServerMessage {
      * Takes the connection away from the server: the response not yet written is discarded and the
      * server forgets the connection. Use it for tunnels ({@code CONNECT}) or protocols after an upgrade,
      * typically from a {@code WroteInformational} or {@code WroteBody} listener, or from a handler.
+     *
+     * @throws IllegalStateException for an HTTP/2 request (its connection carries other streams) or a
+     *     connection already stolen
      */
     StolenConnection stealConnection();
 
