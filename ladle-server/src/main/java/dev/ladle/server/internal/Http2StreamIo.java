@@ -77,6 +77,9 @@ final class Http2StreamIo implements MessageIo {
         ex.version = HttpVersion.HTTP_2;
         MessageHeaders headers = new MessageHeaders();
         List<String> fields = request.fields();
+        if (fields.size() / 2 > limits.getMaxHeaderCount()) {
+            throw new HttpException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "too many header fields");
+        }
         for (int i = 0; i < fields.size(); i += 2) {
             headers.append(fields.get(i), fields.get(i + 1));
         }
