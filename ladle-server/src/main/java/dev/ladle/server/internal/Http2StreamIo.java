@@ -92,7 +92,7 @@ final class Http2StreamIo implements MessageIo {
             // RFC 9113 section 8.3.1: Host and :authority must name the same thing
             throw new HttpException(Status.BAD_REQUEST, "Host differs from :authority");
         }
-        if (authority == null || !Hosts.isValidAuthority(authority)) {
+        if (authority == null || !connection.isValidAuthority(authority)) {
             throw new HttpException(Status.BAD_REQUEST, authority == null ? "missing :authority" : "invalid :authority");
         }
         ex.authority = authority;

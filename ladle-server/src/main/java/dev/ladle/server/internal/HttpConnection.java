@@ -280,6 +280,21 @@ public final class HttpConnection implements Runnable, MessageIo {
     /** The HTTP/2 connection receive window: room for many streams' uploads at once. */
     private static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
 
+    /** The last authority an HTTP/2 stream of this connection named that was valid: clients repeat it. */
+    private volatile String validAuthority;
+
+    /** Checks an HTTP/2 request's authority, remembering the last valid one (each stream names it again). */
+    boolean isValidAuthority(String authority) {
+        if (authority.equals(validAuthority)) {
+            return true;
+        }
+        boolean valid = Hosts.isValidAuthority(authority);
+        if (valid) {
+            validAuthority = authority;
+        }
+        return valid;
+    }
+
     /** Registers a WebSocket carried by an HTTP/2 stream until it ends. */
     void trackWebSocket(WebSocketUpgrade upgrade) {
         http2WebSockets.add(upgrade);

@@ -393,6 +393,19 @@ public final class Http2Stream {
     }
 
     private static String lowercase(String name) {
+        // the names every response carries, without a new string each time
+        switch (name) {
+            case "Date": return "date";
+            case "Server": return "server";
+            case "Content-Type": return "content-type";
+            case "Content-Length": return "content-length";
+            case "Cache-Control": return "cache-control";
+            case "Last-Modified": return "last-modified";
+            case "ETag": return "etag";
+            case "Location": return "location";
+            case "Accept-Ranges": return "accept-ranges";
+            default: break;
+        }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c >= 'A' && c <= 'Z') {
