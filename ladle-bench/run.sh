@@ -265,12 +265,14 @@ speaks_h2() {
 }
 
 H_RPS= H_P50= H_P99= H_ERRORS=
-# h2load_run [h2load options...] URL: warm-up, then the measured run; sets H_RPS, H_P50 and H_P99 (ms,
+# h2load_run [h2load options...] URL: warm-up, then the measured run (one h2load); sets H_RPS, H_P50 and H_P99 (ms,
 # from h2load's per-request log) and H_ERRORS; fails unless h2load spoke HTTP/2 and got answers
 h2load_run() {
   local out log="$work/h2load.log" proto line total=0 done_=0 ok=0 failed=0 errored=0 timeouts=0 non2xx
-  client timeout $((WARMUP + 60)) h2load -t1 -D "$WARMUP" "$@" >/dev/null 2>&1 || true
-  out=$(client timeout $((DURATION + 60)) h2load -t1 -D "$DURATION" --log-file="$log" "$@" 2>&1) || true
+  # h2load's own warm-up: the connections (and TLS handshakes) made and used for $WARMUP s, then the
+  # same connections measured for $DURATION s; the summary and the log count the measured part only
+  out=$(client timeout $((WARMUP + DURATION + 60)) h2load -t1 --warm-up-time="$WARMUP" -D "$DURATION" \
+    --log-file="$log" "$@" 2>&1) || true
   echo "$out" >>"$work/h2load-output.txt"
   proto=$(sed -n 's/^Application protocol: *//p' <<<"$out" | head -n 1)
   line=$(grep -m1 '^finished in' <<<"$out" || true)   # finished in 5.00s, 61234.40 req/s, 2.17MB/s
@@ -504,7 +506,7 @@ if tls_rows_selected; then
     -keypass changeit >/dev/null 2>&1 || die "keytool could not make the TLS key"
 fi
 
-machine="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(uname -sr); $("$JAVA" -version 2>&1 | head -n 1); $( (wrk -v 2>&1 || true) | head -n 1 | cut -d' ' -f1-2)$(h2load_rows_selected && [ -z "$H2LOAD_MISSING" ] && echo ", $(h2load --version | head -n 1)")"
+machine="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(uname -sr); $("$JAVA" -version 2>&1 | head -n 1); $( (wrk -v 2>&1 || true) | head -n 1 | cut -d' ' -f1-2)$( (h2load_rows_selected && [ -z "$H2LOAD_MISSING" ] && h2load --version | head -n 1 | sed 's/^/, /') || true)"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 say "machine: $machine; load average $load_before"
 started=$(date +%s)
