@@ -4,9 +4,10 @@
 #   ladle-bench/run.sh                 every row, every server (about 15 minutes)
 #   SERVERS="ladle netty" ROWS="plaintext echo4k" DURATION=5 ladle-bench/run.sh
 #   PROFILE=1 SERVERS=ladle ROWS=plaintext ladle-bench/run.sh   also record JFR and print the hot spots
+#   SERVERS="netty jetty" ROWS="h2c h2c_1conn h2c_16k h2_tls idle_h2" ladle-bench/run.sh   the HTTP/2 rows
 #
 # Each server runs alone, pinned to CPU $SERVER_CPU; the load generator is pinned to CPU $CLIENT_CPU.
-# Every wrk row has a warm-up of $WARMUP seconds, then measures for $DURATION seconds. The table
+# Every wrk and h2load row has a warm-up of $WARMUP seconds, then measures for $DURATION seconds. The table
 # (each figure and its ratio to the best peer) is printed and written to ladle-bench/results/.
 #
 # A row is a function row_NAME taking the server's name, registered with `row NAME MODE [SERVERS]`;
@@ -20,10 +21,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$here")
 
 SERVERS=${SERVERS:-"ladle netty undertow jetty helidon jdk"}
-ROWS=${ROWS:-"plaintext pipelined close echo4k echo1m websocket64 websocket16k tls_handshake tls_keepalive idle10k idlews upload2g alloc"}
+ROWS=${ROWS:-"plaintext pipelined close echo4k echo1m websocket64 websocket16k h2c h2c_1conn h2c_16k tls_handshake tls_keepalive h2_tls idle10k idlews idle_h2 upload2g alloc"}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 CONNECTIONS=${CONNECTIONS:-50}
+STREAMS=${STREAMS:-10}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 PORT=${PORT:-18080}
@@ -72,6 +74,21 @@ need_tools() { # installs wrk (and curl) from the system's packages when missing
   else
     die "missing ${missing[*]}: install them (for example: sudo apt-get install ${missing[*]})"
   fi
+}
+
+# h2load (Debian's nghttp2-client) for the HTTP/2 rows, installed like wrk; when it cannot be had
+# those rows are skipped with this reason and the others still run
+H2LOAD_MISSING=
+need_h2load() {
+  command -v h2load >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing nghttp2-client (h2load)"
+    { apt-get install -y -qq nghttp2-client >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq nghttp2-client >/dev/null 2>&1; }; } || true
+  fi
+  command -v h2load >/dev/null 2>&1 && return 0
+  H2LOAD_MISSING="h2load is missing: install the nghttp2-client package (for example: sudo apt-get install nghttp2-client)"
+  say "run.sh: $H2LOAD_MISSING; the HTTP/2 load rows are skipped"
 }
 
 JAVA_HOME=$(pick_jdk) || die "no JDK 21 or newer found (set JAVA_HOME)"
@@ -230,6 +247,78 @@ wrk_row() {
   fi
 }
 
+# ---- h2load --------------------------------------------------------------------------------------
+
+H2_CHECK=
+# speaks_h2: true when the running server answers /plaintext over HTTP/2 (h2c with prior knowledge, or
+# h2 by ALPN over https), as curl sees it; otherwise H2_CHECK says what curl got
+speaks_h2() {
+  local how=--http2-prior-knowledge got
+  [ "${SCHEME:-http}" = https ] && how=--http2
+  got=$(curl -sk "$how" -o /dev/null -w '%{http_version} %{http_code}' --max-time 2 "$(url /plaintext)" 2>/dev/null) || true
+  [ "$got" = "2 200" ] && return 0
+  case $got in
+    "" | "0 000") H2_CHECK="curl $how got no answer" ;;
+    *) H2_CHECK="curl $how got HTTP/${got% *} ${got#* }" ;;
+  esac
+  return 1
+}
+
+H_RPS= H_P50= H_P99= H_ERRORS=
+# h2load_run [h2load options...] URL: warm-up, then the measured run (one h2load); sets H_RPS, H_P50 and H_P99 (ms,
+# from h2load's per-request log) and H_ERRORS; fails unless h2load spoke HTTP/2 and got answers
+h2load_run() {
+  local out log="$work/h2load.log" proto line total=0 done_=0 ok=0 failed=0 errored=0 timeouts=0 non2xx
+  # h2load's own warm-up: the connections (and TLS handshakes) made and used for $WARMUP s, then the
+  # same connections measured for $DURATION s; the summary and the log count the measured part only
+  out=$(client timeout $((WARMUP + DURATION + 60)) h2load -t1 --warm-up-time="$WARMUP" -D "$DURATION" \
+    --log-file="$log" "$@" 2>&1) || true
+  echo "$out" >>"$work/h2load-output.txt"
+  proto=$(sed -n 's/^Application protocol: *//p' <<<"$out" | head -n 1)
+  line=$(grep -m1 '^finished in' <<<"$out" || true)   # finished in 5.00s, 61234.40 req/s, 2.17MB/s
+  if [ -z "$line" ] || { [ "$proto" != h2c ] && [ "$proto" != h2 ]; }; then
+    H_RPS= H_ERRORS="h2load failed (protocol ${proto:-none}): $(grep -v '^progress' <<<"$out" | tail -n 1)"
+    rm -f "$log"
+    return 1
+  fi
+  # requests: 300000 total, 300500 started, 300000 done, 299990 succeeded, 10 failed, 0 errored, 0 timeout
+  read -r total done_ ok failed errored timeouts < <(sed -n 's/^requests: \([0-9]*\) total, [0-9]* started, \([0-9]*\) done, \([0-9]*\) succeeded, \([0-9]*\) failed, \([0-9]*\) errored, \([0-9]*\) timeout.*/\1 \2 \3 \4 \5 \6/p' <<<"$out")
+  non2xx=$(sed -n 's/^status codes: [0-9]* 2xx, \([0-9]*\) 3xx, \([0-9]*\) 4xx, \([0-9]*\) 5xx.*/\1 \2 \3/p' <<<"$out" | awk '{ print $1 + $2 + $3 }')
+  if [ "${ok:-0}" -eq 0 ]; then
+    H_RPS= H_ERRORS="h2load got no answer: $(grep -m1 '^requests:' <<<"$out")"
+    rm -f "$log"
+    return 1
+  fi
+  H_RPS=$(awk '{ printf "%.0f", $4 }' <<<"$line")
+  # the log: start time (us), status, microseconds until the end of the answer; one line per request
+  read -r H_P50 H_P99 < <(awk -F'\t' '{ print $3 }' "$log" | sort -n | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "", ""; exit }
+    i50 = int(NR * 0.50 + 0.999999); i99 = int(NR * 0.99 + 0.999999)
+    printf "%.2f %.2f\n", v[i50] / 1000, v[i99] / 1000 }') || true
+  rm -f "$log"
+  H_ERRORS=
+  if [ "${failed:-0}" -gt 0 ] || [ "${errored:-0}" -gt 0 ] || [ "${timeouts:-0}" -gt 0 ] || [ "${non2xx:-0}" -gt 0 ]; then
+    H_ERRORS="$failed failed, $errored errored, $timeouts timeouts, $non2xx non-2xx of $total requests"
+  fi
+}
+
+# h2_row METRIC SERVER [h2load options...] URL: one h2load figure (requests/s) with its footnote, when
+# h2load is there and the server speaks HTTP/2; always returns 0 (a row's figures may be missing)
+h2_row() {
+  local m=$1 s=$2; shift 2
+  if [ -n "$H2LOAD_MISSING" ]; then
+    skip "$m" "$s" "$H2LOAD_MISSING"
+  elif ! speaks_h2; then
+    skip "$m" "$s" "no HTTP/2 in this build: $H2_CHECK"
+  elif h2load_run "$@"; then
+    put "$m" "$s" "$H_RPS"
+    [ -z "$H_ERRORS" ] || note "$m" "$s" "$H_ERRORS"
+  else
+    skip "$m" "$s" "$H_ERRORS"
+  fi
+  return 0
+}
+
 # ---- rows ----------------------------------------------------------------------------------------
 
 metric startup_ms "Start to first response" ms lower
@@ -281,12 +370,34 @@ metric websocket16k "WebSocket echo 16 KiB (100 conns)" msg/s higher
 row websocket16k shared "ladle jetty netty helidon undertow"
 row_websocket16k() { ws_row websocket16k "$1" 16384; }
 
+# HTTP/2: every server that has it (not the JDK's); Ladle's rows are skipped until its build speaks it
+H2_SERVERS="ladle netty undertow jetty helidon"
+metric h2c "HTTP/2 h2c plaintext ($CONNECTIONS conns × $STREAMS streams)" req/s higher
+metric h2c_p50 " latency p50" ms lower
+metric h2c_p99 " latency p99" ms lower
+row h2c shared "$H2_SERVERS"
+row_h2c() {
+  h2_row h2c "$1" -c"$CONNECTIONS" -m"$STREAMS" "$(url /plaintext)"
+  [ -n "${RESULT[h2c,$1]:-}" ] || return 0
+  [ -z "$H_P50" ] || put h2c_p50 "$1" "$H_P50"
+  [ -z "$H_P99" ] || put h2c_p99 "$1" "$H_P99"
+}
+metric h2c_1conn "HTTP/2 h2c plaintext (1 conn × 100 streams)" req/s higher
+row h2c_1conn shared "$H2_SERVERS"
+row_h2c_1conn() { h2_row h2c_1conn "$1" -c1 -m100 "$(url /plaintext)"; }
+metric h2c_16k "HTTP/2 h2c 16 KiB answers ($CONNECTIONS × $STREAMS)" req/s higher
+row h2c_16k shared "$H2_SERVERS"
+row_h2c_16k() { h2_row h2c_16k "$1" -c"$CONNECTIONS" -m"$STREAMS" "$(url /bytes16k)"; }
+
 metric tls_handshake "TLS: new connection per request" req/s higher
 row tls_handshake tls "ladle jetty netty undertow"
 row_tls_handshake() { wrk_row tls_handshake "$1" -c"$CONNECTIONS" -H 'Connection: close' -s "$LUA/report.lua" "$(url /plaintext)"; }
 metric tls_keepalive "TLS: keep-alive plaintext" req/s higher
 row tls_keepalive tls "ladle jetty netty undertow"
 row_tls_keepalive() { wrk_row tls_keepalive "$1" -c"$CONNECTIONS" -s "$LUA/report.lua" "$(url /plaintext)"; }
+metric h2_tls "TLS: HTTP/2 plaintext (h2 by ALPN, $CONNECTIONS × $STREAMS)" req/s higher
+row h2_tls tls "$H2_SERVERS"
+row_h2_tls() { h2_row h2_tls "$1" -c"$CONNECTIONS" -m"$STREAMS" "$(url /plaintext)"; }
 
 metric idle_memory "10k idle conns: memory per conn" KiB lower
 metric idle_p50 " new request p50 meanwhile" ms lower
@@ -313,24 +424,37 @@ row_idle10k() {
   v=$(sed -n 's/^probe_failed=//p' <<<"$out"); [ -z "$v" ] || skip idle_p50 "$s" "new request failed: $v"
 }
 
-metric idle_ws_memory "10k idle WebSockets: memory per conn" KiB lower
-row idlews own "ladle jetty netty helidon undertow"
-row_idlews() {
-  local s=$1 out v open
-  start_server "$s" -Xms1g -Xmx1g -XX:+AlwaysPreTouch || { skip idle_ws_memory "$s" "$(start_failure)"; return 0; }
-  out=$(client timeout 300 "$JAVA" -cp "$CP" dev.ladle.bench.load.IdleConnections "$PORT" "$SERVER_PID" 10000 0 5 websocket 2>&1) || true
+# idle_memory_row METRIC SERVER MODE "WHAT still ...": 10,000 idle connections of IdleConnections' MODE
+# (websocket, http2) and no probes; memory per connection measured as for idle HTTP/1 connections
+idle_memory_row() {
+  local m=$1 s=$2 mode=$3 what=$4 out v open
+  start_server "$s" -Xms1g -Xmx1g -XX:+AlwaysPreTouch || { skip "$m" "$s" "$(start_failure)"; return 0; }
+  if [ "$mode" = http2 ] && ! speaks_h2; then
+    stop_server
+    skip "$m" "$s" "no HTTP/2 in this build: $H2_CHECK"
+    return 0
+  fi
+  out=$(client timeout 300 "$JAVA" -cp "$CP" dev.ladle.bench.load.IdleConnections "$PORT" "$SERVER_PID" 10000 0 5 "$mode" 2>&1) || true
   stop_server
-  echo "$out" >"$work/idlews-$s.txt"
+  echo "$out" >"$work/$m-$s.txt"
   v=$(sed -n 's/^memory_per_connection_kib=//p' <<<"$out")
-  if [ -z "$v" ]; then skip idle_ws_memory "$s" "$(tail -n 1 <<<"$out")"; return 0; fi
+  if [ -z "$v" ]; then skip "$m" "$s" "$(tail -n 1 <<<"$out")"; return 0; fi
   open=$(sed -n 's/^still_open=//p' <<<"$out")
   if [ "${open:-0}" -lt 9000 ]; then
-    skip idle_ws_memory "$s" "only ${open:-?} of 10000 idle WebSockets still echoed afterwards"
+    skip "$m" "$s" "only ${open:-?} of 10000 $what afterwards"
   else
-    put idle_ws_memory "$s" "$v"
-    [ "$open" = 10000 ] || note idle_ws_memory "$s" "$open of 10000 idle WebSockets still echoed afterwards"
+    put "$m" "$s" "$v"
+    [ "$open" = 10000 ] || note "$m" "$s" "$open of 10000 $what afterwards"
   fi
 }
+
+metric idle_ws_memory "10k idle WebSockets: memory per conn" KiB lower
+row idlews own "ladle jetty netty helidon undertow"
+row_idlews() { idle_memory_row idle_ws_memory "$1" websocket "idle WebSockets still echoed"; }
+
+metric idle_h2_memory "10k idle HTTP/2 conns: memory per conn" KiB lower
+row idle_h2 own "$H2_SERVERS"
+row_idle_h2() { idle_memory_row idle_h2_memory "$1" http2 "idle HTTP/2 connections still answered"; }
 
 metric upload "2 GiB upload, -Xmx64m" MiB/s higher
 metric upload_heap " peak heap" MiB lower
@@ -371,6 +495,9 @@ metric peak_rss "Peak RSS (shared rows)" MiB lower
 selected() { [[ " $ROWS " == *" $1 "* ]]; }
 row_applies() { local r=$1 s=$2; [ -z "${ROW_SERVERS[$r]}" ] || [[ " ${ROW_SERVERS[$r]} " == *" $s "* ]]; }
 
+h2load_rows_selected() { local r; for r in h2c h2c_1conn h2c_16k h2_tls; do selected "$r" && return 0; done; return 1; }
+if h2load_rows_selected; then need_h2load; fi
+
 KEYSTORE="$work/bench.p12"
 tls_rows_selected() { local r; for r in "${ROW_ORDER[@]}"; do selected "$r" && [ "${ROW_MODE[$r]}" = tls ] && return 0; done; return 1; }
 if tls_rows_selected; then
@@ -379,7 +506,7 @@ if tls_rows_selected; then
     -keypass changeit >/dev/null 2>&1 || die "keytool could not make the TLS key"
 fi
 
-machine="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(uname -sr); $("$JAVA" -version 2>&1 | head -n 1); $( (wrk -v 2>&1 || true) | head -n 1 | cut -d' ' -f1-2)"
+machine="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(uname -sr); $("$JAVA" -version 2>&1 | head -n 1); $( (wrk -v 2>&1 || true) | head -n 1 | cut -d' ' -f1-2)$( (h2load_rows_selected && [ -z "$H2LOAD_MISSING" ] && h2load --version | head -n 1 | sed 's/^/, /') || true)"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 say "machine: $machine; load average $load_before"
 started=$(date +%s)
@@ -483,7 +610,7 @@ report="$results/bench-$stamp.md"
   echo "## Benchmark run $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "Machine: $machine. Load average before the run: $load_before."
-  echo "Server pinned to CPU $SERVER_CPU, load generator (wrk -t1, or the Java clients) to CPU $CLIENT_CPU; JVM options \`$JAVA_OPTS\`; $WARMUP s warm-up and $DURATION s per row; the run took $(( ($(date +%s) - started) / 60 )) min."
+  echo "Server pinned to CPU $SERVER_CPU, load generator (wrk -t1, h2load -t1, or the Java clients) to CPU $CLIENT_CPU; JVM options \`$JAVA_OPTS\`; $WARMUP s warm-up and $DURATION s per row; the run took $(( ($(date +%s) - started) / 60 )) min."
   echo
   table
 } >"$report"

@@ -10,8 +10,14 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code POST /echo}: 200 with the request body as the response body;</li>
  *   <li>{@code POST /upload}: reads the body as a stream without keeping it and answers 200 with the
  *       number of bytes received, as decimal text;</li>
+ *   <li>{@code GET /bytes16k}: 200, {@code application/octet-stream}, 16 KiB (16,384 bytes) of
+ *       {@link #bytes16k()}: in HTTP/2 a whole DATA frame at the default maximum frame size, so that
+ *       flow control matters (the default 64 KiB windows hold four such answers);</li>
  *   <li>{@code /ws}: WebSocket echo of text and binary messages, where the server has WebSocket.</li>
  * </ul>
+ *
+ * <p>Servers that speak HTTP/2 answer the same endpoints over h2c (prior knowledge, on the plain port)
+ * and over h2 (ALPN, on the TLS port), next to HTTP/1.1 on the same ports.
  */
 public final class Endpoints {
     /** The plaintext path. */
@@ -20,6 +26,8 @@ public final class Endpoints {
     public static final String ECHO = "/echo";
     /** The streamed-upload path. */
     public static final String UPLOAD = "/upload";
+    /** The 16 KiB download path. */
+    public static final String BYTES_16K = "/bytes16k";
     /** The WebSocket echo path. */
     public static final String WEBSOCKET = "/ws";
     /** The host every server binds: loopback only, the load never leaves the machine. */
@@ -30,6 +38,14 @@ public final class Endpoints {
     public static final String OCTET_STREAM = "application/octet-stream";
 
     private static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BYTES_16K_BODY = new byte[16 * 1024];
+
+    static {
+        // printable, and not all one byte, so that a truncated or shifted answer shows in a test
+        for (int i = 0; i < BYTES_16K_BODY.length; i++) {
+            BYTES_16K_BODY[i] = (byte) ('a' + i % 26);
+        }
+    }
 
     private Endpoints() {
     }
@@ -37,6 +53,11 @@ public final class Endpoints {
     /** Returns the 13-byte plaintext body; callers must not change the array. */
     public static byte[] hello() {
         return HELLO;
+    }
+
+    /** Returns the 16 KiB body of {@link #BYTES_16K}; callers must not change the array. */
+    public static byte[] bytes16k() {
+        return BYTES_16K_BODY;
     }
 
     /** Returns the upload answer's body: the byte count as decimal ASCII text. */

@@ -64,7 +64,8 @@ public final class Main {
             System.out.println("peak-heap-bytes=" + peakHeap());
             stopped.countDown();
         }));
-        System.out.println("ready " + name + " port=" + server.port() + " websocket=" + server.hasWebSocket());
+        System.out.println("ready " + name + " port=" + server.port() + " websocket=" + server.hasWebSocket()
+                + " http2=" + server.hasHttp2());
         System.out.flush();
         stopped.await();
     }

@@ -56,6 +56,18 @@ class PeersAnswerTest {
 
     @ParameterizedTest
     @MethodSource("servers")
+    void bytes16kAnswersSixteenKibibytes(String name) throws Exception {
+        try (BenchServer server = Main.start(name, ServerOptions.plain(0))) {
+            HttpResponse<byte[]> response = client.send(
+                    HttpRequest.newBuilder(uri(server, Endpoints.BYTES_16K)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo(Endpoints.bytes16k());
+            assertThat(response.headers().firstValue("content-type")).hasValue(Endpoints.OCTET_STREAM);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("servers")
     void echoSendsTheRequestBodyBack(String name) throws Exception {
         byte[] body = new byte[64 * 1024 + 7];
         Arrays.fill(body, (byte) 'e');

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.net.InetSocketAddress;
 
 /**
@@ -16,11 +17,14 @@ import java.net.InetSocketAddress;
  * new requests while they are open.
  *
  * <pre>
- * java ... dev.ladle.bench.load.IdleConnections PORT SERVER_PID [COUNT] [PROBES] [IDLE_SECONDS] [websocket]
+ * java ... dev.ladle.bench.load.IdleConnections PORT SERVER_PID [COUNT] [PROBES] [IDLE_SECONDS] [http1|websocket|http2]
  * </pre>
  *
  * <p>With {@code websocket} each connection is upgraded at {@code /ws} and echoes one 5-byte message
- * instead, so the row measures what an idle WebSocket costs (a push server's many quiet clients).
+ * instead, so the row measures what an idle WebSocket costs (a push server's many quiet clients). With
+ * {@code http2} each connection speaks h2c with prior knowledge ({@link Http2Connection}): the preface
+ * and SETTINGS, then one {@code GET /plaintext} on stream 1; checking it afterwards is one more request
+ * on the next stream. The probes stay HTTP/1.1 in every mode.
  *
  * <p>The connections sit idle for IDLE_SECONDS (5) before the memory is measured: idle connections
  * in a real server have usually been idle a while, and servers may trim what an idle connection
@@ -37,6 +41,13 @@ public final class IdleConnections {
     private static final byte[] REQUEST =
             "GET /plaintext HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    /** What each idle connection speaks. */
+    private enum Mode { HTTP1, WEBSOCKET, HTTP2 }
+
+    /** An idle connection: its socket, and its HTTP/2 state in {@link Mode#HTTP2} (null otherwise). */
+    private record Idle(Socket socket, Http2Connection http2) {
+    }
+
     private IdleConnections() {
     }
 
@@ -47,20 +58,23 @@ public final class IdleConnections {
         int count = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         int probes = args.length > 3 ? Integer.parseInt(args[3]) : 2_000;
         double idleSeconds = args.length > 4 ? Double.parseDouble(args[4]) : 5;
-        boolean webSocket = args.length > 5 && args[5].equals("websocket");
+        Mode mode = args.length > 5 ? Mode.valueOf(args[5].toUpperCase(Locale.ROOT)) : Mode.HTTP1;
 
         Footprint before = footprint(serverPid);
-        List<Socket> idle = new ArrayList<>(count);
+        List<Idle> idle = new ArrayList<>(count);
         byte[] answer = new byte[4096];
         long started = System.nanoTime();
         try {
             for (int i = 0; i < count; i++) {
                 Socket socket = new Socket();
-                idle.add(socket);
+                idle.add(new Idle(socket, null));
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
                 // a server that stops answering (out of memory, say) fails the row instead of hanging it
                 socket.setSoTimeout(10_000);
-                if (!exchange(socket, answer, webSocket, true)) {
+                if (mode == Mode.HTTP2) {
+                    idle.set(i, new Idle(socket, new Http2Connection(socket, "127.0.0.1:" + port)));
+                }
+                if (!exchange(idle.get(i), answer, mode, true)) {
                     throw new IOException("connection " + i + " closed before its answer");
                 }
             }
@@ -96,13 +110,13 @@ public final class IdleConnections {
             int alive = 0;
             // a bounded check: a server that neither answers nor closes must not stall the run
             long checkDeadline = System.nanoTime() + 20_000_000_000L;
-            for (Socket socket : idle) {
+            for (Idle connection : idle) {
                 if (System.nanoTime() > checkDeadline) {
                     break;
                 }
                 try {
-                    socket.setSoTimeout(1_000);
-                    if (exchange(socket, answer, webSocket, false)) {
+                    connection.socket().setSoTimeout(1_000);
+                    if (exchange(connection, answer, mode, false)) {
                         alive++;
                     }
                 } catch (IOException e) {
@@ -114,18 +128,24 @@ public final class IdleConnections {
             System.out.println("failed after " + idle.size() + " connections: " + e);
             System.exit(1);
         } finally {
-            for (Socket socket : idle) {
-                socket.close();
+            for (Idle connection : idle) {
+                connection.socket().close();
             }
         }
     }
 
     /**
-     * One round trip on {@code socket}: a plaintext request and its answer, or for a WebSocket (upgraded
-     * first when {@code first}) a 5-byte message and its echo. False when the server closed.
+     * One round trip on {@code connection}: a plaintext request and its answer (in HTTP/1.1 or HTTP/2), or
+     * for a WebSocket (upgraded first when {@code first}) a 5-byte message and its echo. False when the
+     * server closed.
      */
-    private static boolean exchange(Socket socket, byte[] buffer, boolean webSocket, boolean first) throws IOException {
-        if (!webSocket) {
+    private static boolean exchange(Idle connection, byte[] buffer, Mode mode, boolean first) throws IOException {
+        Socket socket = connection.socket();
+        if (mode == Mode.HTTP2) {
+            Http2Connection.Answer answer = connection.http2().get("/plaintext");
+            return answer != null && answer.bodyBytes() == 13;
+        }
+        if (mode == Mode.HTTP1) {
             socket.getOutputStream().write(REQUEST);
             return readAnswer(socket, buffer);
         }

@@ -17,7 +17,9 @@ import java.io.InputStream;
 
 /**
  * Helidon 4 SE (Níma): virtual thread per request, blocking handlers on its routing API, and
- * Helidon's WebSocket echo at {@code /ws}.
+ * Helidon's WebSocket echo at {@code /ws}. HTTP/2 comes from the {@code helidon-webserver-http2} module
+ * on the class path, found by Helidon's service loader: the same routing answers h2c (prior knowledge
+ * or upgrade) on the plain port and h2 by ALPN on the TLS port.
  */
 public final class HelidonPeer implements BenchServer {
     private final WebServer server;
@@ -30,6 +32,7 @@ public final class HelidonPeer implements BenchServer {
                 // Helidon leaves Nagle on; the other servers turn it off, and small echoes wait on it
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(r -> r.get(Endpoints.PLAINTEXT, HelidonPeer::plaintext)
+                        .get(Endpoints.BYTES_16K, HelidonPeer::bytes16k)
                         .post(Endpoints.ECHO, HelidonPeer::echo)
                         .post(Endpoints.UPLOAD, HelidonPeer::upload))
                 .addRouting(WsRouting.builder().endpoint(Endpoints.WEBSOCKET, new Echo()));
@@ -42,6 +45,11 @@ public final class HelidonPeer implements BenchServer {
     private static void plaintext(ServerRequest req, ServerResponse res) {
         res.header(HeaderValues.CONTENT_TYPE_TEXT_PLAIN);
         res.send(Endpoints.hello());
+    }
+
+    private static void bytes16k(ServerRequest req, ServerResponse res) {
+        res.header(HeaderValues.CONTENT_TYPE_OCTET_STREAM);
+        res.send(Endpoints.bytes16k());
     }
 
     private static void echo(ServerRequest req, ServerResponse res) {
@@ -68,6 +76,11 @@ public final class HelidonPeer implements BenchServer {
 
     @Override
     public boolean hasWebSocket() {
+        return true;
+    }
+
+    @Override
+    public boolean hasHttp2() {
         return true;
     }
 

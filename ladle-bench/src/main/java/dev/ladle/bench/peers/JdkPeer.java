@@ -14,13 +14,18 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** The JDK's {@code com.sun.net.httpserver} with a virtual thread per exchange; it has no WebSocket. */
+/**
+ * The JDK's {@code com.sun.net.httpserver} with a virtual thread per exchange; it has no WebSocket and
+ * no HTTP/2.
+ */
 public final class JdkPeer implements BenchServer {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     /** Starts the server as {@code options} say. */
     public JdkPeer(ServerOptions options) throws IOException {
+        // Nagle off as in every other server; the JDK reads this property once, when its first server starts
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         InetSocketAddress address = new InetSocketAddress(Endpoints.HOST, options.port());
         if (options.tls()) {
             HttpsServer https = HttpsServer.create(address, 8192);
@@ -31,6 +36,7 @@ public final class JdkPeer implements BenchServer {
         }
         server.setExecutor(executor);
         server.createContext(Endpoints.PLAINTEXT, ex -> answer(ex, Endpoints.TEXT_PLAIN, Endpoints.hello()));
+        server.createContext(Endpoints.BYTES_16K, ex -> answer(ex, Endpoints.OCTET_STREAM, Endpoints.bytes16k()));
         server.createContext(Endpoints.ECHO, ex -> {
             byte[] body;
             try (InputStream in = ex.getRequestBody()) {
@@ -66,6 +72,11 @@ public final class JdkPeer implements BenchServer {
 
     @Override
     public boolean hasWebSocket() {
+        return false;
+    }
+
+    @Override
+    public boolean hasHttp2() {
         return false;
     }
 

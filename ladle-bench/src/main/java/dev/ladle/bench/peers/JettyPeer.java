@@ -5,7 +5,11 @@ import dev.ladle.bench.Endpoints;
 import dev.ladle.bench.ServerOptions;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http2.HTTP2Cipher;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -15,6 +19,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.websocket.api.Session;
@@ -22,7 +27,9 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * Jetty 12 on its core API (no servlets): one handler for the HTTP endpoints behind Jetty's WebSocket
- * upgrade handler, which answers {@code /ws} with an echo endpoint.
+ * upgrade handler, which answers {@code /ws} with an echo endpoint. HTTP/2 shares the port with
+ * HTTP/1.1: the plain connector has an h2c factory (a connection starting with the HTTP/2 preface, or
+ * upgrading, switches to it), the TLS one lets ALPN choose between h2 and http/1.1.
  */
 public final class JettyPeer implements BenchServer {
     private final Server server;
@@ -37,10 +44,15 @@ public final class JettyPeer implements BenchServer {
             config.addCustomizer(new SecureRequestCustomizer(false));
             SslContextFactory.Server ssl = new SslContextFactory.Server();
             ssl.setSslContext(options.sslContext());
-            connector = new ServerConnector(server, ssl, http);
+            ssl.setCipherComparator(HTTP2Cipher.COMPARATOR);
+            ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+            alpn.setDefaultProtocol(http.getProtocol());
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn,
+                    new HTTP2ServerConnectionFactory(config), http);
         } else {
-            connector = new ServerConnector(server, http);
+            connector = new ServerConnector(server, http, new HTTP2CServerConnectionFactory(config));
         }
+        connector.setAcceptedTcpNoDelay(true);
         connector.setHost(Endpoints.HOST);
         connector.setPort(options.port());
         connector.setAcceptQueueSize(8192);
@@ -63,6 +75,11 @@ public final class JettyPeer implements BenchServer {
     }
 
     @Override
+    public boolean hasHttp2() {
+        return true;
+    }
+
+    @Override
     public void close() throws Exception {
         server.stop();
     }
@@ -78,6 +95,11 @@ public final class JettyPeer implements BenchServer {
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, Endpoints.TEXT_PLAIN);
                 response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Endpoints.hello().length);
                 response.write(true, ByteBuffer.wrap(Endpoints.hello()), callback);
+            } else if (path.equals(Endpoints.BYTES_16K) && method.equals("GET")) {
+                response.setStatus(200);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, Endpoints.OCTET_STREAM);
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Endpoints.bytes16k().length);
+                response.write(true, ByteBuffer.wrap(Endpoints.bytes16k()), callback);
             } else if (path.equals(Endpoints.ECHO) && method.equals("POST")) {
                 response.setStatus(200);
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, Endpoints.OCTET_STREAM);

@@ -31,6 +31,10 @@ public final class LadlePeer implements BenchServer {
             msg.setResponse(Endpoints.TEXT_PLAIN, Endpoints.hello());
             msg.setStatus(Status.OK);
         });
+        server.addHandler(Endpoints.BYTES_16K, (srv, msg, path, query) -> {
+            msg.setResponse(Endpoints.OCTET_STREAM, Endpoints.bytes16k());
+            msg.setStatus(Status.OK);
+        });
         server.addHandler(Endpoints.ECHO, (srv, msg, path, query) -> {
             msg.setResponse(Endpoints.OCTET_STREAM, msg.getRequestBody().flatten());
             msg.setStatus(Status.OK);
@@ -64,6 +68,12 @@ public final class LadlePeer implements BenchServer {
     @Override
     public boolean hasWebSocket() {
         return true;
+    }
+
+    /** False until the engine speaks HTTP/2; run.sh asks the server itself (curl) and skips the rows until then. */
+    @Override
+    public boolean hasHttp2() {
+        return false;
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -33,30 +34,46 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Netty 4.2 on its own API: epoll when the native transport loads (NIO otherwise), the HTTP/1 codec,
  * no aggregator (bodies are collected or counted here as they arrive), writes flushed once per read
  * burst so pipelined requests share a flush, and a WebSocket echo at {@code /ws}.
+ *
+ * <p>HTTP/2 shares the port: Netty's frame codec and stream multiplexer, each stream answered by
+ * {@link NettyHttp2Stream}. On the plain port a connection that starts with the HTTP/2 preface gets
+ * them (h2c with prior knowledge; {@link PrefaceSniffer}), on the TLS port ALPN chooses.
  */
 public final class NettyPeer implements BenchServer {
-    private static final AsciiString TEXT_PLAIN = AsciiString.cached(Endpoints.TEXT_PLAIN);
-    private static final AsciiString OCTET_STREAM = AsciiString.cached(Endpoints.OCTET_STREAM);
-    private static final AsciiString SERVER = AsciiString.cached("netty");
-    private static final ByteBuf HELLO = Unpooled.unreleasableBuffer(
+    static final AsciiString TEXT_PLAIN = AsciiString.cached(Endpoints.TEXT_PLAIN);
+    static final AsciiString OCTET_STREAM = AsciiString.cached(Endpoints.OCTET_STREAM);
+    static final AsciiString SERVER = AsciiString.cached("netty");
+    static final ByteBuf HELLO = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(Endpoints.hello().length).writeBytes(Endpoints.hello())).asReadOnly();
+    static final ByteBuf BYTES_16K = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(Endpoints.bytes16k().length).writeBytes(Endpoints.bytes16k())).asReadOnly();
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -66,25 +83,26 @@ public final class NettyPeer implements BenchServer {
         boolean epoll = Epoll.isAvailable();
         group = new MultiThreadIoEventLoopGroup(epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        SslContext ssl = options.tls() ? new JdkSslContext(options.sslContext(), false, ClientAuth.NONE) : null;
+        SslContext ssl = options.tls() ? new JdkSslContext(options.sslContext(), false, null,
+                IdentityCipherSuiteFilter.INSTANCE,
+                new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1),
+                ClientAuth.NONE, null, false) : null;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 8192)
+                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (ssl != null) {
-                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new AlpnSwitch());
+                        } else {
+                            ch.pipeline().addLast(new PrefaceSniffer());
                         }
-                        ch.pipeline().addLast(new HttpServerCodec(),
-                                new HttpServerExpectContinueHandler(),
-                                new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                                        .websocketPath(Endpoints.WEBSOCKET)
-                                        .maxFramePayloadLength(1 << 20)
-                                        .build()),
-                                new WebSocketEcho(),
-                                new HttpHandler());
                     }
                 });
         channel = bootstrap.bind(new InetSocketAddress(Endpoints.HOST, options.port())).sync().channel();
@@ -101,9 +119,82 @@ public final class NettyPeer implements BenchServer {
     }
 
     @Override
+    public boolean hasHttp2() {
+        return true;
+    }
+
+    @Override
     public void close() throws InterruptedException {
         channel.close().sync();
         group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).sync();
+    }
+
+    /** The HTTP/1.1 handlers, with WebSocket. */
+    private static void addHttp1(ChannelPipeline pipeline) {
+        pipeline.addLast(new HttpServerCodec(),
+                new HttpServerExpectContinueHandler(),
+                new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                        .websocketPath(Endpoints.WEBSOCKET)
+                        .maxFramePayloadLength(1 << 20)
+                        .build()),
+                new WebSocketEcho(),
+                new HttpHandler());
+    }
+
+    /** The HTTP/2 handlers: the frame codec, and a child channel per stream with its own handler. */
+    private static void addHttp2(ChannelPipeline pipeline) {
+        pipeline.addLast(Http2FrameCodecBuilder.forServer().build(),
+                new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel stream) {
+                        stream.pipeline().addLast(new NettyHttp2Stream());
+                    }
+                }));
+    }
+
+    /** On the TLS port: HTTP/2 or HTTP/1.1, as ALPN chose (HTTP/1.1 when the client named neither). */
+    private static final class AlpnSwitch extends ApplicationProtocolNegotiationHandler {
+        AlpnSwitch() {
+            super(ApplicationProtocolNames.HTTP_1_1);
+        }
+
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                addHttp2(ctx.pipeline());
+            } else {
+                addHttp1(ctx.pipeline());
+            }
+        }
+    }
+
+    /**
+     * On the plain port: HTTP/2 when the connection starts with the client preface, HTTP/1.1 as soon as a
+     * byte differs from it (the first or second byte of any HTTP/1 request). Netty's
+     * {@code CleartextHttp2ServerUpgradeHandler} does the same but leaves its upgrade handler in every
+     * HTTP/1 pipeline; this one removes itself, so the HTTP/1 rows measure the same pipeline as before.
+     */
+    private static final class PrefaceSniffer extends ByteToMessageDecoder {
+        private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            int seen = Math.min(in.readableBytes(), PREFACE.length);
+            boolean http2 = true;
+            for (int i = 0; i < seen && http2; i++) {
+                http2 = in.getByte(in.readerIndex() + i) == PREFACE[i];
+            }
+            if (http2 && seen < PREFACE.length) {
+                return; // a prefix of the preface so far: wait for more
+            }
+            if (http2) {
+                addHttp2(ctx.pipeline());
+            } else {
+                addHttp1(ctx.pipeline());
+            }
+            // hands the bytes read so far to the handlers just added
+            ctx.pipeline().remove(this);
+        }
     }
 
     /**
@@ -124,7 +215,7 @@ public final class NettyPeer implements BenchServer {
 
     /** Routes a request when its head arrives and answers when its last content arrives. */
     private static final class HttpHandler extends ChannelInboundHandlerAdapter {
-        private enum Route { PLAINTEXT, ECHO, UPLOAD, NOT_FOUND }
+        private enum Route { PLAINTEXT, BYTES_16K, ECHO, UPLOAD, NOT_FOUND }
 
         private Route route = Route.NOT_FOUND;
         private boolean keepAlive;
@@ -162,6 +253,8 @@ public final class NettyPeer implements BenchServer {
             String uri = request.uri();
             if (request.method() == HttpMethod.GET && uri.equals(Endpoints.PLAINTEXT)) {
                 return Route.PLAINTEXT;
+            } else if (request.method() == HttpMethod.GET && uri.equals(Endpoints.BYTES_16K)) {
+                return Route.BYTES_16K;
             } else if (request.method() == HttpMethod.POST && uri.equals(Endpoints.ECHO)) {
                 return Route.ECHO;
             } else if (request.method() == HttpMethod.POST && uri.equals(Endpoints.UPLOAD)) {
@@ -173,6 +266,7 @@ public final class NettyPeer implements BenchServer {
         private void respond(ChannelHandlerContext ctx) {
             FullHttpResponse response = switch (route) {
                 case PLAINTEXT -> answer(HttpResponseStatus.OK, TEXT_PLAIN, HELLO.duplicate());
+                case BYTES_16K -> answer(HttpResponseStatus.OK, OCTET_STREAM, BYTES_16K.duplicate());
                 case ECHO -> answer(HttpResponseStatus.OK, OCTET_STREAM, echoed);
                 case UPLOAD -> answer(HttpResponseStatus.OK, TEXT_PLAIN,
                         Unpooled.wrappedBuffer(Endpoints.uploadAnswer(uploaded)));

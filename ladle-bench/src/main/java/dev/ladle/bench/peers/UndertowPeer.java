@@ -20,15 +20,19 @@ import io.undertow.websockets.core.WebSockets;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.xnio.Options;
 import org.xnio.Pooled;
 
 /**
  * Undertow 2 on its core API: non-blocking handlers on the I/O threads (the fastest way to use it),
- * a path handler for routing and Undertow's WebSocket echo at {@code /ws}.
+ * a path handler for routing and Undertow's WebSocket echo at {@code /ws}. {@code ENABLE_HTTP2} adds
+ * h2c (prior knowledge and upgrade) to the plain listener and h2 by ALPN to the TLS one.
  */
 public final class UndertowPeer implements BenchServer {
     private static final ByteBuffer HELLO = ByteBuffer.allocateDirect(Endpoints.hello().length)
             .order(ByteOrder.BIG_ENDIAN).put(Endpoints.hello()).flip();
+    private static final ByteBuffer BYTES_16K = ByteBuffer.allocateDirect(Endpoints.bytes16k().length)
+            .put(Endpoints.bytes16k()).flip();
 
     private final Undertow server;
 
@@ -36,6 +40,7 @@ public final class UndertowPeer implements BenchServer {
     public UndertowPeer(ServerOptions options) {
         HttpHandler routes = Handlers.path()
                 .addExactPath(Endpoints.PLAINTEXT, UndertowPeer::plaintext)
+                .addExactPath(Endpoints.BYTES_16K, UndertowPeer::bytes16k)
                 .addExactPath(Endpoints.ECHO, UndertowPeer::echo)
                 .addExactPath(Endpoints.UPLOAD, UndertowPeer::upload)
                 .addExactPath(Endpoints.WEBSOCKET, Handlers.websocket((exchange, channel) -> {
@@ -44,7 +49,9 @@ public final class UndertowPeer implements BenchServer {
                 }));
         // the default entity limit would cut the 2 GiB upload short; every peer takes bodies of any size
         Undertow.Builder builder = Undertow.builder().setHandler(routes)
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE);
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
+                .setSocketOption(Options.TCP_NODELAY, true);
         if (options.tls()) {
             builder.addHttpsListener(options.port(), Endpoints.HOST, options.sslContext());
         } else {
@@ -61,6 +68,15 @@ public final class UndertowPeer implements BenchServer {
         }
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Endpoints.TEXT_PLAIN);
         exchange.getResponseSender().send(HELLO.duplicate());
+    }
+
+    private static void bytes16k(HttpServerExchange exchange) {
+        if (!exchange.getRequestMethod().equals(Methods.GET)) {
+            exchange.setStatusCode(StatusCodes.METHOD_NOT_ALLOWED).endExchange();
+            return;
+        }
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, Endpoints.OCTET_STREAM);
+        exchange.getResponseSender().send(BYTES_16K.duplicate());
     }
 
     private static void echo(HttpServerExchange exchange) {
@@ -88,6 +104,11 @@ public final class UndertowPeer implements BenchServer {
 
     @Override
     public boolean hasWebSocket() {
+        return true;
+    }
+
+    @Override
+    public boolean hasHttp2() {
         return true;
     }
 
