@@ -742,6 +742,7 @@ public final class Http2Connection {
         Http2Stream s;
         List<Runnable> listeners = null;
         int connectionIncrement = 0;
+        boolean write = true;
         lock.lock();
         try {
             s = streams.get(sid);
@@ -755,6 +756,10 @@ public final class Http2Connection {
                     sendWindowChanged.signalAll();
                     // the handler learns its request was malformed after all
                     listeners = s.takeResetListeners();
+                } else {
+                    // whoever set the reset code writes the RST_STREAM; only a faulty frame after the
+                    // peer's own reset gets an answer of its own (STREAM_CLOSED)
+                    write = s.resetByPeer;
                 }
             } else if (sid <= lastStreamId) {
                 closedStreams.add(sid, ClosedStreams.RESET_BY_US);
@@ -764,7 +769,7 @@ public final class Http2Connection {
         }
         writer.lock();
         try {
-            if (s == null || !s.rstWritten) {
+            if (write) {
                 writer.rstStream(sid, e.code());
                 if (s != null) {
                     s.rstWritten = true;
@@ -901,18 +906,26 @@ public final class Http2Connection {
      * credit of its discarded data goes back to the connection window.
      */
     private void finish(Http2Stream s) {
-        boolean unfinished = false;
+        boolean unfinished;
+        lock.lock();
+        try {
+            // claim the reset under the state lock, so a concurrent stream error writes the only RST_STREAM
+            unfinished = !s.localEnded && s.resetCode == null;
+            if (unfinished) {
+                s.resetCode = ErrorCode.INTERNAL_ERROR;
+                s.resetByUs = true;
+            }
+        } finally {
+            lock.unlock();
+        }
         try {
             writer.lock();
             try {
-                if (!s.outputClosed) {
-                    unfinished = !s.rstWritten;
-                    if (unfinished) {
-                        writer.rstStream(s.id(), ErrorCode.INTERNAL_ERROR);
-                        s.rstWritten = true;
-                    }
-                    s.outputClosed = true;
+                if (unfinished && !s.rstWritten) {
+                    writer.rstStream(s.id(), ErrorCode.INTERNAL_ERROR);
+                    s.rstWritten = true;
                 }
+                s.outputClosed = true;
                 writer.requestFlush();
             } finally {
                 writer.unlock();
@@ -925,10 +938,6 @@ public final class Http2Connection {
         int connectionIncrement;
         lock.lock();
         try {
-            if (unfinished && s.resetCode == null) {
-                s.resetCode = ErrorCode.INTERNAL_ERROR;
-                s.resetByUs = true;
-            }
             cutOff = !s.remoteClosed && s.resetCode == null;
             if (cutOff) {
                 s.resetCode = ErrorCode.NO_ERROR;
