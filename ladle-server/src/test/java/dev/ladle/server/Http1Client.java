@@ -205,7 +205,8 @@ final class Http1Client implements ProtocolClient {
 
     @Override
     public boolean endedByServer(int millis) throws IOException {
-        return closedSeen || wire.closedWithin(millis);
+        // a timeout of 0 would wait forever
+        return closedSeen || wire.closedWithin(Math.max(1, millis));
     }
 
     @Override

@@ -338,7 +338,8 @@ final class Http2Client implements ProtocolClient {
     public boolean endedByServer(int millis) throws IOException {
         Stream s = current;
         int old = socket.getSoTimeout();
-        socket.setSoTimeout(millis);
+        // a timeout of 0 would wait forever
+        socket.setSoTimeout(Math.max(1, millis));
         try {
             while (s.resetCode < 0 && goAwayCode < 0 && !closed) {
                 pump();
