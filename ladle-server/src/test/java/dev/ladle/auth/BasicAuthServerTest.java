@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ladle.server.Server;
-import dev.ladle.server.WireClient;
+import dev.ladle.server.BothProtocols;
+import dev.ladle.server.Protocol;
+import dev.ladle.server.ProtocolClient;
+import dev.ladle.server.ProtocolClient.Response;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.PasswordAuthentication;
@@ -20,7 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Basic auth through a real server: the JDK client, curl, and raw sockets. */
+/**
+ * Basic auth through a real server: the JDK client (HTTP/1.1 only: it has no HTTP/2 without TLS), and curl
+ * and raw sockets over HTTP/1.1 and HTTP/2.
+ */
 class BasicAuthServerTest {
     private Server server;
     private URI base;
@@ -73,45 +79,45 @@ class BasicAuthServerTest {
         assertThat(handled).hasValue(0);
     }
 
-    @Test
-    void curlBasicLogsIn() throws Exception {
+    @BothProtocols
+    void curlBasicLogsIn(Protocol protocol) throws Exception {
         // ASCII only: the command line's encoding depends on the locale the tests run in.
-        String out = Curl.run("--basic", "-u", "curl:s3cret:x", base.resolve("/private/x").toString());
+        String out = Curl.run(protocol.curlFlag(), "--basic", "-u", "curl:s3cret:x", base.resolve("/private/x").toString());
         assertThat(Curl.statuses(out)).containsExactly(200);
         assertThat(out).endsWith("user=curl");
     }
 
-    @Test
-    void curlBasicWithWrongPasswordGets401() throws Exception {
-        String out = Curl.run("--basic", "-u", "curl:nope", base.resolve("/private/x").toString());
+    @BothProtocols
+    void curlBasicWithWrongPasswordGets401(Protocol protocol) throws Exception {
+        String out = Curl.run(protocol.curlFlag(), "--basic", "-u", "curl:nope", base.resolve("/private/x").toString());
         assertThat(Curl.statuses(out)).containsExactly(401);
     }
 
-    @Test
-    void missingCredentialsGetAChallengeAndTheConnectionStays() throws Exception {
-        try (WireClient c = new WireClient(base)) {
-            WireClient.Response r = c.get("/private").read();
+    @BothProtocols
+    void missingCredentialsGetAChallengeAndTheConnectionStays(Protocol protocol) throws Exception {
+        try (ProtocolClient c = protocol.connect(base)) {
+            Response r = c.get("/private");
             assertThat(r.status()).isEqualTo(401);
             assertThat(r.headers("WWW-Authenticate")).containsExactly("Basic realm=\"my realm\", charset=\"UTF-8\"");
             assertThat(r.one("Content-Length")).isEqualTo("0");
-            assertThat(c.get("/private", "Authorization: " + basic("user:pässwörd")).read().bodyText()).isEqualTo("user=user");
+            assertThat(c.get("/private", "Authorization: " + basic("user:pässwörd")).bodyText()).isEqualTo("user=user");
         }
         assertThat(handled).hasValue(1);
     }
 
-    @Test
-    void wrongPasswordIs401() throws Exception {
-        try (WireClient c = new WireClient(base)) {
-            assertThat(c.get("/private", "Authorization: " + basic("user:pässwörT")).read().status()).isEqualTo(401);
+    @BothProtocols
+    void wrongPasswordIs401(Protocol protocol) throws Exception {
+        try (ProtocolClient c = protocol.connect(base)) {
+            assertThat(c.get("/private", "Authorization: " + basic("user:pässwörT")).status()).isEqualTo(401);
         }
     }
 
-    @Test
-    void malformedCredentialsAre401NotAServerError() throws Exception {
-        try (WireClient c = new WireClient(base)) {
+    @BothProtocols
+    void malformedCredentialsAre401NotAServerError(Protocol protocol) throws Exception {
+        try (ProtocolClient c = protocol.connect(base)) {
             for (String bad : new String[] {"Basic", "Basic %%%%", "Basic " + "dXNlcg==", "Basic dXNlcjpw\u00e4", "Basic ====",
                 "Basic " + java.util.Base64.getEncoder().encodeToString(new byte[] {'u', ':', (byte) 0xFF})}) {
-                WireClient.Response r = c.get("/private", "Authorization: " + bad).read();
+                Response r = c.get("/private", "Authorization: " + bad);
                 assertThat(r.status()).as(bad).isEqualTo(401);
                 assertThat(r.one("WWW-Authenticate")).as(bad).startsWith("Basic ");
             }
@@ -119,19 +125,19 @@ class BasicAuthServerTest {
         assertThat(handled).hasValue(0);
     }
 
-    @Test
-    void pathsOutsideTheDomainNeedNoCredentials() throws Exception {
-        try (WireClient c = new WireClient(base)) {
-            assertThat(c.get("/privateer").read().status()).isEqualTo(200);
-            assertThat(c.get("/").read().bodyText()).isEqualTo("user=null");
+    @BothProtocols
+    void pathsOutsideTheDomainNeedNoCredentials(Protocol protocol) throws Exception {
+        try (ProtocolClient c = protocol.connect(base)) {
+            assertThat(c.get("/privateer").status()).isEqualTo(200);
+            assertThat(c.get("/").bodyText()).isEqualTo("user=null");
         }
     }
 
-    @Test
-    void escapingThePathDoesNotBypassTheDomain() throws Exception {
-        try (WireClient c = new WireClient(base)) {
-            assertThat(c.get("/%70rivate/x").read().status()).isEqualTo(401);
-            assertThat(c.get("/public/../private/x").read().status()).isEqualTo(401);
+    @BothProtocols
+    void escapingThePathDoesNotBypassTheDomain(Protocol protocol) throws Exception {
+        try (ProtocolClient c = protocol.connect(base)) {
+            assertThat(c.get("/%70rivate/x").status()).isEqualTo(401);
+            assertThat(c.get("/public/../private/x").status()).isEqualTo(401);
         }
     }
 }

@@ -27,6 +27,17 @@ final class Curl {
         return new String(out, StandardCharsets.ISO_8859_1).replace("\r\n", "\n");
     }
 
+    /**
+     * Returns true when this curl can send a second request on an HTTP/2 connection it opened with
+     * prior knowledge (a Digest login's retry): curl before 8.0 fails it with "Error in the HTTP2
+     * framing layer" before sending anything (curl issue 10634, fixed in 8.0.0).
+     */
+    static boolean reusesPriorKnowledgeConnections() throws IOException, InterruptedException {
+        String first = run("--version").lines().findFirst().orElse("");
+        String[] version = first.split(" ")[1].split("\\.");
+        return Integer.parseInt(version[0]) >= 8;
+    }
+
     /** Returns the status codes of the response heads in {@code output}, in order. */
     static List<Integer> statuses(String output) {
         List<Integer> statuses = new ArrayList<>();

@@ -1,9 +1,13 @@
 package dev.ladle.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ladle.server.Server;
-import dev.ladle.server.WireClient;
+import dev.ladle.server.BothProtocols;
+import dev.ladle.server.Protocol;
+import dev.ladle.server.ProtocolClient;
+import dev.ladle.server.ProtocolClient.Response;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,7 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Digest auth through a real server: curl ({@code --digest}, {@code --proxy-digest}) and raw sockets. */
+/**
+ * Digest auth through a real server: curl ({@code --digest}) and raw sockets over HTTP/1.1 and HTTP/2;
+ * curl {@code --proxy-digest} over HTTP/1.1 only (curl talks HTTP/1.1 to a plain proxy).
+ */
 class DigestAuthServerTest {
     static final String REALM = "digest realm";
     static final String PASSWORD = "Circle of Life";
@@ -66,35 +73,39 @@ class DigestAuthServerTest {
         server.close();
     }
 
-    private String curlDigest(String target, String password) throws Exception {
-        return Curl.run("--digest", "-u", "Mufasa:" + password, base.resolve(target).toString());
+    private String curlDigest(Protocol protocol, String target, String password) throws Exception {
+        // a Digest login is two requests on one connection
+        assumeTrue(protocol == Protocol.HTTP_1_1 || Curl.reusesPriorKnowledgeConnections(),
+                "curl before 8.0 cannot send a second request on an h2c prior-knowledge connection (curl issue 10634)");
+        return Curl.run(protocol.curlFlag(), "--digest", "-u", "Mufasa:" + password, base.resolve(target).toString());
     }
 
-    @Test
-    void curlDigestLogsInWithSha256AndGetsRspauth() throws Exception {
-        String out = curlDigest("/digest/index.html?a=1", PASSWORD);
-        assertThat(Curl.statuses(out)).containsExactly(401, 200);
-        assertThat(out).endsWith("user=Mufasa").contains("Authentication-Info: rspauth=\"");
+    @BothProtocols
+    void curlDigestLogsInWithSha256AndGetsRspauth(Protocol protocol) throws Exception {
+        String out = curlDigest(protocol, "/digest/index.html?a=1", PASSWORD);
+        assertThat(Curl.statuses(out)).as(out).containsExactly(401, 200);
+        // HTTP/2 field names are lower case
+        assertThat(out).endsWith("user=Mufasa").containsIgnoringCase("Authentication-Info: rspauth=\"");
         assertThat(lastAuthorization.get("/digest/index.html")).contains("algorithm=SHA-256").contains("uri=\"/digest/index.html?a=1\"");
     }
 
-    @Test
-    void curlDigestUsesMd5WhenOnlyMd5IsOffered() throws Exception {
-        String out = curlDigest("/md5/x", PASSWORD);
+    @BothProtocols
+    void curlDigestUsesMd5WhenOnlyMd5IsOffered(Protocol protocol) throws Exception {
+        String out = curlDigest(protocol, "/md5/x", PASSWORD);
         assertThat(Curl.statuses(out)).containsExactly(401, 200);
         assertThat(lastAuthorization.get("/md5/x")).containsIgnoringCase("algorithm=MD5");
     }
 
-    @Test
-    void curlDigestUsesTheSessionVariantWhenOffered() throws Exception {
-        String out = curlDigest("/sess/x", PASSWORD);
+    @BothProtocols
+    void curlDigestUsesTheSessionVariantWhenOffered(Protocol protocol) throws Exception {
+        String out = curlDigest(protocol, "/sess/x", PASSWORD);
         assertThat(Curl.statuses(out)).containsExactly(401, 200);
         assertThat(lastAuthorization.get("/sess/x")).containsIgnoringCase("algorithm=SHA-256-sess");
     }
 
-    @Test
-    void curlDigestWithWrongPasswordGets401Twice() throws Exception {
-        String out = curlDigest("/digest/x", "Circle of Strife");
+    @BothProtocols
+    void curlDigestWithWrongPasswordGets401Twice(Protocol protocol) throws Exception {
+        String out = curlDigest(protocol, "/digest/x", "Circle of Strife");
         assertThat(Curl.statuses(out)).containsExactly(401, 401);
         assertThat(lastAuthorization).isEmpty();
     }
@@ -119,31 +130,31 @@ class DigestAuthServerTest {
 
     // ---- raw sockets: one rule each ----------------------------------------------------------------
 
-    private DigestClient challenge(WireClient c, String target) throws Exception {
-        WireClient.Response r = c.get(target).read();
+    private DigestClient challenge(ProtocolClient c, String target) throws Exception {
+        Response r = c.get(target);
         assertThat(r.status()).isEqualTo(401);
         return DigestClient.fromChallenge(r.headers("WWW-Authenticate").get(0));
     }
 
-    private static WireClient.Response authorized(WireClient c, String target, String authorization) throws Exception {
-        return c.get(target, "Authorization: " + authorization).read();
+    private static Response authorized(ProtocolClient c, String target, String authorization) throws Exception {
+        return c.get(target, "Authorization: " + authorization);
     }
 
-    @Test
-    void challengeOffersBothAlgorithmsWithoutStale() throws Exception {
-        try (WireClient c = new WireClient(base)) {
-            List<String> challenges = c.get("/digest").read().headers("WWW-Authenticate");
+    @BothProtocols
+    void challengeOffersBothAlgorithmsWithoutStale(Protocol protocol) throws Exception {
+        try (ProtocolClient c = protocol.connect(base)) {
+            List<String> challenges = c.get("/digest").headers("WWW-Authenticate");
             assertThat(challenges).hasSize(2);
             assertThat(challenges.get(0)).contains("algorithm=SHA-256,").contains("qop=\"auth\"").doesNotContain("stale");
             assertThat(challenges.get(1)).contains("algorithm=MD5,");
         }
     }
 
-    @Test
-    void rightResponseRunsTheHandlerAndProvesTheServer() throws Exception {
-        try (WireClient c = new WireClient(base)) {
+    @BothProtocols
+    void rightResponseRunsTheHandlerAndProvesTheServer(Protocol protocol) throws Exception {
+        try (ProtocolClient c = protocol.connect(base)) {
             DigestClient d = challenge(c, "/digest/a");
-            WireClient.Response r = authorized(c, "/digest/a", d.authorization("Mufasa", PASSWORD, "GET", "/digest/a", 1, "xyz"));
+            Response r = authorized(c, "/digest/a", d.authorization("Mufasa", PASSWORD, "GET", "/digest/a", 1, "xyz"));
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.bodyText()).isEqualTo("user=Mufasa");
             assertThat(DigestClient.param("x " + r.one("Authentication-Info"), "rspauth"))
@@ -151,41 +162,41 @@ class DigestAuthServerTest {
         }
     }
 
-    @Test
-    void wrongPasswordIs401WithoutStale() throws Exception {
-        try (WireClient c = new WireClient(base)) {
+    @BothProtocols
+    void wrongPasswordIs401WithoutStale(Protocol protocol) throws Exception {
+        try (ProtocolClient c = protocol.connect(base)) {
             DigestClient d = challenge(c, "/digest/a");
-            WireClient.Response r = authorized(c, "/digest/a", d.authorization("Mufasa", "wrong", "GET", "/digest/a", 1, "x"));
+            Response r = authorized(c, "/digest/a", d.authorization("Mufasa", "wrong", "GET", "/digest/a", 1, "x"));
             assertThat(r.status()).isEqualTo(401);
             assertThat(r.one("WWW-Authenticate")).doesNotContain("stale");
         }
     }
 
-    @Test
-    void wrongRealmIs401() throws Exception {
-        try (WireClient c = new WireClient(base)) {
+    @BothProtocols
+    void wrongRealmIs401(Protocol protocol) throws Exception {
+        try (ProtocolClient c = protocol.connect(base)) {
             DigestClient d = challenge(c, "/digest/a");
             String auth = d.authorization("Mufasa", PASSWORD, "GET", "/digest/a", 1, "x", "SHA-256", "another realm");
             assertThat(authorized(c, "/digest/a", auth).status()).isEqualTo(401);
         }
     }
 
-    @Test
-    void responseComputedForAnotherUriIs401() throws Exception {
-        try (WireClient c = new WireClient(base)) {
+    @BothProtocols
+    void responseComputedForAnotherUriIs401(Protocol protocol) throws Exception {
+        try (ProtocolClient c = protocol.connect(base)) {
             DigestClient d = challenge(c, "/digest/a");
             String auth = d.authorization("Mufasa", PASSWORD, "GET", "/digest/public", 1, "x");
             assertThat(authorized(c, "/digest/a", auth).status()).isEqualTo(401);
         }
     }
 
-    @Test
-    void expiredNonceGetsStaleChallengeAndTheNewNonceWorks() throws Exception {
+    @BothProtocols
+    void expiredNonceGetsStaleChallengeAndTheNewNonceWorks(Protocol protocol) throws Exception {
         domain.setNonceLifetime(Duration.ofMinutes(1));
-        try (WireClient c = new WireClient(base)) {
+        try (ProtocolClient c = protocol.connect(base)) {
             DigestClient d = challenge(c, "/digest/a");
             clock.millis += Duration.ofMinutes(1).toMillis() + 1;
-            WireClient.Response r = authorized(c, "/digest/a", d.authorization("Mufasa", PASSWORD, "GET", "/digest/a", 1, "x"));
+            Response r = authorized(c, "/digest/a", d.authorization("Mufasa", PASSWORD, "GET", "/digest/a", 1, "x"));
             assertThat(r.status()).isEqualTo(401);
             DigestClient fresh = DigestClient.fromChallenge(r.headers("WWW-Authenticate").get(0));
             assertThat(fresh.stale).isTrue();
@@ -194,17 +205,17 @@ class DigestAuthServerTest {
         }
     }
 
-    @Test
-    void replayedRequestIsRefusedWithStale() throws Exception {
-        try (WireClient c = new WireClient(base)) {
+    @BothProtocols
+    void replayedRequestIsRefusedWithStale(Protocol protocol) throws Exception {
+        try (ProtocolClient c = protocol.connect(base)) {
             DigestClient d = challenge(c, "/digest/a");
             String auth = d.authorization("Mufasa", PASSWORD, "GET", "/digest/a", 1, "x");
             assertThat(authorized(c, "/digest/a", auth).status()).isEqualTo(200);
-            WireClient.Response replay = authorized(c, "/digest/a", auth);
+            Response replay = authorized(c, "/digest/a", auth);
             assertThat(replay.status()).isEqualTo(401);
             assertThat(replay.one("WWW-Authenticate")).contains("stale=true");
         }
-        try (WireClient other = new WireClient(base)) {
+        try (ProtocolClient other = protocol.connect(base)) {
             DigestClient d = challenge(other, "/digest/b");
             String auth = d.authorization("Mufasa", PASSWORD, "GET", "/digest/b", 7, "x");
             assertThat(authorized(other, "/digest/b", auth).status()).isEqualTo(200);
@@ -213,24 +224,24 @@ class DigestAuthServerTest {
         }
     }
 
-    @Test
-    void malformedDigestHeadersAre401NotAServerError() throws Exception {
-        try (WireClient c = new WireClient(base)) {
+    @BothProtocols
+    void malformedDigestHeadersAre401NotAServerError(Protocol protocol) throws Exception {
+        try (ProtocolClient c = protocol.connect(base)) {
             DigestClient d = challenge(c, "/digest/a");
             String good = d.authorization("Mufasa", PASSWORD, "GET", "/digest/a", 1, "x");
             for (String bad : new String[] {"Digest", "Digest ,,,", "Digest username=\"unterminated", "Digest a=b=c",
                 good.replace("nc=00000001", "nc=zz"), good.replace("qop=auth", "qop=auth-int"),
                 good.replace("algorithm=SHA-256", "algorithm=SHA-1"), good.replace("response=\"", "response=\"ff"),
                 "Digest username=\"\u00ff\u00fe\", realm=\"x\"", good + ", nonce=\"again\""}) {
-                WireClient.Response r = authorized(c, "/digest/a", bad);
+                Response r = authorized(c, "/digest/a", bad);
                 assertThat(r.status()).as(bad).isEqualTo(401);
             }
             assertThat(authorized(c, "/digest/a", good).status()).isEqualTo(200);
         }
     }
 
-    @Test
-    void serversSharingTheSecretAcceptEachOthersNonces() throws Exception {
+    @BothProtocols
+    void serversSharingTheSecretAcceptEachOthersNonces(Protocol protocol) throws Exception {
         byte[] secret = "thirty-two bytes of shared secret".getBytes(StandardCharsets.US_ASCII);
         domain.setNonceSecret(secret);
         Map<String, String> seen = new ConcurrentHashMap<>();
@@ -242,10 +253,10 @@ class DigestAuthServerTest {
             twin.addAuthDomain(twinDomain);
             twin.listenLocal(0, Set.of());
             DigestClient d;
-            try (WireClient c = new WireClient(base)) {
+            try (ProtocolClient c = protocol.connect(base)) {
                 d = challenge(c, "/digest/a");
             }
-            try (WireClient c = new WireClient(twin.getUris().get(0))) {
+            try (ProtocolClient c = protocol.connect(twin.getUris().get(0))) {
                 assertThat(authorized(c, "/digest/a", d.authorization("Mufasa", PASSWORD, "GET", "/digest/a", 1, "x")).status())
                         .isEqualTo(200);
             }

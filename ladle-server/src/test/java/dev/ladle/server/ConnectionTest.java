@@ -254,16 +254,15 @@ class ConnectionTest {
         }
     }
 
-    @Test
-    void throwingEarlyHandlerGets500AndTheConnectionGoesOn() throws Exception {
+    @BothProtocols
+    void throwingEarlyHandlerGets500AndTheConnectionGoesOn(Protocol protocol) throws Exception {
         try (EngineFixture f = EngineFixture.start(new Limits(), s -> s.addEarlyHandler("/early", (srv, msg, path, q) -> {
             throw new IllegalStateException(EngineFixture.SECRET);
-        })); WireClient c = f.connect()) {
-            c.send("POST /early HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello");
-            WireClient.Response r = c.read();
+        })); ProtocolClient c = f.connect(protocol)) {
+            ProtocolClient.Response r = c.send(ProtocolClient.Request.of("POST", "/early").body("hello")).read();
             assertThat(r.status()).isEqualTo(500);
             assertNoInternals(r);
-            c.assertOpen();
+            EngineFixture.assertServesAnother(c);
         }
     }
 

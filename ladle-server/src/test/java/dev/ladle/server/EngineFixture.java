@@ -76,6 +76,39 @@ final class EngineFixture implements AutoCloseable {
         return new WireClient(uri);
     }
 
+    ProtocolClient connect(Protocol protocol) throws IOException {
+        return protocol.connect(uri);
+    }
+
+    /**
+     * Reads the answer to a request the server must refuse: {@code status} and nothing of the server's
+     * internals; then the exchange must end as its protocol ends it. HTTP/1.1 answers with {@code
+     * Connection: close} and closes. HTTP/2 ends only the stream: one whose request body was still coming
+     * ({@code bodyOutstanding}) is reset, and the connection serves the next request.
+     */
+    static ProtocolClient.Response assertRejected(ProtocolClient c, int status, boolean bodyOutstanding) throws IOException {
+        ProtocolClient.Response r = c.read();
+        assertThat(r.status()).isEqualTo(status);
+        assertNoInternals(r);
+        if (c.protocol() == Protocol.HTTP_1_1) {
+            assertThat(r.hasToken("Connection", "close")).isTrue();
+            assertThat(c.endedByServer(5000)).as("server closed the connection").isTrue();
+        } else {
+            if (bodyOutstanding) {
+                assertThat(c.endedByServer(5000)).as("server reset the stream").isTrue();
+            }
+            assertServesAnother(c);
+        }
+        return r;
+    }
+
+    /** Asserts that the connection still serves requests: a probe request gets its 200. */
+    static void assertServesAnother(ProtocolClient c) throws IOException {
+        ProtocolClient.Response r = c.get("/probe");
+        assertThat(r.status()).as("probe on the same connection").isEqualTo(200);
+        assertThat(r.bodyText()).isEqualTo("GET /probe");
+    }
+
     /**
      * Reads the answer to a request the server must refuse: {@code status}, {@code Connection: close},
      * nothing of the server's internals, and the connection closed afterwards.
@@ -91,7 +124,16 @@ final class EngineFixture implements AutoCloseable {
 
     /** Asserts that a response shows nothing of the server's internals: no stack trace, no class name. */
     static void assertNoInternals(WireClient.Response r) {
-        assertThat(r.text())
+        assertNoInternals(r.text());
+    }
+
+    /** Same for a {@link ProtocolClient} response. */
+    static void assertNoInternals(ProtocolClient.Response r) {
+        assertNoInternals(r.text());
+    }
+
+    private static void assertNoInternals(String text) {
+        assertThat(text)
                 .doesNotContain(SECRET)
                 .doesNotContain("Exception")
                 .doesNotContain("java.")

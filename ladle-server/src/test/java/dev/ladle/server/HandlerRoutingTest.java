@@ -43,6 +43,12 @@ class HandlerRoutingTest {
         }
     }
 
+    private ProtocolClient.Response get(Protocol protocol, String target) throws Exception {
+        try (ProtocolClient c = protocol.connect(base)) {
+            return c.get(target);
+        }
+    }
+
     @Test
     void longestRegisteredPrefixWins() throws Exception {
         answerWithName("/", "root");
@@ -104,36 +110,35 @@ class HandlerRoutingTest {
         assertThat(get("/x").bodyText()).isEqualTo("root /x");
     }
 
-    @Test
-    void earlyAndNormalHandlersAtTheSamePathBothRun() throws Exception {
+    @BothProtocols
+    void earlyAndNormalHandlersAtTheSamePathBothRun(Protocol protocol) throws Exception {
         StringBuffer order = new StringBuffer();
         server.addEarlyHandler("/both", (srv, msg, p, q) -> order.append("early(").append(msg.getRequestBody().length()).append(")"));
         server.addHandler("/both", (srv, msg, p, q) -> {
             order.append("normal(").append(msg.getRequestBody().length()).append(")");
             msg.setStatus(200);
         });
-        try (WireClient c = new WireClient(base)) {
-            c.send("POST /both HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc");
-            assertThat(c.read().status()).isEqualTo(200);
+        try (ProtocolClient c = protocol.connect(base)) {
+            assertThat(c.send(ProtocolClient.Request.of("POST", "/both").body("abc")).read().status()).isEqualTo(200);
         }
         assertThat(order.toString()).isEqualTo("early(0)normal(3)");
     }
 
-    @Test
-    void earlyOnlyEntryHidesAShorterNormalHandlerAndGives500() throws Exception {
+    @BothProtocols
+    void earlyOnlyEntryHidesAShorterNormalHandlerAndGives500(Protocol protocol) throws Exception {
         answerWithName("/", "root");
         server.addEarlyHandler("/early", (srv, msg, p, q) -> { });
-        assertThat(get("/early/x").status()).isEqualTo(500);
+        assertThat(get(protocol, "/early/x").status()).isEqualTo(500);
     }
 
-    @Test
-    void removeHandlerRemovesEarlyAndNormalAtThatPath() throws Exception {
+    @BothProtocols
+    void removeHandlerRemovesEarlyAndNormalAtThatPath(Protocol protocol) throws Exception {
         answerWithName("/", "root");
         answerWithName("/foo", "foo");
         server.addEarlyHandler("/foo", (srv, msg, p, q) -> msg.setStatus(403));
-        assertThat(get("/foo").status()).isEqualTo(403);
+        assertThat(get(protocol, "/foo").status()).isEqualTo(403);
         server.removeHandler("/foo");
-        assertThat(get("/foo").bodyText()).isEqualTo("root /foo");
+        assertThat(get(protocol, "/foo").bodyText()).isEqualTo("root /foo");
     }
 
     @Test

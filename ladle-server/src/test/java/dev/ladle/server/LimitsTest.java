@@ -1,19 +1,28 @@
 package dev.ladle.server;
 
 import static dev.ladle.server.EngineFixture.assertNoInternals;
+import static dev.ladle.server.EngineFixture.assertRejected;
 import static dev.ladle.server.EngineFixture.assertRejectedAndClosed;
+import static dev.ladle.server.EngineFixture.assertServesAnother;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ladle.server.ProtocolClient.Request;
+import dev.ladle.server.ProtocolClient.Response;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The {@link Limits} the engine enforces (issue 2, item 7): each over-limit request gets its status and
- * a close, checked while reading rather than after buffering; each limit has a sane default.
+ * the end of its exchange (HTTP/1.1: a close; HTTP/2: the stream's end or reset), checked while reading
+ * rather than after buffering; each limit has a sane default. The request line, the slowloris header
+ * timeout, the silent connection and chunked trailers are HTTP/1.1 matters.
  */
 class LimitsTest {
 
@@ -64,27 +73,53 @@ class LimitsTest {
         }
     }
 
-    @Test
-    void headerSectionOverTheLimitIsAnswered431AndClosed() throws Exception {
-        try (EngineFixture f = EngineFixture.start(new Limits().setMaxHeaderSectionSize(1024)); WireClient c = f.connect()) {
-            c.send("GET /x HTTP/1.1\r\nHost: h\r\nX-Big: " + "b".repeat(2000) + "\r\n\r\n");
-            assertRejectedAndClosed(c, 431);
+    @BothProtocols
+    void headerSectionOverTheLimitIsAnswered431AndEndsTheExchange(Protocol protocol) throws Exception {
+        try (EngineFixture f = EngineFixture.start(new Limits().setMaxHeaderSectionSize(1024));
+                ProtocolClient c = f.connect(protocol)) {
+            c.send(Request.get("/x").header("X-Big", "b".repeat(2000)));
+            assertRejected(c, 431, false);
         }
     }
 
-    @Test
-    void headerSectionJustUnderTheLimitIsServed() throws Exception {
-        try (EngineFixture f = EngineFixture.start(new Limits().setMaxHeaderSectionSize(1024)); WireClient c = f.connect()) {
-            c.send("GET /x HTTP/1.1\r\nHost: h\r\nX-Big: " + "b".repeat(900) + "\r\n\r\n");
+    @BothProtocols
+    void headerSectionJustUnderTheLimitIsServed(Protocol protocol) throws Exception {
+        try (EngineFixture f = EngineFixture.start(new Limits().setMaxHeaderSectionSize(1024));
+                ProtocolClient c = f.connect(protocol)) {
+            // HTTP/1.1 counts the bytes of the header section; HTTP/2 the header list size of RFC 9113
+            // section 6.5.2: name + value + 32 per field, pseudo-header fields included
+            int value = protocol == Protocol.HTTP_1_1 ? 900
+                    : 1024 - 1 - listSize(":method", "GET", ":scheme", "http", ":authority", f.uri.getAuthority(),
+                            ":path", "/x", "x-big", "");
+            c.send(Request.get("/x").header("X-Big", "b".repeat(value)));
             assertThat(c.read().status()).isEqualTo(200);
-            c.assertOpen();
+            assertServesAnother(c);
         }
     }
 
-    @Test
-    void oneMegabyteHeaderIsRefusedAtTheDefaultLimitNotAfterBufferingIt() throws Exception {
+    /** The HTTP/2 header list size of these name/value pairs (RFC 9113 section 6.5.2). */
+    private static int listSize(String... nameValues) {
+        int size = 0;
+        for (int i = 0; i < nameValues.length; i += 2) {
+            size += nameValues[i].length() + nameValues[i + 1].length() + 32;
+        }
+        return size;
+    }
+
+    @BothProtocols
+    void oneMegabyteHeaderIsRefusedAtTheDefaultLimitNotAfterBufferingIt(Protocol protocol) throws Exception {
         Limits limits = new Limits();
         assertThat(limits.getMaxHeaderSectionSize()).isEqualTo(64 * 1024);
+        if (protocol == Protocol.HTTP_2) {
+            try (EngineFixture f = EngineFixture.start(limits); Http2Client c = (Http2Client) f.connect(protocol)) {
+                // HTTP/2 answers a field block only once it is complete (HPACK state is per connection), so a
+                // block that outgrows the limit while still arriving ends the connection (GOAWAY); a fraction
+                // of the 1 MB block is sent, the server must not wait for the rest
+                c.sendUnfinishedHead(Request.get("/x").header("X-Big", "b".repeat(1_000_000)), 96 * 1024);
+                assertThat(c.endedByServer(5000)).isTrue();
+            }
+            return;
+        }
         try (EngineFixture f = EngineFixture.start(limits); WireClient c = f.connect()) {
             c.send("GET /x HTTP/1.1\r\nHost: h\r\nX-Big: ");
             // 64 KiB and a bit of the 1 MB value: the rest is never sent, so the answer proves the
@@ -101,72 +136,77 @@ class LimitsTest {
         }
     }
 
-    @Test
-    void tooManyHeaderFieldsAreAnswered431AndClosed() throws Exception {
-        try (EngineFixture f = EngineFixture.start(new Limits().setMaxHeaderCount(10)); WireClient c = f.connect()) {
-            StringBuilder request = new StringBuilder("GET /x HTTP/1.1\r\nHost: h\r\n");
-            for (int i = 0; i < 10; i++) {
-                request.append("X-").append(i).append(": v\r\n");
-            }
-            c.send(request.append("\r\n").toString());
-            WireClient.Response r = c.read();
-            assertThat(r.status()).isEqualTo(431);
-            c.assertClosed();
+    /** A GET with {@code count} fields besides the authority (HTTP/1.1's Host, HTTP/2's :authority). */
+    private static Request withFields(int count) {
+        Request request = Request.get("/x");
+        for (int i = 0; i < count; i++) {
+            request = request.header("X-" + i, "v");
+        }
+        return request;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Protocol.class, names = "HTTP_1_1")
+    void tooManyHeaderFieldsAreAnswered431AndEndTheExchange(Protocol protocol) throws Exception {
+        try (EngineFixture f = EngineFixture.start(new Limits().setMaxHeaderCount(10)); ProtocolClient c = f.connect(protocol)) {
+            c.send(withFields(10));
+            assertRejected(c, 431, false);
         }
     }
 
     @Test
-    void exactlyTheMaximumNumberOfHeaderFieldsIsServed() throws Exception {
-        try (EngineFixture f = EngineFixture.start(new Limits().setMaxHeaderCount(10)); WireClient c = f.connect()) {
-            StringBuilder request = new StringBuilder("GET /x HTTP/1.1\r\nHost: h\r\n");
-            for (int i = 0; i < 9; i++) {
-                request.append("X-").append(i).append(": v\r\n");
-            }
-            c.send(request.append("\r\n").toString());
+    @Disabled("HTTP/2: Limits.maxHeaderCount is not enforced on HTTP/2 streams; a request with more fields"
+            + " than the limit is served 200 instead of answered 431")
+    void tooManyHeaderFieldsAreAnswered431OverHttp2() throws Exception {
+        tooManyHeaderFieldsAreAnswered431AndEndTheExchange(Protocol.HTTP_2);
+    }
+
+    @BothProtocols
+    void exactlyTheMaximumNumberOfHeaderFieldsIsServed(Protocol protocol) throws Exception {
+        try (EngineFixture f = EngineFixture.start(new Limits().setMaxHeaderCount(10)); ProtocolClient c = f.connect(protocol)) {
+            c.send(withFields(9));
             assertThat(c.read().status()).isEqualTo(200);
-            c.assertOpen();
+            assertServesAnother(c);
         }
     }
 
-    @Test
-    void declaredContentLengthOverTheLimitIsAnswered413BeforeTheBodyAndClosed() throws Exception {
-        try (EngineFixture f = EngineFixture.start(new Limits().setMaxRequestBodySize(1000)); WireClient c = f.connect()) {
+    @BothProtocols
+    void declaredContentLengthOverTheLimitIsAnswered413BeforeTheBody(Protocol protocol) throws Exception {
+        try (EngineFixture f = EngineFixture.start(new Limits().setMaxRequestBodySize(1000)); ProtocolClient c = f.connect(protocol)) {
             // only the head: the answer must not wait for the body
-            c.send("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 1001\r\n\r\n");
-            assertRejectedAndClosed(c, 413);
+            c.sendHead(Request.of("POST", "/x").header("Content-Length", "1001"));
+            assertRejected(c, 413, true);
         }
     }
 
-    @Test
-    void bodyExactlyAtTheLimitIsServed() throws Exception {
-        try (EngineFixture f = EngineFixture.start(new Limits().setMaxRequestBodySize(10)); WireClient c = f.connect()) {
-            c.send("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789");
-            WireClient.Response r = c.read();
+    @BothProtocols
+    void bodyExactlyAtTheLimitIsServed(Protocol protocol) throws Exception {
+        try (EngineFixture f = EngineFixture.start(new Limits().setMaxRequestBodySize(10)); ProtocolClient c = f.connect(protocol)) {
+            Response r = c.send(Request.of("POST", "/x").body("0123456789")).read();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.bodyText()).isEqualTo("POST /x body=0123456789");
-            c.assertOpen();
+            assertServesAnother(c);
         }
     }
 
-    @Test
-    void chunkedBodyGrowingOverTheLimitIsAnswered413AndClosed() throws Exception {
-        try (EngineFixture f = EngineFixture.start(new Limits().setMaxRequestBodySize(1000)); WireClient c = f.connect()) {
-            c.send("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
-            String chunk = "258\r\n" + "c".repeat(600) + "\r\n";
-            c.send(chunk + chunk);
+    @BothProtocols
+    void bodyWithoutLengthGrowingOverTheLimitIsAnswered413(Protocol protocol) throws Exception {
+        try (EngineFixture f = EngineFixture.start(new Limits().setMaxRequestBodySize(1000)); ProtocolClient c = f.connect(protocol)) {
+            // no length: chunked over HTTP/1.1, DATA frames over HTTP/2
+            c.sendHead(Request.of("POST", "/x"));
+            c.sendBody("c".repeat(600)).sendBody("c".repeat(600));
             // the body is not finished: the answer must come without its end
-            assertRejectedAndClosed(c, 413);
+            assertRejected(c, 413, true);
         }
     }
 
-    @Test
-    void chunkedBodyExactlyAtTheLimitIsServed() throws Exception {
-        try (EngineFixture f = EngineFixture.start(new Limits().setMaxRequestBodySize(10)); WireClient c = f.connect()) {
-            c.send("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n01234\r\n5\r\n56789\r\n0\r\n\r\n");
-            WireClient.Response r = c.read();
+    @BothProtocols
+    void bodyWithoutLengthExactlyAtTheLimitIsServed(Protocol protocol) throws Exception {
+        try (EngineFixture f = EngineFixture.start(new Limits().setMaxRequestBodySize(10)); ProtocolClient c = f.connect(protocol)) {
+            Response r = c.sendHead(Request.of("POST", "/x")).sendBody("01234").sendBody("56789").endBody().read();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.bodyText()).isEqualTo("POST /x body=0123456789");
-            c.assertOpen();
+            assertServesAnother(c);
         }
     }
 
@@ -202,15 +242,32 @@ class LimitsTest {
     }
 
     @Test
-    void idleKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+    @Disabled("HTTP/2: the header timeout does not apply to a field block left unfinished (HEADERS without"
+            + " END_HEADERS, no CONTINUATION): the connection stays open past it (until the idle timeout, if"
+            + " ever) instead of ending with GOAWAY after the header timeout")
+    void unfinishedHeaderBlockEndsTheConnectionAfterTheHeaderTimeoutOverHttp2() throws Exception {
+        Limits limits = new Limits().setHeaderTimeout(Duration.ofMillis(300));
+        try (EngineFixture f = EngineFixture.start(limits); Http2Client c = (Http2Client) f.connect(Protocol.HTTP_2)) {
+            // HTTP/2's slowloris: the first part of a field block, then nothing; a block in progress cannot
+            // be answered 408 (HPACK state is per connection), so the connection must end
+            c.sendUnfinishedHead(Request.get("/x").header("X-Slow", "z".repeat(40_000)), 20_000);
+            long start = System.nanoTime();
+            assertThat(c.endedByServer(5000)).isTrue();
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(ms).as("ms until the end").isBetween(200L, 3000L);
+        }
+    }
+
+    @BothProtocols
+    void idleKeepAliveConnectionIsClosedAfterTheIdleTimeout(Protocol protocol) throws Exception {
         Limits limits = new Limits().setIdleTimeout(Duration.ofMillis(300));
-        try (EngineFixture f = EngineFixture.start(limits); WireClient c = f.connect()) {
-            c.send("GET /x HTTP/1.1\r\nHost: h\r\n\r\n");
-            WireClient.Response r = c.read();
+        try (EngineFixture f = EngineFixture.start(limits); ProtocolClient c = f.connect(protocol)) {
+            Response r = c.get("/x");
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.hasToken("Connection", "close")).isFalse();
             long start = System.nanoTime();
-            assertThat(c.closedWithin(5000)).isTrue();
+            // HTTP/1.1: the connection closes; HTTP/2: GOAWAY, then the close
+            assertThat(c.endedByServer(5000)).isTrue();
             long ms = (System.nanoTime() - start) / 1_000_000;
             assertThat(ms).as("ms until the idle close").isBetween(200L, 3000L);
         }
@@ -227,18 +284,15 @@ class LimitsTest {
         }
     }
 
-    @Test
-    void bodyArrivingTooSlowlyGets408ThenClose() throws Exception {
+    @BothProtocols
+    void bodyArrivingTooSlowlyGets408AndEndsTheExchange(Protocol protocol) throws Exception {
         Limits limits = new Limits().setBodyReadTimeout(Duration.ofMillis(300));
-        try (EngineFixture f = EngineFixture.start(limits); WireClient c = f.connect()) {
-            c.send("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n01234");
+        try (EngineFixture f = EngineFixture.start(limits); ProtocolClient c = f.connect(protocol)) {
+            c.sendHead(Request.of("POST", "/x").header("Content-Length", "10")).sendBody("01234");
             long start = System.nanoTime();
-            WireClient.Response r = c.read();
+            Response r = assertRejected(c, 408, true);
             long ms = (System.nanoTime() - start) / 1_000_000;
-            assertThat(r.status()).isEqualTo(408);
-            assertThat(r.hasToken("Connection", "close")).isTrue();
-            assertThat(ms).as("ms until the 408").isBetween(200L, 3000L);
-            c.assertClosed();
+            assertThat(ms).as("ms until the 408 and the end").isBetween(200L, 3000L);
         }
     }
 
@@ -253,21 +307,22 @@ class LimitsTest {
         }
     }
 
-    @Test
-    void oversizedBodyWithExpectContinueGets413WithoutA100() throws Exception {
-        try (EngineFixture f = EngineFixture.start(new Limits().setMaxRequestBodySize(1000)); WireClient c = f.connect()) {
-            c.send("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n");
-            assertRejectedAndClosed(c, 413);
+    @BothProtocols
+    void oversizedBodyWithExpectContinueGets413WithoutA100(Protocol protocol) throws Exception {
+        try (EngineFixture f = EngineFixture.start(new Limits().setMaxRequestBodySize(1000)); ProtocolClient c = f.connect(protocol)) {
+            c.sendHead(Request.of("POST", "/x").header("Content-Length", "5000").header("Expect", "100-continue"));
+            assertThat(c.awaitContinue()).isEqualTo(413);
+            assertThat(assertRejected(c, 413, true).informational()).isEmpty();
         }
     }
 
-    @Test
-    void idleTimeoutDoesNotCutAConnectionThatKeepsSendingRequests() throws Exception {
+    @BothProtocols
+    void idleTimeoutDoesNotCutAConnectionThatKeepsSendingRequests(Protocol protocol) throws Exception {
         Limits limits = new Limits().setIdleTimeout(Duration.ofMillis(500));
-        try (EngineFixture f = EngineFixture.start(limits); WireClient c = f.connect()) {
+        try (EngineFixture f = EngineFixture.start(limits); ProtocolClient c = f.connect(protocol)) {
             long end = System.nanoTime() + Duration.ofMillis(1500).toNanos();
             while (System.nanoTime() < end) {
-                c.assertOpen();
+                assertServesAnother(c);
             }
         }
     }

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ladle.http.Encoding;
-import dev.ladle.http.HttpVersion;
+import dev.ladle.server.ProtocolClient.Request;
+import dev.ladle.server.ProtocolClient.Response;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** ServerMessage (issue 2 item 5): request facts, response setters and response framing. */
+/** ServerMessage (issue 2 item 5): request facts, response setters and response framing, over both protocols. */
 class ServerMessageTest {
     private final Map<String, Object> seen = new ConcurrentHashMap<>();
     private Server server;
@@ -36,14 +34,20 @@ class ServerMessageTest {
         server.close();
     }
 
+    private Response exchange(Protocol protocol, Request request) throws Exception {
+        try (ProtocolClient c = protocol.connect(base)) {
+            return c.send(request).read();
+        }
+    }
+
     private WireClient.Response exchange(String request) throws Exception {
         try (WireClient c = new WireClient(base)) {
             return c.send(request).read(request.startsWith("HEAD"));
         }
     }
 
-    @Test
-    void exposesMethodUriVersionHeadersBodyAndAddresses() throws Exception {
+    @BothProtocols
+    void exposesMethodUriVersionHeadersBodyAndAddresses(Protocol protocol) throws Exception {
         server.addHandler("/", (s, m, p, q) -> {
             seen.put("method", m.getMethod());
             seen.put("uri", m.getUri());
@@ -55,12 +59,10 @@ class ServerMessageTest {
             seen.put("secure", m.isSecure());
             m.setStatus(204);
         });
-        HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/p/a?q=1"))
-                .header("X-Multi", "a").header("X-Multi", "b")
-                .POST(HttpRequest.BodyPublishers.ofString("payload")).build(), HttpResponse.BodyHandlers.discarding());
+        exchange(protocol, Request.of("POST", "/p/a?q=1").header("X-Multi", "a").header("X-Multi", "b").body("payload"));
         assertThat(seen.get("method")).isEqualTo("POST");
         assertThat(seen.get("uri")).isEqualTo(URI.create("http://127.0.0.1:" + base.getPort() + "/p/a?q=1"));
-        assertThat(seen.get("version")).isEqualTo(HttpVersion.HTTP_1_1);
+        assertThat(seen.get("version")).isEqualTo(protocol.version());
         assertThat(seen.get("header")).isEqualTo("a, b");
         assertThat(seen.get("body")).isEqualTo("payload");
         assertThat(seen.get("remoteHost")).isEqualTo("127.0.0.1");
@@ -91,41 +93,43 @@ class ServerMessageTest {
         assertThat(seen.get("uri")).isEqualTo(URI.create("http://127.0.0.1:" + base.getPort() + "/ten"));
     }
 
-    @Test
-    void uriKeepsCharactersThatJavaNetUriRefusesAsEscapes() throws Exception {
+    @BothProtocols
+    void uriKeepsCharactersThatJavaNetUriRefusesAsEscapes(Protocol protocol) throws Exception {
         server.addHandler("/", (s, m, p, q) -> {
             seen.put("uri", m.getUri());
             seen.put("path", p);
             m.setStatus(200);
         });
-        assertThat(exchange("GET /a|b{c}?x=\"1\" HTTP/1.1\r\nHost: h\r\n\r\n").status()).isEqualTo(200);
+        assertThat(exchange(protocol, Request.get("/a|b{c}?x=\"1\"").header("Host", "h")).status()).isEqualTo(200);
         assertThat(seen.get("uri").toString()).isEqualTo("http://h/a%7Cb%7Bc%7D?x=%221%22");
         assertThat(seen.get("path")).isEqualTo("/a|b{c}");
     }
 
-    @Test
-    void setResponseSetsContentTypeAndLength() throws Exception {
+    @BothProtocols
+    void setResponseSetsContentTypeAndLength(Protocol protocol) throws Exception {
         server.addHandler("/", (s, m, p, q) -> {
             m.setResponse("application/json", "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
             m.setStatus(201, "Made It");
         });
-        WireClient.Response r = exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
-        assertThat(r.statusLine()).isEqualTo("HTTP/1.1 201 Made It");
+        Response r = exchange(protocol, Request.get("/"));
+        assertThat(r.status()).isEqualTo(201);
+        // HTTP/2 carries no reason phrase
+        assertThat(r.reason()).isEqualTo(protocol == Protocol.HTTP_1_1 ? "Made It" : null);
         assertThat(r.header("Content-Type")).isEqualTo("application/json");
         assertThat(r.header("Content-Length")).isEqualTo("7");
         assertThat(r.bodyText()).isEqualTo("{\"a\":1}");
     }
 
-    @Test
-    void setRedirectResolvesTheLocationAgainstTheRequestUri() throws Exception {
+    @BothProtocols
+    void setRedirectResolvesTheLocationAgainstTheRequestUri(Protocol protocol) throws Exception {
         server.addHandler("/", (s, m, p, q) -> m.setRedirect(302, "../there?x=1"));
-        WireClient.Response r = exchange("GET /a/b/c HTTP/1.1\r\nHost: h:9\r\n\r\n");
+        Response r = exchange(protocol, Request.get("/a/b/c").header("Host", "h:9"));
         assertThat(r.status()).isEqualTo(302);
         assertThat(r.header("Location")).isEqualTo("http://h:9/a/there?x=1");
     }
 
-    @Test
-    void invalidStatusAndHeaderValuesAreRefusedWithExceptions() throws Exception {
+    @BothProtocols
+    void invalidStatusAndHeaderValuesAreRefusedWithExceptions(Protocol protocol) throws Exception {
         server.addHandler("/", (s, m, p, q) -> {
             assertThatThrownBy(() -> m.setStatus(42)).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> m.setStatus(200, "bad\r\nX: y")).isInstanceOf(IllegalArgumentException.class);
@@ -135,58 +139,62 @@ class ServerMessageTest {
                     .isInstanceOf(IllegalArgumentException.class);
             m.setStatus(200);
         });
-        assertThat(exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n").status()).isEqualTo(200);
+        assertThat(exchange(protocol, Request.get("/")).status()).isEqualTo(200);
     }
 
-    @Test
-    void headGetsTheHeadersOfGetAndNoBody() throws Exception {
+    @BothProtocols
+    void headGetsTheHeadersOfGetAndNoBody(Protocol protocol) throws Exception {
         server.addHandler("/", (s, m, p, q) -> {
             m.setResponse("text/plain", "0123456789".getBytes());
             m.setStatus(200);
         });
-        try (WireClient c = new WireClient(base)) {
-            WireClient.Response r = c.send("HEAD / HTTP/1.1\r\nHost: h\r\n\r\n").read(true);
+        try (ProtocolClient c = protocol.connect(base)) {
+            Response r = c.send(Request.of("HEAD", "/")).read();
             assertThat(r.header("Content-Length")).isEqualTo("10");
             assertThat(r.body()).isEmpty();
             // no stray body bytes: the next response parses cleanly
-            assertThat(c.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n").read().bodyText()).isEqualTo("0123456789");
+            assertThat(c.get("/").bodyText()).isEqualTo("0123456789");
         }
     }
 
-    @Test
-    void noContentAndNotModifiedHaveNoBodyAndKeepTheConnection() throws Exception {
+    @BothProtocols
+    void noContentAndNotModifiedHaveNoBodyAndKeepTheConnection(Protocol protocol) throws Exception {
         server.addHandler("/", (s, m, p, q) -> {
             m.setResponse("text/plain", "ignored".getBytes());
             m.setStatus(p.equals("/204") ? 204 : 304);
         });
-        try (WireClient c = new WireClient(base)) {
-            WireClient.Response r = c.send("GET /204 HTTP/1.1\r\nHost: h\r\n\r\n").read();
+        try (ProtocolClient c = protocol.connect(base)) {
+            Response r = c.get("/204");
             assertThat(r.status()).isEqualTo(204);
             assertThat(r.header("Content-Length")).isNull();
-            WireClient.Response r2 = c.send("GET /304 HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            assertThat(r.body()).isEmpty();
+            Response r2 = c.get("/304");
             assertThat(r2.status()).isEqualTo(304);
-            assertThat(c.send("GET /204 HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).isEqualTo(204);
+            assertThat(r2.body()).isEmpty();
+            assertThat(c.get("/204").status()).isEqualTo(204);
         }
     }
 
-    @Test
-    void everyResponseCarriesDateAndTheConfiguredServerHeader() throws Exception {
+    @BothProtocols
+    void everyResponseCarriesDateAndTheConfiguredServerHeader(Protocol protocol) throws Exception {
         server.addHandler("/", (s, m, p, q) -> m.setStatus(200));
-        WireClient.Response r = exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+        Response r = exchange(protocol, Request.get("/"));
         assertThat(r.header("Date")).matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
         assertThat(r.header("Server")).isEqualTo("ladle/" + Server.VERSION);
         server.setServerHeader("probe ");
-        assertThat(exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n").header("Server")).isEqualTo("probe ladle/" + Server.VERSION);
+        assertThat(exchange(protocol, Request.get("/")).header("Server")).isEqualTo("probe ladle/" + Server.VERSION);
         server.setServerHeader("custom/1");
-        assertThat(exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n").header("Server")).isEqualTo("custom/1");
+        assertThat(exchange(protocol, Request.get("/")).header("Server")).isEqualTo("custom/1");
         server.setServerHeader(null);
-        assertThat(exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n").header("Server")).isNull();
+        assertThat(exchange(protocol, Request.get("/")).header("Server")).isNull();
         // errors the server makes itself carry them too
-        assertThat(exchange("GET / HTTP/1.1\r\n\r\n").header("Date")).isNotNull();
+        Response refused = exchange(protocol, Request.get("/").header("Expect", "teapot"));
+        assertThat(refused.status()).isEqualTo(417);
+        assertThat(refused.header("Date")).isNotNull();
     }
 
-    @Test
-    void chunkedEncodingSetByTheHandlerIsUsed() throws Exception {
+    @BothProtocols
+    void chunkedEncodingSetByTheHandlerIsUsed(Protocol protocol) throws Exception {
         server.addHandler("/", (s, m, p, q) -> {
             m.getResponseHeaders().setEncoding(Encoding.CHUNKED);
             m.getResponseBody().append("one,");
@@ -194,8 +202,10 @@ class ServerMessageTest {
             m.getResponseBody().complete();
             m.setStatus(200);
         });
-        WireClient.Response r = exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
-        assertThat(r.header("Transfer-Encoding")).isEqualTo("chunked");
+        Response r = exchange(protocol, Request.get("/"));
+        // HTTP/2 frames the body with DATA and has no Transfer-Encoding
+        assertThat(r.header("Transfer-Encoding")).isEqualTo(protocol == Protocol.HTTP_1_1 ? "chunked" : null);
+        assertThat(r.header("Content-Length")).isNull();
         assertThat(r.bodyText()).isEqualTo("one,two");
     }
 

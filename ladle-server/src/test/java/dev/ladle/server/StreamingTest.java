@@ -3,13 +3,10 @@ package dev.ladle.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ladle.http.Encoding;
-import java.io.InputStream;
+import dev.ladle.server.ProtocolClient.Request;
+import dev.ladle.server.ProtocolClient.Response;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -17,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,10 +21,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Issue 4: pausing, chunked and streamed responses, streamed request bodies and the message events. */
+/**
+ * Issue 4: pausing, chunked and streamed responses, streamed request bodies and the message events, over
+ * HTTP/1.1 and HTTP/2 (HTTP/1.0 and chunk-framing errors are HTTP/1-only).
+ */
 class StreamingTest {
     private Server server;
     private URI base;
+
+    private static String text(byte[] piece) {
+        assertThat(piece).as("a body piece").isNotNull();
+        return new String(piece, StandardCharsets.UTF_8);
+    }
 
     @BeforeEach
     void start() throws Exception {
@@ -42,8 +46,8 @@ class StreamingTest {
         server.close();
     }
 
-    @Test
-    void clientLeavingWhilePausedAbortsAndDisconnectsAndALaterUnpauseIsHarmless() throws Exception {
+    @BothProtocols
+    void clientLeavingWhilePausedAbortsAndDisconnectsAndALaterUnpauseIsHarmless(Protocol protocol) throws Exception {
         AtomicReference<ServerMessage> paused = new AtomicReference<>();
         CountDownLatch pausedLatch = new CountDownLatch(1);
         CountDownLatch aborted = new CountDownLatch(1);
@@ -55,9 +59,10 @@ class StreamingTest {
             paused.set(m);
             pausedLatch.countDown();
         });
-        try (WireClient c = new WireClient(base)) {
-            c.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+        try (ProtocolClient c = protocol.connect(base)) {
+            c.send(Request.get("/"));
             assertThat(pausedLatch.await(5, TimeUnit.SECONDS)).isTrue();
+            c.cancel();
         }
         assertThat(aborted.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(disconnected.await(5, TimeUnit.SECONDS)).isTrue();
@@ -65,8 +70,8 @@ class StreamingTest {
         paused.get().unpause();
     }
 
-    @Test
-    void pausedConnectionDoesNotBlockOtherConnections() throws Exception {
+    @BothProtocols
+    void pausedConnectionDoesNotBlockOtherConnections(Protocol protocol) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         server.addHandler("/slow", (s, m, p, q) -> {
             m.pause();
@@ -81,18 +86,18 @@ class StreamingTest {
             });
         });
         server.addHandler("/fast", (s, m, p, q) -> m.setStatus(200));
-        try (WireClient slow = new WireClient(base); WireClient fast = new WireClient(base)) {
-            slow.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n");
-            assertThat(fast.send("GET /fast HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).isEqualTo(200);
+        try (ProtocolClient slow = protocol.connect(base); ProtocolClient fast = protocol.connect(base)) {
+            slow.send(Request.get("/slow"));
+            assertThat(fast.get("/fast").status()).isEqualTo(200);
             release.countDown();
             assertThat(slow.read().status()).isEqualTo(200);
             // the paused connection keeps working afterwards
-            assertThat(slow.send("GET /fast HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).isEqualTo(200);
+            assertThat(slow.get("/fast").status()).isEqualTo(200);
         }
     }
 
-    @Test
-    void chunkedResponseSendsEachAppendAsAChunkAndPausesUntilMore() throws Exception {
+    @BothProtocols
+    void chunkedResponseSendsEachAppendAsAPieceAndPausesUntilMore(Protocol protocol) throws Exception {
         CountDownLatch firstSeen = new CountDownLatch(1);
         server.addHandler("/", (s, m, p, q) -> {
             m.getResponseHeaders().setEncoding(Encoding.CHUNKED);
@@ -109,26 +114,19 @@ class StreamingTest {
                 m.unpause();
             });
         });
-        try (WireClient c = new WireClient(base)) {
-            c.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
-            var in = c.socket().getInputStream();
-            StringBuilder seen = new StringBuilder();
-            while (!seen.toString().contains("first;\r\n")) {
-                seen.append((char) in.read());
-            }
-            assertThat(seen.toString()).contains("Transfer-Encoding: chunked").contains("\r\n6\r\nfirst;\r\n");
+        try (ProtocolClient c = protocol.connect(base)) {
+            Response head = c.send(Request.get("/")).readHead();
+            // HTTP/1.1 sends each piece as a chunk; HTTP/2 as a DATA frame, with no Transfer-Encoding
+            assertThat(head.header("Transfer-Encoding")).isEqualTo(protocol == Protocol.HTTP_1_1 ? "chunked" : null);
+            assertThat(text(c.readBodyPiece())).isEqualTo("first;");
             firstSeen.countDown();
-            byte[] rest = new byte["6\r\nsecond\r\n0\r\n\r\n".length()];
-            int n = 0;
-            while (n < rest.length) {
-                n += in.read(rest, n, rest.length - n);
-            }
-            assertThat(new String(rest, StandardCharsets.US_ASCII)).isEqualTo("6\r\nsecond\r\n0\r\n\r\n");
+            assertThat(text(c.readBodyPiece())).isEqualTo("second");
+            assertThat(c.readBodyPiece()).isNull();
         }
     }
 
-    @Test
-    void serverSentStreamOfTenThousandChunksArrivesWhole() throws Exception {
+    @BothProtocols
+    void serverSentStreamOfTenThousandChunksArrivesWhole(Protocol protocol) throws Exception {
         int count = 10_000;
         server.addHandler("/events", (s, m, p, q) -> {
             m.getResponseHeaders().setEncoding(Encoding.CHUNKED);
@@ -144,13 +142,14 @@ class StreamingTest {
                 m.unpause();
             });
         });
-        HttpResponse<java.util.stream.Stream<String>> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(base.resolve("/events")).build(), HttpResponse.BodyHandlers.ofLines());
-        assertThat(r.body().filter(l -> l.startsWith("data: ")).count()).isEqualTo(count);
+        try (ProtocolClient c = protocol.connect(base)) {
+            String body = c.get("/events").bodyText();
+            assertThat(body.lines().filter(l -> l.startsWith("data: ")).count()).isEqualTo(count);
+        }
     }
 
-    @Test
-    void responseBodyStreamGivesBackPressureToASlowClient() throws Exception {
+    @BothProtocols
+    void responseBodyStreamGivesBackPressureToASlowClient(Protocol protocol) throws Exception {
         long total = 64L * 1024 * 1024;
         AtomicLong written = new AtomicLong();
         CountDownLatch writerDone = new CountDownLatch(1);
@@ -171,24 +170,29 @@ class StreamingTest {
                 }
             });
         });
-        HttpClient client = HttpClient.newHttpClient();
-        HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(base.resolve("/big")).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = r.body()) {
-            in.readNBytes(1024 * 1024);
-            // the client stops reading: the writer must stall far short of the total
+        try (ProtocolClient c = protocol.connect(base)) {
+            assertThat(c.send(Request.get("/big")).readHead().status()).isEqualTo(200);
+            long read = 0;
+            while (read < 1024 * 1024) {
+                read += c.readBodyPiece().length;
+            }
+            // the client stops reading (HTTP/2: and stops granting stream credit): the writer must
+            // stall far short of the total
             Thread.sleep(500);
             long stalledAt = written.get();
             Thread.sleep(300);
             assertThat(written.get()).isEqualTo(stalledAt).isLessThan(total / 2);
-            long rest = in.transferTo(OutputStream.nullOutputStream());
-            assertThat(1024 * 1024 + rest).isEqualTo(total);
+            byte[] piece;
+            while ((piece = c.readBodyPiece()) != null) {
+                read += piece.length;
+            }
+            assertThat(read).isEqualTo(total);
         }
         assertThat(writerDone.await(5, TimeUnit.SECONDS)).isTrue();
     }
 
-    @Test
-    void streamedBodyShorterThanItsContentLengthClosesTheConnection() throws Exception {
+    @BothProtocols
+    void streamedBodyShorterThanItsContentLengthEndsTheExchange(Protocol protocol) throws Exception {
         server.addHandler("/", (s, m, p, q) -> {
             m.getResponseHeaders().setContentLength(10);
             m.setStatus(200);
@@ -200,11 +204,18 @@ class StreamingTest {
                 // the stream names the shortfall
             }
         });
-        try (WireClient c = new WireClient(base)) {
-            c.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
-            var in = c.socket().getInputStream();
-            String all = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-            assertThat(all).startsWith("HTTP/1.1 200 OK").contains("Content-Length: 10").endsWith("\r\n\r\n12345");
+        try (ProtocolClient c = protocol.connect(base)) {
+            Response head = c.send(Request.get("/")).readHead();
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.header("Content-Length")).isEqualTo("10");
+            StringBuilder body = new StringBuilder();
+            byte[] piece;
+            while ((piece = c.readBodyPiece()) != null) {
+                body.append(text(piece));
+            }
+            assertThat(body.toString()).isEqualTo("12345");
+            // HTTP/1.1 closes the connection; HTTP/2 resets the stream instead of ending it
+            assertThat(c.endedByServer(3000)).isTrue();
         }
     }
 
@@ -223,8 +234,8 @@ class StreamingTest {
         }
     }
 
-    @Test
-    void earlyHandlerStreamsTheRequestBodyChunkByChunkAndKeepsNothing() throws Exception {
+    @BothProtocols
+    void earlyHandlerStreamsTheRequestBodyChunkByChunkAndKeepsNothing(Protocol protocol) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         AtomicLong chunks = new AtomicLong();
         List<String> order = new CopyOnWriteArrayList<>();
@@ -243,27 +254,28 @@ class StreamingTest {
         });
         byte[] payload = new byte[5 * 1024 * 1024];
         new java.util.Random(7).nextBytes(payload);
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/upload"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.body()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload)));
+        try (ProtocolClient c = protocol.connect(base)) {
+            Response r = c.send(Request.of("POST", "/upload").body(payload)).read();
+            assertThat(r.bodyText()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload)));
+        }
         assertThat(chunks.get()).isGreaterThan(10);
         assertThat(order).containsExactly("gotBody", "handler length=" + payload.length);
     }
 
-    @Test
-    void earlyHandlerCanReadTheRequestBodyAsAStream() throws Exception {
+    @BothProtocols
+    void earlyHandlerCanReadTheRequestBodyAsAStream(Protocol protocol) throws Exception {
         server.addEarlyHandler("/echo", (s, m, p, q) -> {
             byte[] all = m.getRequestBodyStream().readAllBytes();
             m.setResponse("application/octet-stream", all);
             m.setStatus(200);
         });
-        try (WireClient c = new WireClient(base)) {
-            c.send("POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(100);
-            c.send("5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
-            WireClient.Response r = c.read();
+        try (ProtocolClient c = protocol.connect(base)) {
+            // no length: chunked over HTTP/1.1, plain DATA frames over HTTP/2
+            c.sendHead(Request.of("POST", "/echo").header("Expect", "100-continue"));
+            assertThat(c.awaitContinue()).isEqualTo(100);
+            Response r = c.sendBody("hello").sendBody(" world").endBody().read();
             assertThat(r.bodyText()).isEqualTo("hello world");
-            assertThat(c.send("GET /echo HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).isEqualTo(200);
+            assertThat(c.get("/echo").status()).isEqualTo(200);
         }
     }
 
@@ -283,44 +295,25 @@ class StreamingTest {
         }
     }
 
-    @Test
-    void slowBodyPublisherIsReadAsItArrives() throws Exception {
+    @BothProtocols
+    void slowBodyIsReadAsItArrives(Protocol protocol) throws Exception {
         server.addHandler("/", (s, m, p, q) -> {
             m.setResponse("text/plain", String.valueOf(m.getRequestBody().length()).getBytes(StandardCharsets.US_ASCII));
             m.setStatus(200);
         });
-        Flow.Publisher<ByteBuffer> slow = subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
-            private int sent;
-
-            @Override
-            public void request(long n) {
-                Thread.ofVirtual().start(() -> {
-                    for (long i = 0; i < n && sent < 20; i++) {
-                        try {
-                            Thread.sleep(10);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                        sent++;
-                        subscriber.onNext(ByteBuffer.wrap(new byte[1000]));
-                    }
-                    if (sent == 20) {
-                        subscriber.onComplete();
-                    }
-                });
+        try (ProtocolClient c = protocol.connect(base)) {
+            c.sendHead(Request.of("POST", "/"));
+            for (int i = 0; i < 20; i++) {
+                // the client's pace, not a wait for the server
+                Thread.sleep(10);
+                c.sendBody(new byte[1000]);
             }
-
-            @Override
-            public void cancel() {
-            }
-        });
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base)
-                .POST(HttpRequest.BodyPublishers.fromPublisher(slow)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.body()).isEqualTo("20000");
+            assertThat(c.endBody().read().bodyText()).isEqualTo("20000");
+        }
     }
 
-    @Test
-    void everyMessageEventFiresInTheDocumentedOrder() throws Exception {
+    @BothProtocols
+    void everyMessageEventFiresInTheDocumentedOrder(Protocol protocol) throws Exception {
         List<String> events = new CopyOnWriteArrayList<>();
         CountDownLatch disconnected = new CountDownLatch(1);
         server.onRequestStarted(m -> {
@@ -345,11 +338,15 @@ class StreamingTest {
             m.getResponseBody().complete();
             m.setStatus(200);
         });
-        try (WireClient c = new WireClient(base)) {
-            c.send("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(100);
-            c.send("body");
-            assertThat(c.read().bodyText()).isEqualTo("abcde");
+        Request request = Request.of("POST", "/").header("Content-Length", "4").header("Expect", "100-continue");
+        if (protocol == Protocol.HTTP_1_1) {
+            // Disconnected fires when the connection ends; over HTTP/2 when the message's stream ends
+            request = request.header("Connection", "close");
+        }
+        try (ProtocolClient c = protocol.connect(base)) {
+            c.sendHead(request);
+            assertThat(c.awaitContinue()).isEqualTo(100);
+            assertThat(c.sendBody("body").endBody().read().bodyText()).isEqualTo("abcde");
         }
         assertThat(disconnected.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(events).containsExactly("GotHeaders", "WroteInformational", "GotChunk 4", "GotBody", "WroteHeaders",

@@ -128,6 +128,31 @@ public final class WireClient implements AutoCloseable {
 
     /** Reads one response; {@code head} true when it answers a HEAD request (no body follows). */
     public Response read(boolean head) throws IOException {
+        Response r = readHead();
+        byte[] body = new byte[0];
+        if (!hasNoBody(r, head)) {
+            if (r.hasToken("transfer-encoding", "chunked")) {
+                body = readChunked();
+            } else if (r.header("content-length") != null) {
+                int length = Integer.parseInt(r.header("content-length"));
+                body = in.readNBytes(length);
+                if (body.length < length) {
+                    throw new IOException("response body cut short");
+                }
+            } else {
+                body = in.readAllBytes();
+            }
+        }
+        return new Response(r.statusLine(), r.status(), r.fields(), body);
+    }
+
+    /** True when {@code r} has no body: it answers HEAD, or its status allows none. */
+    static boolean hasNoBody(Response r, boolean head) {
+        return head || r.status() / 100 == 1 || r.status() == 204 || r.status() == 304;
+    }
+
+    /** Reads a status line and header section; the body (if any) is left unread. */
+    public Response readHead() throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
@@ -141,39 +166,34 @@ public final class WireClient implements AutoCloseable {
             fields.add(new String[] {line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).trim()});
         }
         int status = Integer.parseInt(statusLine.substring(9, 12));
-        Response r = new Response(statusLine, status, fields, new byte[0]);
-        byte[] body = new byte[0];
-        boolean noBody = head || status / 100 == 1 || status == 204 || status == 304;
-        if (!noBody) {
-            if (r.hasToken("transfer-encoding", "chunked")) {
-                body = readChunked();
-            } else if (r.header("content-length") != null) {
-                int length = Integer.parseInt(r.header("content-length"));
-                body = in.readNBytes(length);
-                if (body.length < length) {
-                    throw new IOException("response body cut short");
-                }
-            } else {
-                body = in.readAllBytes();
-            }
+        return new Response(statusLine, status, fields, new byte[0]);
+    }
+
+    /** Reads one chunk of a chunked body and returns its data; null after the last chunk (and trailers). */
+    public byte[] readChunk() throws IOException {
+        String size = line();
+        if (size == null) {
+            throw new IOException("connection closed inside a chunked body");
         }
-        return new Response(statusLine, status, fields, body);
+        int n = Integer.parseInt(size.split(";")[0].trim(), 16);
+        if (n == 0) {
+            while (!line().isEmpty()) {
+                // trailers
+            }
+            return null;
+        }
+        byte[] data = in.readNBytes(n);
+        line();
+        return data;
     }
 
     private byte[] readChunked() throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        while (true) {
-            String size = line();
-            int n = Integer.parseInt(size.split(";")[0].trim(), 16);
-            if (n == 0) {
-                while (!line().isEmpty()) {
-                    // trailers
-                }
-                return body.toByteArray();
-            }
-            body.write(in.readNBytes(n));
-            line();
+        byte[] chunk;
+        while ((chunk = readChunk()) != null) {
+            body.write(chunk);
         }
+        return body.toByteArray();
     }
 
     private String line() throws IOException {
