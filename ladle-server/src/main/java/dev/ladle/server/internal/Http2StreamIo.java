@@ -77,9 +77,6 @@ final class Http2StreamIo implements MessageIo {
         ex.version = HttpVersion.HTTP_2;
         MessageHeaders headers = new MessageHeaders();
         List<String> fields = request.fields();
-        if (fields.size() / 2 > limits.getMaxHeaderCount()) {
-            throw new HttpException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "too many header fields");
-        }
         for (int i = 0; i < fields.size(); i += 2) {
             headers.append(fields.get(i), fields.get(i + 1));
         }
@@ -102,6 +99,10 @@ final class Http2StreamIo implements MessageIo {
         if (host == null) {
             // handlers written for HTTP/1 read Host; HTTP/2 carries it as :authority (RFC 9113 section 8.3.1)
             headers.append("Host", authority);
+        }
+        // counted as on HTTP/1, where the authority is the Host field
+        if (headers.size() > limits.getMaxHeaderCount()) {
+            throw new HttpException(Status.REQUEST_HEADER_FIELDS_TOO_LARGE, "too many header fields");
         }
         // a CONNECT's DATA is the tunnel (or the WebSocket, RFC 8441), not a request body to read first
         boolean connect = "CONNECT".equals(request.method());

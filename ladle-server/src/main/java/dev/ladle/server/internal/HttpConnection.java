@@ -357,6 +357,7 @@ public final class HttpConnection implements Runnable, MessageIo {
         Http2Connection engine = http2;
         if (engine != null) {
             engine.checkIdle(now, idleTimeoutNanos);
+            engine.checkHeaderTimeout(now, state.limits().getHeaderTimeout().toNanos());
             return;
         }
         long since = idleSince;

@@ -415,7 +415,25 @@ public final class Http2Connection {
         if (reader.hasFlag(FrameFlags.END_HEADERS)) {
             onHeaderBlock(sid, b, off, end - off - pad, endStream, selfDependent);
         } else {
+            headerBlockStartedNanos = System.nanoTime() | 1;
             headerBlock.start(sid, endStream, selfDependent, b, off, end - off - pad);
+        }
+    }
+
+    /** {@link System#nanoTime()} when the header block in progress began (HEADERS without END_HEADERS), or 0. */
+    private volatile long headerBlockStartedNanos;
+
+    /**
+     * Called by a watchdog about once a second: a header block left unfinished (HEADERS without
+     * END_HEADERS, then no CONTINUATION) for longer than {@code headerTimeoutNanos} is HTTP/2's
+     * slowloris; nothing can be answered in the middle of a block, so the connection ends with GOAWAY.
+     */
+    public void checkHeaderTimeout(long nowNanos, long headerTimeoutNanos) {
+        long started = headerBlockStartedNanos;
+        if (started != 0 && nowNanos - started > headerTimeoutNanos) {
+            headerBlockStartedNanos = 0;
+            connectionError(ENHANCE_YOUR_CALM, "header block not completed in time");
+            closeSoon();
         }
     }
 
@@ -425,6 +443,7 @@ public final class Http2Connection {
         }
         headerBlock.append(reader.buffer(), reader.payloadOffset(), reader.length());
         if (reader.hasFlag(FrameFlags.END_HEADERS)) {
+            headerBlockStartedNanos = 0;
             int sid = headerBlock.streamId();
             headerBlock.finish();
             try {
