@@ -13,8 +13,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Flushes are coalesced: a writer that wants its bytes on the wire marks a flush pending; the flush
  * happens when the lock is released, unless another writer is already queued for the lock, in which case
- * that writer (or the last one in the queue) flushes. So many streams answering at once share socket
- * writes, and the last writer out always flushes.
+ * that writer (or the last one in the queue) flushes. A virtual thread first yields once, so that the
+ * other runnable stream threads (typically the rest of a client's batch) add their frames before the
+ * one socket write. So many streams answering at once share socket writes, and the last writer out
+ * always flushes.
  */
 final class FrameWriter {
     /** The largest DATA payload we send in one frame: bigger frames buy little and cost buffer space. */
@@ -29,6 +31,11 @@ final class FrameWriter {
     private final HpackEncoder encoder = new HpackEncoder();
     private int count;
     private boolean flushPending;
+    /**
+     * The thread that asked for the pending flush and makes it once it has yielded; null when whoever
+     * releases the lock next must make it. Lock held.
+     */
+    private Thread flushRequester;
     private IOException failure;
     private volatile int peerMaxFrameSize = SettingsParameter.DEFAULT_MAX_FRAME_SIZE;
     /** When the current socket write started, 0 when none is under way (read by the watchdog). */
@@ -42,6 +49,14 @@ final class FrameWriter {
         this.out = out;
         this.closer = closer;
         this.writeTimeoutNanos = writeTimeoutNanos;
+    }
+
+    /** The connection's frame reader: it flushes at once (its answers are few and it must get back to reading). */
+    private volatile Thread readerThread;
+
+    /** Names the connection's reader thread. */
+    void setReaderThread(Thread thread) {
+        readerThread = thread;
     }
 
     /** Starts the stall watchdog for this writer; {@link #dispose()} stops it. */
@@ -74,11 +89,21 @@ final class FrameWriter {
      * @throws IOException when that flush fails
      */
     void unlock() throws IOException {
+        boolean flushAfterYield = false;
         try {
-            if (flushPending && failure == null && !lock.hasQueuedThreads()) {
-                flushPending = false;
-                drain();
-                out.flush();
+            if (flushPending && failure == null) {
+                Thread current = Thread.currentThread();
+                if (lock.hasQueuedThreads()) {
+                    // the next holder flushes
+                    flushRequester = null;
+                } else if (flushRequester == null || flushRequester == current) {
+                    if (lock.getHoldCount() == 1 && current.isVirtual() && current != readerThread) {
+                        flushAfterYield = true;
+                    } else {
+                        flushPendingBytes();
+                    }
+                }
+                // else: another stream asked for the flush and makes it after its own yield
             }
         } catch (IOException e) {
             fail(e);
@@ -86,11 +111,40 @@ final class FrameWriter {
         } finally {
             lock.unlock();
         }
+        if (flushAfterYield) {
+            // Let the other runnable threads go first: the streams of a client's batch answer into the
+            // buffer, and one socket write carries all their frames instead of one write each.
+            Thread.yield();
+            lock.lock();
+            try {
+                if (flushPending && failure == null) {
+                    if (lock.hasQueuedThreads()) {
+                        flushRequester = null;
+                    } else if (flushRequester == null || flushRequester == Thread.currentThread()) {
+                        flushPendingBytes();
+                    }
+                }
+            } catch (IOException e) {
+                fail(e);
+                throw e;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Writes the buffer to the socket and flushes it. Lock held. */
+    private void flushPendingBytes() throws IOException {
+        flushPending = false;
+        flushRequester = null;
+        drain();
+        out.flush();
     }
 
     /** Asks for the buffered bytes to reach the socket when the lock is released. Lock held. */
     void requestFlush() {
         flushPending = true;
+        flushRequester = Thread.currentThread();
     }
 
     /** Pushes the buffered bytes to the socket now, whether or not other writers are queued. */

@@ -109,6 +109,7 @@ public final class Http2Connection {
      */
     public void serve() throws IOException {
         writer.watch();
+        writer.setReaderThread(Thread.currentThread());
         try {
             sendPreface();
             if (!reader.readPreface()) {
@@ -1040,6 +1041,8 @@ public final class Http2Connection {
             if (unfinished) {
                 s.resetCode = ErrorCode.INTERNAL_ERROR;
                 s.resetByUs = true;
+                // free the slot before the RST_STREAM goes out: the client may open the next stream at once
+                closeIfDone(s);
             }
         } finally {
             lock.unlock();

@@ -47,7 +47,8 @@ class Http2StreamStateTest {
 
     @Test
     void dataOnHalfClosedRemoteStreamIsStreamClosed() throws Exception {
-        client.headers(1, true, request("GET", "/block"));
+        // a handler that stays unanswered: the stream is half-closed (remote), not closed, when the DATA comes
+        client.headers(1, true, request("GET", "/hold"));
         client.data(1, true, "x");
         assertThat(client.expectReset(1)).isEqualTo(ErrorCode.STREAM_CLOSED.code());
     }

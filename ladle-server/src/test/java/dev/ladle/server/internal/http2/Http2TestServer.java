@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A test server: a ServerSocket on 127.0.0.1 and, per accepted socket (TCP_NODELAY), a virtual thread
  * running an {@link Http2Connection}. The default handler routes by path:
- * {@code /echo} answers the request body, {@code /stream/N} N bytes, {@code /block} waits until the
+ * {@code /echo} answers the request body, {@code /stream/N} N bytes, {@code /hold} answers nothing until
+ * the stream is reset, {@code /block} waits until the
  * stream is reset, {@code /fail} throws, {@code /nothing} returns without answering, anything else
  * reads the body and answers "200 text/plain ok".
  */
@@ -129,6 +130,16 @@ final class Http2TestServer implements AutoCloseable {
             } catch (StreamResetException e) {
                 reset.countDown();
                 throw e;
+            }
+        } else if (path.equals("/hold")) {
+            // answers nothing and reads nothing until the stream is reset (or 10 s pass)
+            CountDownLatch reset = blockReset;
+            stream.onReset(reset::countDown);
+            blockStarted.countDown();
+            try {
+                reset.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         } else if (path.equals("/fail")) {
             throw new IllegalStateException("handler failure (expected by the test)");
