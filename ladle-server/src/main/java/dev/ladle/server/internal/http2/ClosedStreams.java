@@ -20,21 +20,31 @@ final class ClosedStreams {
     static final int IGNORED = 4;
 
     private static final int CAPACITY = 256;
+    /** The ring starts small and grows to {@link #CAPACITY}: an idle connection keeps little. */
+    private static final int INITIAL = 8;
 
-    private final int[] ids = new int[CAPACITY];
-    private final byte[] reasons = new byte[CAPACITY];
+    private int[] ids = new int[INITIAL];
+    private byte[] reasons = new byte[INITIAL];
     private int next;
 
     /** Remembers how stream {@code id} closed, forgetting the oldest entry when full. */
     void add(int id, int reason) {
+        if (next == ids.length) {
+            if (ids.length < CAPACITY) {
+                ids = java.util.Arrays.copyOf(ids, Math.min(ids.length * 2, CAPACITY));
+                reasons = java.util.Arrays.copyOf(reasons, ids.length);
+            } else {
+                next = 0;
+            }
+        }
         ids[next] = id;
         reasons[next] = (byte) reason;
-        next = (next + 1) % CAPACITY;
+        next++;
     }
 
     /** How stream {@code id} closed, or {@link #UNKNOWN}. */
     int reason(int id) {
-        for (int i = 0; i < CAPACITY; i++) {
+        for (int i = 0; i < ids.length; i++) {
             if (ids[i] == id && reasons[i] != UNKNOWN) {
                 return reasons[i];
             }

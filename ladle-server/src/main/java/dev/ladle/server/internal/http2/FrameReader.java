@@ -19,7 +19,12 @@ final class FrameReader {
 
     private final InputStream in;
     private final int maxFrameSize;
-    private final byte[] buf;
+    /** The bytes read and not consumed yet, between {@link #pos} and {@link #limit}. */
+    private byte[] buf;
+    /** What an idle connection waits for its next frame in: most frames of a request fit. */
+    private final byte[] idleBuf = new byte[IDLE_SIZE];
+    /** The large buffer while the small one is in use; the watchdog may take it from an idle connection. */
+    private volatile byte[] parked;
     private int pos;
     private int limit;
 
@@ -35,8 +40,19 @@ final class FrameReader {
     FrameReader(InputStream in, int maxFrameSize) {
         this.in = in;
         this.maxFrameSize = maxFrameSize;
-        // room for one maximal frame plus a few small ones that often arrive with it
-        this.buf = new byte[HEADER_LENGTH + maxFrameSize + 1024];
+        this.buf = idleBuf;
+    }
+
+    private static final int IDLE_SIZE = 512;
+
+    /** Room for one maximal frame plus a few small ones that often arrive with it. */
+    private int largeSize() {
+        return HEADER_LENGTH + maxFrameSize + 1024;
+    }
+
+    /** Lets the large buffer go, for a connection that has been idle a while (called by the watchdog). */
+    void dropParked() {
+        parked = null;
     }
 
     /**
@@ -71,6 +87,15 @@ final class FrameReader {
      *     is not read: the connection ends anyway)
      */
     boolean next() throws IOException, ConnectionException {
+        if (pos == limit) {
+            // nothing buffered: wait in the small buffer, so an idle connection can give the large one up
+            pos = 0;
+            limit = 0;
+            if (buf != idleBuf) {
+                parked = buf;
+                buf = idleBuf;
+            }
+        }
         if (!fill(HEADER_LENGTH)) {
             if (limit > pos) {
                 throw new EOFException("connection closed inside a frame header");
@@ -117,6 +142,18 @@ final class FrameReader {
     private boolean fill(int n) throws IOException {
         if (limit - pos >= n) {
             return true;
+        }
+        if (n > buf.length) {
+            // a frame larger than the small buffer: back to the large one, with the bytes read so far
+            byte[] large = parked;
+            parked = null;
+            if (large == null || large.length < n) {
+                large = new byte[Math.max(n, largeSize())];
+            }
+            System.arraycopy(buf, pos, large, 0, limit - pos);
+            limit -= pos;
+            pos = 0;
+            buf = large;
         }
         if (buf.length - pos < n) {
             // compact: the unread tail moves to the front, so the frame fits in the buffer

@@ -193,16 +193,27 @@ public final class Http2Connection {
      */
     public void checkIdle(long nowNanos, long idleTimeoutNanos) {
         expireDraining(nowNanos);
+        long idleFor;
         lock.lock();
         try {
-            if (ended || goingAway || !streams.isEmpty() || nowNanos - lastActivityNanos < idleTimeoutNanos) {
+            if (ended || goingAway || !streams.isEmpty()) {
                 return;
             }
+            idleFor = nowNanos - lastActivityNanos;
         } finally {
             lock.unlock();
         }
-        goAway();
+        if (idleFor >= idleTimeoutNanos) {
+            goAway();
+        } else if (idleFor > KEEP_BUFFERS_NANOS) {
+            // idle a while: thousands of such connections should cost little memory
+            writer.releaseIdleBuffer();
+            reader.dropParked();
+        }
     }
+
+    /** How long a connection without streams keeps its large buffers. */
+    private static final long KEEP_BUFFERS_NANOS = 1_000_000_000L;
 
     /** Cuts off (RST_STREAM NO_ERROR) the streams that have been reading away an unwanted body too long. */
     private void expireDraining(long nowNanos) {
