@@ -21,6 +21,10 @@ final class SettingsExchange {
     private final FlowControl flow;
     private final TokenBucket settingsBudget = new TokenBucket(50, 10);
 
+    /** What a SETTINGS frame changes here; -1 for a value it leaves alone. */
+    private record PeerSettings(int initialWindow, int maxFrame, int tableSize) {
+    }
+
     /**
      * @param config our settings
      * @param reader the current frame
@@ -86,11 +90,22 @@ final class SettingsExchange {
         if (!settingsBudget.take()) {
             throw new ConnectionException(ENHANCE_YOUR_CALM, "too many SETTINGS frames");
         }
-        byte[] b = reader.buffer();
+        PeerSettings changed = parse(reader.buffer(), reader.payloadOffset(), length);
+        if (changed.initialWindow() >= 0) {
+            flow.applyPeerInitialWindowSize(changed.initialWindow());
+        }
+        writer.applyPeerSettingsAndAck(changed.maxFrame(), changed.tableSize());
+    }
+
+    /**
+     * Checks the parameters of a SETTINGS payload and picks out those that change something here; the
+     * whole frame is checked before any of it is applied.
+     */
+    private static PeerSettings parse(byte[] b, int off, int length) throws ConnectionException {
         int initialWindow = -1;
         int maxFrame = -1;
         int tableSize = -1;
-        for (int p = reader.payloadOffset(), end = p + length; p < end; p += 6) {
+        for (int p = off, end = p + length; p < end; p += 6) {
             int id = (b[p] & 0xff) << 8 | (b[p + 1] & 0xff);
             int value = FrameReader.int32(b, p + 2);
             switch (id) {
@@ -118,9 +133,6 @@ final class SettingsExchange {
                 }
             }
         }
-        if (initialWindow >= 0) {
-            flow.applyPeerInitialWindowSize(initialWindow);
-        }
-        writer.applyPeerSettingsAndAck(maxFrame, tableSize);
+        return new PeerSettings(initialWindow, maxFrame, tableSize);
     }
 }
