@@ -122,7 +122,7 @@ final class FrameReader {
 
     /**
      * Reads and drops input until end of stream, a read error, or {@code maxBytes} (for a lingering
-     * close: see {@link Http2Connection}).
+     * close: see {@link LingeringClose}).
      */
     void discardInput(long maxBytes) {
         try {

@@ -152,7 +152,7 @@ public final class Http2Stream {
             }
             // no credit for a stream whose body is complete: the peer sends nothing more on it
             streamIncrement = remoteClosed ? 0 : receiveWindow.consume(n);
-            connectionIncrement = connection.connectionReceive.consume(n);
+            connectionIncrement = connection.consumeConnectionWindow(n);
         } finally {
             connection.lock.unlock();
         }

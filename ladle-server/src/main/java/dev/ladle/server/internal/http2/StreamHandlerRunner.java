@@ -1,0 +1,170 @@
+package dev.ladle.server.internal.http2;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.WARNING;
+
+import java.io.IOException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Runs each request stream's handler on its own new virtual thread, and settles the stream when the
+ * handler returns: resets an unfinished response, drains or cuts off a request body still arriving,
+ * and returns the credit of discarded data.
+ */
+final class StreamHandlerRunner {
+    /** The engine's one logger name, shared by its parts. */
+    private static final System.Logger LOG = System.getLogger(Http2Connection.class.getName());
+    private static final ThreadFactory STREAM_THREADS = Thread.ofVirtual().name("ladle-h2-stream").factory();
+
+    private final ReentrantLock lock;
+    private final FrameWriter writer;
+    private final StreamRegistry registry;
+    private final FlowControl flow;
+    private final LingeringClose lingeringClose;
+    private final Http2StreamHandler handler;
+
+    /** What is left to write and do once a finished stream's state was settled. */
+    private record Settlement(boolean cutOff, boolean drained, int connectionIncrement, int streamIncrement) {
+    }
+
+    /**
+     * @param lock the connection's state lock
+     * @param writer where the closing frames go
+     * @param registry the streams
+     * @param flow takes back the receive credit of discarded request data
+     * @param lingeringClose closes a connection going away once its last stream is done
+     * @param handler serves each request stream
+     */
+    StreamHandlerRunner(ReentrantLock lock, FrameWriter writer, StreamRegistry registry, FlowControl flow,
+            LingeringClose lingeringClose, Http2StreamHandler handler) {
+        this.lock = lock;
+        this.writer = writer;
+        this.registry = registry;
+        this.flow = flow;
+        this.lingeringClose = lingeringClose;
+        this.handler = handler;
+    }
+
+    /** Starts the handler of a newly opened stream on a new virtual thread. */
+    void start(Http2Stream s) {
+        STREAM_THREADS.newThread(() -> {
+            try {
+                handler.serve(s);
+            } catch (IOException e) {
+                LOG.log(DEBUG, "HTTP/2 stream {0}: {1}", s.id(), e.toString());
+            } catch (Exception e) {
+                LOG.log(WARNING, "HTTP/2 handler failed on " + s, e);
+            } finally {
+                finish(s);
+            }
+        }).start();
+    }
+
+    /**
+     * Ends a stream once its handler returned: an unfinished response is reset with INTERNAL_ERROR; a
+     * request body still arriving is cut off with RST_STREAM NO_ERROR after our END_STREAM, and the
+     * credit of its discarded data goes back to the connection window.
+     */
+    private void finish(Http2Stream s) {
+        boolean unfinished = claimUnfinishedReset(s);
+        try {
+            writer.lock();
+            try {
+                if (unfinished && !s.rstWritten) {
+                    writer.rstStream(s.id(), ErrorCode.INTERNAL_ERROR);
+                    s.rstWritten = true;
+                }
+                s.outputClosed = true;
+                writer.requestFlush();
+            } finally {
+                writer.unlock();
+            }
+        } catch (IOException e) {
+            // the connection failed; end() tells everyone
+        }
+        Settlement after = settle(s);
+        try {
+            writeSettlement(s, after);
+            if (after.drained()) {
+                writer.flushNow();
+            }
+        } catch (IOException e) {
+            // the connection failed; end() tells everyone
+        }
+        if (after.drained()) {
+            lingeringClose.closeSoon();
+        }
+    }
+
+    /** True when the response was unfinished and this call set the stream's reset code (INTERNAL_ERROR). */
+    private boolean claimUnfinishedReset(Http2Stream s) {
+        lock.lock();
+        try {
+            // claim the reset under the state lock, so a concurrent stream error writes the only RST_STREAM
+            boolean unfinished = !s.localEnded && s.resetCode == null;
+            if (unfinished) {
+                s.resetCode = ErrorCode.INTERNAL_ERROR;
+                s.resetByUs = true;
+                // free the slot before the RST_STREAM goes out: the client may open the next stream at once
+                registry.closeIfDone(s);
+            }
+            return unfinished;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Decides, under the state lock, whether the rest of the request is drained, cut off or was complete. */
+    private Settlement settle(Http2Stream s) {
+        lock.lock();
+        try {
+            boolean bodyComing = !s.remoteClosed && s.resetCode == null;
+            // answered before its body ended: keep reading (and checking) the rest for a while, as
+            // HTTP/1 reads a small body away, instead of cutting the client off mid-request
+            boolean drain = bodyComing && s.localEnded && !registry.ended() && !registry.goingAway()
+                    && s.received <= StreamRegistry.DRAIN_LIMIT;
+            boolean cutOff = bodyComing && !drain;
+            if (cutOff) {
+                s.resetCode = ErrorCode.NO_ERROR;
+                s.resetByUs = true;
+            }
+            int discarded = s.discard();
+            int connectionIncrement = flow.consumeOnConnection(discarded);
+            s.handlerDone = true;
+            registry.closeIfDone(s);
+            if (drain) {
+                StreamRegistry.startDraining(s, discarded);
+                int streamIncrement = s.receiveWindow.consume(discarded);
+                return new Settlement(false, false, connectionIncrement, streamIncrement);
+            }
+            boolean drained = registry.removeFinished(s);
+            return new Settlement(cutOff, drained, connectionIncrement, 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes the RST_STREAM of a cut-off body and the WINDOW_UPDATEs a settled stream owes. */
+    private void writeSettlement(Http2Stream s, Settlement after) throws IOException {
+        if (!after.cutOff() && after.connectionIncrement() <= 0 && after.streamIncrement() <= 0) {
+            return;
+        }
+        writer.lock();
+        try {
+            if (after.cutOff() && !s.rstWritten) {
+                writer.rstStream(s.id(), ErrorCode.NO_ERROR);
+                s.rstWritten = true;
+            }
+            if (after.connectionIncrement() > 0) {
+                writer.windowUpdate(0, after.connectionIncrement());
+            }
+            if (after.streamIncrement() > 0 && !s.rstWritten) {
+                writer.windowUpdate(s.id(), after.streamIncrement());
+            }
+            writer.requestFlush();
+        } finally {
+            writer.unlock();
+        }
+    }
+}
