@@ -17,8 +17,6 @@ import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@link MessageIo} of one HTTP/2 stream (libsoup's {@code SoupServerMessageIOHTTP2}): the request
@@ -30,10 +28,8 @@ final class Http2StreamIo implements MessageIo {
     private final HttpConnection connection;
     private final Http2Stream stream;
     private final RequestPipeline pipeline;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition unpaused = lock.newCondition();
-    /** The stream was reset or the connection ended: waits and writes fail. */
-    private volatile boolean closed;
+    /** A paused message's wait: what was written goes out first; a reset stream ends it. */
+    private final PauseGate pausing = new PauseGate(ex -> flush(), "stream reset while the message was paused");
     private volatile boolean failed;
     /** END_STREAM went out. */
     private boolean ended;
@@ -44,7 +40,7 @@ final class Http2StreamIo implements MessageIo {
         this.connection = connection;
         this.stream = stream;
         this.pipeline = new RequestPipeline(this);
-        stream.onReset(this::markClosed);
+        stream.onReset(pausing::markClosed);
     }
 
     /** Runs the stream's request through the pipeline, then fires Disconnected: the stream is the message's connection. */
@@ -260,11 +256,11 @@ final class Http2StreamIo implements MessageIo {
 
     @Override
     public ResponseWriter.Framing commitStreamingHead(Exchange ex) throws IOException {
-        lock.lock();
+        pausing.lock.lock();
         try {
             return pipeline.commitStreamingHead(ex);
         } finally {
-            lock.unlock();
+            pausing.lock.unlock();
         }
     }
 
@@ -328,72 +324,22 @@ final class Http2StreamIo implements MessageIo {
 
     @Override
     public void pause(Exchange ex) {
-        lock.lock();
-        try {
-            ex.paused = true;
-        } finally {
-            lock.unlock();
-        }
+        pausing.pause(ex);
     }
 
     @Override
     public void unpause(Exchange ex) {
-        lock.lock();
-        try {
-            ex.paused = false;
-            unpaused.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        pausing.unpause(ex);
     }
 
     @Override
     public void awaitUnpaused(Exchange ex) throws IOException {
-        lock.lock();
-        try {
-            parkWhilePaused(ex);
-        } finally {
-            lock.unlock();
-        }
+        pausing.awaitUnpaused(ex);
     }
 
     @Override
     public ByteBuffer awaitChunk(Exchange ex, MessageBody body, long offset) throws IOException {
-        lock.lock();
-        try {
-            ByteBuffer chunk;
-            while ((chunk = body.getChunk(offset)) == null) {
-                ex.paused = true;
-                parkWhilePaused(ex);
-            }
-            return chunk;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The wait of a paused message; the caller holds {@link #lock}. A reset stream ends it. */
-    private void parkWhilePaused(Exchange ex) throws IOException {
-        if (ex.paused) {
-            // what is written so far goes out before the wait
-            flush();
-        }
-        while (ex.paused && !closed) {
-            unpaused.awaitUninterruptibly();
-        }
-        if (closed) {
-            throw new java.io.EOFException("stream reset while the message was paused");
-        }
-    }
-
-    private void markClosed() {
-        lock.lock();
-        try {
-            closed = true;
-            unpaused.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        return pausing.awaitChunk(ex, body, offset);
     }
 
     // ---- connection facts --------------------------------------------------------------------------

@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -33,8 +32,9 @@ public final class HttpConnection implements Runnable, MessageIo {
     private final Socket plainSocket;
     private final Listener listener;
     private final boolean acceptedStream;
-    final ReentrantLock lock = new ReentrantLock();
-    private final Condition unpaused = lock.newCondition();
+    /** The paused message's wait; its lock also guards the other paths other threads take into the connection. */
+    private final PauseGate pausing = new PauseGate(this::beforePausedWait, "connection closed while the message was paused");
+    final ReentrantLock lock = pausing.lock;
     InputBuffer in;
     OutputBuffer out;
     RequestHeadParser parser;
@@ -46,7 +46,6 @@ public final class HttpConnection implements Runnable, MessageIo {
     private volatile long idleSince;
     /** Set by disconnect and close: finish the current request, then close. */
     private volatile boolean closing;
-    private volatile boolean closed;
     private volatile boolean stolen;
     /**
      * While a message is paused, this thread waits in a read so that a client that leaves is noticed
@@ -480,68 +479,29 @@ public final class HttpConnection implements Runnable, MessageIo {
 
     @Override
     public void pause(Exchange ex) {
-        lock.lock();
-        try {
-            ex.paused = true;
-        } finally {
-            lock.unlock();
-        }
+        pausing.pause(ex);
     }
 
     @Override
     public void unpause(Exchange ex) {
-        lock.lock();
-        try {
-            ex.paused = false;
-            unpaused.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        pausing.unpause(ex);
     }
 
     /** Parks the connection's thread while {@code ex} is paused; throws when the connection ended meanwhile. */
     @Override
     public void awaitUnpaused(Exchange ex) throws IOException {
-        lock.lock();
-        try {
-            parkWhilePaused(ex);
-        } finally {
-            lock.unlock();
-        }
+        pausing.awaitUnpaused(ex);
     }
 
-    /**
-     * Returns the body data at {@code offset}, pausing the message until the handler appends some and
-     * unpauses it; an empty buffer once the body is complete.
-     */
     @Override
     public ByteBuffer awaitChunk(Exchange ex, MessageBody body, long offset) throws IOException {
-        lock.lock();
-        try {
-            ByteBuffer chunk;
-            while ((chunk = body.getChunk(offset)) == null) {
-                ex.paused = true;
-                parkWhilePaused(ex);
-            }
-            return chunk;
-        } finally {
-            lock.unlock();
-        }
+        return pausing.awaitChunk(ex, body, offset);
     }
 
-    /** The wait of a paused message; the caller holds {@link #lock}. */
-    private void parkWhilePaused(Exchange ex) throws IOException {
-        if (ex.paused) {
-            // what is written so far goes out before the wait, and the client is watched during it
-            out.flush();
-            watchPeer(ex);
-        }
-        while (ex.paused && !closed) {
-            unpaused.awaitUninterruptibly();
-        }
-        if (closed) {
-            throw new java.io.EOFException("connection closed while the message was paused");
-        }
+    /** Before a paused message waits: what is written so far goes out, and the client is watched. */
+    private void beforePausedWait(Exchange ex) throws IOException {
+        out.flush();
+        watchPeer(ex);
     }
 
     /**
@@ -567,13 +527,7 @@ public final class HttpConnection implements Runnable, MessageIo {
 
     /** Marks the connection ended and wakes a paused wait, which then fails. */
     private void markClosed() {
-        lock.lock();
-        try {
-            closed = true;
-            unpaused.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        pausing.markClosed();
     }
 
     /** Waits (up to the idle timeout) for the watcher's read; true when it brought the next request's first bytes. */
@@ -588,7 +542,7 @@ public final class HttpConnection implements Runnable, MessageIo {
             return false;
         }
         watcher = null;
-        return !closed && in.available() > 0;
+        return !pausing.isClosed() && in.available() > 0;
     }
 
     // ---- streamed bodies -------------------------------------------------------------------------
