@@ -37,6 +37,7 @@ public final class Http2Connection {
 
     private final Http2Config config;
     private final FrameReader reader;
+    private final StreamHandlerRunner runner;
     private final FrameWriter writer;
     private final LingeringClose lingeringClose;
     private final StreamRegistry registry;
@@ -66,7 +67,8 @@ public final class Http2Connection {
         this.resets = new StreamResets(lock, writer, registry, flow, config.maxConcurrentStreams());
         this.shutdown = new ConnectionShutdown(lock, writer, registry, flow, resets, lingeringClose);
         this.settings = new SettingsExchange(config, reader, writer, flow);
-        StreamHandlerRunner runner = new StreamHandlerRunner(lock, writer, registry, flow, lingeringClose, handler);
+        this.runner = new StreamHandlerRunner(lock, writer, registry, flow, lingeringClose, handler,
+                config.maxConcurrentStreams());
         this.headerBlocks = new HeaderBlockHandler(this, config, lock, reader, writer, registry, flow, resets, runner);
         this.dispatcher = new FrameDispatcher(reader, writer, new DataFrameHandler(lock, reader, registry, flow),
                 headerBlocks, settings, resets, flow);
@@ -105,6 +107,7 @@ public final class Http2Connection {
             shutdown.connectionError(ErrorCode.INTERNAL_ERROR, "internal error");
         } finally {
             shutdown.end();
+            runner.retireIdleWorkers(true);
         }
     }
 
@@ -130,6 +133,7 @@ public final class Http2Connection {
             // idle a while: thousands of such connections should cost little memory
             writer.releaseIdleBuffer();
             reader.dropParked();
+            runner.retireIdleWorkers(false);
         }
     }
 

@@ -4,11 +4,16 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.WARNING;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Runs each request stream's handler on its own new virtual thread, and settles the stream when the
+ * Runs each request stream's handler on a virtual thread of its own (a new one, or one of this
+ * connection's that finished its last stream and waits for the next), and settles the stream when the
  * handler returns: resets an unfinished response, drains or cuts off a request body still arriving,
  * and returns the credit of discarded data.
  */
@@ -35,9 +40,11 @@ final class StreamHandlerRunner {
      * @param flow takes back the receive credit of discarded request data
      * @param lingeringClose closes a connection going away once its last stream is done
      * @param handler serves each request stream
+     * @param maxIdleWorkers how many finished stream threads may wait for the next stream
      */
     StreamHandlerRunner(ReentrantLock lock, FrameWriter writer, StreamRegistry registry, FlowControl flow,
-            LingeringClose lingeringClose, Http2StreamHandler handler) {
+            LingeringClose lingeringClose, Http2StreamHandler handler, int maxIdleWorkers) {
+        this.maxIdleWorkers = maxIdleWorkers;
         this.lock = lock;
         this.writer = writer;
         this.registry = registry;
@@ -46,19 +53,126 @@ final class StreamHandlerRunner {
         this.handler = handler;
     }
 
-    /** Starts the handler of a newly opened stream on a new virtual thread. */
+    /**
+     * Starts the handler of a newly opened stream: on a thread of this connection that finished its last
+     * stream and waits for the next, else on a new virtual thread. Reusing the threads of a busy
+     * connection saves a thread start and the JDK's bookkeeping of every new thread per request.
+     */
     void start(Http2Stream s) {
-        STREAM_THREADS.newThread(() -> {
-            try {
-                handler.serve(s);
-            } catch (IOException e) {
-                LOG.log(DEBUG, "HTTP/2 stream {0}: {1}", s.id(), e.toString());
-            } catch (Exception e) {
-                LOG.log(WARNING, "HTTP/2 handler failed on " + s, e);
-            } finally {
-                finish(s);
+        StreamWorker idle;
+        workersLock.lock();
+        try {
+            idle = idleWorkers.pollLast();
+        } finally {
+            workersLock.unlock();
+        }
+        if (idle != null) {
+            idle.hand(s);
+        } else {
+            STREAM_THREADS.newThread(new StreamWorker(s)).start();
+        }
+    }
+
+    /** Lets the waiting stream threads end (the connection is idle or over); later streams start new ones. */
+    void retireIdleWorkers(boolean forGood) {
+        List<StreamWorker> retired;
+        workersLock.lock();
+        try {
+            if (forGood) {
+                workersClosed = true;
             }
-        }).start();
+            retired = new ArrayList<>(idleWorkers);
+            idleWorkers.clear();
+        } finally {
+            workersLock.unlock();
+        }
+        for (StreamWorker w : retired) {
+            w.retire();
+        }
+    }
+
+    private void serveOne(Http2Stream s) {
+        try {
+            handler.serve(s);
+        } catch (IOException e) {
+            LOG.log(DEBUG, "HTTP/2 stream {0}: {1}", s.id(), e.toString());
+        } catch (Exception e) {
+            LOG.log(WARNING, "HTTP/2 handler failed on " + s, e);
+        } finally {
+            finish(s);
+        }
+    }
+
+    /** Guards {@link #idleWorkers} and {@link #workersClosed}. */
+    private final ReentrantLock workersLock = new ReentrantLock();
+    /** Stream threads that finished their stream and wait for the next one, most recent last. */
+    private final ArrayDeque<StreamWorker> idleWorkers = new ArrayDeque<>();
+    /** The connection is over: no thread waits for another stream. */
+    private boolean workersClosed;
+    /** At most this many threads wait for streams: a connection's concurrency limit. */
+    private final int maxIdleWorkers;
+
+    /** A stream thread: serves a stream, then waits (parked) to be handed the next one or retired. */
+    private final class StreamWorker implements Runnable {
+        private volatile Http2Stream next;
+        private volatile boolean retired;
+        private volatile Thread thread;
+
+        StreamWorker(Http2Stream first) {
+            this.next = first;
+        }
+
+        @Override
+        public void run() {
+            thread = Thread.currentThread();
+            Http2Stream s = take();
+            while (s != null) {
+                serveOne(s);
+                // a handler's interrupt must not reach the next stream's handler
+                Thread.interrupted();
+                s = awaitNext();
+            }
+        }
+
+        private Http2Stream take() {
+            Http2Stream s = next;
+            next = null;
+            return s;
+        }
+
+        private Http2Stream awaitNext() {
+            workersLock.lock();
+            try {
+                if (workersClosed || idleWorkers.size() >= maxIdleWorkers) {
+                    return null;
+                }
+                idleWorkers.addLast(this);
+            } finally {
+                workersLock.unlock();
+            }
+            while (true) {
+                Http2Stream s = take();
+                if (s != null) {
+                    return s;
+                }
+                if (retired) {
+                    return null;
+                }
+                LockSupport.park(this);
+            }
+        }
+
+        /** Gives this waiting thread its next stream (it was taken off the idle list). */
+        void hand(Http2Stream s) {
+            next = s;
+            LockSupport.unpark(thread);
+        }
+
+        /** Ends this waiting thread (it was taken off the idle list). */
+        void retire() {
+            retired = true;
+            LockSupport.unpark(thread);
+        }
     }
 
     /**
