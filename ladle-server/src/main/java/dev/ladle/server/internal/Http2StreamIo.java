@@ -1,6 +1,5 @@
 package dev.ladle.server.internal;
 
-import dev.ladle.http.Encoding;
 import dev.ladle.http.HttpVersion;
 import dev.ladle.http.MessageBody;
 import dev.ladle.http.MessageHeaders;
@@ -136,31 +135,20 @@ final class Http2StreamIo implements MessageIo {
     public ResponseWriter.Framing writeHead(Exchange ex, boolean keepAlive) throws IOException {
         int status = ex.getStatus();
         MessageHeaders headers = ex.getResponseHeaders();
-        MessageBody body = ex.responseBodyIfCreated();
         boolean head = "HEAD".equals(ex.method);
         boolean connect = "CONNECT".equals(ex.method) && Status.isSuccessful(status);
         ResponseWriter.Framing framing;
         long computedLength = -1;
-        if (Status.isInformational(status) || status == Status.NO_CONTENT || connect) {
-            headers.remove("Content-Length");
-            framing = ResponseWriter.Framing.NONE;
-        } else if (status == Status.NOT_MODIFIED) {
-            framing = ResponseWriter.Framing.NONE;
-        } else {
-            Encoding encoding = headers.getEncoding();
-            boolean streaming = ex.responseStream != null;
-            if (encoding == Encoding.CHUNKED || encoding == Encoding.EOF || streaming && encoding != Encoding.CONTENT_LENGTH) {
-                // DATA frames frame the body: no length, no chunking
+        switch (BodyFraming.of(ex, connect)) {
+            case NONE -> framing = ResponseWriter.Framing.NONE;
+            case STREAMED -> {
+                // DATA frames delimit the body: no length, no chunking
                 headers.remove("Content-Length");
                 framing = ResponseWriter.Framing.CHUNKED;
-                ex.streamingBody = true;
-            } else if (encoding == Encoding.CONTENT_LENGTH && headers.getContentLength() >= 0) {
-                framing = ResponseWriter.Framing.LENGTH;
-                ex.responseLength = headers.getContentLength();
-                ex.streamingBody = body == null || !body.isComplete() || body.length() < ex.responseLength;
-            } else {
-                computedLength = body == null ? 0 : body.length();
-                ex.responseLength = computedLength;
+            }
+            case DECLARED -> framing = ResponseWriter.Framing.LENGTH;
+            default -> {
+                computedLength = ex.responseLength;
                 framing = ResponseWriter.Framing.LENGTH;
             }
         }
@@ -265,39 +253,11 @@ final class Http2StreamIo implements MessageIo {
     }
 
     @Override
-    public void writeStreamChunk(Exchange ex, ResponseWriter.Framing framing, ByteBuffer data) throws IOException {
-        int n = data.remaining();
-        writeBodyPiece(framing, data, false, true);
-        MessageEvents events = ex.eventsIfAny();
-        if (events != null) {
-            events.bodyData(n);
-            if (framing == ResponseWriter.Framing.CHUNKED) {
-                MessageEvents.run(events.wroteChunk);
-            }
-        }
-    }
-
-    @Override
-    public void endStream(Exchange ex, ResponseWriter.Framing framing) throws IOException {
-        writeEnd(framing);
-        flush();
-        MessageEvents events = ex.eventsIfAny();
-        if (events != null) {
-            MessageEvents.run(events.wroteBody);
-        }
-    }
-
-    @Override
     public void startWebSocket(Exchange ex, WebSocketUpgrade upgrade) {
         // frames may be far apart: no body read timeout on the stream that carries them
         stream.setReadTimeout(0);
-        connection.trackWebSocket(upgrade);
-        try {
-            upgrade.run(state().server, ex, ex.requestTarget.path(), new Http2StreamInput(stream),
-                    new Http2StreamOutput(stream), this::closeTunnel);
-        } finally {
-            connection.untrackWebSocket(upgrade);
-        }
+        connection.runWebSocket(upgrade, () -> upgrade.run(state().server, ex, ex.requestTarget.path(),
+                new Http2StreamInput(stream), new Http2StreamOutput(stream), this::closeTunnel));
     }
 
     /** Ends the WebSocket's stream: END_STREAM when it can still go out, else a reset. */

@@ -55,20 +55,17 @@ public final class HttpConnection implements Runnable, MessageIo {
     private Thread watcher;
     /** The thread serving this connection, interrupted by {@link #abort()} to end reads that ignore close. */
     private volatile Thread thread;
-    /** The WebSocket this connection was upgraded to, if any: told to go away when the server closes. */
-    volatile WebSocketUpgrade webSocket;
     /** The message in progress or last handled, for the Disconnected event. */
     private volatile Exchange current;
     /** The HTTP/2 engine once the connection speaks HTTP/2 (ALPN h2, or the h2c preface); null for HTTP/1. */
     private volatile Http2Connection http2;
-    /** The output under the HTTP/2 engine, timed for the write watchdog. */
-    private volatile TimedOutputStream http2Output;
-    /** WebSockets carried by HTTP/2 streams (RFC 8441): told to go away when the server closes. */
-    private final Set<WebSocketUpgrade> http2WebSockets = ConcurrentHashMap.newKeySet();
+    /**
+     * The WebSockets this connection carries, told to go away when the server closes: the one it was
+     * upgraded to (HTTP/1), or those on its HTTP/2 streams (RFC 8441).
+     */
+    private final Set<WebSocketUpgrade> webSockets = ConcurrentHashMap.newKeySet();
     /** The first bytes of an HTTP/2 connection on a plain listener (RFC 9113 section 3.4). */
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    /** True until the first request's protocol is known. */
-    private boolean firstRequest = true;
     /** True while reading the first request of a plain connection that could have been HTTP/2. */
     private boolean h2cCandidate;
 
@@ -205,14 +202,14 @@ public final class HttpConnection implements Runnable, MessageIo {
             if (!awaitRequest()) {
                 return;
             }
-            if (firstRequest && !transport.isSecure() && state.h2cEnabled()) {
+            // the first request (no message yet) of a plain connection may be the HTTP/2 preface
+            if (current == null && !transport.isSecure() && state.h2cEnabled()) {
                 if (startsWithPreface()) {
                     serveHttp2();
                     return;
                 }
                 h2cCandidate = true;
             }
-            firstRequest = false;
             Exchange ex = pendingFirst != null ? pendingFirst : new Exchange(this);
             boolean started = pendingFirst != null;
             pendingFirst = null;
@@ -258,13 +255,12 @@ public final class HttpConnection implements Runnable, MessageIo {
         Http2Config config = new Http2Config(limits.getMaxConcurrentStreams(), limits.getHttp2StreamWindow(),
                 Math.max(CONNECTION_WINDOW, limits.getHttp2StreamWindow()), Http2Config.defaults().maxFrameSize(),
                 limits.getMaxHeaderSectionSize(), Http2Config.defaults().headerTableSize(), limits.getWriteTimeout(), true);
-        TimedOutputStream output = new TimedOutputStream(transport.output());
+        // the engine's own watchdog ends a socket write blocked past the write timeout
         Transport t = transport;
         Exchange started = pendingFirst;
         pendingFirst = null;
-        Http2Connection engine = new Http2Connection(config, handOver(), output, t::close,
+        Http2Connection engine = new Http2Connection(config, handOver(), t.output(), t::close,
                 stream -> new Http2StreamIo(this, stream).serve());
-        http2Output = output;
         http2 = engine;
         if (started != null) {
             // the TLS handshake's message carried the AcceptCertificate listeners; no request follows on it
@@ -294,17 +290,20 @@ public final class HttpConnection implements Runnable, MessageIo {
         return valid;
     }
 
-    /** Registers a WebSocket carried by an HTTP/2 stream until it ends. */
-    void trackWebSocket(WebSocketUpgrade upgrade) {
-        http2WebSockets.add(upgrade);
-        if (closing) {
-            upgrade.goingAway();
+    /**
+     * Runs a WebSocket this connection carries (upgraded to, or on an HTTP/2 stream) until it ends,
+     * registered so that a server that closes tells it to go away.
+     */
+    void runWebSocket(WebSocketUpgrade upgrade, Runnable run) {
+        webSockets.add(upgrade);
+        try {
+            if (closing) {
+                upgrade.goingAway();
+            }
+            run.run();
+        } finally {
+            webSockets.remove(upgrade);
         }
-    }
-
-    /** Forgets a WebSocket carried by an HTTP/2 stream. */
-    void untrackWebSocket(WebSocketUpgrade upgrade) {
-        http2WebSockets.remove(upgrade);
     }
 
     /** Returns true when the next request's bytes are already buffered (then a flush can wait). */
@@ -380,11 +379,8 @@ public final class HttpConnection implements Runnable, MessageIo {
 
     /** Returns true when a write to the client has been blocked longer than {@code limitNanos}. */
     boolean writeStalledFor(long limitNanos) {
-        TimedOutputStream h2 = http2Output;
-        if (h2 != null) {
-            return h2.blockedNanos() > limitNanos;
-        }
-        OutputBuffer o = out;
+        // HTTP/2 writes bypass the buffer; the engine times them itself
+        OutputBuffer o = http2 == null ? out : null;
         return o != null && o.blockedNanos() > limitNanos;
     }
 
@@ -467,12 +463,8 @@ public final class HttpConnection implements Runnable, MessageIo {
     public void startWebSocket(Exchange ex, WebSocketUpgrade upgrade) throws IOException {
         // frames may be far apart: the HTTP read timeouts no longer apply
         transport.setReadTimeout(0);
-        webSocket = upgrade;
-        if (closing) {
-            upgrade.goingAway();
-        }
         Transport t = transport;
-        upgrade.run(state.server, ex, ex.requestTarget.path(), handOver(), t.output(), t::close);
+        runWebSocket(upgrade, () -> upgrade.run(state.server, ex, ex.requestTarget.path(), handOver(), t.output(), t::close));
     }
 
     // ---- pausing ---------------------------------------------------------------------------------
@@ -563,29 +555,6 @@ public final class HttpConnection implements Runnable, MessageIo {
     }
 
     @Override
-    public void writeStreamChunk(Exchange ex, ResponseWriter.Framing framing, ByteBuffer data) throws IOException {
-        int n = data.remaining();
-        writer.writeChunk(framing, data, true);
-        MessageEvents events = ex.eventsIfAny();
-        if (events != null) {
-            events.bodyData(n);
-            if (framing == ResponseWriter.Framing.CHUNKED) {
-                MessageEvents.run(events.wroteChunk);
-            }
-        }
-    }
-
-    @Override
-    public void endStream(Exchange ex, ResponseWriter.Framing framing) throws IOException {
-        writer.writeEnd(framing);
-        out.flush();
-        MessageEvents events = ex.eventsIfAny();
-        if (events != null) {
-            MessageEvents.run(events.wroteBody);
-        }
-    }
-
-    @Override
     public void flush() throws IOException {
         out.flush();
     }
@@ -626,18 +595,13 @@ public final class HttpConnection implements Runnable, MessageIo {
     /** Asks the connection to close after its current response; an idle one closes now. */
     void finishAndClose() {
         closing = true;
+        for (WebSocketUpgrade upgrade : webSockets) {
+            upgrade.goingAway();
+        }
         Http2Connection engine = http2;
         if (engine != null) {
-            for (WebSocketUpgrade upgrade : http2WebSockets) {
-                upgrade.goingAway();
-            }
             engine.goAway();
-            return;
-        }
-        WebSocketUpgrade ws = webSocket;
-        if (ws != null) {
-            ws.goingAway();
-        } else if (idle) {
+        } else if (webSockets.isEmpty() && idle) {
             abort();
         }
     }

@@ -87,12 +87,6 @@ public interface MessageIo {
     /** Sends the head of a response whose body a handler streams through its OutputStream. */
     ResponseWriter.Framing commitStreamingHead(Exchange ex) throws IOException;
 
-    /** Writes a piece a handler wrote to its response body stream, flushed, firing the write events. */
-    void writeStreamChunk(Exchange ex, ResponseWriter.Framing framing, ByteBuffer data) throws IOException;
-
-    /** Ends a body a handler streamed, flushed, firing WroteBody. */
-    void endStream(Exchange ex, ResponseWriter.Framing framing) throws IOException;
-
     /**
      * Hands the connection (HTTP/1) or the stream (HTTP/2) to the WebSocket once its handshake
      * answer went out; returns when the WebSocket ended.

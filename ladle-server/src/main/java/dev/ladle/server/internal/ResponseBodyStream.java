@@ -45,7 +45,14 @@ final class ResponseBodyStream extends OutputStream {
             throw new IOException("response body would exceed its Content-Length of " + exchange.responseLength);
         }
         written += len;
-        exchange.io.writeStreamChunk(exchange, framing, ByteBuffer.wrap(b, off, len));
+        exchange.io.writeBodyPiece(framing, ByteBuffer.wrap(b, off, len), false, true);
+        MessageEvents events = exchange.eventsIfAny();
+        if (events != null) {
+            events.bodyData(len);
+            if (framing == ResponseWriter.Framing.CHUNKED) {
+                MessageEvents.run(events.wroteChunk);
+            }
+        }
     }
 
     @Override
@@ -73,7 +80,12 @@ final class ResponseBodyStream extends OutputStream {
                 throw new IOException("response body ended " + (exchange.responseLength - written)
                         + " bytes short of its Content-Length");
             }
-            exchange.io.endStream(exchange, framing);
+            exchange.io.writeEnd(framing);
+            exchange.io.flush();
+            MessageEvents events = exchange.eventsIfAny();
+            if (events != null) {
+                MessageEvents.run(events.wroteBody);
+            }
         } finally {
             exchange.unpause();
         }

@@ -2,7 +2,6 @@ package dev.ladle.server.internal;
 
 import dev.ladle.http.Encoding;
 import dev.ladle.http.HttpVersion;
-import dev.ladle.http.MessageBody;
 import dev.ladle.http.MessageHeaders;
 import dev.ladle.http.Status;
 import java.io.IOException;
@@ -52,26 +51,18 @@ final class ResponseWriter {
         MessageHeaders headers = ex.getResponseHeaders();
         HttpVersion version = ex.getHttpVersion() == HttpVersion.HTTP_1_0 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1;
         boolean http10Client = ex.requestVersion() == HttpVersion.HTTP_1_0;
-        boolean noBodyAllowed = Status.isInformational(status) || status == Status.NO_CONTENT || status == Status.NOT_MODIFIED;
         boolean head = "HEAD".equals(ex.method);
-        MessageBody body = ex.responseBodyIfCreated();
 
         // a successful CONNECT turns the connection into a tunnel: no framing headers (RFC 9110 section 9.3.6)
         boolean tunnel = "CONNECT".equals(ex.method) && Status.isSuccessful(status);
-        noBodyAllowed |= tunnel;
+        BodyFraming decided = BodyFraming.of(ex, tunnel);
+        boolean noBodyAllowed = decided == BodyFraming.NONE;
         Framing framing;
         long computedLength = -1;
-        if (Status.isInformational(status) || status == Status.NO_CONTENT || tunnel) {
-            headers.remove("Content-Length");
-            headers.remove("Transfer-Encoding");
-            framing = Framing.NONE;
-        } else if (status == Status.NOT_MODIFIED) {
-            headers.remove("Transfer-Encoding");
-            framing = Framing.NONE;
-        } else {
-            Encoding encoding = headers.getEncoding();
-            boolean streaming = ex.responseStream != null;
-            if (encoding == Encoding.CHUNKED || encoding == Encoding.EOF || streaming && encoding != Encoding.CONTENT_LENGTH) {
+        switch (decided) {
+            case NONE -> framing = Framing.NONE;
+            case STREAMED -> {
+                Encoding encoding = headers.getEncoding();
                 if (http10Client || encoding == Encoding.EOF) {
                     headers.remove("Transfer-Encoding");
                     framing = Framing.EOF;
@@ -81,15 +72,11 @@ final class ResponseWriter {
                     }
                     framing = Framing.CHUNKED;
                 }
-                ex.streamingBody = true;
-            } else if (encoding == Encoding.CONTENT_LENGTH && headers.getContentLength() >= 0) {
-                framing = Framing.LENGTH;
-                ex.responseLength = headers.getContentLength();
-                ex.streamingBody = body == null || !body.isComplete() || body.length() < ex.responseLength;
-            } else {
+            }
+            case DECLARED -> framing = Framing.LENGTH;
+            default -> {
                 // written straight to the wire below: no string, no header entry
-                computedLength = body == null ? 0 : body.length();
-                ex.responseLength = computedLength;
+                computedLength = ex.responseLength;
                 framing = Framing.LENGTH;
             }
         }

@@ -95,25 +95,12 @@ final class FrameWriter {
      * @throws IOException when that flush fails
      */
     void unlock() throws IOException {
-        boolean flushAfterYield = false;
+        Thread current = Thread.currentThread();
+        // a stream thread yields before it flushes (see the class comment); the reader and nested holds do not
+        boolean yieldFirst = lock.getHoldCount() == 1 && current.isVirtual() && current != readerThread;
+        boolean flushAfterYield;
         try {
-            if (flushPending && failure == null) {
-                Thread current = Thread.currentThread();
-                if (lock.hasQueuedThreads()) {
-                    // the next holder flushes
-                    flushRequester = null;
-                } else if (flushRequester == null || flushRequester == current) {
-                    if (lock.getHoldCount() == 1 && current.isVirtual() && current != readerThread) {
-                        flushAfterYield = true;
-                    } else {
-                        flushPendingBytes();
-                    }
-                }
-                // else: another stream asked for the flush and makes it after its own yield
-            }
-        } catch (IOException e) {
-            fail(e);
-            throw e;
+            flushAfterYield = flushIfMine(current, yieldFirst);
         } finally {
             lock.unlock();
         }
@@ -123,28 +110,46 @@ final class FrameWriter {
             Thread.yield();
             lock.lock();
             try {
-                if (flushPending && failure == null) {
-                    if (lock.hasQueuedThreads()) {
-                        flushRequester = null;
-                    } else if (flushRequester == null || flushRequester == Thread.currentThread()) {
-                        flushPendingBytes();
-                    }
-                }
-            } catch (IOException e) {
-                fail(e);
-                throw e;
+                flushIfMine(current, false);
             } finally {
                 lock.unlock();
             }
         }
     }
 
-    /** Writes the buffer to the socket and flushes it. Lock held. */
-    private void flushPendingBytes() throws IOException {
-        flushPending = false;
-        flushRequester = null;
-        drain();
-        out.flush();
+    /**
+     * Makes the pending flush when it falls to {@code current}: when it asked for it (or nobody in
+     * particular must) and no other writer is queued; a queued writer inherits it instead. Lock held.
+     *
+     * @param deferrable whether {@code current} may yield first
+     * @return true when the flush is {@code current}'s but was deferred until after a yield
+     */
+    private boolean flushIfMine(Thread current, boolean deferrable) throws IOException {
+        if (!flushPending || failure != null) {
+            return false;
+        }
+        if (lock.hasQueuedThreads()) {
+            // the next holder flushes
+            flushRequester = null;
+            return false;
+        }
+        if (flushRequester != null && flushRequester != current) {
+            // another stream asked for the flush and makes it after its own yield
+            return false;
+        }
+        if (deferrable) {
+            return true;
+        }
+        try {
+            flushPending = false;
+            flushRequester = null;
+            drain();
+            out.flush();
+        } catch (IOException e) {
+            fail(e);
+            throw e;
+        }
+        return false;
     }
 
     /** Asks for the buffered bytes to reach the socket when the lock is released. Lock held. */

@@ -85,6 +85,41 @@ class Http2ServerLifecycleTest {
     }
 
     @Test
+    void theServersSettingsAdvertiseItsLimits() throws Exception {
+        start(new Limits().setMaxConcurrentStreams(100));
+        try (H2TestClient c = new H2TestClient(port)) {
+            c.sendRaw(FrameReader.PREFACE);
+            c.settings();
+            H2TestClient.Frame settings = c.next();
+            assertThat(settings.type()).isEqualTo(H2TestClient.SETTINGS);
+            java.util.Map<Integer, Integer> values = new java.util.HashMap<>();
+            ByteBuffer p = ByteBuffer.wrap(settings.payload());
+            while (p.remaining() >= 6) {
+                values.put(p.getShort() & 0xffff, p.getInt());
+            }
+            assertThat(values).containsEntry(0x3, 100)      // MAX_CONCURRENT_STREAMS
+                    .containsEntry(0x4, 1 << 20)            // INITIAL_WINDOW_SIZE: Limits' stream window
+                    .containsEntry(0x6, 64 * 1024)          // MAX_HEADER_LIST_SIZE: the header-section limit
+                    .containsEntry(0x8, 1);                 // ENABLE_CONNECT_PROTOCOL (RFC 8441)
+        }
+    }
+
+    @Test
+    void aBodyStillUnfinishedTwoSecondsAfterAnEarlyAnswerIsResetWithNoError() throws Exception {
+        start(new Limits());
+        server.addEarlyHandler("/refused", (s, msg, path, query) -> msg.setStatus(403));
+        try (H2TestClient c = H2TestClient.connect(port)) {
+            c.headers(1, false, H2TestClient.request("POST", "/refused"));
+            c.data(1, false, new byte[10]);
+            assertThat(c.response(1).status()).isEqualTo("403");
+            long start = System.nanoTime();
+            // the rest of the body never comes: the watchdog cuts the draining stream off
+            assertThat(c.expectReset(1)).isEqualTo(ErrorCode.NO_ERROR.code());
+            assertThat((System.nanoTime() - start) / 1_000_000).as("ms until the reset").isBetween(1000L, 5000L);
+        }
+    }
+
+    @Test
     void requestEventsFireForEachStream() throws Exception {
         start(new Limits());
         CountDownLatch started = new CountDownLatch(2);
