@@ -250,6 +250,14 @@ public final class MockServer implements AutoCloseable {
         return new Stubbing(this, Objects.requireNonNull(method, "method"), path);
     }
 
+    /**
+     * Starts a stub for requests with {@code method} (null for any) whose decoded path meets
+     * {@code path}, e.g. {@code on("GET", matching("/items/\\d+"))}.
+     */
+    public Stubbing on(String method, StringMatcher path) {
+        return new Stubbing(this, method, path);
+    }
+
     /** A stub for requests of any method to {@code path}. */
     public Stubbing onAny(String path) {
         return new Stubbing(this, null, path);
@@ -273,6 +281,11 @@ public final class MockServer implements AutoCloseable {
     /** A stub for {@code DELETE path}. */
     public Stubbing onDelete(String path) {
         return on("DELETE", path);
+    }
+
+    /** A stub for {@code PATCH path}. */
+    public Stubbing onPatch(String path) {
+        return on("PATCH", path);
     }
 
     /**
@@ -357,17 +370,60 @@ public final class MockServer implements AutoCloseable {
      * Checks that {@code method} (null for any) reached {@code path} (exact, or a prefix ending in
      * {@code /*}) exactly {@code times} times.
      *
-     * @throws AssertionError otherwise, listing the requests received
+     * @throws AssertionError otherwise, naming the requests that came closest
      */
     public void verify(int times, String method, String path) {
-        long count = journal.stream()
-                .filter(r -> method == null || r.method().equals(method))
-                .filter(r -> pathMatches(path, r.path()))
-                .count();
-        if (count != times) {
-            throw new AssertionError("expected " + times + " × " + (method == null ? "any method" : method) + " "
-                    + path + " but it came " + count + " times; " + journalSummary());
+        verify(Times.exactly(times), RequestPattern.request(method, path));
+    }
+
+    /**
+     * Checks that at least one request met {@code pattern}.
+     *
+     * @throws AssertionError otherwise, naming the requests that came closest and what they lacked
+     */
+    public void verify(RequestPattern pattern) {
+        verify(Times.atLeast(1), pattern);
+    }
+
+    /**
+     * Checks that exactly {@code times} requests met {@code pattern}.
+     *
+     * @throws AssertionError otherwise, naming the requests that came closest and what they lacked
+     */
+    public void verify(int times, RequestPattern pattern) {
+        verify(Times.exactly(times), pattern);
+    }
+
+    /**
+     * Checks that the number of requests that met {@code pattern} satisfies {@code times}:
+     * {@code verify(Times.atLeast(2), RequestPattern.post("/events"))}.
+     *
+     * @throws AssertionError otherwise, naming the requests that came closest and what they lacked
+     */
+    public void verify(Times times, RequestPattern pattern) {
+        Objects.requireNonNull(times, "times");
+        List<RecordedRequest> all = requests();
+        List<RecordedRequest> met = all.stream().filter(pattern::matches).toList();
+        if (times.test(met.size())) {
+            return;
         }
+        StringBuilder b = new StringBuilder("expected ").append(times).append(" × ").append(pattern.describe())
+                .append(" but ").append(met.size() == 1 ? "1 request" : met.size() + " requests").append(" matched");
+        if (!met.isEmpty()) {
+            b.append(": ").append(met);
+        }
+        b.append("; ").append(all.isEmpty() ? "no requests were received" : all.size() + " received");
+        String closest = NearMisses.closestRequests(pattern, all);
+        if (!closest.isEmpty()) {
+            b.append('\n').append(closest);
+        }
+        throw new AssertionError(b.toString());
+    }
+
+    /** The requests received so far that meet {@code pattern}, in order of arrival. */
+    public List<RecordedRequest> findRequests(RequestPattern pattern) {
+        Objects.requireNonNull(pattern, "pattern");
+        return requests().stream().filter(pattern::matches).toList();
     }
 
     /**
@@ -378,7 +434,11 @@ public final class MockServer implements AutoCloseable {
     public void assertNoUnmatchedRequests() {
         List<RecordedRequest> unmatched = unmatchedRequests();
         if (!unmatched.isEmpty()) {
-            throw new AssertionError("requests that no stub matched (answered 404): " + unmatched + "\n" + stubSummary());
+            StringBuilder b = new StringBuilder("requests that no stub matched (answered 404): ").append(unmatched);
+            for (RecordedRequest request : unmatched.subList(0, Math.min(unmatched.size(), NearMisses.SHOWN))) {
+                b.append("\n").append(request).append(": ").append(nearMisses(request));
+            }
+            throw new AssertionError(b.toString());
         }
     }
 
@@ -451,7 +511,7 @@ public final class MockServer implements AutoCloseable {
         record(recorded);
         if (response == null) {
             response = MockResponse.withStatus(404).withBody("text/plain; charset=utf-8",
-                    "ladle-junit: no stub matches " + recorded + "\n" + stubSummary() + "\n");
+                    "ladle-junit: no stub matches " + recorded + "\n" + nearMisses(recorded) + "\n");
         }
         answer(msg, response);
     }
@@ -549,6 +609,12 @@ public final class MockServer implements AutoCloseable {
     private String journalSummary() {
         List<RecordedRequest> all = requests();
         return all.isEmpty() ? "no requests were received" : all.size() + " received: " + all;
+    }
+
+    /** The stubs that came closest to matching {@code request}, or a word on why there are none. */
+    private String nearMisses(RecordedRequest request) {
+        String closest = NearMisses.closestStubs(request, stubs());
+        return closest.isEmpty() ? stubSummary() : closest;
     }
 
     private String stubSummary() {

@@ -1,10 +1,12 @@
 package dev.ladle.junit;
 
+import dev.ladle.http.Forms;
 import dev.ladle.http.HttpVersion;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -75,9 +77,48 @@ public final class RecordedRequest {
         return query;
     }
 
-    /** One decoded query parameter, or null. */
+    /** One decoded query parameter (the last value of a repeated name), or null. */
     public String queryParameter(String name) {
         return query.get(name);
+    }
+
+    /**
+     * Every decoded value of query parameter {@code name}, in order: {@code ?tag=a&tag=b} gives
+     * {@code [a, b]}; empty when there is none (or the query does not decode).
+     */
+    public List<String> queryParameters(String name) {
+        String raw = uri.getRawQuery();
+        if (raw == null) {
+            return List.of();
+        }
+        try {
+            return List.copyOf(Forms.decodeMulti(raw).getOrDefault(name, List.of()));
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * The values of the cookies named {@code name} in the request's {@code Cookie} headers (RFC 6265
+     * {@code name=value} pairs separated by {@code ;}), in order; empty when there is none.
+     */
+    public List<String> cookies(String name) {
+        List<String> values = new ArrayList<>(1);
+        for (String line : headers("Cookie")) {
+            for (String pair : line.split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
+                    values.add(pair.substring(eq + 1).trim());
+                }
+            }
+        }
+        return values;
+    }
+
+    /** The value of cookie {@code name}, or null (the first, when the request repeats it). */
+    public String cookie(String name) {
+        List<String> values = cookies(name);
+        return values.isEmpty() ? null : values.get(0);
     }
 
     /** The header lines in the order they arrived. */

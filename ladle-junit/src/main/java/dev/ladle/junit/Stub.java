@@ -3,7 +3,6 @@ package dev.ladle.junit;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * A stub registered on a {@link MockServer}: the requests it matches and how it answers them. Returned
@@ -12,12 +11,12 @@ import java.util.function.Predicate;
 public final class Stub {
     private final MockServer server;
     private final String description;
-    private final List<Predicate<RecordedRequest>> conditions;
+    private final List<Condition> conditions;
     private final Function<RecordedRequest, MockResponse> answer;
     private final int limit;
     private final AtomicInteger hits = new AtomicInteger();
 
-    Stub(MockServer server, String description, List<Predicate<RecordedRequest>> conditions,
+    Stub(MockServer server, String description, List<Condition> conditions,
             Function<RecordedRequest, MockResponse> answer, int limit) {
         this.server = server;
         this.description = description;
@@ -41,14 +40,22 @@ public final class Stub {
         return description;
     }
 
-    /** True when {@code request} meets every condition. */
+    /**
+     * True when {@code request} meets every condition; a condition that throws (test code) throws
+     * through, for the server to report.
+     */
     boolean matches(RecordedRequest request) {
-        for (Predicate<RecordedRequest> condition : conditions) {
-            if (!condition.test(request)) {
+        for (Condition condition : conditions) {
+            if (condition.mismatch(request) != null) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The conditions, method and path first. */
+    List<Condition> conditions() {
+        return conditions;
     }
 
     /** Counts a hit if the stub has answers left; false once it answered {@code times} requests. */

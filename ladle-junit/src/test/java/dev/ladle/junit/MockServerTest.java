@@ -265,8 +265,8 @@ class MockServerTest {
         server.verify(3, null, "/*");
         server.verify(0, "DELETE", "/a");
         assertThatThrownBy(() -> server.verify(1, "GET", "/a")).isInstanceOf(AssertionError.class)
-                .hasMessageContaining("expected 1 × GET /a but it came 2 times")
-                .hasMessageContaining("[GET /a, GET /a, POST /b]");
+                .hasMessageContaining("expected exactly 1 × GET /a but 2 requests matched: [GET /a, GET /a]; 3 received")
+                .hasMessageContaining("#2 POST /b");
     }
 
     @Test

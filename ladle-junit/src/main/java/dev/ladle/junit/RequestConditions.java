@@ -1,0 +1,263 @@
+package dev.ladle.junit;
+
+import dev.ladle.http.Forms;
+import dev.ladle.http.HeaderValue;
+import dev.ladle.http.MessageHeaders;
+import dev.ladle.http.Multipart;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * The conditions a request must meet, shared by stubs ({@link Stubbing}) and verifications
+ * ({@link RequestPattern}): the method and path given when it was made, then any of the
+ * {@code with…} conditions, all of which must hold.
+ *
+ * <p>Names of headers compare without case; values of headers, query parameters, cookies and form
+ * fields are tested one by one, and a condition holds when one of them meets its
+ * {@link StringMatcher}. With the {@code String} forms the value must be equal.
+ *
+ * @param <S> the concrete builder, returned by each method for chaining
+ */
+public abstract sealed class RequestConditions<S extends RequestConditions<S>> permits Stubbing, RequestPattern {
+    private final String target;
+    private final List<Condition> conditions = new ArrayList<>();
+
+    /**
+     * @param method the method, null for any
+     * @param path the path: exact (decoded, without the query), or every path under a prefix when it
+     *     ends with {@code /*}
+     * @param headMatchesGet whether a {@code GET} condition also accepts {@code HEAD} (stubs: yes)
+     */
+    RequestConditions(String method, String path, boolean headMatchesGet) {
+        Checks.requirePath(path);
+        this.target = (method == null ? "any method" : method) + " " + path;
+        addMethod(method, headMatchesGet);
+        conditions.add(new Condition("path " + path, r -> MockServer.pathMatches(path, r.path())
+                ? null : "was " + StringMatcher.quote(r.path()), true));
+    }
+
+    RequestConditions(String method, StringMatcher path, boolean headMatchesGet) {
+        Objects.requireNonNull(path, "path");
+        this.target = (method == null ? "any method" : method) + " path " + path.description();
+        addMethod(method, headMatchesGet);
+        conditions.add(Condition.onValue("path " + path.description(), RecordedRequest::path, path, true));
+    }
+
+    private void addMethod(String method, boolean headMatchesGet) {
+        if (method == null) {
+            return;
+        }
+        boolean alsoHead = headMatchesGet && method.equals("GET");
+        conditions.add(new Condition("method " + method + (alsoHead ? " (or HEAD)" : ""), r ->
+                r.method().equals(method) || alsoHead && r.method().equals("HEAD") ? null : "was " + r.method(), true));
+    }
+
+    /** This builder, typed as the subclass. */
+    abstract S self();
+
+    // ---- headers ----------------------------------------------------------------------------------
+
+    /** A header {@code name} (any case) has exactly the value {@code value} on one of its lines. */
+    public S withHeader(String name, String value) {
+        Objects.requireNonNull(value, "value");
+        return withHeader(name, StringMatcher.equalTo(value));
+    }
+
+    /**
+     * One of the lines of header {@code name} (any case) meets {@code matcher}; with no such header,
+     * {@code matcher} is asked about null (so {@link StringMatcher#absent()} requires it missing).
+     */
+    public S withHeader(String name, StringMatcher matcher) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(matcher, "matcher");
+        return with(Condition.onValues("header " + name + " " + matcher.description(), r -> r.headers(name), matcher));
+    }
+
+    /** The request has a header {@code name}, whatever its value. */
+    public S withHeaderPresent(String name) {
+        return withHeader(name, StringMatcher.present());
+    }
+
+    /** The request has no header {@code name}. */
+    public S withoutHeader(String name) {
+        return withHeader(name, StringMatcher.absent());
+    }
+
+    // ---- query, cookies ---------------------------------------------------------------------------
+
+    /** One of the (decoded) values of query parameter {@code name} equals {@code value}. */
+    public S withQueryParameter(String name, String value) {
+        Objects.requireNonNull(value, "value");
+        return withQueryParameter(name, StringMatcher.equalTo(value));
+    }
+
+    /** One of the (decoded) values of query parameter {@code name} meets {@code matcher}. */
+    public S withQueryParameter(String name, StringMatcher matcher) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(matcher, "matcher");
+        return with(Condition.onValues("query " + name + " " + matcher.description(), r -> r.queryParameters(name), matcher));
+    }
+
+    /**
+     * Query parameter {@code name} has exactly these values, each as often as listed, in any order:
+     * {@code ?tag=a&tag=b} has the values {@code a} and {@code b}.
+     */
+    public S withQueryParameterValues(String name, String... values) {
+        Objects.requireNonNull(name, "name");
+        List<String> expected = List.of(values);
+        Map<String, Long> expectedCounts = counts(expected);
+        return with(new Condition("query " + name + " with exactly the values " + quoted(expected), r -> {
+            List<String> found = r.queryParameters(name);
+            return counts(found).equals(expectedCounts) ? null : "had " + (found.isEmpty() ? "none" : quoted(found));
+        }, false));
+    }
+
+    /** The request has a cookie {@code name} (in its {@code Cookie} headers) whose value equals {@code value}. */
+    public S withCookie(String name, String value) {
+        Objects.requireNonNull(value, "value");
+        return withCookie(name, StringMatcher.equalTo(value));
+    }
+
+    /** A cookie {@code name} of the request meets {@code matcher} (null, when there is none). */
+    public S withCookie(String name, StringMatcher matcher) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(matcher, "matcher");
+        return with(Condition.onValues("cookie " + name + " " + matcher.description(), r -> r.cookies(name), matcher));
+    }
+
+    // ---- body -------------------------------------------------------------------------------------
+
+    /** The body, as text, is exactly {@code body}. */
+    public S withBody(String body) {
+        Objects.requireNonNull(body, "body");
+        return withBody(StringMatcher.equalTo(body));
+    }
+
+    /** The body, as text (in its {@code Content-Type}'s charset, else UTF-8), meets {@code matcher}. */
+    public S withBody(StringMatcher matcher) {
+        Objects.requireNonNull(matcher, "matcher");
+        return with(Condition.onValue("body " + matcher.description(), RecordedRequest::bodyAsString, matcher, false));
+    }
+
+    /** The body is exactly these bytes. */
+    public S withBody(byte[] body) {
+        byte[] expected = body.clone();
+        return with(new Condition("body of exactly " + expected.length + " given bytes",
+                r -> Arrays.equals(r.body(), expected) ? null : "was " + r.body().length + " other bytes", false));
+    }
+
+    /** The body, as text, contains {@code part}. */
+    public S withBodyContaining(String part) {
+        return withBody(StringMatcher.containing(part));
+    }
+
+    /**
+     * One of the values of field {@code name} of an {@code application/x-www-form-urlencoded} body
+     * equals {@code value}.
+     */
+    public S withFormField(String name, String value) {
+        Objects.requireNonNull(value, "value");
+        return withFormField(name, StringMatcher.equalTo(value));
+    }
+
+    /**
+     * One of the values of field {@code name} of an {@code application/x-www-form-urlencoded} body
+     * meets {@code matcher}; a body of another type, or one that does not decode, has no fields.
+     */
+    public S withFormField(String name, StringMatcher matcher) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(matcher, "matcher");
+        return with(Condition.onValues("form field " + name + " " + matcher.description(),
+                r -> formFields(r).getOrDefault(name, List.of()), matcher));
+    }
+
+    /**
+     * A part named {@code name} (its {@code Content-Disposition} name) of a {@code multipart/*} body has
+     * content that, as UTF-8 text, meets {@code matcher}; a body that is not multipart has no parts.
+     */
+    public S withMultipartPart(String name, StringMatcher matcher) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(matcher, "matcher");
+        return with(Condition.onValues("multipart part " + name + " " + matcher.description(),
+                r -> multipartParts(r).getOrDefault(name, List.of()), matcher));
+    }
+
+    // ---- anything ---------------------------------------------------------------------------------
+
+    /**
+     * The request meets {@code condition}; {@code description} names it in messages. A condition that
+     * throws makes the client get 500 and the test fail (see {@link MockServer#answerFailures()}).
+     */
+    public S matching(String description, Predicate<RecordedRequest> condition) {
+        Objects.requireNonNull(description, "description");
+        return with(Condition.of(description, Objects.requireNonNull(condition, "condition")));
+    }
+
+    // ---- for the server ---------------------------------------------------------------------------
+
+    /** Adds {@code condition} to those the request must meet. */
+    final S with(Condition condition) {
+        conditions.add(condition);
+        return self();
+    }
+
+    /** The conditions, method and path first. */
+    final List<Condition> conditions() {
+        return List.copyOf(conditions);
+    }
+
+    /** {@code GET /items (header Accept containing "json", query page equal to "2")}. */
+    final String describe() {
+        List<String> more = conditions.stream().filter(c -> !c.target()).map(Condition::description).toList();
+        return more.isEmpty() ? target : target + " (" + String.join(", ", more) + ")";
+    }
+
+    private static Map<String, List<String>> formFields(RecordedRequest r) {
+        String type = r.header("Content-Type");
+        if (type == null || !type.regionMatches(true, 0, Forms.MIME_TYPE_URLENCODED, 0, Forms.MIME_TYPE_URLENCODED.length())) {
+            return Map.of();
+        }
+        try {
+            return Forms.decodeMulti(r.bodyAsString());
+        } catch (IllegalArgumentException e) {
+            return Map.of();
+        }
+    }
+
+    private static Map<String, List<String>> multipartParts(RecordedRequest r) {
+        MessageHeaders headers = new MessageHeaders();
+        r.headers("Content-Type").forEach(v -> headers.append("Content-Type", v));
+        Map<String, List<String>> parts = new HashMap<>();
+        try {
+            Multipart multipart = Multipart.fromMessage(headers, r.body());
+            for (int i = 0; i < multipart.getLength(); i++) {
+                Multipart.Part part = multipart.getPart(i);
+                HeaderValue disposition = part.headers().getContentDisposition();
+                String name = disposition == null ? null : disposition.parameter("name");
+                if (name != null) {
+                    parts.computeIfAbsent(name, n -> new ArrayList<>())
+                            .add(new String(part.body(), StandardCharsets.UTF_8));
+                }
+            }
+        } catch (IllegalArgumentException notMultipart) {
+            return Map.of();
+        }
+        return parts;
+    }
+
+    private static Map<String, Long> counts(Collection<String> values) {
+        return values.stream().collect(Collectors.groupingBy(v -> v, Collectors.counting()));
+    }
+
+    private static String quoted(List<String> values) {
+        return values.stream().map(StringMatcher::quote).collect(Collectors.joining(", "));
+    }
+}
