@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -74,6 +75,12 @@ public final class MockServer implements AutoCloseable {
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final AtomicInteger sequence = new AtomicInteger();
     private final Map<String, MockWebSocket> webSockets = new ConcurrentHashMap<>();
+    private final Scenarios scenarios = new Scenarios();
+    /** Held while a request picks its stub, so a scenario's state is read and moved on atomically. */
+    private final ReentrantLock choosing = new ReentrantLock();
+
+    /** The state every {@linkplain Stubbing#inScenario scenario} starts in (WireMock's name for it). */
+    public static final String SCENARIO_STARTED = "Started";
 
     private MockServer(Server server, boolean https) throws IOException {
         this.server = server;
@@ -447,7 +454,24 @@ public final class MockServer implements AutoCloseable {
         return List.copyOf(failures);
     }
 
-    /** Forgets stubs, queued responses, recorded requests and failures; the server keeps its port. */
+    /** The state scenario {@code name} is in ({@link #SCENARIO_STARTED} until a stub moves it on). */
+    public String scenarioState(String name) {
+        return scenarios.state(Objects.requireNonNull(name, "name"));
+    }
+
+    /** Moves scenario {@code name} to {@code state}, as a test step between requests. */
+    public void setScenarioState(String name, String state) {
+        scenarios.set(name, state);
+    }
+
+    Scenarios scenarios() {
+        return scenarios;
+    }
+
+    /**
+     * Forgets stubs, queued responses, recorded requests and failures, and puts every scenario back in
+     * {@link #SCENARIO_STARTED}; the server keeps its port.
+     */
     public void reset() {
         for (MockWebSocket endpoint : webSockets.values()) {
             server.removeHandler(endpoint.path());
@@ -459,6 +483,7 @@ public final class MockServer implements AutoCloseable {
         journal.clear();
         untaken.clear();
         failures.clear();
+        scenarios.reset();
         sequence.set(0);
     }
 
@@ -481,24 +506,37 @@ public final class MockServer implements AutoCloseable {
 
         String matchedBy = null;
         MockResponse response = null;
-        for (int i = stubs.size() - 1; i >= 0 && response == null; i--) {
-            Stub stub = stubAt(i);
-            if (stub == null) {
-                continue;
-            }
-            // a condition or an answer function is test code: if it throws (an assertion inside it,
-            // say), the client gets a 500 and the test hears of it, instead of a bare server error
-            try {
-                if (stub.matches(candidate) && stub.claim()) {
-                    matchedBy = stub.description();
-                    response = stub.answer(candidate);
+        Stub chosen = null;
+        int hit = 0;
+        choosing.lock();
+        try {
+            for (int i = stubs.size() - 1; i >= 0 && chosen == null; i--) {
+                Stub stub = stubAt(i);
+                if (stub == null) {
+                    continue;
                 }
-            } catch (RuntimeException | AssertionError e) {
-                failures.add(e);
-                matchedBy = stub.description();
-                LOG.log(System.Logger.Level.WARNING, "stub " + stub.description() + " failed", e);
-                response = MockResponse.withStatus(500).withBody("text/plain; charset=utf-8",
-                        "ladle-junit: the stub for " + stub.description() + " threw " + e + "\n");
+                // a condition or an answer function is test code: if it throws (an assertion inside it,
+                // say), the client gets a 500 and the test hears of it, instead of a bare server error
+                try {
+                    if (stub.matches(candidate) && (hit = stub.claim()) > 0) {
+                        chosen = stub;
+                    }
+                } catch (RuntimeException | AssertionError e) {
+                    chosen = stub;
+                    response = failed(stub, e);
+                }
+            }
+        } finally {
+            choosing.unlock();
+        }
+        if (chosen != null) {
+            matchedBy = chosen.description();
+            if (response == null) {
+                try {
+                    response = chosen.answer(candidate, hit);
+                } catch (RuntimeException | AssertionError e) {
+                    response = failed(chosen, e);
+                }
             }
         }
         if (response == null) {
@@ -522,6 +560,14 @@ public final class MockServer implements AutoCloseable {
         msg.getRequestHeaders().forEach((name, value) -> headers.add(Map.entry(name, value)));
         return new RecordedRequest(sequence.getAndIncrement(), msg.getMethod(), msg.getUri(), msg.getHttpVersion(),
                 query, headers, body, msg.getRemoteAddress(), matchedBy);
+    }
+
+    /** Records that {@code stub} threw {@code e} and returns the 500 its client gets. */
+    private MockResponse failed(Stub stub, Throwable e) {
+        failures.add(e);
+        LOG.log(System.Logger.Level.WARNING, "stub " + stub.description() + " failed", e);
+        return MockResponse.withStatus(500).withBody("text/plain; charset=utf-8",
+                "ladle-junit: the stub for " + stub.description() + " threw " + e + "\n");
     }
 
     /** Adds {@code recorded} to the journal, before its answer is written. */

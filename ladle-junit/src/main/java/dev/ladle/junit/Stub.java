@@ -2,7 +2,6 @@ package dev.ladle.junit;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /**
  * A stub registered on a {@link MockServer}: the requests it matches and how it answers them. Returned
@@ -12,17 +11,32 @@ public final class Stub {
     private final MockServer server;
     private final String description;
     private final List<Condition> conditions;
-    private final Function<RecordedRequest, MockResponse> answer;
+    private final Answer answer;
     private final int limit;
+    private final String scenario;
+    private final String nextState;
     private final AtomicInteger hits = new AtomicInteger();
 
-    Stub(MockServer server, String description, List<Condition> conditions,
-            Function<RecordedRequest, MockResponse> answer, int limit) {
+    /** How a stub computes the answer to the {@code hit}-th request it claimed (from 1). */
+    @FunctionalInterface
+    interface Answer {
+        MockResponse answer(RecordedRequest request, int hit);
+    }
+
+    /**
+     * @param limit the most requests it answers, 0 for no limit
+     * @param scenario the scenario whose state it moves on, or null
+     * @param nextState the state it moves {@code scenario} to when it answers, or null to leave it
+     */
+    Stub(MockServer server, String description, List<Condition> conditions, Answer answer, int limit,
+            String scenario, String nextState) {
         this.server = server;
         this.description = description;
         this.conditions = List.copyOf(conditions);
         this.answer = answer;
         this.limit = limit;
+        this.scenario = scenario;
+        this.nextState = nextState;
     }
 
     /** How many requests this stub answered. */
@@ -58,21 +72,28 @@ public final class Stub {
         return conditions;
     }
 
-    /** Counts a hit if the stub has answers left; false once it answered {@code times} requests. */
-    boolean claim() {
+    /**
+     * Counts a hit if the stub has answers left, and moves its scenario on.
+     *
+     * @return the hit's number, from 1; 0 once it answered {@code times} requests
+     */
+    int claim() {
         while (true) {
             int n = hits.get();
             if (limit > 0 && n >= limit) {
-                return false;
+                return 0;
             }
             if (hits.compareAndSet(n, n + 1)) {
-                return true;
+                if (nextState != null) {
+                    server.scenarios().set(scenario, nextState);
+                }
+                return n + 1;
             }
         }
     }
 
-    MockResponse answer(RecordedRequest request) {
-        MockResponse response = answer.apply(request);
+    MockResponse answer(RecordedRequest request, int hit) {
+        MockResponse response = answer.answer(request, hit);
         if (response == null) {
             throw new IllegalStateException("the stub for " + description + " answered null");
         }

@@ -1,5 +1,6 @@
 package dev.ladle.junit;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -20,6 +21,22 @@ import java.util.function.Function;
 public final class Stubbing extends RequestConditions<Stubbing> {
     private final MockServer server;
     private int times;
+    private String scenario;
+    private String requiredState;
+    private String nextState;
+
+    /** What a {@linkplain #respondInSequence(AfterLast, MockResponse...) sequence} does once it is used up. */
+    public enum AfterLast {
+        /** Every later request gets the last response again. */
+        REPEAT_LAST,
+        /** The stub stops matching: later requests go to older stubs, the queue, or 404. */
+        STOP_MATCHING,
+        /**
+         * Later requests get 500 and the test fails (as a throwing stub does): for a client that must
+         * not call more often than the sequence allows.
+         */
+        FAIL
+    }
 
     Stubbing(MockServer server, String method, String path) {
         super(method, path, true);
@@ -48,6 +65,71 @@ public final class Stubbing extends RequestConditions<Stubbing> {
         return this;
     }
 
+    /**
+     * Puts the stub in scenario {@code name}: with {@link #whenState} it answers only while the
+     * scenario is in that state, and with {@link #willSetStateTo} it moves the scenario on when it
+     * answers. Every scenario starts in {@link MockServer#SCENARIO_STARTED}; see
+     * {@link MockServer#scenarioState} and {@link MockServer#setScenarioState}.
+     *
+     * <pre>{@code
+     * server.onGet("/order").inScenario("checkout").whenState(SCENARIO_STARTED).respond(MockResponse.json("{\"paid\":false}"));
+     * server.onPost("/pay").inScenario("checkout").willSetStateTo("paid").respond(204);
+     * server.onGet("/order").inScenario("checkout").whenState("paid").respond(MockResponse.json("{\"paid\":true}"));
+     * }</pre>
+     */
+    public Stubbing inScenario(String name) {
+        this.scenario = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    /** Answers only while the stub's {@linkplain #inScenario scenario} is in {@code state}. */
+    public Stubbing whenState(String state) {
+        this.requiredState = Objects.requireNonNull(state, "state");
+        return this;
+    }
+
+    /** Moves the stub's {@linkplain #inScenario scenario} to {@code state} each time the stub answers. */
+    public Stubbing willSetStateTo(String state) {
+        this.nextState = Objects.requireNonNull(state, "state");
+        return this;
+    }
+
+    /**
+     * Registers the stub answering matching requests with {@code responses} in turn, then repeating
+     * the last one.
+     */
+    public Stub respondInSequence(MockResponse... responses) {
+        return respondInSequence(AfterLast.REPEAT_LAST, responses);
+    }
+
+    /**
+     * Registers the stub answering matching requests with {@code responses} in turn; once they are
+     * used up it does what {@code afterLast} says.
+     *
+     * @throws IllegalArgumentException when there is no response
+     */
+    public Stub respondInSequence(AfterLast afterLast, MockResponse... responses) {
+        Objects.requireNonNull(afterLast, "afterLast");
+        List<MockResponse> sequence = List.of(responses);
+        if (sequence.isEmpty()) {
+            throw new IllegalArgumentException("a sequence needs at least one response");
+        }
+        if (afterLast == AfterLast.STOP_MATCHING) {
+            times = times == 0 ? sequence.size() : Math.min(times, sequence.size());
+        }
+        int count = sequence.size();
+        return register((request, hit) -> {
+            if (hit <= count) {
+                return sequence.get(hit - 1);
+            }
+            if (afterLast == AfterLast.FAIL) {
+                throw new AssertionError("the sequence of " + count + " responses of " + describe()
+                        + " is used up: request " + hit + " came");
+            }
+            return sequence.get(count - 1);
+        });
+    }
+
     /** Registers the stub answering every matching request with {@code response}. */
     public Stub respond(MockResponse response) {
         Objects.requireNonNull(response, "response");
@@ -70,7 +152,22 @@ public final class Stubbing extends RequestConditions<Stubbing> {
      */
     public Stub respondWith(Function<RecordedRequest, MockResponse> answer) {
         Objects.requireNonNull(answer, "answer");
-        Stub stub = new Stub(server, describe(), conditions(), answer, times);
+        return register((request, hit) -> answer.apply(request));
+    }
+
+    private Stub register(Stub.Answer answer) {
+        if (scenario == null && (requiredState != null || nextState != null)) {
+            throw new IllegalStateException("whenState and willSetStateTo need inScenario first: " + describe());
+        }
+        if (requiredState != null) {
+            String name = scenario;
+            String state = requiredState;
+            with(new Condition("scenario " + name + " in state " + StringMatcher.quote(state), r -> {
+                String now = server.scenarios().state(name);
+                return now.equals(state) ? null : "was in " + StringMatcher.quote(now);
+            }, false));
+        }
+        Stub stub = new Stub(server, describe(), conditions(), answer, times, scenario, nextState);
         server.add(stub);
         return stub;
     }
