@@ -7,4 +7,5 @@ module dev.ladle.junit {
     requires static transitive org.junit.jupiter.api;
 
     exports dev.ladle.junit;
+    exports dev.ladle.junit.json;
 }
