@@ -17,7 +17,7 @@ import java.util.Optional;
  *     // e.g. "at $.items[2].name: expected \"a\" but was \"b\"", "missing field $.id"
  * }</pre>
  *
- * <p>{@link #exact()} is {@link JsonValue#equals}: object members in any order, array elements in order,
+ * <p>{@link #exact()} is {@code JsonValue.equals}: object members in any order, array elements in order,
  * numbers by value ({@code 1} equals {@code 1.0}), strings, booleans and null as they are, and no
  * member or element more or less. The options relax that at every depth:
  * <ul>
@@ -45,7 +45,7 @@ public final class JsonEquality {
         this.ignoreExtraArrayItems = ignoreExtraArrayItems;
     }
 
-    /** Exact structural equality, as {@link JsonValue#equals}, with explanations. */
+    /** Exact structural equality, as {@code JsonValue.equals}, with explanations. */
     public static JsonEquality exact() {
         return EXACT;
     }

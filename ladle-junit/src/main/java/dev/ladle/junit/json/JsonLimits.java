@@ -14,7 +14,11 @@ public record JsonLimits(int maxDepth, int maxLength, int maxNumberLength) {
     /** Depth 512, 64 Mi characters (the Ladle server's default body limit is 64 MiB), numbers of 1000 characters. */
     public static final JsonLimits DEFAULT = new JsonLimits(512, 64 * 1024 * 1024, 1000);
 
-    /** @throws IllegalArgumentException when a limit is not positive */
+    /**
+     * Checks the limits.
+     *
+     * @throws IllegalArgumentException when a limit is not positive
+     */
     public JsonLimits {
         positive(maxDepth, "maxDepth");
         positive(maxLength, "maxLength");

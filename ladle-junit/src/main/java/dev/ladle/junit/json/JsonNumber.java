@@ -16,7 +16,11 @@ import java.util.Objects;
  */
 public record JsonNumber(BigDecimal value) implements JsonValue {
 
-    /** @throws NullPointerException when {@code value} is null */
+    /**
+     * Makes the number {@code value}.
+     *
+     * @throws NullPointerException when {@code value} is null
+     */
     public JsonNumber {
         Objects.requireNonNull(value, "value");
     }

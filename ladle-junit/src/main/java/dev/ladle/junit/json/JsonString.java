@@ -9,7 +9,11 @@ import java.util.Objects;
  */
 public record JsonString(String value) implements JsonValue {
 
-    /** @throws NullPointerException when {@code value} is null */
+    /**
+     * Makes the string {@code value}.
+     *
+     * @throws NullPointerException when {@code value} is null
+     */
     public JsonString {
         Objects.requireNonNull(value, "value");
     }

@@ -21,7 +21,7 @@ package dev.ladle.junit.json;
  * comparisons (array order, extra fields) and an explanation of the first difference, use
  * {@link JsonEquality}.
  *
- * <p>{@link #toString()} is the compact JSON text of the value ({@link Json#write}).
+ * <p>{@code toString()} is the compact JSON text of the value ({@link Json#write}).
  */
 public sealed interface JsonValue permits JsonObject, JsonArray, JsonString, JsonNumber, JsonBoolean, JsonNull {
 
