@@ -4,7 +4,9 @@ import dev.ladle.http.HttpVersion;
 import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
 import dev.ladle.server.ServerMessage;
+import dev.ladle.server.TlsAuthMode;
 import dev.ladle.tls.TlsCertificate;
+import dev.ladle.tls.TlsDatabase;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -108,21 +110,48 @@ public final class MockServer implements AutoCloseable {
         private TlsCertificate certificate;
         private Consumer<Server> configuration = s -> { };
         private boolean http1Only;
+        private TlsAuthMode clientAuth = TlsAuthMode.NONE;
+        private TlsDatabase clientTrust;
 
         private Builder() {
         }
 
         /**
-         * Serves HTTPS with a self-signed certificate for {@code 127.0.0.1} and {@code localhost}, made
-         * once per JVM with the JDK's {@code keytool}; clients trust it through {@link MockServer#sslContext()}.
+         * Serves HTTPS with a certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}: the server
+         * certificate of {@link TestCertificates#shared()}, made once per JVM; clients trust it through
+         * {@link MockServer#sslContext()}.
          */
         public Builder https() {
-            return https(SelfSignedCertificate.get());
+            return https(TestCertificates.shared().serverCertificate());
         }
 
         /** Serves HTTPS with {@code certificate} instead of plain HTTP. */
         public Builder https(TlsCertificate certificate) {
             this.certificate = Objects.requireNonNull(certificate, "certificate");
+            return this;
+        }
+
+        /**
+         * Requires a client certificate issued by a CA in {@code trusted}: the TLS handshake fails for a
+         * client without one, or with one that does not verify. The chain a client presented is in
+         * {@link RecordedRequest#clientCertificates()}. Needs {@link #https()} (or {@code https(cert)}).
+         */
+        public Builder requireClientCertificate(TlsDatabase trusted) {
+            return clientCertificate(TlsAuthMode.REQUIRED, trusted);
+        }
+
+        /**
+         * Asks for a client certificate issued by a CA in {@code trusted}, but serves clients without one,
+         * and clients whose certificate does not verify (their chain is still recorded in
+         * {@link RecordedRequest#clientCertificates()}). Needs {@link #https()} (or {@code https(cert)}).
+         */
+        public Builder requestClientCertificate(TlsDatabase trusted) {
+            return clientCertificate(TlsAuthMode.REQUESTED, trusted);
+        }
+
+        private Builder clientCertificate(TlsAuthMode mode, TlsDatabase trusted) {
+            this.clientTrust = Objects.requireNonNull(trusted, "trusted");
+            this.clientAuth = mode;
             return this;
         }
 
@@ -149,12 +178,20 @@ public final class MockServer implements AutoCloseable {
         /**
          * Starts the server.
          *
-         * @throws IllegalStateException when it cannot listen (no loopback interface, no free port)
+         * @throws IllegalStateException when it cannot listen (no loopback interface, no free port), or
+         *     client certificates were asked for without HTTPS
          */
         public MockServer start() {
+            if (clientAuth != TlsAuthMode.NONE && certificate == null) {
+                throw new IllegalStateException("client certificates need HTTPS: call https() as well");
+            }
             Server server = new Server();
             if (certificate != null) {
                 server.setTlsCertificate(certificate);
+            }
+            if (clientAuth != TlsAuthMode.NONE) {
+                server.setTlsDatabase(clientTrust);
+                server.setTlsAuthMode(clientAuth);
             }
             if (http1Only) {
                 server.setHttp2Enabled(false);
@@ -559,7 +596,7 @@ public final class MockServer implements AutoCloseable {
         List<Map.Entry<String, String>> headers = new ArrayList<>(msg.getRequestHeaders().size());
         msg.getRequestHeaders().forEach((name, value) -> headers.add(Map.entry(name, value)));
         return new RecordedRequest(sequence.getAndIncrement(), msg.getMethod(), msg.getUri(), msg.getHttpVersion(),
-                query, headers, body, msg.getRemoteAddress(), matchedBy);
+                query, headers, body, msg.getRemoteAddress(), matchedBy, msg.getTlsPeerCertificates());
     }
 
     /** Records that {@code stub} threw {@code e} and returns the 500 its client gets. */

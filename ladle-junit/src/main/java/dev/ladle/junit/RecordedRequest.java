@@ -6,6 +6,7 @@ import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +25,11 @@ public final class RecordedRequest {
     private final byte[] body;
     private final SocketAddress remoteAddress;
     private final String matchedBy;
+    private final List<X509Certificate> clientCertificates;
 
     RecordedRequest(int sequenceNumber, String method, URI uri, HttpVersion version, Map<String, String> query,
-            List<Map.Entry<String, String>> headers, byte[] body, SocketAddress remoteAddress, String matchedBy) {
+            List<Map.Entry<String, String>> headers, byte[] body, SocketAddress remoteAddress, String matchedBy,
+            List<X509Certificate> clientCertificates) {
         this.sequenceNumber = sequenceNumber;
         this.method = method;
         this.uri = uri;
@@ -36,11 +39,13 @@ public final class RecordedRequest {
         this.body = body;
         this.remoteAddress = remoteAddress;
         this.matchedBy = matchedBy;
+        this.clientCertificates = List.copyOf(clientCertificates);
     }
 
     /** This request as answered by {@code by} (see {@link #matchedBy()}). */
     RecordedRequest matchedBy(String by) {
-        return new RecordedRequest(sequenceNumber, method, uri, version, query, headers, body, remoteAddress, by);
+        return new RecordedRequest(sequenceNumber, method, uri, version, query, headers, body, remoteAddress, by,
+                clientCertificates);
     }
 
     /** The position of this request among those the server received, from 0. */
@@ -149,6 +154,16 @@ public final class RecordedRequest {
     /** The body as text, in the charset its {@code Content-Type} names, UTF-8 otherwise. */
     public String bodyAsString() {
         return new String(body, charset());
+    }
+
+    /**
+     * The certificate chain the client presented in the TLS handshake, leaf first; empty over plain HTTP,
+     * when the server did not ask for one ({@link MockServer.Builder#requireClientCertificate},
+     * {@link MockServer.Builder#requestClientCertificate}), or when the client sent none. Under
+     * {@code requestClientCertificate} it may be a chain the server's trust did not verify.
+     */
+    public List<X509Certificate> clientCertificates() {
+        return clientCertificates;
     }
 
     /** The client's address. */
