@@ -4,6 +4,12 @@ import dev.ladle.http.Forms;
 import dev.ladle.http.HeaderValue;
 import dev.ladle.http.MessageHeaders;
 import dev.ladle.http.Multipart;
+import dev.ladle.junit.json.Json;
+import dev.ladle.junit.json.JsonDifference;
+import dev.ladle.junit.json.JsonEquality;
+import dev.ladle.junit.json.JsonPath;
+import dev.ladle.junit.json.JsonString;
+import dev.ladle.junit.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -157,6 +163,78 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
     /** The body, as text, contains {@code part}. */
     public S withBodyContaining(String part) {
         return withBody(StringMatcher.containing(part));
+    }
+
+    /**
+     * The body is JSON equal to {@code expectedJson}: the same values, object members in any order,
+     * numbers compared by value ({@code 1} equals {@code 1.0}), arrays in order.
+     *
+     * @throws IllegalArgumentException when {@code expectedJson} is not valid JSON (the message says where)
+     */
+    public S withJsonBody(String expectedJson) {
+        return withJsonBody(expectedJson, JsonEquality.exact());
+    }
+
+    /**
+     * The body is JSON equal to {@code expectedJson} as {@code equality} compares, e.g.
+     * {@code JsonEquality.exact().ignoringArrayOrder().ignoringExtraFields()}; a failed match names the
+     * first difference by its path ({@code at $.items[2].name: expected "a" but was "b"}).
+     *
+     * @throws IllegalArgumentException when {@code expectedJson} is not valid JSON (the message says where)
+     */
+    public S withJsonBody(String expectedJson, JsonEquality equality) {
+        Objects.requireNonNull(equality, "equality");
+        JsonValue expected = Json.parse(Objects.requireNonNull(expectedJson, "expectedJson"));
+        String options = equality.toString().startsWith("JSON equality ") ? " " + equality.toString().substring(14) : "";
+        return with(new Condition("body JSON-equal to " + StringMatcher.quote(Json.write(expected)) + options, r -> {
+            JsonValue actual;
+            try {
+                actual = Json.parse(r.bodyAsString());
+            } catch (IllegalArgumentException e) {
+                return "was not JSON (" + e.getMessage() + ")";
+            }
+            return equality.firstDifference(expected, actual).map(JsonDifference::toString).orElse(null);
+        }, false));
+    }
+
+    /**
+     * The body is JSON in which {@code path} ({@link JsonPath} syntax: {@code $.items[0].id},
+     * {@code $..name}) selects at least one value.
+     *
+     * @throws IllegalArgumentException when {@code path} is not a valid path (the message says where)
+     */
+    public S withJsonPath(String path) {
+        JsonPath compiled = JsonPath.compile(path);
+        return with(new Condition("JSON path " + path + " present", r -> {
+            List<JsonValue> found = select(compiled, r);
+            return found == null ? "was not JSON" : found.isEmpty() ? "selected nothing" : null;
+        }, false));
+    }
+
+    /**
+     * The body is JSON in which one of the values {@code path} selects meets {@code matcher}: a string
+     * as its text, any other value as its compact JSON ({@code 7}, {@code true}, {@code {"a":1}}); when
+     * the path selects nothing, {@code matcher} is asked about null.
+     *
+     * @throws IllegalArgumentException when {@code path} is not a valid path (the message says where)
+     */
+    public S withJsonPath(String path, StringMatcher matcher) {
+        JsonPath compiled = JsonPath.compile(path);
+        Objects.requireNonNull(matcher, "matcher");
+        return with(Condition.onValues("JSON path " + path + " " + matcher.description(), r -> {
+            List<JsonValue> found = select(compiled, r);
+            return found == null ? List.of() : found.stream()
+                    .map(v -> v instanceof JsonString text ? text.value() : Json.write(v)).toList();
+        }, matcher));
+    }
+
+    /** The values {@code path} selects in the body, or null when the body is not JSON. */
+    private static List<JsonValue> select(JsonPath path, RecordedRequest r) {
+        try {
+            return path.select(Json.parse(r.bodyAsString()));
+        } catch (IllegalArgumentException notJson) {
+            return null;
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import static dev.ladle.junit.StringMatcher.present;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ladle.junit.json.JsonEquality;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -234,5 +235,48 @@ class MatchingTest {
         assertThat(RequestPattern.get("/a").withHeader("x-one", "1").matches(r)).isTrue();
         assertThat(RequestPattern.get("/a").withHeader("x-one", "2").matches(r)).isFalse();
         assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void jsonBodyConditionIgnoresMemberOrderAndNumberForm() throws Exception {
+        server.onPost("/j").withJsonBody("{\"id\": 7, \"tags\": [\"a\", \"b\"]}").respond(201);
+        assertThat(send(post("/j", "application/json", "{\"tags\":[\"a\",\"b\"],\"id\":7.0}")).statusCode()).isEqualTo(201);
+        assertThat(send(post("/j", "application/json", "{\"tags\":[\"b\",\"a\"],\"id\":7}")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void jsonBodyConditionCanIgnoreArrayOrderAndExtraFields() throws Exception {
+        server.onPost("/j").withJsonBody("{\"tags\": [\"a\", \"b\"]}",
+                JsonEquality.exact().ignoringArrayOrder().ignoringExtraFields()).respond(201);
+        assertThat(send(post("/j", "application/json", "{\"id\":1,\"tags\":[\"b\",\"a\"]}")).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void jsonBodyMismatchNamesTheFirstDifferenceByPath() throws Exception {
+        server.onPost("/j").withJsonBody("{\"items\": [{\"name\": \"a\"}]}").respond(201);
+        HttpResponse<String> r = send(post("/j", "application/json", "{\"items\": [{\"name\": \"b\"}]}"));
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("at $.items[0].name: expected \"a\" but was \"b\"");
+        HttpResponse<String> notJson = send(post("/j", "text/plain", "hello"));
+        assertThat(notJson.body()).contains("was not JSON (line 1, column 1");
+    }
+
+    @Test
+    void jsonPathConditionTestsTheSelectedValues() throws Exception {
+        server.onPost("/orders").withJsonPath("$.customer.id", StringMatcher.equalTo("42"))
+                .withJsonPath("$.lines[*].sku", StringMatcher.startingWith("X-")).withJsonPath("$.note").respond(201);
+        String body = "{\"customer\":{\"id\":42},\"lines\":[{\"sku\":\"A-1\"},{\"sku\":\"X-9\"}],\"note\":null}";
+        assertThat(send(post("/orders", "application/json", body)).statusCode()).isEqualTo(201);
+        assertThat(send(post("/orders", "application/json", body.replace(",\"note\":null", ""))).body())
+                .contains("JSON path $.note present: selected nothing");
+        assertThat(send(post("/orders", "application/json", body.replace("42", "43"))).body())
+                .contains("JSON path $.customer.id equal to \"42\": was \"43\"");
+    }
+
+    @Test
+    void invalidJsonOrPathIsRefusedWhenTheStubIsMade() {
+        assertThatThrownBy(() -> server.onPost("/x").withJsonBody("{\"a\":}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("line 1, column 6");
+        assertThatThrownBy(() -> server.onPost("/x").withJsonPath("$.a[")).isInstanceOf(IllegalArgumentException.class);
     }
 }
