@@ -1,6 +1,8 @@
 package dev.ladle.junit;
 
+import dev.ladle.http.Forms;
 import dev.ladle.http.HttpVersion;
+import dev.ladle.http.MessageBody;
 import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
 import dev.ladle.server.ServerMessage;
@@ -76,10 +78,15 @@ public final class MockServer implements AutoCloseable {
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final AtomicInteger sequence = new AtomicInteger();
     private final Map<String, MockWebSocket> webSockets = new ConcurrentHashMap<>();
+    /** Stubbings begun and not yet finished with {@code respond}: a mistake reported loudly. */
+    private final Set<Stubbing> unfinished = ConcurrentHashMap.newKeySet();
+    private final UnseenRequestWatcher unseen;
 
     private MockServer(Server server, boolean https) throws IOException {
         this.server = server;
         server.addHandler("/", this::handle);
+        this.unseen = new UnseenRequestWatcher(server, (msg, verdict) -> record(snapshotUnseen(msg)
+                .answered(verdict.status(), verdict.matchedBy(), verdict.answeredBy())));
         Set<ListenOption> options = EnumSet.of(ListenOption.IPV4_ONLY);
         if (https) {
             options.add(ListenOption.HTTPS);
@@ -322,7 +329,7 @@ public final class MockServer implements AutoCloseable {
         return webSockets.computeIfAbsent(Checks.requirePath(path), p -> {
             MockWebSocket endpoint = new MockWebSocket(p);
             server.addWebSocketHandler(p, null, null, (srv, msg, at, connection) -> {
-                record(snapshot(msg, Map.of(), new byte[0], "websocket " + p));
+                record(snapshot(msg, Map.of(), new byte[0], null).answered(101, "websocket " + p, null));
                 endpoint.accept(connection);
             });
             return endpoint;
@@ -351,6 +358,36 @@ public final class MockServer implements AutoCloseable {
         stubs.remove(stub);
     }
 
+    void begin(Stubbing stubbing) {
+        unfinished.add(stubbing);
+    }
+
+    void finish(Stubbing stubbing) {
+        unfinished.remove(stubbing);
+    }
+
+    /**
+     * Throws when a stub was begun with {@code on...} but never finished with {@code respond}: it would
+     * otherwise be silently missing.
+     *
+     * @throws IllegalStateException naming each unfinished stub
+     */
+    void requireStubsFinished() {
+        String names = unfinishedStubs();
+        if (names != null) {
+            throw new IllegalStateException(names);
+        }
+    }
+
+    /** The message about unfinished stubs, or null when there are none. */
+    private String unfinishedStubs() {
+        if (unfinished.isEmpty()) {
+            return null;
+        }
+        List<String> names = unfinished.stream().map(Stubbing::description).sorted().toList();
+        return "stubs begun but never finished with respond(...), so they answer nothing: " + String.join("; ", names);
+    }
+
     // ---- what was asked ---------------------------------------------------------------------------
 
     /** Every request received so far, in order of arrival. */
@@ -363,7 +400,10 @@ public final class MockServer implements AutoCloseable {
         return journal.size();
     }
 
-    /** The requests no stub or queued response answered (their clients got 404). */
+    /**
+     * The requests nothing the test set up answered: no stub or queued response matched them (their
+     * clients got 404), or the server refused them itself (see {@link RecordedRequest#answeredBy()}).
+     */
     public List<RecordedRequest> unmatchedRequests() {
         return journal.stream().filter(r -> !r.isMatched()).toList();
     }
@@ -395,8 +435,10 @@ public final class MockServer implements AutoCloseable {
      * {@code /*}) exactly {@code times} times.
      *
      * @throws AssertionError otherwise, listing the requests received
+     * @throws IllegalStateException when a stub was begun but never finished with {@code respond}
      */
     public void verify(int times, String method, String path) {
+        requireStubsFinished();
         long count = journal.stream()
                 .filter(r -> method == null || r.method().equals(method))
                 .filter(r -> pathMatches(path, r.path()))
@@ -408,14 +450,16 @@ public final class MockServer implements AutoCloseable {
     }
 
     /**
-     * Checks that every request was answered by a stub or the queue.
+     * Checks that every request was answered by a stub or the queue (or something else the test set up):
+     * none got a 404 for want of a stub, and the server refused none by itself.
      *
-     * @throws AssertionError naming the unmatched requests and the stubs there were
+     * @throws AssertionError naming the unmatched requests, what answered each, and the stubs there were
      */
     public void assertNoUnmatchedRequests() {
         List<RecordedRequest> unmatched = unmatchedRequests();
         if (!unmatched.isEmpty()) {
-            throw new AssertionError("requests that no stub matched (answered 404): " + unmatched + "\n" + stubSummary());
+            List<String> answered = unmatched.stream().map(r -> r + " (" + r.answeredBy() + ")").toList();
+            throw new AssertionError("requests that no stub matched: " + answered + "\n" + stubSummary());
         }
     }
 
@@ -436,14 +480,21 @@ public final class MockServer implements AutoCloseable {
         journal.clear();
         untaken.clear();
         failures.clear();
+        unfinished.clear();
         sequence.set(0);
     }
 
-    /** Stops the server: closes its listener and every open connection. */
+    /**
+     * Stops the server: closes its listener and every open connection.
+     *
+     * @throws IllegalStateException after stopping, when a stub was begun but never finished with
+     *     {@code respond}
+     */
     @Override
     public void close() {
         server.close();
         webSockets.clear();
+        requireStubsFinished();
     }
 
     @Override
@@ -454,7 +505,15 @@ public final class MockServer implements AutoCloseable {
     // ---- the handler ------------------------------------------------------------------------------
 
     private void handle(Server srv, ServerMessage msg, String path, Map<String, String> query) throws IOException {
+        unseen.seen(msg);
         RecordedRequest candidate = snapshot(msg, query, msg.getRequestBody().flatten(), null);
+        String unfinishedStubs = unfinishedStubs();
+        if (unfinishedStubs != null) {
+            refuseForUnfinishedStubs(msg, candidate, unfinishedStubs);
+            return;
+        }
+        // HEAD is GET without the body (RFC 9110 section 9.3.2): GET stubs answer it, the server drops the body
+        RecordedRequest headAsGet = candidate.method().equals("HEAD") ? candidate.withMethod("GET") : null;
 
         String matchedBy = null;
         MockResponse response = null;
@@ -466,7 +525,7 @@ public final class MockServer implements AutoCloseable {
             // a condition or an answer function is test code: if it throws (an assertion inside it,
             // say), the client gets a 500 and the test hears of it, instead of a bare server error
             try {
-                if (stub.matches(candidate) && stub.claim()) {
+                if ((stub.matches(candidate) || headAsGet != null && stub.matches(headAsGet)) && stub.claim()) {
                     matchedBy = stub.description();
                     response = stub.answer(candidate);
                 }
@@ -484,13 +543,21 @@ public final class MockServer implements AutoCloseable {
                 matchedBy = "queue";
             }
         }
-        RecordedRequest recorded = candidate.matchedBy(matchedBy);
-        record(recorded);
         if (response == null) {
             response = MockResponse.withStatus(404).withBody("text/plain; charset=utf-8",
-                    "ladle-junit: no stub matches " + recorded + "\n" + stubSummary() + "\n");
+                    "ladle-junit: no stub matches " + candidate + "\n" + stubSummary() + "\n");
         }
+        record(candidate.answered(response.isDisconnect() ? 0 : response.status(), matchedBy, null));
         answer(msg, response);
+    }
+
+    /** Answers 500 naming the unfinished stubs, and reports them with the stub failures. */
+    private void refuseForUnfinishedStubs(ServerMessage msg, RecordedRequest candidate, String unfinishedStubs)
+            throws IOException {
+        failures.add(new IllegalStateException(unfinishedStubs));
+        record(candidate.answered(500, null, "no stub: stubs were left unfinished (500)"));
+        answer(msg, MockResponse.withStatus(500).withBody("text/plain; charset=utf-8",
+                "ladle-junit: " + unfinishedStubs + "\n"));
     }
 
     /** Copies what the test may inspect out of {@code msg}. */
@@ -499,6 +566,23 @@ public final class MockServer implements AutoCloseable {
         msg.getRequestHeaders().forEach((name, value) -> headers.add(Map.entry(name, value)));
         return new RecordedRequest(sequence.getAndIncrement(), msg.getMethod(), msg.getUri(), msg.getHttpVersion(),
                 query, headers, body, msg.getRemoteAddress(), matchedBy, msg.getTlsPeerCertificates());
+    }
+
+    /** Copies a request the handler never saw (see {@link UnseenRequestWatcher}): its body only when it was read. */
+    private RecordedRequest snapshotUnseen(ServerMessage msg) {
+        MessageBody body = msg.getRequestBody();
+        byte[] bytes = body.getAccumulate() && body.isComplete() ? body.flatten() : new byte[0];
+        String rawQuery = msg.getUri().getRawQuery();
+        Map<String, String> query = Map.of();
+        if (rawQuery != null) {
+            try {
+                query = Forms.decode(rawQuery);
+            } catch (IllegalArgumentException malformed) {
+                // journaled without its query parameters; the raw query is still in uri()
+            }
+        }
+        RecordedRequest recorded = snapshot(msg, query, bytes, null);
+        return msg.getMethod() == null ? recorded.withMethod("") : recorded;
     }
 
     /** Adds {@code recorded} to the journal, before its answer is written. */

@@ -9,7 +9,10 @@ import java.util.function.Predicate;
 
 /**
  * The conditions of a stub being set up, from {@link MockServer#on}; ends with one of the
- * {@code respond} methods, which registers the stub.
+ * {@code respond} methods, which registers the stub. A stubbing never finished with {@code respond} is
+ * a mistake the server reports: until it is finished, every request is answered {@code 500} naming it,
+ * and {@link MockServer#verify}, {@link MockServer#close()} and the extension's check after each test
+ * throw.
  *
  * <pre>{@code
  * server.onGet("/items").withHeader("Accept", "application/json").respond(MockResponse.json("[]"));
@@ -34,6 +37,7 @@ public final class Stubbing {
             conditions.add(r -> r.method().equals(method));
         }
         conditions.add(r -> MockServer.pathMatches(path, r.path()));
+        server.begin(this);
     }
 
     /** Matches only requests with a header {@code name} (case-insensitive) whose value is {@code value}. */
@@ -110,10 +114,15 @@ public final class Stubbing {
      */
     public Stub respondWith(Function<RecordedRequest, MockResponse> answer) {
         Objects.requireNonNull(answer, "answer");
-        String description = described.isEmpty() ? target : target + " (" + String.join(", ", described) + ")";
-        Stub stub = new Stub(server, description, conditions, answer, times);
+        Stub stub = new Stub(server, description(), conditions, answer, times);
         server.add(stub);
+        server.finish(this);
         return stub;
+    }
+
+    /** What the stub will match, as in messages: {@code GET /items (header Accept=...)}. */
+    String description() {
+        return described.isEmpty() ? target : target + " (" + String.join(", ", described) + ")";
     }
 
     private Stubbing with(String what, Predicate<RecordedRequest> condition) {
