@@ -23,10 +23,11 @@ import java.util.Objects;
  * the trust database.
  *
  * <p>Every certificate of the client's chain below the trust anchor is checked, with the JDK's PKIX
- * {@code PKIXRevocationChecker} configured for this instance alone: no JVM-wide security property
- * ({@code ocsp.enable}, {@code com.sun.security.enableCRLDP}) is read or set, and CRL distribution
- * points named in certificates are not fetched. With OCSP and CRL files both set, the OCSP responder is
- * asked first and the CRLs answer when it cannot.
+ * {@code PKIXRevocationChecker} configured for this instance alone: Ladle sets no JVM-wide security
+ * property ({@code ocsp.enable}, {@code com.sun.security.enableCRLDP}), and CRL distribution points
+ * named in certificates are not fetched (unless the application itself sets
+ * {@code com.sun.security.enableCRLDP}). With OCSP and CRL files both set, the OCSP responder is asked
+ * first and the CRLs answer when it cannot.
  *
  * <ul>
  *   <li>A revoked certificate makes the chain {@link TlsCertificateFlag#REVOKED}: {@code REQUIRED}
