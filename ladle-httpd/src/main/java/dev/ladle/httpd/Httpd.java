@@ -65,6 +65,7 @@ final class Httpd implements AutoCloseable {
             }
             if (options.tlsCert != null) {
                 TlsSetup.configure(server, options.tlsCert, options.tlsKey, options.clientCert.mode, options.trust);
+                TlsSetup.configureRevocation(server, options.crls, options.ocsp, options.ocspResponder, options.revocationSoftFail);
             }
             if (options.accessLog) {
                 new AccessLog(System.out).install(server);

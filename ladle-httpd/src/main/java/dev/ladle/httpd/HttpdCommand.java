@@ -99,6 +99,23 @@ final class HttpdCommand implements Callable<Integer> {
             description = "PEM certificates trusted to sign client certificates (default: the system's).")
     Path trust;
 
+    // client-certificate revocation
+    @Option(names = "--crl", paramLabel = "FILE",
+            description = "CRL (PEM or DER) of a client-certificate issuer; revoked clients are refused (required)"
+                    + " or flagged (requested) (repeatable).")
+    List<Path> crls = new ArrayList<>();
+
+    @Option(names = "--ocsp", description = "Check client certificates with OCSP, at the responder each names.")
+    boolean ocsp;
+
+    @Option(names = "--ocsp-responder", paramLabel = "URI",
+            description = "Ask this OCSP responder about every client certificate (implies --ocsp).")
+    URI ocspResponder;
+
+    @Option(names = "--revocation-soft-fail",
+            description = "Accept client certificates whose revocation status cannot be determined (default: as revoked).")
+    boolean revocationSoftFail;
+
     @Option(names = "--auth", paramLabel = "basic|digest", description = "Require HTTP authentication.")
     AuthScheme auth;
 
@@ -193,6 +210,13 @@ final class HttpdCommand implements Callable<Integer> {
         }
         if (tlsCert == null && (isSet("--https-port") || clientCert != ClientCert.NONE || trust != null)) {
             throw usage("--https-port, --client-cert and --trust need --tls-cert and --tls-key");
+        }
+        boolean revocation = !crls.isEmpty() || ocsp || ocspResponder != null;
+        if ((revocation || revocationSoftFail) && clientCert == ClientCert.NONE) {
+            throw usage("--crl, --ocsp, --ocsp-responder and --revocation-soft-fail need --client-cert requested or required");
+        }
+        if (revocationSoftFail && !revocation) {
+            throw usage("--revocation-soft-fail needs --crl, --ocsp or --ocsp-responder");
         }
         if (auth == null && !users.isEmpty()) {
             throw usage("--user needs --auth basic or --auth digest");

@@ -4,12 +4,16 @@ import dev.ladle.server.Server;
 import dev.ladle.server.TlsAuthMode;
 import dev.ladle.tls.TlsCertificate;
 import dev.ladle.tls.TlsDatabase;
+import dev.ladle.tls.TlsRevocation;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * {@code --tls-cert}, {@code --tls-key}, {@code --client-cert} and {@code --trust}: loads the PEM files
- * into the server's TLS settings, turning any failure into one line that names the file.
+ * {@code --tls-cert}, {@code --tls-key}, {@code --client-cert}, {@code --trust} and the revocation
+ * flags: loads the files into the server's TLS settings, turning any failure into one line that names
+ * the file.
  */
 final class TlsSetup {
     private TlsSetup() {
@@ -39,6 +43,36 @@ final class TlsSetup {
             }
         }
         server.setTlsAuthMode(mode);
+    }
+
+    /**
+     * Sets how client certificates are checked for revocation ({@code --crl}, {@code --ocsp},
+     * {@code --ocsp-responder}, {@code --revocation-soft-fail}); nothing when neither CRLs nor OCSP are asked for.
+     *
+     * @param responder the OCSP responder to ask about every certificate, or null
+     * @throws StartupException when a CRL file is missing or holds no readable CRL, or the responder is not http(s)
+     */
+    static void configureRevocation(Server server, List<Path> crls, boolean ocsp, URI responder, boolean softFail) {
+        if (crls.isEmpty() && !ocsp && responder == null) {
+            return;
+        }
+        TlsRevocation.Builder revocation = TlsRevocation.builder().ocsp(ocsp).softFail(softFail);
+        if (responder != null) {
+            try {
+                revocation.ocspResponder(responder);
+            } catch (IllegalArgumentException e) {
+                throw new StartupException("--ocsp-responder: " + describe(e));
+            }
+        }
+        for (Path crl : crls) {
+            requireReadable(crl, "--crl");
+            try {
+                revocation.crlFile(crl);
+            } catch (Exception e) {
+                throw new StartupException("cannot use the CRL file " + crl + ": " + describe(e));
+            }
+        }
+        server.setTlsRevocation(revocation.build());
     }
 
     private static void requireReadable(Path file, String option) {

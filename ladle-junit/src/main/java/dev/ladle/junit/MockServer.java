@@ -1,6 +1,8 @@
 package dev.ladle.junit;
 
+import dev.ladle.http.Forms;
 import dev.ladle.http.HttpVersion;
+import dev.ladle.http.MessageBody;
 import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
 import dev.ladle.server.ServerMessage;
@@ -83,10 +85,15 @@ public final class MockServer implements AutoCloseable {
 
     /** The state every {@linkplain Stubbing#inScenario scenario} starts in (WireMock's name for it). */
     public static final String SCENARIO_STARTED = "Started";
+    /** Stubbings begun and not yet finished with {@code respond}: a mistake reported loudly. */
+    private final Set<Stubbing> unfinished = ConcurrentHashMap.newKeySet();
+    private final UnseenRequestWatcher unseen;
 
     private MockServer(Server server, boolean https) throws IOException {
         this.server = server;
         server.addHandler("/", this::handle);
+        this.unseen = new UnseenRequestWatcher(server, (msg, verdict) -> record(snapshotUnseen(msg)
+                .answered(verdict.status(), verdict.matchedBy(), verdict.answeredBy())));
         Set<ListenOption> options = EnumSet.of(ListenOption.IPV4_ONLY);
         if (https) {
             options.add(ListenOption.HTTPS);
@@ -342,7 +349,7 @@ public final class MockServer implements AutoCloseable {
         return webSockets.computeIfAbsent(Checks.requirePath(path), p -> {
             MockWebSocket endpoint = new MockWebSocket(p);
             server.addWebSocketHandler(p, null, null, (srv, msg, at, connection) -> {
-                record(snapshot(msg, Map.of(), new byte[0], "websocket " + p));
+                record(snapshot(msg, Map.of(), new byte[0], null).answered(101, "websocket " + p, null));
                 endpoint.accept(connection);
             });
             return endpoint;
@@ -371,6 +378,36 @@ public final class MockServer implements AutoCloseable {
         stubs.remove(stub);
     }
 
+    void begin(Stubbing stubbing) {
+        unfinished.add(stubbing);
+    }
+
+    void finish(Stubbing stubbing) {
+        unfinished.remove(stubbing);
+    }
+
+    /**
+     * Throws when a stub was begun with {@code on...} but never finished with {@code respond}: it would
+     * otherwise be silently missing.
+     *
+     * @throws IllegalStateException naming each unfinished stub
+     */
+    void requireStubsFinished() {
+        String names = unfinishedStubs();
+        if (names != null) {
+            throw new IllegalStateException(names);
+        }
+    }
+
+    /** The message about unfinished stubs, or null when there are none. */
+    private String unfinishedStubs() {
+        if (unfinished.isEmpty()) {
+            return null;
+        }
+        List<String> names = unfinished.stream().map(Stubbing::description).sorted().toList();
+        return "stubs begun but never finished with respond(...), so they answer nothing: " + String.join("; ", names);
+    }
+
     // ---- what was asked ---------------------------------------------------------------------------
 
     /** Every request received so far, in order of arrival. */
@@ -383,7 +420,10 @@ public final class MockServer implements AutoCloseable {
         return journal.size();
     }
 
-    /** The requests no stub or queued response answered (their clients got 404). */
+    /**
+     * The requests nothing the test set up answered: no stub or queued response matched them (their
+     * clients got 404), or the server refused them itself (see {@link RecordedRequest#answeredBy()}).
+     */
     public List<RecordedRequest> unmatchedRequests() {
         return journal.stream().filter(r -> !r.isMatched()).toList();
     }
@@ -446,6 +486,7 @@ public final class MockServer implements AutoCloseable {
      */
     public void verify(Times times, RequestPattern pattern) {
         Objects.requireNonNull(times, "times");
+        requireStubsFinished();
         List<RecordedRequest> all = requests();
         List<RecordedRequest> met = all.stream().filter(pattern::matches).toList();
         if (times.test(met.size())) {
@@ -471,14 +512,16 @@ public final class MockServer implements AutoCloseable {
     }
 
     /**
-     * Checks that every request was answered by a stub or the queue.
+     * Checks that every request was answered by a stub or the queue (or something else the test set up):
+     * none got a 404 for want of a stub, and the server refused none by itself.
      *
-     * @throws AssertionError naming the unmatched requests and the stubs there were
+     * @throws AssertionError naming the unmatched requests, what answered each, and the stubs there were
      */
     public void assertNoUnmatchedRequests() {
         List<RecordedRequest> unmatched = unmatchedRequests();
         if (!unmatched.isEmpty()) {
-            StringBuilder b = new StringBuilder("requests that no stub matched (answered 404): ").append(unmatched);
+            StringBuilder b = new StringBuilder("requests that no stub matched: ")
+                    .append(unmatched.stream().map(r -> r + " (" + r.answeredBy() + ")").toList());
             for (RecordedRequest request : unmatched.subList(0, Math.min(unmatched.size(), NearMisses.SHOWN))) {
                 b.append("\n").append(request).append(": ").append(nearMisses(request));
             }
@@ -521,14 +564,21 @@ public final class MockServer implements AutoCloseable {
         untaken.clear();
         failures.clear();
         scenarios.reset();
+        unfinished.clear();
         sequence.set(0);
     }
 
-    /** Stops the server: closes its listener and every open connection. */
+    /**
+     * Stops the server: closes its listener and every open connection.
+     *
+     * @throws IllegalStateException after stopping, when a stub was begun but never finished with
+     *     {@code respond}
+     */
     @Override
     public void close() {
         server.close();
         webSockets.clear();
+        requireStubsFinished();
     }
 
     @Override
@@ -539,7 +589,13 @@ public final class MockServer implements AutoCloseable {
     // ---- the handler ------------------------------------------------------------------------------
 
     private void handle(Server srv, ServerMessage msg, String path, Map<String, String> query) throws IOException {
+        unseen.seen(msg);
         RecordedRequest candidate = snapshot(msg, query, msg.getRequestBody().flatten(), null);
+        String unfinishedStubs = unfinishedStubs();
+        if (unfinishedStubs != null) {
+            refuseForUnfinishedStubs(msg, candidate, unfinishedStubs);
+            return;
+        }
 
         String matchedBy = null;
         MockResponse response = null;
@@ -582,13 +638,21 @@ public final class MockServer implements AutoCloseable {
                 matchedBy = "queue";
             }
         }
-        RecordedRequest recorded = candidate.matchedBy(matchedBy);
-        record(recorded);
         if (response == null) {
             response = MockResponse.withStatus(404).withBody("text/plain; charset=utf-8",
-                    "ladle-junit: no stub matches " + recorded + "\n" + nearMisses(recorded) + "\n");
+                    "ladle-junit: no stub matches " + candidate + "\n" + nearMisses(candidate) + "\n");
         }
+        record(candidate.answered(response.isDisconnect() ? 0 : response.status(), matchedBy, null));
         answer(msg, response);
+    }
+
+    /** Answers 500 naming the unfinished stubs, and reports them with the stub failures. */
+    private void refuseForUnfinishedStubs(ServerMessage msg, RecordedRequest candidate, String unfinishedStubs)
+            throws IOException {
+        failures.add(new IllegalStateException(unfinishedStubs));
+        record(candidate.answered(500, null, "no stub: stubs were left unfinished (500)"));
+        answer(msg, MockResponse.withStatus(500).withBody("text/plain; charset=utf-8",
+                "ladle-junit: " + unfinishedStubs + "\n"));
     }
 
     /** Copies what the test may inspect out of {@code msg}. */
@@ -605,6 +669,23 @@ public final class MockServer implements AutoCloseable {
         LOG.log(System.Logger.Level.WARNING, "stub " + stub.description() + " failed", e);
         return MockResponse.withStatus(500).withBody("text/plain; charset=utf-8",
                 "ladle-junit: the stub for " + stub.description() + " threw " + e + "\n");
+    }
+
+    /** Copies a request the handler never saw (see {@link UnseenRequestWatcher}): its body only when it was read. */
+    private RecordedRequest snapshotUnseen(ServerMessage msg) {
+        MessageBody body = msg.getRequestBody();
+        byte[] bytes = body.getAccumulate() && body.isComplete() ? body.flatten() : new byte[0];
+        String rawQuery = msg.getUri().getRawQuery();
+        Map<String, String> query = Map.of();
+        if (rawQuery != null) {
+            try {
+                query = Forms.decode(rawQuery);
+            } catch (IllegalArgumentException malformed) {
+                // journaled without its query parameters; the raw query is still in uri()
+            }
+        }
+        RecordedRequest recorded = snapshot(msg, query, bytes, null);
+        return msg.getMethod() == null ? recorded.withMethod("") : recorded;
     }
 
     /** Adds {@code recorded} to the journal, before its answer is written. */

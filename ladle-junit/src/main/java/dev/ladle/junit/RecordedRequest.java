@@ -26,10 +26,19 @@ public final class RecordedRequest {
     private final SocketAddress remoteAddress;
     private final String matchedBy;
     private final List<X509Certificate> clientCertificates;
+    private final int status;
+    private final String answeredBy;
 
     RecordedRequest(int sequenceNumber, String method, URI uri, HttpVersion version, Map<String, String> query,
             List<Map.Entry<String, String>> headers, byte[] body, SocketAddress remoteAddress, String matchedBy,
             List<X509Certificate> clientCertificates) {
+        this(sequenceNumber, method, uri, version, query, headers, body, remoteAddress, matchedBy, clientCertificates,
+                0, null);
+    }
+
+    private RecordedRequest(int sequenceNumber, String method, URI uri, HttpVersion version, Map<String, String> query,
+            List<Map.Entry<String, String>> headers, byte[] body, SocketAddress remoteAddress, String matchedBy,
+            List<X509Certificate> clientCertificates, int status, String answeredBy) {
         this.sequenceNumber = sequenceNumber;
         this.method = method;
         this.uri = uri;
@@ -40,12 +49,28 @@ public final class RecordedRequest {
         this.remoteAddress = remoteAddress;
         this.matchedBy = matchedBy;
         this.clientCertificates = List.copyOf(clientCertificates);
+        this.status = status;
+        this.answeredBy = answeredBy != null ? answeredBy : matchedBy != null ? matchedBy : "no stub (404)";
     }
 
     /** This request as answered by {@code by} (see {@link #matchedBy()}). */
     RecordedRequest matchedBy(String by) {
-        return new RecordedRequest(sequenceNumber, method, uri, version, query, headers, body, remoteAddress, by,
-                clientCertificates);
+        return answered(status, by, null);
+    }
+
+    /**
+     * This request as answered: the client got {@code status}; {@code matchedBy} is what the test set up
+     * that answered it (null for none), {@code answeredBy} says what answered it (null: as matchedBy).
+     */
+    RecordedRequest answered(int status, String matchedBy, String answeredBy) {
+        return new RecordedRequest(sequenceNumber, method, uri, version, query, headers, body, remoteAddress,
+                matchedBy, clientCertificates, status, answeredBy);
+    }
+
+    /** This request with another method, for matching a {@code HEAD} against {@code GET} stubs. */
+    RecordedRequest withMethod(String other) {
+        return new RecordedRequest(sequenceNumber, other, uri, version, query, headers, body, remoteAddress,
+                matchedBy, clientCertificates, status, answeredBy);
     }
 
     /** The position of this request among those the server received, from 0. */
@@ -53,7 +78,10 @@ public final class RecordedRequest {
         return sequenceNumber;
     }
 
-    /** The method, as sent ({@code GET}, {@code POST}, ...). */
+    /**
+     * The method, as sent ({@code GET}, {@code POST}, ...); empty for a request the server refused before
+     * it could read a method.
+     */
     public String method() {
         return method;
     }
@@ -172,16 +200,39 @@ public final class RecordedRequest {
     }
 
     /**
-     * What answered the request: a stub's description, {@code "queue"} for an
-     * {@linkplain MockServer#enqueue enqueued} response, or null when nothing did (the client got 404).
+     * What the test set up that answered the request: a stub's description, {@code "queue"} for an
+     * {@linkplain MockServer#enqueue enqueued} response, {@code "websocket PATH"} for a handshake an
+     * endpoint accepted, or (for a request the mock's handler never saw) a handler or auth domain the test
+     * added to the underlying server. Null when nothing did: no stub matched (the client got 404), or the
+     * server refused the request itself (see {@link #answeredBy()}).
      */
     public String matchedBy() {
         return matchedBy;
     }
 
-    /** True when a stub or the queue answered the request. */
+    /** True when something the test set up answered the request (see {@link #matchedBy()}). */
     public boolean isMatched() {
         return matchedBy != null;
+    }
+
+    /**
+     * The status line the client got: the stub's status, {@code 404} when nothing matched, {@code 500}
+     * when a stub threw, the server's own status for a request it refused ({@code 400} for a malformed
+     * request or a plain request to a WebSocket endpoint, {@code 413} for a body over the limit, ...),
+     * {@code 101} for an accepted WebSocket handshake; {@code 0} when the client got no status at all
+     * (a {@linkplain MockResponse#disconnect() disconnect}).
+     */
+    public int status() {
+        return status;
+    }
+
+    /**
+     * What answered the request, for messages: {@link #matchedBy()} when something the test set up did,
+     * {@code "no stub (404)"} when nothing matched, or {@code "refused by the server: 413 Content Too Large"}
+     * (or another status) for a request the server answered itself without the mock seeing it. Never null.
+     */
+    public String answeredBy() {
+        return answeredBy;
     }
 
     private Charset charset() {

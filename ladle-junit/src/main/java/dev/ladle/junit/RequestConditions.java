@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -68,6 +69,23 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
 
     /** This builder, typed as the subclass. */
     abstract S self();
+
+    /**
+     * Called when a method of this builder refused its arguments: the builder will not be finished,
+     * and must not be reported as left unfinished on top of the exception the caller already got.
+     */
+    void abandoned() {
+    }
+
+    /** Returns what {@code step} makes, or abandons this builder when it throws. */
+    final <T> T orAbandon(Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (RuntimeException e) {
+            abandoned();
+            throw e;
+        }
+    }
 
     // ---- headers ----------------------------------------------------------------------------------
 
@@ -184,7 +202,7 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
      */
     public S withJsonBody(String expectedJson, JsonEquality equality) {
         Objects.requireNonNull(equality, "equality");
-        JsonValue expected = Json.parse(Objects.requireNonNull(expectedJson, "expectedJson"));
+        JsonValue expected = orAbandon(() -> Json.parse(Objects.requireNonNull(expectedJson, "expectedJson")));
         String options = equality.toString().startsWith("JSON equality ") ? " " + equality.toString().substring(14) : "";
         return with(new Condition("body JSON-equal to " + StringMatcher.quote(Json.write(expected)) + options, r -> {
             JsonValue actual;
@@ -204,7 +222,7 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
      * @throws IllegalArgumentException when {@code path} is not a valid path (the message says where)
      */
     public S withJsonPath(String path) {
-        JsonPath compiled = JsonPath.compile(path);
+        JsonPath compiled = orAbandon(() -> JsonPath.compile(path));
         return with(new Condition("JSON path " + path + " present", r -> {
             List<JsonValue> found = select(compiled, r);
             return found == null ? "was not JSON" : found.isEmpty() ? "selected nothing" : null;
@@ -219,7 +237,7 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
      * @throws IllegalArgumentException when {@code path} is not a valid path (the message says where)
      */
     public S withJsonPath(String path, StringMatcher matcher) {
-        JsonPath compiled = JsonPath.compile(path);
+        JsonPath compiled = orAbandon(() -> JsonPath.compile(path));
         Objects.requireNonNull(matcher, "matcher");
         return with(Condition.onValues("JSON path " + path + " " + matcher.description(), r -> {
             List<JsonValue> found = select(compiled, r);

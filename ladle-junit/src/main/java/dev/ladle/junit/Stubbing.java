@@ -6,7 +6,10 @@ import java.util.function.Function;
 
 /**
  * The conditions of a stub being set up, from {@link MockServer#on}; ends with one of the
- * {@code respond} methods, which registers the stub.
+ * {@code respond} methods, which registers the stub. A stubbing never finished with {@code respond} is
+ * a mistake the server reports: until it is finished, every request is answered {@code 500} naming it,
+ * and {@link MockServer#verify}, {@link MockServer#close()} and the extension's check after each test
+ * throw.
  *
  * <pre>{@code
  * server.onGet("/items").withHeader("Accept", containing("json")).respond(MockResponse.json("[]"));
@@ -41,6 +44,7 @@ public final class Stubbing extends RequestConditions<Stubbing> {
     Stubbing(MockServer server, String method, String path) {
         super(method, path, true);
         this.server = server;
+        server.begin(this);
     }
 
     Stubbing(MockServer server, String method, StringMatcher path) {
@@ -53,12 +57,18 @@ public final class Stubbing extends RequestConditions<Stubbing> {
         return this;
     }
 
+    @Override
+    void abandoned() {
+        server.finish(this);
+    }
+
     /**
      * Answers at most {@code times} requests; after that the stub no longer matches (the next stub or
      * the queue answers, or the client gets 404).
      */
     public Stubbing times(int times) {
         if (times < 1) {
+            abandoned();
             throw new IllegalArgumentException("times must be positive: " + times);
         }
         this.times = times;
@@ -112,6 +122,7 @@ public final class Stubbing extends RequestConditions<Stubbing> {
         Objects.requireNonNull(afterLast, "afterLast");
         List<MockResponse> sequence = List.of(responses);
         if (sequence.isEmpty()) {
+            abandoned();
             throw new IllegalArgumentException("a sequence needs at least one response");
         }
         if (afterLast == AfterLast.STOP_MATCHING) {
@@ -157,6 +168,7 @@ public final class Stubbing extends RequestConditions<Stubbing> {
 
     private Stub register(Stub.Answer answer) {
         if (scenario == null && (requiredState != null || nextState != null)) {
+            abandoned();
             throw new IllegalStateException("whenState and willSetStateTo need inScenario first: " + describe());
         }
         if (requiredState != null) {
@@ -169,6 +181,12 @@ public final class Stubbing extends RequestConditions<Stubbing> {
         }
         Stub stub = new Stub(server, describe(), conditions(), answer, times, scenario, nextState);
         server.add(stub);
+        server.finish(this);
         return stub;
+    }
+
+    /** What the stub will match, as in messages: {@code GET /items (header Accept containing "json")}. */
+    String description() {
+        return describe();
     }
 }

@@ -155,34 +155,6 @@ class LadleExtensionTest {
         }
     }
 
-    @org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
-    static class ParallelFixture {
-        static final java.util.concurrent.CyclicBarrier BOTH_RUNNING = new java.util.concurrent.CyclicBarrier(2);
-
-        /** Static: one extension instance shared by both tests while they run at once. */
-        @RegisterExtension
-        static LadleExtension ladle = new LadleExtension();
-
-        private void run(String name) throws Exception {
-            MockServer server = ladle.server();
-            SEEN.add(server);
-            server.onGet("/who").respond(200, "text/plain", name);
-            BOTH_RUNNING.await(10, java.util.concurrent.TimeUnit.SECONDS); // the two tests overlap here
-            assertThat(ladle.server()).isSameAs(server);
-            assertThat(get(server.uri("/who"))).isEqualTo("200 " + name);
-        }
-
-        @Test
-        void one() throws Exception {
-            run("one");
-        }
-
-        @Test
-        void two() throws Exception {
-            run("two");
-        }
-    }
-
     // ---- the tests --------------------------------------------------------------------------------
 
     @Test
@@ -243,17 +215,6 @@ class LadleExtensionTest {
         Throwable failure = results.containerEvents().failed().list().get(0)
                 .getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class).getThrowable().orElseThrow();
         assertThat(failure).hasMessageContaining("per test method").hasMessageContaining("tooEarly");
-    }
-
-    @Test
-    void testsRunningInParallelEachHaveTheirOwnServer() {
-        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
-                .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
-                .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
-                .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "2")
-                .selectors(selectClass(ParallelFixture.class)).execute();
-        results.testEvents().assertStatistics(s -> s.started(2).succeeded(2));
-        assertThat(SEEN).hasSize(2).doesNotHaveDuplicates();
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.ladle.server.internal.ServerState;
 import dev.ladle.server.internal.StreamTransport;
 import dev.ladle.tls.TlsCertificate;
 import dev.ladle.tls.TlsDatabase;
+import dev.ladle.tls.TlsRevocation;
 import dev.ladle.websocket.DeflateExtension;
 import dev.ladle.websocket.WebSocketExtension;
 import java.io.IOException;
@@ -549,6 +550,27 @@ public class Server implements AutoCloseable {
     /** Returns the client-certificate mode. */
     public TlsAuthMode getTlsAuthMode() {
         return state.tlsAuthMode();
+    }
+
+    // TLS client-certificate revocation
+
+    /**
+     * Sets how client certificates are checked for revocation (CRL files, OCSP) when the
+     * {@linkplain #setTlsAuthMode mode} asks for them. A revoked certificate is refused under
+     * {@code REQUIRED} and served with {@link dev.ladle.tls.TlsCertificateFlag#REVOKED} under
+     * {@code REQUESTED}; {@link ServerMessage#getTlsPeerCertificateRevocation()} tells why. The setting
+     * applies to connections accepted afterwards; set a new instance (for example
+     * {@link TlsRevocation#reload()}) to load newer CRLs.
+     *
+     * @param revocation the settings; null or {@link TlsRevocation#NONE} for no checking (the default)
+     */
+    public void setTlsRevocation(TlsRevocation revocation) {
+        state.setTlsRevocation(revocation == null ? TlsRevocation.NONE : revocation);
+    }
+
+    /** Returns how client certificates are checked for revocation: {@link TlsRevocation#NONE} when they are not. */
+    public TlsRevocation getTlsRevocation() {
+        return state.tlsRevocation();
     }
 
     // ---- pausing (deprecated forms) --------------------------------------------------------------

@@ -118,6 +118,14 @@ public interface ServerMessage {
     /** Returns the problems found verifying the client's certificate; empty when none or no certificate. */
     Set<TlsCertificateFlag> getTlsPeerCertificateErrors();
 
+    /**
+     * Returns what revocation checking (see {@code Server.setTlsRevocation}) found for the client's
+     * certificate chain: which certificate was revoked, why and when, or why its status is undetermined.
+     * Never null; {@code NOT_CHECKED} when no checking is set, there is no client certificate, or the
+     * chain has other errors.
+     */
+    dev.ladle.tls.TlsRevocationStatus getTlsPeerCertificateRevocation();
+
     /** Returns the user name an auth domain accepted for this request, or null. */
     String getAuthUser();
 

@@ -16,7 +16,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * The certificate authorities trusted to sign client certificates (GIO's {@code GTlsDatabase}).
  * Immutable and thread-safe. Verification follows PKIX (RFC 5280) through the JDK's trust manager;
- * revocation is not checked.
+ * revocation is checked only when the server is given a {@link TlsRevocation}.
  */
 public final class TlsDatabase {
     private final X509ExtendedTrustManager trustManager;

@@ -1,6 +1,7 @@
 package dev.ladle.server.internal;
 
 import dev.ladle.tls.TlsCertificateFlag;
+import dev.ladle.tls.TlsRevocationStatus;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathBuilderException;
@@ -23,13 +24,26 @@ import javax.security.auth.x500.X500Principal;
  * {@link TlsCertificateFlag}s, as GnuTLS does for libsoup: an expired certificate from an unknown
  * authority is both {@code EXPIRED} and {@code UNKNOWN_CA}. The JDK's trust manager gives a single
  * exception, so validity and the trust anchor are checked here first and its verdict fills the rest.
+ * When revocation is checked, a chain without other problems is checked for it last: revoked is
+ * {@code REVOKED}, undetermined under hard-fail is {@code GENERIC_ERROR}.
  */
 final class CertificateErrors {
     private final X509ExtendedTrustManager database;
     private final Map<X500Principal, List<X509Certificate>> anchorsBySubject = new HashMap<>();
+    /** Null when revocation is not checked. */
+    private final RevocationCheck revocation;
 
-    CertificateErrors(X509ExtendedTrustManager database) {
+    /** What verifying one chain found: its problems, and its revocation status (when checked). */
+    record Verification(Set<TlsCertificateFlag> errors, TlsRevocationStatus revocation) {
+    }
+
+    /**
+     * @param database the trust manager of the trust database
+     * @param revocation the revocation check, or null for none
+     */
+    CertificateErrors(X509ExtendedTrustManager database, RevocationCheck revocation) {
         this.database = database;
+        this.revocation = revocation;
         for (X509Certificate anchor : database.getAcceptedIssuers()) {
             anchorsBySubject.computeIfAbsent(anchor.getSubjectX500Principal(), s -> new ArrayList<>()).add(anchor);
         }
@@ -41,12 +55,35 @@ final class CertificateErrors {
     }
 
     /**
-     * Returns the problems with {@code chain} (leaf first); empty when the database trusts it.
+     * Returns the problems with {@code chain} (leaf first), none when the database trusts it and it is not
+     * revoked, and its revocation status.
      *
      * @param socket the TLS socket it arrived on, so the JDK applies the connection's algorithm constraints;
      *     may be null
      */
-    Set<TlsCertificateFlag> verify(X509Certificate[] chain, String authType, Socket socket) {
+    Verification verify(X509Certificate[] chain, String authType, Socket socket) {
+        Set<TlsCertificateFlag> errors = problems(chain, authType, socket);
+        if (revocation == null || !errors.isEmpty()) {
+            // a chain that does not verify has no path whose revocation could be checked
+            return new Verification(errors, TlsRevocationStatus.notChecked());
+        }
+        TlsRevocationStatus status = revocation.check(chain);
+        switch (status.state()) {
+            case REVOKED -> errors.add(TlsCertificateFlag.REVOKED);
+            case UNDETERMINED -> {
+                if (!revocation.softFail()) {
+                    errors.add(TlsCertificateFlag.GENERIC_ERROR);
+                }
+            }
+            case GOOD, NOT_CHECKED -> {
+                // nothing wrong
+            }
+        }
+        return new Verification(errors, status);
+    }
+
+    /** Returns the problems with {@code chain} apart from revocation. */
+    private Set<TlsCertificateFlag> problems(X509Certificate[] chain, String authType, Socket socket) {
         Set<TlsCertificateFlag> errors = EnumSet.noneOf(TlsCertificateFlag.class);
         for (X509Certificate certificate : chain) {
             try {

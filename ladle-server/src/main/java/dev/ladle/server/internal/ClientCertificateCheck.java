@@ -2,6 +2,7 @@ package dev.ladle.server.internal;
 
 import dev.ladle.server.TlsAuthMode;
 import dev.ladle.tls.TlsCertificateFlag;
+import dev.ladle.tls.TlsRevocationStatus;
 import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -22,6 +23,7 @@ final class ClientCertificateCheck {
     private final BiPredicate<List<X509Certificate>, Set<TlsCertificateFlag>> acceptCertificate;
     private List<X509Certificate> chain = List.of();
     private Set<TlsCertificateFlag> errors = Set.of();
+    private TlsRevocationStatus revocation = TlsRevocationStatus.notChecked();
     private boolean examined;
 
     ClientCertificateCheck(TlsAuthMode mode, BiPredicate<List<X509Certificate>, Set<TlsCertificateFlag>> acceptCertificate) {
@@ -29,10 +31,10 @@ final class ClientCertificateCheck {
         this.acceptCertificate = acceptCertificate;
     }
 
-    /** Records a presented chain and its errors; returns true when the handshake may go on. */
-    boolean decide(X509Certificate[] presented, Set<TlsCertificateFlag> problems) {
-        record(presented, problems);
-        if (problems.isEmpty()) {
+    /** Records a presented chain and what verifying it found; returns true when the handshake may go on. */
+    boolean decide(X509Certificate[] presented, CertificateErrors.Verification verification) {
+        record(presented, verification);
+        if (errors.isEmpty()) {
             return true;
         }
         if (acceptCertificate == null) {
@@ -47,9 +49,11 @@ final class ClientCertificateCheck {
     }
 
     /** Records a chain accepted earlier (a resumed session) without deciding again. */
-    void record(X509Certificate[] presented, Set<TlsCertificateFlag> problems) {
+    void record(X509Certificate[] presented, CertificateErrors.Verification verification) {
+        Set<TlsCertificateFlag> problems = verification.errors();
         this.chain = List.of(presented);
         this.errors = problems.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(problems));
+        this.revocation = verification.revocation();
         this.examined = true;
     }
 
@@ -64,5 +68,9 @@ final class ClientCertificateCheck {
 
     Set<TlsCertificateFlag> errors() {
         return errors;
+    }
+
+    TlsRevocationStatus revocation() {
+        return revocation;
     }
 }

@@ -379,6 +379,11 @@ public final class Exchange implements ServerMessage {
     }
 
     @Override
+    public dev.ladle.tls.TlsRevocationStatus getTlsPeerCertificateRevocation() {
+        return io.peerCertificateRevocation();
+    }
+
+    @Override
     public String getAuthUser() {
         return authUser;
     }

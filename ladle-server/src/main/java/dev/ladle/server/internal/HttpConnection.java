@@ -134,6 +134,13 @@ public final class HttpConnection implements Runnable, MessageIo {
         return t == null ? java.util.Set.of() : t.peerCertificateErrors();
     }
 
+    /** Returns the revocation status of the peer's certificates: not checked until a TLS handshake finished. */
+    @Override
+    public dev.ladle.tls.TlsRevocationStatus peerCertificateRevocation() {
+        Transport t = transport;
+        return t == null ? dev.ladle.tls.TlsRevocationStatus.notChecked() : t.peerCertificateRevocation();
+    }
+
     /** Returns true for a connection given through {@code Server.acceptStream}. */
     boolean isAcceptedStream() {
         return acceptedStream;

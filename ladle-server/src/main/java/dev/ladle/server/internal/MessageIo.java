@@ -129,4 +129,7 @@ public interface MessageIo {
 
     /** Returns the problems found with {@link #peerCertificates()}. */
     Set<TlsCertificateFlag> peerCertificateErrors();
+
+    /** Returns the revocation status of {@link #peerCertificates()}. */
+    dev.ladle.tls.TlsRevocationStatus peerCertificateRevocation();
 }

@@ -33,6 +33,8 @@ public final class ServerState {
     private volatile dev.ladle.tls.TlsCertificate tlsCertificate;
     private volatile dev.ladle.tls.TlsDatabase tlsDatabase;
     private volatile dev.ladle.server.TlsAuthMode tlsAuthMode = dev.ladle.server.TlsAuthMode.NONE;
+    // client-certificate revocation
+    private volatile dev.ladle.tls.TlsRevocation tlsRevocation = dev.ladle.tls.TlsRevocation.NONE;
     private volatile boolean http2Enabled = true;
     private volatile boolean h2cEnabled = true;
     /** True while the server has listeners: a kept-alive connection needs one (libsoup). */
@@ -122,6 +124,16 @@ public final class ServerState {
     /** Sets {@link #tlsAuthMode()}. */
     public void setTlsAuthMode(dev.ladle.server.TlsAuthMode mode) {
         this.tlsAuthMode = mode;
+    }
+
+    /** Returns how client certificates are checked for revocation; never null. */
+    public dev.ladle.tls.TlsRevocation tlsRevocation() {
+        return tlsRevocation;
+    }
+
+    /** Sets {@link #tlsRevocation()}. */
+    public void setTlsRevocation(dev.ladle.tls.TlsRevocation revocation) {
+        this.tlsRevocation = java.util.Objects.requireNonNull(revocation, "revocation");
     }
 
     /** Returns true when https listeners offer {@code h2} through ALPN. */

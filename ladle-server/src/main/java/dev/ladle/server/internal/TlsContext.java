@@ -3,6 +3,7 @@ package dev.ladle.server.internal;
 import dev.ladle.server.TlsAuthMode;
 import dev.ladle.tls.TlsCertificate;
 import dev.ladle.tls.TlsDatabase;
+import dev.ladle.tls.TlsRevocation;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -15,8 +16,8 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
- * The JSSE objects built from one combination of a server's TLS settings: certificate, trust database
- * and client-certificate mode. Built once per combination and shared by all connections, so TLS
+ * The JSSE objects built from one combination of a server's TLS settings: certificate, trust database,
+ * client-certificate mode and revocation checking. Built once per combination and shared by all connections, so TLS
  * sessions can be resumed; a change of setting builds a new one for later connections.
  */
 final class TlsContext {
@@ -37,12 +38,15 @@ final class TlsContext {
     /** {@link #parameters} offering {@code h2} too. */
     final SSLParameters parametersWithH2;
     final ClientCertificateTrustManager trustManager;
+    /** Client-certificate revocation checking. */
+    final TlsRevocation revocation;
 
-    private TlsContext(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode, SSLContext context,
-                       ClientCertificateTrustManager trustManager) {
+    private TlsContext(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode, TlsRevocation revocation,
+                       SSLContext context, ClientCertificateTrustManager trustManager) {
         this.certificate = certificate;
         this.database = database;
         this.mode = mode;
+        this.revocation = revocation;
         this.socketFactory = context.getSocketFactory();
         this.trustManager = trustManager;
         SSLParameters params = context.getDefaultSSLParameters();
@@ -77,26 +81,31 @@ final class TlsContext {
     }
 
     /** True when this context was built from exactly these settings. */
-    boolean matches(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode) {
-        return this.certificate == certificate && this.database == database && this.mode == mode;
+    boolean matches(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode, TlsRevocation revocation) {
+        return this.certificate == certificate && this.database == database && this.mode == mode
+                && this.revocation == revocation;
     }
 
     /**
      * Builds the context for these settings.
      *
      * @param database the trust database, or null for the system's
+     * @param revocation how client certificates are checked for revocation
      * @throws IllegalStateException when the JDK cannot build it (it lacks TLS or rejects the key)
      */
-    static TlsContext build(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode) {
+    static TlsContext build(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode, TlsRevocation revocation) {
         try {
             // SunX509 reads the key once here; the PKIX factory would fetch it from the store on each handshake
             KeyManagerFactory keys = KeyManagerFactory.getInstance("SunX509");
             keys.init(keyStore(certificate), KEY_PASSWORD);
             TlsDatabase trust = database != null ? database : TlsDatabase.system();
-            ClientCertificateTrustManager trustManager = new ClientCertificateTrustManager(new CertificateErrors(trust.trustManager()));
+            RevocationCheck revocationCheck = revocation.isEnabled()
+                    ? new RevocationCheck(revocation, trust.trustManager().getAcceptedIssuers()) : null;
+            ClientCertificateTrustManager trustManager = new ClientCertificateTrustManager(
+                    new CertificateErrors(trust.trustManager(), revocationCheck));
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys.getKeyManagers(), new TrustManager[] {trustManager}, null);
-            return new TlsContext(certificate, database, mode, context, trustManager);
+            return new TlsContext(certificate, database, mode, revocation, context, trustManager);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build a TLS context for " + certificate + ": " + e.getMessage(), e);
         }

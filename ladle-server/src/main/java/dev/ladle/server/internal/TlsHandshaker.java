@@ -4,6 +4,8 @@ import dev.ladle.server.TlsAuthMode;
 import dev.ladle.tls.TlsCertificate;
 import dev.ladle.tls.TlsCertificateFlag;
 import dev.ladle.tls.TlsDatabase;
+import dev.ladle.tls.TlsRevocation;
+import dev.ladle.tls.TlsRevocationStatus;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -40,6 +42,9 @@ public final class TlsHandshaker {
      * accepted. One it does not is decided by {@code acceptCertificate} when given; without it,
      * {@link TlsAuthMode#REQUESTED} serves the client and reports the errors on its messages, and
      * {@link TlsAuthMode#REQUIRED} fails the handshake, as it does for a client without a certificate.
+     * With the server's {@link TlsRevocation}, a chain the database trusts is checked for revocation
+     * too, on full and resumed handshakes: revoked is {@link TlsCertificateFlag#REVOKED}, undetermined
+     * under hard-fail {@link TlsCertificateFlag#GENERIC_ERROR}.
      *
      * @param state the server: its certificate, trust database, authentication mode and handshake timeout
      *     are read once, at the start
@@ -88,10 +93,12 @@ public final class TlsHandshaker {
             // the deadline fired just as the handshake ended: the socket is already closed
             throw new IOException("TLS handshake with " + socket.getRemoteSocketAddress() + " timed out after " + timeout + " ms");
         }
-        if (context.mode != TlsAuthMode.NONE && !check.examined()) {
-            examineResumed(tls, context, check);
+        if (context.mode != TlsAuthMode.NONE && !check.examined() && !examineResumed(tls, context, check)) {
+            closeQuietly(socket);
+            throw new IOException("TLS session resumed by " + socket.getRemoteSocketAddress()
+                    + " refused: its client certificate is now " + check.revocation());
         }
-        return new TlsTransport(tls, socket, check.chain(), check.errors());
+        return new TlsTransport(tls, socket, check.chain(), check.errors(), check.revocation());
     }
 
     /**
@@ -102,13 +109,14 @@ public final class TlsHandshaker {
         TlsCertificate certificate = state.tlsCertificate();
         TlsDatabase database = state.tlsDatabase();
         TlsAuthMode mode = state.tlsAuthMode();
+        TlsRevocation revocation = state.tlsRevocation();
         if (certificate == null) {
             throw new IllegalStateException("no TLS certificate set");
         }
         TlsContext context = CONTEXTS.get(state);
-        if (context == null || !context.matches(certificate, database, mode)) {
+        if (context == null || !context.matches(certificate, database, mode, revocation)) {
             // two connections may race to build it; both contexts work and the last one is kept
-            context = TlsContext.build(certificate, database, mode);
+            context = TlsContext.build(certificate, database, mode, revocation);
             CONTEXTS.put(state, context);
             LOG.log(System.Logger.Level.DEBUG, "TLS context built for {0}, client certificates {1}", certificate, mode);
         }
@@ -117,15 +125,17 @@ public final class TlsHandshaker {
 
     /**
      * A resumed session skips certificate verification: the chain was accepted when the session began.
-     * Report it and its errors again, as GIO does.
+     * Report it and its errors again, as GIO does. Revocation is checked again too, since a certificate
+     * may have been revoked after its session began; a chain found revoked (or, under hard-fail, of
+     * undetermined status) is decided again as in a full handshake. Returns false when it is refused.
      */
-    private static void examineResumed(SSLSocket tls, TlsContext context, ClientCertificateCheck check) {
+    private static boolean examineResumed(SSLSocket tls, TlsContext context, ClientCertificateCheck check) {
         SSLSession session = tls.getSession();
         Certificate[] presented;
         try {
             presented = session.getPeerCertificates();
         } catch (SSLPeerUnverifiedException e) {
-            return;
+            return true;
         }
         List<X509Certificate> chain = new ArrayList<>();
         for (Certificate certificate : presented) {
@@ -134,11 +144,19 @@ public final class TlsHandshaker {
             }
         }
         if (chain.isEmpty()) {
-            return;
+            return true;
         }
         X509Certificate[] array = chain.toArray(new X509Certificate[0]);
         // no socket: its handshake is over, and the JDK only consults one during a handshake
-        check.record(array, context.trustManager.verifier().verify(array, array[0].getPublicKey().getAlgorithm(), null));
+        CertificateErrors.Verification verification = context.trustManager.verifier().verify(array, array[0].getPublicKey().getAlgorithm(), null);
+        TlsRevocationStatus.State revocation = verification.revocation().state();
+        // revocation is checked only for chains without other errors: any error now is the revocation's
+        if (!verification.errors().isEmpty()
+                && (revocation == TlsRevocationStatus.State.REVOKED || revocation == TlsRevocationStatus.State.UNDETERMINED)) {
+            return check.decide(array, verification);
+        }
+        check.record(array, verification);
+        return true;
     }
 
     private static void closeQuietly(Socket socket) {

@@ -1,6 +1,7 @@
 package dev.ladle.server.internal;
 
 import dev.ladle.tls.TlsCertificateFlag;
+import dev.ladle.tls.TlsRevocationStatus;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -26,16 +27,18 @@ public final class TlsTransport extends SocketTransport {
     private final Socket plain;
     private final List<X509Certificate> peerCertificates;
     private final Set<TlsCertificateFlag> peerCertificateErrors;
+    private final TlsRevocationStatus peerCertificateRevocation;
     private final GuardedOutput output;
     private final AtomicInteger writers = new AtomicInteger();
     private volatile boolean closing;
 
     TlsTransport(SSLSocket socket, Socket plain, List<X509Certificate> peerCertificates,
-                 Set<TlsCertificateFlag> peerCertificateErrors) throws IOException {
+                 Set<TlsCertificateFlag> peerCertificateErrors, TlsRevocationStatus peerCertificateRevocation) throws IOException {
         super(socket);
         this.plain = plain;
         this.peerCertificates = peerCertificates;
         this.peerCertificateErrors = peerCertificateErrors;
+        this.peerCertificateRevocation = peerCertificateRevocation;
         this.output = new GuardedOutput(super.output());
     }
 
@@ -57,6 +60,11 @@ public final class TlsTransport extends SocketTransport {
     @Override
     public Set<TlsCertificateFlag> peerCertificateErrors() {
         return peerCertificateErrors;
+    }
+
+    @Override
+    public TlsRevocationStatus peerCertificateRevocation() {
+        return peerCertificateRevocation;
     }
 
     /** Returns the protocol agreed through ALPN ({@code http/1.1}...), or the empty string when none was. */

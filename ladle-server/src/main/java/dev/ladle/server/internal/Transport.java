@@ -55,6 +55,11 @@ public interface Transport {
         return java.util.Set.of();
     }
 
+    /** Returns the revocation status of {@link #peerCertificates()}; {@code NOT_CHECKED} when it was not checked. */
+    default dev.ladle.tls.TlsRevocationStatus peerCertificateRevocation() {
+        return dev.ladle.tls.TlsRevocationStatus.notChecked();
+    }
+
     /** Half-closes the output (sends FIN) when supported, so the peer sees the end of a close-delimited body. */
     void shutdownOutput() throws IOException;
 
