@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  *
  * <pre>{@code
  * server.onGet("/items").withHeader("Accept", "application/json").respond(MockResponse.json("[]"));
- * server.onPost("/items").withBodyContaining("\"name\"").times(1).respond(MockResponse.withStatus(201));
+ * server.onPost("/items").withBodyContaining("\"name\"").times(1).respond(MockResponse.status(201));
  * }</pre>
  *
  * <p>The path matches exactly (decoded, without the query), or every path under a prefix when it ends
@@ -96,12 +96,12 @@ public final class Stubbing {
 
     /** Registers the stub answering with {@code status} and an empty body. */
     public Stub respond(int status) {
-        return respond(MockResponse.withStatus(status));
+        return respond(MockResponse.status(status));
     }
 
     /** Registers the stub answering with {@code status} and a text body of the given type. */
     public Stub respond(int status, String contentType, String body) {
-        return respond(MockResponse.withStatus(status).withBody(contentType, body));
+        return respond(MockResponse.status(status).withBody(contentType, body));
     }
 
     /**
