@@ -282,8 +282,8 @@ public final class MockResponse {
 
     /**
      * Holds the {@code 100 Continue} back for {@code delay} when a request asks for it, so the client
-     * waits before it sends its body (clients give up waiting after a while and send it anyway: the JDK
-     * {@code HttpClient} does not, curl after one second). Looked up from the head, as for
+     * waits before it sends its body (a client may give up waiting and send it anyway: curl does after
+     * one second). Looked up from the head, as for
      * {@link #withContinueRefused()}. Works over HTTP/1.1 and HTTP/2.
      */
     public MockResponse withContinueDelay(Duration delay) {
@@ -511,6 +511,9 @@ public final class MockResponse {
 
     private MockResponse withFault(Fault fault, int bytes) {
         Parts p = parts();
+        if (p.status == 0) {
+            p.status = 200; // a fault that sends part of a response replaces one that sent none
+        }
         p.fault = fault;
         p.faultBytes = bytes;
         p.faultSeed = null;

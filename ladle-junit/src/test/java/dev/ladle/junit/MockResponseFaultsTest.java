@@ -102,7 +102,8 @@ class MockResponseFaultsTest {
         }
         assertThat(first).hasSize(64).isEqualTo(second); // seeded: the same bytes each time
         assertThat(new String(first, StandardCharsets.ISO_8859_1)).doesNotStartWith("HTTP/");
-        assertThatThrownBy(() -> okHttpGet("/noise")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> jdkGet("/noise")).isInstanceOf(IOException.class);
+        assertThat(server.requests()).hasSize(3); // the JDK client got bytes: it does not retry
     }
 
     @Test
