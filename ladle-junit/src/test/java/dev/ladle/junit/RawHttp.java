@@ -33,7 +33,7 @@ final class RawHttp implements AutoCloseable {
         return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
     }
 
-    /** Bytes until the server ends the stream, keeping what came before a failure in the failure. */
+    /** Every byte until the server ends the stream (FIN). */
     byte[] readBytesToEnd() throws IOException {
         return socket.getInputStream().readAllBytes();
     }
