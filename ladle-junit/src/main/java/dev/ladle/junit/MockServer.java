@@ -1,7 +1,6 @@
 package dev.ladle.junit;
 
 import dev.ladle.http.Forms;
-import dev.ladle.http.HttpVersion;
 import dev.ladle.http.MessageBody;
 import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
@@ -10,7 +9,6 @@ import dev.ladle.server.TlsAuthMode;
 import dev.ladle.tls.TlsCertificate;
 import dev.ladle.tls.TlsDatabase;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -69,6 +67,8 @@ import javax.net.ssl.X509TrustManager;
 public final class MockServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MockServer.class.getName());
     private static final Duration DEFAULT_TAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** How long {@link #close()} lets answers being written finish before it cuts their connections. */
+    private static final Duration CLOSE_GRACE = Duration.ofMillis(100);
 
     private final Server server;
     private final URI baseUri;
@@ -88,12 +88,14 @@ public final class MockServer implements AutoCloseable {
     /** Stubbings begun and not yet finished with {@code respond}: a mistake reported loudly. */
     private final Set<Stubbing> unfinished = ConcurrentHashMap.newKeySet();
     private final UnseenRequestWatcher unseen;
+    private final ResponsePlayer player = new ResponsePlayer(failures::add);
 
     private MockServer(Server server, boolean https) throws IOException {
         this.server = server;
         server.addHandler("/", this::handle);
         this.unseen = new UnseenRequestWatcher(server, (msg, verdict) -> record(snapshotUnseen(msg)
                 .answered(verdict.status(), verdict.matchedBy(), verdict.answeredBy())));
+        server.addEarlyHandler("/", this::beforeBody);
         Set<ListenOption> options = EnumSet.of(ListenOption.IPV4_ONLY);
         if (https) {
             options.add(ListenOption.HTTPS);
@@ -569,13 +571,17 @@ public final class MockServer implements AutoCloseable {
     }
 
     /**
-     * Stops the server: closes its listener and every open connection.
+     * Stops the server: closes its listener and every open connection at once. Answers still waiting
+     * (delays, stalls, bodies dribbled out) are abandoned and their connections cut; the server's
+     * {@linkplain dev.ladle.server.Limits#getShutdownTimeout() shutdown timeout} is not waited out.
      *
-     * @throws IllegalStateException after stopping, when a stub was begun but never finished with
-     *     {@code respond}
+     * @throws IllegalStateException after stopping, when a stub was begun but never finished with {@code respond}
      */
     @Override
     public void close() {
+        server.disconnect(); // first, so that a client retrying an abandoned request finds no listener
+        player.close();
+        server.setLimits(server.getLimits().setShutdownTimeout(CLOSE_GRACE));
         server.close();
         webSockets.clear();
         requireStubsFinished();
@@ -639,11 +645,11 @@ public final class MockServer implements AutoCloseable {
             }
         }
         if (response == null) {
-            response = MockResponse.withStatus(404).withBody("text/plain; charset=utf-8",
+            response = MockResponse.status(404).withBody("text/plain; charset=utf-8",
                     "ladle-junit: no stub matches " + candidate + "\n" + nearMisses(candidate) + "\n");
         }
         record(candidate.answered(response.isDisconnect() ? 0 : response.status(), matchedBy, null));
-        answer(msg, response);
+        player.play(msg, response);
     }
 
     /** Answers 500 naming the unfinished stubs, and reports them with the stub failures. */
@@ -651,15 +657,62 @@ public final class MockServer implements AutoCloseable {
             throws IOException {
         failures.add(new IllegalStateException(unfinishedStubs));
         record(candidate.answered(500, null, "no stub: stubs were left unfinished (500)"));
-        answer(msg, MockResponse.withStatus(500).withBody("text/plain; charset=utf-8",
+        player.play(msg, MockResponse.status(500).withBody("text/plain; charset=utf-8",
                 "ladle-junit: " + unfinishedStubs + "\n"));
     }
 
-    /** Copies what the test may inspect out of {@code msg}. */
+    /**
+     * Early handler, before a request's body: a request that expects {@code 100 Continue} is looked up
+     * by its head, and the response found may refuse the body or hold the 100 back (see
+     * {@link MockResponse#withContinueRefused()}).
+     */
+    private void beforeBody(Server srv, ServerMessage msg, String path, Map<String, String> query) throws IOException {
+        if (!ResponsePlayer.expectsContinue(msg)) {
+            return;
+        }
+        RecordedRequest head = snapshot(-1, msg, query, new byte[0], null); // numbered only if recorded
+        MockResponse response = null;
+        Stub stub = null;
+        try {
+            for (int i = stubs.size() - 1; i >= 0 && stub == null; i--) {
+                Stub candidate = stubAt(i);
+                if (candidate != null && candidate.matches(head)) {
+                    stub = candidate;
+                    // a look ahead: the hit is only counted when this answer is given now
+                    response = candidate.answer(head, candidate.hits() + 1);
+                }
+            }
+        } catch (RuntimeException | AssertionError e) {
+            return; // the normal handler meets the same failure with the body, and reports it
+        }
+        if (stub == null) {
+            response = queue.peek();
+        }
+        if (response == null) {
+            return;
+        }
+        if (response.continueRefused()) {
+            // the answer given now is final: it takes its stub's use (or its place in the queue)
+            if (!(stub != null ? stub.claim() > 0 : queue.remove(response))) {
+                return;
+            }
+            unseen.seen(msg); // journaled here, not again by the watcher of requests the handler never saw
+            record(snapshot(msg, query, new byte[0], null)
+                    .answered(response.status(), stub != null ? stub.description() : "queue", null));
+        }
+        player.beforeBody(msg, response);
+    }
+
+    /** Copies what the test may inspect out of {@code msg}, numbering it as the next request. */
     private RecordedRequest snapshot(ServerMessage msg, Map<String, String> query, byte[] body, String matchedBy) {
+        return snapshot(sequence.getAndIncrement(), msg, query, body, matchedBy);
+    }
+
+    private static RecordedRequest snapshot(int number, ServerMessage msg, Map<String, String> query, byte[] body,
+            String matchedBy) {
         List<Map.Entry<String, String>> headers = new ArrayList<>(msg.getRequestHeaders().size());
         msg.getRequestHeaders().forEach((name, value) -> headers.add(Map.entry(name, value)));
-        return new RecordedRequest(sequence.getAndIncrement(), msg.getMethod(), msg.getUri(), msg.getHttpVersion(),
+        return new RecordedRequest(number, msg.getMethod(), msg.getUri(), msg.getHttpVersion(),
                 query, headers, body, msg.getRemoteAddress(), matchedBy, msg.getTlsPeerCertificates());
     }
 
@@ -667,7 +720,7 @@ public final class MockServer implements AutoCloseable {
     private MockResponse failed(Stub stub, Throwable e) {
         failures.add(e);
         LOG.log(System.Logger.Level.WARNING, "stub " + stub.description() + " failed", e);
-        return MockResponse.withStatus(500).withBody("text/plain; charset=utf-8",
+        return MockResponse.status(500).withBody("text/plain; charset=utf-8",
                 "ladle-junit: the stub for " + stub.description() + " threw " + e + "\n");
     }
 
@@ -700,65 +753,6 @@ public final class MockServer implements AutoCloseable {
             return stubs.get(i);
         } catch (IndexOutOfBoundsException e) {
             return null;
-        }
-    }
-
-    private static void answer(ServerMessage msg, MockResponse response) throws IOException {
-        sleep(response.delay());
-        if (response.isDisconnect()) {
-            disconnect(msg);
-            return;
-        }
-        msg.setStatus(response.status());
-        for (Map.Entry<String, String> h : response.headers()) {
-            msg.getResponseHeaders().append(h.getKey(), h.getValue());
-        }
-        byte[] body = response.bodyBytes();
-        if (response.chunkSize() == 0) {
-            msg.getResponseBody().append(body);
-            return;
-        }
-        try (OutputStream out = msg.getResponseBodyStream()) {
-            out.flush(); // the head goes out at once, before the first chunk's delay
-            for (int off = 0; off < body.length; off += response.chunkSize()) {
-                if (off > 0) {
-                    sleep(response.chunkDelay());
-                }
-                out.write(body, off, Math.min(response.chunkSize(), body.length - off));
-                out.flush();
-            }
-        }
-    }
-
-    /**
-     * Ends the exchange without a proper answer. Over HTTP/1 the connection is closed before anything
-     * is written. An HTTP/2 connection carries other requests and cannot be taken, and Ladle has no way
-     * to reset a stream before its head: the head goes out promising one body byte that never comes,
-     * so the server resets the stream (RST_STREAM INTERNAL_ERROR) and the client fails reading the body.
-     */
-    private static void disconnect(ServerMessage msg) throws IOException {
-        if (msg.getHttpVersion() != HttpVersion.HTTP_2) {
-            msg.stealConnection().close();
-            return;
-        }
-        msg.setStatus(200);
-        msg.getResponseHeaders().replace("Content-Length", "1");
-        OutputStream out = msg.getResponseBodyStream();
-        try {
-            out.close();
-        } catch (IOException shortBody) {
-            // expected: the body ended short of its Content-Length, which is what resets the stream
-        }
-    }
-
-    private static void sleep(Duration d) {
-        if (d.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -149,12 +149,12 @@ public final class Stubbing extends RequestConditions<Stubbing> {
 
     /** Registers the stub answering with {@code status} and an empty body. */
     public Stub respond(int status) {
-        return respond(MockResponse.withStatus(status));
+        return respond(MockResponse.status(status));
     }
 
     /** Registers the stub answering with {@code status} and a text body of the given type. */
     public Stub respond(int status, String contentType, String body) {
-        return respond(MockResponse.withStatus(status).withBody(contentType, body));
+        return respond(MockResponse.status(status).withBody(contentType, body));
     }
 
     /**

@@ -62,7 +62,7 @@ class HeadRequestTest {
 
     @Test
     void jdkClientsHeadGetsTheGetStubsStatusAndLength() throws Exception {
-        server.onGet("/items").respond(MockResponse.withStatus(203).withBody("text/plain", "list"));
+        server.onGet("/items").respond(MockResponse.status(203).withBody("text/plain", "list"));
         try (HttpClient client = HttpClient.newHttpClient()) {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.uri("/items"))
                     .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());

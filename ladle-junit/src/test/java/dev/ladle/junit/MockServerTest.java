@@ -50,7 +50,7 @@ class MockServerTest {
 
     @Test
     void stubbedGetIsAnsweredWithItsStatusHeadersAndBody() throws Exception {
-        server.onGet("/users/7").respond(MockResponse.withStatus(203).withHeader("X-Trace", "abc")
+        server.onGet("/users/7").respond(MockResponse.status(203).withHeader("X-Trace", "abc")
                 .withJsonBody("{\"name\":\"Ada\"}"));
         HttpResponse<String> r = get("/users/7");
         assertThat(r.statusCode()).isEqualTo(203);
@@ -172,7 +172,7 @@ class MockServerTest {
 
     @Test
     void enqueuedResponsesAnswerUnstubbedRequestsOnceEachInOrder() throws Exception {
-        server.enqueue(MockResponse.text("first")).enqueue(MockResponse.withStatus(202));
+        server.enqueue(MockResponse.text("first")).enqueue(MockResponse.status(202));
         server.onGet("/stubbed").respond(200, "text/plain", "stub");
         assertThat(get("/stubbed").body()).isEqualTo("stub");
         assertThat(get("/anything").body()).isEqualTo("first");
@@ -415,7 +415,7 @@ class MockServerTest {
     @Test
     void okHttpClientPostsJsonAndReadsTheStub() throws Exception {
         server.onPost("/items").withHeader("Content-Type", "application/json; charset=utf-8")
-                .respond(MockResponse.withStatus(201).withHeader("Location", "/items/9").withJsonBody("{\"id\":9}"));
+                .respond(MockResponse.status(201).withHeader("Location", "/items/9").withJsonBody("{\"id\":9}"));
         OkHttpClient ok = new OkHttpClient();
         Request request = new Request.Builder().url(server.uri("/items").toString())
                 .post(RequestBody.create("{\"name\":\"pan\"}", MediaType.get("application/json; charset=utf-8")))
@@ -433,7 +433,7 @@ class MockServerTest {
 
     @Test
     void mockResponseRejectsNonsense() {
-        assertThatThrownBy(() -> MockResponse.withStatus(100)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> MockResponse.status(100)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("100");
         assertThatThrownBy(() -> MockResponse.text("x").withDelay(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class);

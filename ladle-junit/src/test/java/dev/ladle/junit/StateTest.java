@@ -52,7 +52,7 @@ class StateTest {
     void sequenceThatStopsMatchingFallsThroughToOlderStubs() throws Exception {
         server.onGet("/flaky").respond(200, "text/plain", "fallback");
         server.onGet("/flaky").respondInSequence(Stubbing.AfterLast.STOP_MATCHING,
-                MockResponse.withStatus(503), MockResponse.withStatus(503));
+                MockResponse.status(503), MockResponse.status(503));
         assertThat(get("/flaky").statusCode()).isEqualTo(503);
         assertThat(get("/flaky").statusCode()).isEqualTo(503);
         assertThat(get("/flaky").body()).isEqualTo("fallback");
@@ -60,7 +60,7 @@ class StateTest {
 
     @Test
     void sequenceThatFailsAnswers500AndReportsTheExtraRequest() throws Exception {
-        server.onPost("/charge").respondInSequence(Stubbing.AfterLast.FAIL, MockResponse.withStatus(201));
+        server.onPost("/charge").respondInSequence(Stubbing.AfterLast.FAIL, MockResponse.status(201));
         assertThat(post("/charge").statusCode()).isEqualTo(201);
         assertThat(post("/charge").statusCode()).isEqualTo(500);
         assertThat(server.answerFailures()).singleElement().asString()

@@ -1,5 +1,7 @@
 package dev.ladle.server;
 
+import dev.ladle.server.internal.SocketTransport;
+import dev.ladle.server.internal.Transport;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,5 +27,33 @@ public record StolenConnection(InputStream input, OutputStream output, SocketAdd
     @Override
     public void close() throws IOException {
         closer.close();
+    }
+
+    /**
+     * Ends the connection abortively: over TCP (plain or TLS) the peer gets a reset (RST, as with
+     * {@code SO_LINGER} 0) instead of an orderly end, without any TLS alert, and bytes not yet sent are
+     * dropped. A connection that is not a socket (streams given to {@link Server#acceptStream}) just
+     * closes. Safe to call more than once.
+     */
+    public void reset() throws IOException {
+        if (closer instanceof Transport transport) {
+            transport.reset();
+        } else {
+            closer.close();
+        }
+    }
+
+    /**
+     * Half-closes a plain TCP connection: shuts its output down, so the peer reads the end of the stream
+     * (FIN), while {@link #input()} stays open for what the peer still sends. {@link #close()} it later.
+     *
+     * @throws UnsupportedOperationException on a TLS connection, or one that is not a socket
+     */
+    public void shutdownOutput() throws IOException {
+        if (!(closer instanceof SocketTransport transport) || transport.isSecure()) {
+            throw new UnsupportedOperationException("only a plain TCP connection can be half-closed");
+        }
+        output.flush();
+        transport.shutdownOutput();
     }
 }

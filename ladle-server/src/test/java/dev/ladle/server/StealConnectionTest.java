@@ -1,6 +1,7 @@
 package dev.ladle.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,6 +93,48 @@ class StealConnectionTest {
             byte[] b = c.socket().getInputStream().readNBytes(10);
             assertThat(new String(b, StandardCharsets.US_ASCII)).isEqualTo("still here");
             kept[0].close();
+        }
+    }
+
+    @Test
+    void resetStolenConnectionGivesThePeerAConnectionReset() throws Exception {
+        server.addHandler("/", (s, m, p, q) -> {
+            StolenConnection raw = m.stealConnection();
+            raw.output().write("partial".getBytes(StandardCharsets.US_ASCII));
+            raw.reset();
+        });
+        try (WireClient c = new WireClient(base)) {
+            c.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+            InputStream in = c.socket().getInputStream();
+            // an orderly close would end the stream (-1); a reset makes the read fail
+            assertThatThrownBy(() -> {
+                while (in.read() >= 0) {
+                    // whatever arrived before the reset
+                }
+            }).isInstanceOf(java.net.SocketException.class).hasMessageContaining("reset");
+        }
+    }
+
+    @Test
+    void halfClosedStolenConnectionEndsThePeersInputAndStillReadsWhatThePeerSends() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        String[] got = new String[1];
+        server.addHandler("/", (s, m, p, q) -> {
+            StolenConnection raw = m.stealConnection();
+            try (raw) {
+                raw.output().write("bye".getBytes(StandardCharsets.US_ASCII));
+                raw.shutdownOutput();
+                got[0] = new String(raw.input().readAllBytes(), StandardCharsets.US_ASCII);
+            }
+            done.countDown();
+        });
+        try (WireClient c = new WireClient(base)) {
+            c.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+            assertThat(new String(c.socket().getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("bye");
+            c.send("after the server's FIN");
+            c.socket().shutdownOutput();
+            assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(got[0]).isEqualTo("after the server's FIN");
         }
     }
 

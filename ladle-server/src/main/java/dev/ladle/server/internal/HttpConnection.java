@@ -584,7 +584,7 @@ public final class HttpConnection implements Runnable, MessageIo {
         }
         state.connections.remove(this);
         Transport t = transport;
-        return new StolenConnection(rest, t.output(), t.localAddress(), t.remoteAddress(), t::close);
+        return new StolenConnection(rest, t.output(), t.localAddress(), t.remoteAddress(), t);
     }
 
     /**

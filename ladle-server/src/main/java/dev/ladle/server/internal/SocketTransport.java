@@ -68,6 +68,21 @@ public class SocketTransport implements Transport {
     }
 
     @Override
+    public void reset() {
+        lingerZero(socket);
+        close();
+    }
+
+    /** Makes the next close of {@code s} send RST instead of FIN. */
+    static void lingerZero(Socket s) {
+        try {
+            s.setSoLinger(true, 0);
+        } catch (IOException e) {
+            // already closed: there is nothing left to reset
+        }
+    }
+
+    @Override
     public void close() {
         try {
             socket.close();

@@ -105,6 +105,14 @@ public final class TlsTransport extends SocketTransport {
         }
     }
 
+    /** Resets the TCP connection under TLS at once, without close_notify or any other alert. */
+    @Override
+    public void reset() {
+        closing = true;
+        lingerZero(plain);
+        closePlain();
+    }
+
     private void closePlain() {
         try {
             plain.close();

@@ -11,7 +11,7 @@ import java.util.List;
  * The byte streams of one client connection, whatever carries them: a TCP socket, a TLS socket, a
  * Unix-domain channel or streams handed to {@code Server.acceptStream}.
  */
-public interface Transport {
+public interface Transport extends java.io.Closeable {
     /** Returns the input stream; reads block. */
     InputStream input();
 
@@ -64,5 +64,14 @@ public interface Transport {
     void shutdownOutput() throws IOException;
 
     /** Closes the connection; safe to call more than once and from any thread. */
+    @Override
     void close();
+
+    /**
+     * Ends the connection abortively: over TCP the peer gets a reset (RST, SO_LINGER 0) instead of an
+     * orderly end, and bytes not yet sent are dropped. Transports without a socket just close.
+     */
+    default void reset() {
+        close();
+    }
 }
