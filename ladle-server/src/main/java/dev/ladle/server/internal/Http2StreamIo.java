@@ -328,4 +328,9 @@ final class Http2StreamIo implements MessageIo {
     public Set<TlsCertificateFlag> peerCertificateErrors() {
         return connection.peerCertificateErrors();
     }
+
+    @Override
+    public String tlsServerName() {
+        return connection.tlsServerName();
+    }
 }

@@ -129,4 +129,7 @@ public interface MessageIo {
 
     /** Returns the problems found with {@link #peerCertificates()}. */
     Set<TlsCertificateFlag> peerCertificateErrors();
+
+    /** Returns the host name the client sent in its TLS handshake (SNI); null when none or no TLS. */
+    String tlsServerName();
 }

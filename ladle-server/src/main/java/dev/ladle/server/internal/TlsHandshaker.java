@@ -1,7 +1,6 @@
 package dev.ladle.server.internal;
 
 import dev.ladle.server.TlsAuthMode;
-import dev.ladle.tls.TlsCertificate;
 import dev.ladle.tls.TlsCertificateFlag;
 import dev.ladle.tls.TlsDatabase;
 import java.io.IOException;
@@ -41,7 +40,7 @@ public final class TlsHandshaker {
      * {@link TlsAuthMode#REQUESTED} serves the client and reports the errors on its messages, and
      * {@link TlsAuthMode#REQUIRED} fails the handshake, as it does for a client without a certificate.
      *
-     * @param state the server: its certificate, trust database, authentication mode and handshake timeout
+     * @param state the server: its certificates, trust database, authentication mode and handshake timeout
      *     are read once, at the start
      * @param socket a just-accepted plain socket; on failure it is closed
      * @param acceptCertificate the message's accept-certificate listeners, called with the chain (leaf
@@ -96,21 +95,21 @@ public final class TlsHandshaker {
 
     /**
      * Returns the context for the server's current settings, building a new one when they changed, so a
-     * new certificate applies to the connections accepted after it was set.
+     * new certificate (the default or one for a name) applies to the connections accepted after it was set.
      */
     static TlsContext contextFor(ServerState state) {
-        TlsCertificate certificate = state.tlsCertificate();
+        ServerCertificates certificates = state.tlsCertificates();
         TlsDatabase database = state.tlsDatabase();
         TlsAuthMode mode = state.tlsAuthMode();
-        if (certificate == null) {
+        if (certificates.isEmpty()) {
             throw new IllegalStateException("no TLS certificate set");
         }
         TlsContext context = CONTEXTS.get(state);
-        if (context == null || !context.matches(certificate, database, mode)) {
+        if (context == null || !context.matches(certificates, database, mode)) {
             // two connections may race to build it; both contexts work and the last one is kept
-            context = TlsContext.build(certificate, database, mode);
+            context = TlsContext.build(certificates, database, mode);
             CONTEXTS.put(state, context);
-            LOG.log(System.Logger.Level.DEBUG, "TLS context built for {0}, client certificates {1}", certificate, mode);
+            LOG.log(System.Logger.Level.DEBUG, "TLS context built for {0}, client certificates {1}", certificates, mode);
         }
         return context;
     }

@@ -26,6 +26,8 @@ public final class TlsTransport extends SocketTransport {
     private final Socket plain;
     private final List<X509Certificate> peerCertificates;
     private final Set<TlsCertificateFlag> peerCertificateErrors;
+    /** The host name the client sent (SNI), read once after the handshake; null when none. */
+    private final String serverName;
     private final GuardedOutput output;
     private final AtomicInteger writers = new AtomicInteger();
     private volatile boolean closing;
@@ -36,6 +38,7 @@ public final class TlsTransport extends SocketTransport {
         this.plain = plain;
         this.peerCertificates = peerCertificates;
         this.peerCertificateErrors = peerCertificateErrors;
+        this.serverName = ServerNameKeyManager.requestedHostName(socket.getSession());
         this.output = new GuardedOutput(super.output());
     }
 
@@ -57,6 +60,11 @@ public final class TlsTransport extends SocketTransport {
     @Override
     public Set<TlsCertificateFlag> peerCertificateErrors() {
         return peerCertificateErrors;
+    }
+
+    @Override
+    public String tlsServerName() {
+        return serverName;
     }
 
     /** Returns the protocol agreed through ALPN ({@code http/1.1}...), or the empty string when none was. */
