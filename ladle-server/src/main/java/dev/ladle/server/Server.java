@@ -566,7 +566,8 @@ public class Server implements AutoCloseable {
     /**
      * Adds {@code certificate} for each DNS name in the subjectAltName of its leaf certificate, wildcards
      * included; see {@link #addTlsCertificate(String, TlsCertificate)} for how names are matched. IP
-     * addresses in the subjectAltName are left out: clients never send one as a server name.
+     * addresses in the subjectAltName are left out: clients never send one as a server name. A
+     * certificate without a DNS name can still be the default or be added under an explicit name.
      *
      * @throws IllegalArgumentException naming the certificate when its subjectAltName holds no DNS name
      *     or one that is not a valid host name or wildcard; nothing is added then

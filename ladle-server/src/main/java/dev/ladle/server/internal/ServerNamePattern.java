@@ -81,7 +81,7 @@ final class ServerNamePattern {
         }
         if (patterns.isEmpty()) {
             throw new IllegalArgumentException(certificate + " names no DNS host in its subjectAltName,"
-                    + " so no client can ask for it by name; give the name explicitly or make it the default certificate");
+                    + " so no client can ask for it by name");
         }
         return patterns;
     }
