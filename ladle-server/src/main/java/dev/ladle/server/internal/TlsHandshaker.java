@@ -21,7 +21,8 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * Turns an accepted TCP connection of an https listener into a TLS {@link Transport}: TLS 1.3 or 1.2,
- * ALPN {@code http/1.1}, the server's certificate, and client certificates per its
+ * ALPN {@code http/1.1}, the server's certificate for the name the client asks for (SNI, see
+ * {@link ServerNameKeyManager}), and client certificates per its
  * {@link TlsAuthMode}, all bounded by {@code Limits.getTlsHandshakeTimeout()}.
  */
 public final class TlsHandshaker {
