@@ -81,11 +81,15 @@ final class HttpdCommand implements Callable<Integer> {
     @Option(names = "--allow-put", description = "Allow PUT (create or replace a file) and DELETE.")
     boolean allowPut;
 
-    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain: also serve HTTPS.")
-    Path tlsCert;
+    /** Null when not given, so that {@code tlsCert != null} says whether HTTPS is on. */
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate chain: also serve HTTPS. Repeatable: the first is the default; every one"
+                    + " also serves the DNS names of its subjectAltName to clients asking for them (SNI).")
+    List<Path> tlsCert;
 
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert.")
-    Path tlsKey;
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "PEM private key of the --tls-cert in the same position (one per --tls-cert).")
+    List<Path> tlsKey;
 
     @Option(names = "--https-port", paramLabel = "N", defaultValue = "8443",
             description = "HTTPS port (default: ${DEFAULT-VALUE}; 0 picks a free port).")
@@ -207,6 +211,10 @@ final class HttpdCommand implements Callable<Integer> {
         }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw usage("--tls-cert and --tls-key go together");
+        }
+        if (tlsCert != null && tlsCert.size() != tlsKey.size()) {
+            throw usage("each --tls-cert needs its --tls-key, in the same order; got " + tlsCert.size()
+                    + " --tls-cert and " + tlsKey.size() + " --tls-key");
         }
         if (tlsCert == null && (isSet("--https-port") || clientCert != ClientCert.NONE || trust != null)) {
             throw usage("--https-port, --client-cert and --trust need --tls-cert and --tls-key");

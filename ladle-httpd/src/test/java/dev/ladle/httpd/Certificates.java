@@ -19,6 +19,7 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class Certificates {
     final Path caCert;
+    final Path caKey;
     final Path serverCert;
     final Path serverKey;
     final Path clientCert;
@@ -26,6 +27,7 @@ final class Certificates {
 
     private Certificates(Path dir) {
         this.caCert = dir.resolve("ca.pem");
+        this.caKey = dir.resolve("ca.key");
         this.serverCert = dir.resolve("server.pem");
         this.serverKey = dir.resolve("server.key");
         this.clientCert = dir.resolve("client.pem");
@@ -35,7 +37,7 @@ final class Certificates {
     /** Creates the certificates in {@code dir}. */
     static Certificates create(Path dir) throws IOException, InterruptedException {
         Certificates c = new Certificates(dir);
-        Path caKey = dir.resolve("ca.key");
+        Path caKey = c.caKey;
         openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-keyout", caKey.toString(), "-out", c.caCert.toString(), "-days", "2", "-subj", "/CN=Ladle test CA");
         Path ext = dir.resolve("server.ext");
@@ -45,6 +47,21 @@ final class Certificates {
         Files.writeString(clientExt, "extendedKeyUsage=clientAuth\n");
         issue(dir, caKey, c.caCert, c.clientKey, c.clientCert, "/CN=alice", clientExt);
         return c;
+    }
+
+    /**
+     * Issues another server certificate signed by the CA, with a new P-256 key, into {@code dir}:
+     * {@code <file>.pem} and {@code <file>.key}, returned in that order.
+     *
+     * @param subjectAltName as openssl writes it, such as {@code DNS:a.example.com,IP:127.0.0.1}
+     */
+    Path[] issueServer(Path dir, String file, String commonName, String subjectAltName) throws IOException, InterruptedException {
+        Path ext = dir.resolve(file + ".ext");
+        Files.writeString(ext, "subjectAltName=" + subjectAltName + "\nextendedKeyUsage=serverAuth\n");
+        Path key = dir.resolve(file + ".key");
+        Path cert = dir.resolve(file + ".pem");
+        issue(dir, caKey, caCert, key, cert, "/CN=" + commonName, ext);
+        return new Path[] {cert, key};
     }
 
     private static void issue(Path dir, Path caKey, Path caCert, Path key, Path cert, String subject, Path ext)

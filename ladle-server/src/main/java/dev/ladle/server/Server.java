@@ -5,6 +5,7 @@ import dev.ladle.server.internal.HandlerEntry;
 import dev.ladle.server.internal.HttpConnection;
 import dev.ladle.server.internal.Listener;
 import dev.ladle.server.internal.PathMap;
+import dev.ladle.server.internal.ServerCertificates;
 import dev.ladle.server.internal.ServerEvents;
 import dev.ladle.server.internal.ServerState;
 import dev.ladle.server.internal.StreamTransport;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -402,8 +404,9 @@ public class Server implements AutoCloseable {
     }
 
     private void checkHttps(Set<ListenOption> options) {
-        if (options.contains(ListenOption.HTTPS) && state.tlsCertificate() == null) {
-            throw new IllegalStateException("cannot listen with HTTPS: no TLS certificate set (call setTlsCertificate first)");
+        if (options.contains(ListenOption.HTTPS) && !isHttps()) {
+            throw new IllegalStateException("cannot listen with HTTPS: no TLS certificate set (call setTlsCertificate"
+                    + " or addTlsCertificate first)");
         }
     }
 
@@ -517,17 +520,24 @@ public class Server implements AutoCloseable {
 
     // ---- TLS -----------------------------------------------------------------------------------
 
-    /** Returns true when a TLS certificate is set, so that https listeners are possible. */
+    /**
+     * Returns true when a TLS certificate is set, the default or one for a server name, so that https
+     * listeners are possible.
+     */
     public boolean isHttps() {
-        return state.tlsCertificate() != null;
+        return !state.tlsCertificates().isEmpty();
     }
 
-    /** Sets the certificate of https listeners; a new one applies to connections accepted afterwards. */
+    /**
+     * Sets the default certificate of https listeners (null for none): the one for clients that send no
+     * server name (SNI) or one that no certificate added with {@link #addTlsCertificate} matches. A new
+     * one applies to connections accepted afterwards.
+     */
     public void setTlsCertificate(TlsCertificate certificate) {
         state.setTlsCertificate(certificate);
     }
 
-    /** Returns the TLS certificate, or null. */
+    /** Returns the default TLS certificate, or null. */
     public TlsCertificate getTlsCertificate() {
         return state.tlsCertificate();
     }
@@ -571,6 +581,79 @@ public class Server implements AutoCloseable {
     /** Returns how client certificates are checked for revocation: {@link TlsRevocation#NONE} when they are not. */
     public TlsRevocation getTlsRevocation() {
         return state.tlsRevocation();
+    }
+
+    // TLS: certificates by server name (SNI)
+
+    /**
+     * Adds {@code certificate} for each DNS name in the subjectAltName of its leaf certificate, wildcards
+     * included; see {@link #addTlsCertificate(String, TlsCertificate)} for how names are matched. IP
+     * addresses in the subjectAltName are left out: clients never send one as a server name. A
+     * certificate without a DNS name can still be the default or be added under an explicit name.
+     *
+     * @throws IllegalArgumentException naming the certificate when its subjectAltName holds no DNS name
+     *     or one that is not a valid host name or wildcard; nothing is added then
+     */
+    public void addTlsCertificate(TlsCertificate certificate) {
+        Objects.requireNonNull(certificate, "certificate");
+        state.updateTlsCertificates(certificates -> certificates.with(null, certificate));
+    }
+
+    /**
+     * Serves {@code certificate} on https listeners to clients that ask for {@code serverName} in their
+     * TLS handshake (SNI), whatever names the certificate itself holds. Applies to connections accepted
+     * afterwards.
+     *
+     * <p>Names are compared case-insensitively; an internationalized name is kept in its ASCII (A-label)
+     * form, as clients send it ({@code bücher.example} becomes {@code xn--bcher-kva.example}). A wildcard
+     * {@code *.example.com} matches exactly one more label ({@code www.example.com}, not
+     * {@code example.com} nor {@code a.b.example.com}, RFC 6125); an exact name wins over a wildcard.
+     * A client whose name matches nothing, or that sends none, gets the {@linkplain #setTlsCertificate
+     * default certificate}, or without one the certificates of the name added first (as nginx's first
+     * server).
+     *
+     * <p>A name holds one certificate per key type ({@code RSA}, {@code EC}, {@code EdDSA}): the JDK
+     * offers the one the client's signature algorithms prefer, so an RSA and an ECDSA certificate for the
+     * same name each reach the clients that want them. Adding a certificate of a type the name already
+     * has replaces the old one: that is how one name's certificate is rotated, leaving the others as
+     * they are. A matching name without a certificate the client can use fails the handshake rather than
+     * present another name's certificate; the default serves only names that match nothing.
+     *
+     * @param serverName a host name, or {@code *.} followed by one
+     * @throws IllegalArgumentException naming the name when it is neither
+     */
+    public void addTlsCertificate(String serverName, TlsCertificate certificate) {
+        Objects.requireNonNull(certificate, "certificate");
+        List<String> names = List.of(Objects.requireNonNull(serverName, "serverName"));
+        state.updateTlsCertificates(certificates -> certificates.with(names, certificate));
+    }
+
+    /**
+     * Removes every certificate added for exactly {@code serverName} (compared as in
+     * {@link #addTlsCertificate(String, TlsCertificate)}: removing {@code *.example.com} leaves
+     * {@code www.example.com}); the default certificate stays. Applies to connections accepted afterwards.
+     *
+     * @return true when there were certificates for the name
+     * @throws IllegalArgumentException when the name is neither a host name nor a wildcard
+     */
+    public boolean removeTlsCertificates(String serverName) {
+        Objects.requireNonNull(serverName, "serverName");
+        boolean[] removed = new boolean[1];
+        state.updateTlsCertificates(certificates -> {
+            ServerCertificates without = certificates.without(serverName);
+            removed[0] = without != certificates;
+            return without;
+        });
+        return removed[0];
+    }
+
+    /**
+     * Returns the certificates added by server name: each name (lower case, A-labels, wildcards as
+     * {@code *.example.com}) with its certificates, one per key type, names in the order first added.
+     * The default certificate is not in it unless it was also added by name. An unmodifiable snapshot.
+     */
+    public Map<String, List<TlsCertificate>> getTlsCertificates() {
+        return state.tlsCertificates().byName();
     }
 
     // ---- pausing (deprecated forms) --------------------------------------------------------------

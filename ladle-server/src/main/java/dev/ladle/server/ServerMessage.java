@@ -126,6 +126,15 @@ public interface ServerMessage {
      */
     dev.ladle.tls.TlsRevocationStatus getTlsPeerCertificateRevocation();
 
+    /**
+     * Returns the host name the client asked for in its TLS handshake (SNI), which chose the server's
+     * certificate: lower case, an internationalized name in its ASCII (A-label, {@code xn--}) form. The
+     * same for every request of a connection, HTTP/2 streams and WebSocket handshakes included; it need
+     * not equal the request's {@code Host}. Null on plain connections and when the client sent no name
+     * (as clients do when they connect to an IP address).
+     */
+    String getTlsServerName();
+
     /** Returns the user name an auth domain accepted for this request, or null. */
     String getAuthUser();
 

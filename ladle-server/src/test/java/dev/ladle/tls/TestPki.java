@@ -52,14 +52,22 @@ final class TestPki {
         strangerKey = dir.resolve("stranger.key");
     }
 
-    /** Creates the whole set in {@code dir}. */
+    /** Creates the whole set in {@code dir}, with an ECDSA (P-256) CA. */
     static TestPki create(Path dir) throws IOException {
+        return create(dir, KeyKind.EC);
+    }
+
+    /**
+     * Creates the whole set in {@code dir}, with a CA whose key is of {@code caKind}: an RSA one lets a
+     * client that accepts only RSA signatures verify the chains.
+     */
+    static TestPki create(Path dir, KeyKind caKind) throws IOException {
         TestPki pki = new TestPki(dir);
-        pki.init();
+        pki.init(caKind);
         return pki;
     }
 
-    private void init() throws IOException {
+    private void init(KeyKind caKind) throws IOException {
         Files.createDirectories(dir.resolve("issued"));
         Files.writeString(dir.resolve("index.txt"), "");
         Files.writeString(dir.resolve("ca.cnf"), """
@@ -85,9 +93,14 @@ final class TestPki {
                 extendedKeyUsage = serverAuth
                 subjectAltName = IP:127.0.0.1, DNS:localhost
                 """.formatted(dir));
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        List<String> caKeyOptions = caKind == KeyKind.RSA ? List.of("-newkey", "rsa:2048")
+                : List.of("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256");
+        List<String> ca = new ArrayList<>(List.of("req", "-x509"));
+        ca.addAll(caKeyOptions);
+        ca.addAll(List.of("-nodes",
                 "-keyout", caKey.toString(), "-out", caCert.toString(), "-days", "30", "-subj", "/CN=Ladle Test CA",
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"));
+        openssl(ca.toArray(String[]::new));
         ecKey(serverKey);
         issue(serverKey, "/CN=localhost", "server", serverCert, Duration.ofDays(-1), Duration.ofDays(30));
         Files.writeString(serverChain, Files.readString(serverCert) + Files.readString(caCert));
@@ -98,6 +111,52 @@ final class TestPki {
         ecKey(strangerKey);
         openssl("req", "-x509", "-new", "-key", strangerKey.toString(), "-out", strangerCert.toString(), "-days", "30",
                 "-subj", "/CN=Stranger", "-addext", "extendedKeyUsage=clientAuth");
+    }
+
+    /** A certificate file and its key file. */
+    record Issued(Path cert, Path key) {
+        /** Reads them as the server would. */
+        TlsCertificate load() throws IOException {
+            return TlsCertificate.fromPemFiles(cert, key);
+        }
+    }
+
+    /** The key algorithms of {@link #issueServer}. */
+    enum KeyKind {
+        /** A P-256 key: ECDSA signatures. */
+        EC,
+        /** A 2048-bit key: RSA signatures. */
+        RSA
+    }
+
+    /**
+     * Issues a server certificate signed by the CA, for {@code subjectAltNames} as openssl writes them
+     * ({@code DNS:a.example.com}, {@code IP:127.0.0.1}), with a new key of {@code kind}. The files are named
+     * after {@code file}.
+     */
+    Issued issueServer(String file, String commonName, KeyKind kind, String... subjectAltNames) throws IOException {
+        Path key = dir.resolve(file + ".key");
+        Path cert = dir.resolve(file + ".crt");
+        if (kind == KeyKind.RSA) {
+            openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key.toString());
+        } else {
+            ecKey(key);
+        }
+        Path extensions = dir.resolve(file + ".ext");
+        Files.writeString(extensions, """
+                [server]
+                basicConstraints = CA:FALSE
+                keyUsage = critical, digitalSignature, keyEncipherment
+                extendedKeyUsage = serverAuth
+                """ + (subjectAltNames.length == 0 ? "" : "subjectAltName = " + String.join(", ", subjectAltNames) + "\n"));
+        Path csr = dir.resolve(file + ".csr");
+        openssl("req", "-new", "-key", key.toString(), "-subj", "/CN=" + commonName, "-out", csr.toString());
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        openssl("ca", "-batch", "-notext", "-config", dir.resolve("ca.cnf").toString(), "-cert", caCert.toString(),
+                "-keyfile", caKey.toString(), "-in", csr.toString(), "-out", cert.toString(),
+                "-extfile", extensions.toString(), "-extensions", "server",
+                "-startdate", OPENSSL_TIME.format(now.minusDays(1)), "-enddate", OPENSSL_TIME.format(now.plusDays(30)));
+        return new Issued(cert, key);
     }
 
     /** Writes a new PKCS#8 P-256 key. */

@@ -384,6 +384,11 @@ public final class Exchange implements ServerMessage {
     }
 
     @Override
+    public String getTlsServerName() {
+        return io.tlsServerName();
+    }
+
+    @Override
     public String getAuthUser() {
         return authUser;
     }

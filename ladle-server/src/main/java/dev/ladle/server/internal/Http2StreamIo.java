@@ -333,4 +333,9 @@ final class Http2StreamIo implements MessageIo {
     public dev.ladle.tls.TlsRevocationStatus peerCertificateRevocation() {
         return connection.peerCertificateRevocation();
     }
+
+    @Override
+    public String tlsServerName() {
+        return connection.tlsServerName();
+    }
 }

@@ -141,6 +141,13 @@ public final class HttpConnection implements Runnable, MessageIo {
         return t == null ? dev.ladle.tls.TlsRevocationStatus.notChecked() : t.peerCertificateRevocation();
     }
 
+    /** Returns the host name the client sent in its TLS handshake: null until a handshake finished. */
+    @Override
+    public String tlsServerName() {
+        Transport t = transport;
+        return t == null ? null : t.tlsServerName();
+    }
+
     /** Returns true for a connection given through {@code Server.acceptStream}. */
     boolean isAcceptedStream() {
         return acceptedStream;

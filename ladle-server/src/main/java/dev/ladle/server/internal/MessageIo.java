@@ -132,4 +132,7 @@ public interface MessageIo {
 
     /** Returns the revocation status of {@link #peerCertificates()}. */
     dev.ladle.tls.TlsRevocationStatus peerCertificateRevocation();
+
+    /** Returns the host name the client sent in its TLS handshake (SNI); null when none or no TLS. */
+    String tlsServerName();
 }

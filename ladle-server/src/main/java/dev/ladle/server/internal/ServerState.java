@@ -6,6 +6,8 @@ import dev.ladle.server.Server;
 import dev.ladle.websocket.WebSocketExtension;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * What the HTTP engine needs to know about its {@link Server}: handlers, auth domains, WebSocket
@@ -30,7 +32,8 @@ public final class ServerState {
     private volatile boolean rawPaths;
     private volatile List<String> httpAliases = List.of("http");
     private volatile List<String> httpsAliases = List.of("https");
-    private volatile dev.ladle.tls.TlsCertificate tlsCertificate;
+    /** TLS certificates (SNI): the default and those by server name, one snapshot replaced on each change. */
+    private final AtomicReference<ServerCertificates> tlsCertificates = new AtomicReference<>(ServerCertificates.EMPTY);
     private volatile dev.ladle.tls.TlsDatabase tlsDatabase;
     private volatile dev.ladle.server.TlsAuthMode tlsAuthMode = dev.ladle.server.TlsAuthMode.NONE;
     // client-certificate revocation
@@ -96,14 +99,29 @@ public final class ServerState {
         this.httpsAliases = List.copyOf(aliases);
     }
 
-    /** Returns the certificate of https listeners, or null. */
+    /** Returns the default certificate of https listeners, or null. */
     public dev.ladle.tls.TlsCertificate tlsCertificate() {
-        return tlsCertificate;
+        return tlsCertificates.get().defaultCertificate();
     }
 
     /** Sets {@link #tlsCertificate()}. */
     public void setTlsCertificate(dev.ladle.tls.TlsCertificate certificate) {
-        this.tlsCertificate = certificate;
+        updateTlsCertificates(certificates -> certificates.withDefault(certificate));
+    }
+
+    // TLS certificates by server name (SNI)
+
+    /** Returns the current certificate snapshot: the default and the certificates by server name. */
+    public ServerCertificates tlsCertificates() {
+        return tlsCertificates.get();
+    }
+
+    /**
+     * Replaces the certificate snapshot with {@code change} applied to it, atomically (a concurrent change
+     * is not lost); what {@code change} throws leaves the snapshot as it was.
+     */
+    public void updateTlsCertificates(UnaryOperator<ServerCertificates> change) {
+        tlsCertificates.updateAndGet(change);
     }
 
     /** Returns the trust database for client certificates, or null for the system's. */

@@ -1,22 +1,19 @@
 package dev.ladle.server.internal;
 
 import dev.ladle.server.TlsAuthMode;
-import dev.ladle.tls.TlsCertificate;
 import dev.ladle.tls.TlsDatabase;
 import dev.ladle.tls.TlsRevocation;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
- * The JSSE objects built from one combination of a server's TLS settings: certificate, trust database,
+ * The JSSE objects built from one combination of a server's TLS settings: certificates, trust database,
  * client-certificate mode and revocation checking. Built once per combination and shared by all connections, so TLS
  * sessions can be resumed; a change of setting builds a new one for later connections.
  */
@@ -27,10 +24,8 @@ final class TlsContext {
     static final String[] APPLICATION_PROTOCOLS = {"http/1.1", "http/1.0"};
     /** ALPN protocols when HTTP/2 is on: {@code h2} first (RFC 9113 section 3.2). */
     static final String[] APPLICATION_PROTOCOLS_H2 = {"h2", "http/1.1", "http/1.0"};
-    /** Protects the key in the in-memory store only; the key never leaves this process. */
-    private static final char[] KEY_PASSWORD = "ladle".toCharArray();
 
-    final TlsCertificate certificate;
+    final ServerCertificates certificates;
     final TlsDatabase database;
     final TlsAuthMode mode;
     final SSLSocketFactory socketFactory;
@@ -41,9 +36,9 @@ final class TlsContext {
     /** Client-certificate revocation checking. */
     final TlsRevocation revocation;
 
-    private TlsContext(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode, TlsRevocation revocation,
+    private TlsContext(ServerCertificates certificates, TlsDatabase database, TlsAuthMode mode, TlsRevocation revocation,
                        SSLContext context, ClientCertificateTrustManager trustManager) {
-        this.certificate = certificate;
+        this.certificates = certificates;
         this.database = database;
         this.mode = mode;
         this.revocation = revocation;
@@ -54,6 +49,7 @@ final class TlsContext {
         params.setCipherSuites(Arrays.stream(params.getCipherSuites()).filter(TlsContext::acceptableSuite).toArray(String[]::new));
         params.setApplicationProtocols(APPLICATION_PROTOCOLS);
         params.setUseCipherSuitesOrder(true);
+        params.setSNIMatchers(List.of(ServerNameKeyManager.ANY_HOST_NAME));
         switch (mode) {
             case REQUIRED -> params.setNeedClientAuth(true);
             case REQUESTED -> params.setWantClientAuth(true);
@@ -65,6 +61,7 @@ final class TlsContext {
         withH2.setCipherSuites(params.getCipherSuites());
         withH2.setApplicationProtocols(APPLICATION_PROTOCOLS_H2);
         withH2.setUseCipherSuitesOrder(true);
+        withH2.setSNIMatchers(params.getSNIMatchers());
         withH2.setNeedClientAuth(params.getNeedClientAuth());
         if (mode == TlsAuthMode.REQUESTED) {
             withH2.setWantClientAuth(true);
@@ -81,8 +78,8 @@ final class TlsContext {
     }
 
     /** True when this context was built from exactly these settings. */
-    boolean matches(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode, TlsRevocation revocation) {
-        return this.certificate == certificate && this.database == database && this.mode == mode
+    boolean matches(ServerCertificates certificates, TlsDatabase database, TlsAuthMode mode, TlsRevocation revocation) {
+        return this.certificates == certificates && this.database == database && this.mode == mode
                 && this.revocation == revocation;
     }
 
@@ -93,33 +90,20 @@ final class TlsContext {
      * @param revocation how client certificates are checked for revocation
      * @throws IllegalStateException when the JDK cannot build it (it lacks TLS or rejects the key)
      */
-    static TlsContext build(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode, TlsRevocation revocation) {
+    static TlsContext build(ServerCertificates certificates, TlsDatabase database, TlsAuthMode mode,
+                            TlsRevocation revocation) {
         try {
-            // SunX509 reads the key once here; the PKIX factory would fetch it from the store on each handshake
-            KeyManagerFactory keys = KeyManagerFactory.getInstance("SunX509");
-            keys.init(keyStore(certificate), KEY_PASSWORD);
+            KeyManager[] keys = {new ServerNameKeyManager(certificates)};
             TlsDatabase trust = database != null ? database : TlsDatabase.system();
             RevocationCheck revocationCheck = revocation.isEnabled()
                     ? new RevocationCheck(revocation, trust.trustManager().getAcceptedIssuers()) : null;
             ClientCertificateTrustManager trustManager = new ClientCertificateTrustManager(
                     new CertificateErrors(trust.trustManager(), revocationCheck));
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), new TrustManager[] {trustManager}, null);
-            return new TlsContext(certificate, database, mode, revocation, context, trustManager);
+            context.init(keys, new TrustManager[] {trustManager}, null);
+            return new TlsContext(certificates, database, mode, revocation, context, trustManager);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot build a TLS context for " + certificate + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot build a TLS context for " + certificates + ": " + e.getMessage(), e);
         }
-    }
-
-    private static KeyStore keyStore(TlsCertificate certificate) throws GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance("JKS");
-        try {
-            store.load(null, null);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot create an empty key store", e);
-        }
-        List<X509Certificate> chain = certificate.getCertificateChain();
-        store.setKeyEntry("server", certificate.getPrivateKey(), KEY_PASSWORD, chain.toArray(new X509Certificate[0]));
-        return store;
     }
 }

@@ -1,7 +1,6 @@
 package dev.ladle.server.internal;
 
 import dev.ladle.server.TlsAuthMode;
-import dev.ladle.tls.TlsCertificate;
 import dev.ladle.tls.TlsCertificateFlag;
 import dev.ladle.tls.TlsDatabase;
 import dev.ladle.tls.TlsRevocation;
@@ -24,7 +23,8 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * Turns an accepted TCP connection of an https listener into a TLS {@link Transport}: TLS 1.3 or 1.2,
- * ALPN {@code http/1.1}, the server's certificate, and client certificates per its
+ * ALPN {@code http/1.1}, the server's certificate for the name the client asks for (SNI, see
+ * {@link ServerNameKeyManager}), and client certificates per its
  * {@link TlsAuthMode}, all bounded by {@code Limits.getTlsHandshakeTimeout()}.
  */
 public final class TlsHandshaker {
@@ -46,7 +46,7 @@ public final class TlsHandshaker {
      * too, on full and resumed handshakes: revoked is {@link TlsCertificateFlag#REVOKED}, undetermined
      * under hard-fail {@link TlsCertificateFlag#GENERIC_ERROR}.
      *
-     * @param state the server: its certificate, trust database, authentication mode and handshake timeout
+     * @param state the server: its certificates, trust database, authentication mode and handshake timeout
      *     are read once, at the start
      * @param socket a just-accepted plain socket; on failure it is closed
      * @param acceptCertificate the message's accept-certificate listeners, called with the chain (leaf
@@ -103,22 +103,22 @@ public final class TlsHandshaker {
 
     /**
      * Returns the context for the server's current settings, building a new one when they changed, so a
-     * new certificate applies to the connections accepted after it was set.
+     * new certificate (the default or one for a name) applies to the connections accepted after it was set.
      */
     static TlsContext contextFor(ServerState state) {
-        TlsCertificate certificate = state.tlsCertificate();
+        ServerCertificates certificates = state.tlsCertificates();
         TlsDatabase database = state.tlsDatabase();
         TlsAuthMode mode = state.tlsAuthMode();
         TlsRevocation revocation = state.tlsRevocation();
-        if (certificate == null) {
+        if (certificates.isEmpty()) {
             throw new IllegalStateException("no TLS certificate set");
         }
         TlsContext context = CONTEXTS.get(state);
-        if (context == null || !context.matches(certificate, database, mode, revocation)) {
+        if (context == null || !context.matches(certificates, database, mode, revocation)) {
             // two connections may race to build it; both contexts work and the last one is kept
-            context = TlsContext.build(certificate, database, mode, revocation);
+            context = TlsContext.build(certificates, database, mode, revocation);
             CONTEXTS.put(state, context);
-            LOG.log(System.Logger.Level.DEBUG, "TLS context built for {0}, client certificates {1}", certificate, mode);
+            LOG.log(System.Logger.Level.DEBUG, "TLS context built for {0}, client certificates {1}", certificates, mode);
         }
         return context;
     }

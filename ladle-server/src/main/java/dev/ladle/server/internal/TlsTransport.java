@@ -28,6 +28,8 @@ public final class TlsTransport extends SocketTransport {
     private final List<X509Certificate> peerCertificates;
     private final Set<TlsCertificateFlag> peerCertificateErrors;
     private final TlsRevocationStatus peerCertificateRevocation;
+    /** The host name the client sent (SNI), read once after the handshake; null when none. */
+    private final String serverName;
     private final GuardedOutput output;
     private final AtomicInteger writers = new AtomicInteger();
     private volatile boolean closing;
@@ -39,6 +41,7 @@ public final class TlsTransport extends SocketTransport {
         this.peerCertificates = peerCertificates;
         this.peerCertificateErrors = peerCertificateErrors;
         this.peerCertificateRevocation = peerCertificateRevocation;
+        this.serverName = ServerNameKeyManager.requestedHostName(socket.getSession());
         this.output = new GuardedOutput(super.output());
     }
 
@@ -65,6 +68,11 @@ public final class TlsTransport extends SocketTransport {
     @Override
     public TlsRevocationStatus peerCertificateRevocation() {
         return peerCertificateRevocation;
+    }
+
+    @Override
+    public String tlsServerName() {
+        return serverName;
     }
 
     /** Returns the protocol agreed through ALPN ({@code http/1.1}...), or the empty string when none was. */

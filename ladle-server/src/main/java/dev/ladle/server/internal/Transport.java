@@ -60,6 +60,14 @@ public interface Transport extends java.io.Closeable {
         return dev.ladle.tls.TlsRevocationStatus.notChecked();
     }
 
+    /**
+     * Returns the host name the client asked for in its TLS handshake (SNI), lower case, IDNs as
+     * A-labels; null when it sent none or the connection is not TLS.
+     */
+    default String tlsServerName() {
+        return null;
+    }
+
     /** Half-closes the output (sends FIN) when supported, so the peer sees the end of a close-delimited body. */
     void shutdownOutput() throws IOException;
 
