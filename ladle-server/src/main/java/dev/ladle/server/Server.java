@@ -10,6 +10,7 @@ import dev.ladle.server.internal.ServerState;
 import dev.ladle.server.internal.StreamTransport;
 import dev.ladle.tls.TlsCertificate;
 import dev.ladle.tls.TlsDatabase;
+import dev.ladle.tls.TlsProfile;
 import dev.ladle.websocket.DeflateExtension;
 import dev.ladle.websocket.WebSocketExtension;
 import java.io.IOException;
@@ -549,6 +550,24 @@ public class Server implements AutoCloseable {
     /** Returns the client-certificate mode. */
     public TlsAuthMode getTlsAuthMode() {
         return state.tlsAuthMode();
+    }
+
+    // TLS profiles
+
+    /**
+     * Sets the TLS versions and cipher suites https listeners offer, in the server's order of
+     * preference; the default is {@link TlsProfile#INTERMEDIATE}. A new profile applies to connections
+     * accepted afterwards.
+     *
+     * @throws NullPointerException when {@code profile} is null
+     */
+    public void setTlsProfile(TlsProfile profile) {
+        state.setTlsProfile(Objects.requireNonNull(profile, "profile"));
+    }
+
+    /** Returns the TLS profile in use (never null). */
+    public TlsProfile getTlsProfile() {
+        return state.tlsProfile();
     }
 
     // ---- pausing (deprecated forms) --------------------------------------------------------------

@@ -33,6 +33,8 @@ public final class ServerState {
     private volatile dev.ladle.tls.TlsCertificate tlsCertificate;
     private volatile dev.ladle.tls.TlsDatabase tlsDatabase;
     private volatile dev.ladle.server.TlsAuthMode tlsAuthMode = dev.ladle.server.TlsAuthMode.NONE;
+    // TLS profiles
+    private volatile dev.ladle.tls.TlsProfile tlsProfile = dev.ladle.tls.TlsProfile.INTERMEDIATE;
     private volatile boolean http2Enabled = true;
     private volatile boolean h2cEnabled = true;
     /** True while the server has listeners: a kept-alive connection needs one (libsoup). */
@@ -122,6 +124,18 @@ public final class ServerState {
     /** Sets {@link #tlsAuthMode()}. */
     public void setTlsAuthMode(dev.ladle.server.TlsAuthMode mode) {
         this.tlsAuthMode = mode;
+    }
+
+    // TLS profiles
+
+    /** Returns the TLS versions and cipher suites https listeners offer. */
+    public dev.ladle.tls.TlsProfile tlsProfile() {
+        return tlsProfile;
+    }
+
+    /** Sets {@link #tlsProfile()}. */
+    public void setTlsProfile(dev.ladle.tls.TlsProfile profile) {
+        this.tlsProfile = profile;
     }
 
     /** Returns true when https listeners offer {@code h2} through ALPN. */

@@ -3,10 +3,10 @@ package dev.ladle.server.internal;
 import dev.ladle.server.TlsAuthMode;
 import dev.ladle.tls.TlsCertificate;
 import dev.ladle.tls.TlsDatabase;
+import dev.ladle.tls.TlsProfile;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -15,13 +15,11 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
- * The JSSE objects built from one combination of a server's TLS settings: certificate, trust database
- * and client-certificate mode. Built once per combination and shared by all connections, so TLS
+ * The JSSE objects built from one combination of a server's TLS settings: certificate, trust database,
+ * client-certificate mode and profile. Built once per combination and shared by all connections, so TLS
  * sessions can be resumed; a change of setting builds a new one for later connections.
  */
 final class TlsContext {
-    /** TLS versions offered; older ones are insecure. */
-    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     /** ALPN protocols, in order of preference (libsoup offers the same). */
     static final String[] APPLICATION_PROTOCOLS = {"http/1.1", "http/1.0"};
     /** ALPN protocols when HTTP/2 is on: {@code h2} first (RFC 9113 section 3.2). */
@@ -32,22 +30,25 @@ final class TlsContext {
     final TlsCertificate certificate;
     final TlsDatabase database;
     final TlsAuthMode mode;
+    final TlsProfile profile;
     final SSLSocketFactory socketFactory;
     final SSLParameters parameters;
     /** {@link #parameters} offering {@code h2} too. */
     final SSLParameters parametersWithH2;
     final ClientCertificateTrustManager trustManager;
 
-    private TlsContext(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode, SSLContext context,
-                       ClientCertificateTrustManager trustManager) {
+    private TlsContext(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode, TlsProfile profile,
+                       SSLContext context, ClientCertificateTrustManager trustManager) {
         this.certificate = certificate;
         this.database = database;
         this.mode = mode;
+        this.profile = profile;
         this.socketFactory = context.getSocketFactory();
         this.trustManager = trustManager;
         SSLParameters params = context.getDefaultSSLParameters();
-        params.setProtocols(PROTOCOLS);
-        params.setCipherSuites(Arrays.stream(params.getCipherSuites()).filter(TlsContext::acceptableSuite).toArray(String[]::new));
+        // named groups and signature schemes stay the JDK's defaults, which are the secure ones
+        params.setProtocols(profile.protocols().toArray(String[]::new));
+        params.setCipherSuites(profile.cipherSuites().toArray(String[]::new));
         params.setApplicationProtocols(APPLICATION_PROTOCOLS);
         params.setUseCipherSuitesOrder(true);
         switch (mode) {
@@ -68,17 +69,10 @@ final class TlsContext {
         this.parametersWithH2 = withH2;
     }
 
-    /**
-     * True for the suites worth offering among the JDK's defaults: not static RSA (no forward secrecy,
-     * RFC 9325) and not CBC with a SHA-1 MAC, which some JDK versions still enable by default.
-     */
-    static boolean acceptableSuite(String suite) {
-        return !suite.startsWith("TLS_RSA_") && !suite.endsWith("_SHA") && !suite.startsWith("SSL_");
-    }
-
     /** True when this context was built from exactly these settings. */
-    boolean matches(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode) {
-        return this.certificate == certificate && this.database == database && this.mode == mode;
+    boolean matches(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode, TlsProfile profile) {
+        return this.certificate == certificate && this.database == database && this.mode == mode
+                && this.profile == profile;
     }
 
     /**
@@ -87,7 +81,7 @@ final class TlsContext {
      * @param database the trust database, or null for the system's
      * @throws IllegalStateException when the JDK cannot build it (it lacks TLS or rejects the key)
      */
-    static TlsContext build(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode) {
+    static TlsContext build(TlsCertificate certificate, TlsDatabase database, TlsAuthMode mode, TlsProfile profile) {
         try {
             // SunX509 reads the key once here; the PKIX factory would fetch it from the store on each handshake
             KeyManagerFactory keys = KeyManagerFactory.getInstance("SunX509");
@@ -96,7 +90,7 @@ final class TlsContext {
             ClientCertificateTrustManager trustManager = new ClientCertificateTrustManager(new CertificateErrors(trust.trustManager()));
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys.getKeyManagers(), new TrustManager[] {trustManager}, null);
-            return new TlsContext(certificate, database, mode, context, trustManager);
+            return new TlsContext(certificate, database, mode, profile, context, trustManager);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build a TLS context for " + certificate + ": " + e.getMessage(), e);
         }

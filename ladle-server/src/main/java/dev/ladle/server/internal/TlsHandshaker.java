@@ -4,6 +4,7 @@ import dev.ladle.server.TlsAuthMode;
 import dev.ladle.tls.TlsCertificate;
 import dev.ladle.tls.TlsCertificateFlag;
 import dev.ladle.tls.TlsDatabase;
+import dev.ladle.tls.TlsProfile;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -21,9 +22,10 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Turns an accepted TCP connection of an https listener into a TLS {@link Transport}: TLS 1.3 or 1.2,
- * ALPN {@code http/1.1}, the server's certificate, and client certificates per its
- * {@link TlsAuthMode}, all bounded by {@code Limits.getTlsHandshakeTimeout()}.
+ * Turns an accepted TCP connection of an https listener into a TLS {@link Transport}: the versions and
+ * suites of the server's {@link dev.ladle.tls.TlsProfile}, ALPN {@code http/1.1}, the server's
+ * certificate, and client certificates per its {@link TlsAuthMode}, all bounded by
+ * {@code Limits.getTlsHandshakeTimeout()}.
  */
 public final class TlsHandshaker {
     private static final System.Logger LOG = System.getLogger("dev.ladle.tls");
@@ -102,15 +104,17 @@ public final class TlsHandshaker {
         TlsCertificate certificate = state.tlsCertificate();
         TlsDatabase database = state.tlsDatabase();
         TlsAuthMode mode = state.tlsAuthMode();
+        TlsProfile profile = state.tlsProfile();
         if (certificate == null) {
             throw new IllegalStateException("no TLS certificate set");
         }
         TlsContext context = CONTEXTS.get(state);
-        if (context == null || !context.matches(certificate, database, mode)) {
+        if (context == null || !context.matches(certificate, database, mode, profile)) {
             // two connections may race to build it; both contexts work and the last one is kept
-            context = TlsContext.build(certificate, database, mode);
+            context = TlsContext.build(certificate, database, mode, profile);
             CONTEXTS.put(state, context);
-            LOG.log(System.Logger.Level.DEBUG, "TLS context built for {0}, client certificates {1}", certificate, mode);
+            LOG.log(System.Logger.Level.DEBUG, "TLS context built for {0}, client certificates {1}, profile {2}",
+                    certificate, mode, profile.name());
         }
         return context;
     }
