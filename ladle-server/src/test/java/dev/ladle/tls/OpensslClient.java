@@ -81,10 +81,15 @@ final class OpensslClient {
 
         /** Waits until the output contains {@code text}; fails the test after {@link #WAIT}. */
         void awaitOutput(String text) throws InterruptedException {
+            awaitOutput(text, 0);
+        }
+
+        /** Waits until the output from index {@code from} on contains {@code text}; fails the test after {@link #WAIT}. */
+        void awaitOutput(String text, int from) throws InterruptedException {
             long deadline = System.nanoTime() + WAIT.toNanos();
             lock.lock();
             try {
-                while (output.indexOf(text) < 0) {
+                while (output.indexOf(text, from) < 0) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         throw new AssertionError("s_client did not print '" + text + "' within " + WAIT + ":\n" + output);

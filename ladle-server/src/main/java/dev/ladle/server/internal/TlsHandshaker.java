@@ -25,7 +25,8 @@ import javax.net.ssl.SSLSocket;
  * Turns an accepted TCP connection of an https listener into a TLS {@link Transport}: the versions and
  * suites of the server's {@link dev.ladle.tls.TlsProfile}, ALPN {@code http/1.1}, the server's
  * certificate, and client certificates per its {@link TlsAuthMode}, all bounded by
- * {@code Limits.getTlsHandshakeTimeout()}.
+ * {@code Limits.getTlsHandshakeTimeout()}. Client-initiated renegotiation is refused
+ * ({@link RenegotiationGuard}).
  */
 public final class TlsHandshaker {
     private static final System.Logger LOG = System.getLogger("dev.ladle.tls");
@@ -64,16 +65,19 @@ public final class TlsHandshaker {
         }
         long timeout = Math.max(1, state.limits().getTlsHandshakeTimeout().toMillis());
         SSLSocket tls = null;
+        RenegotiationGuard guard = null;
         ClientCertificateCheck check = new ClientCertificateCheck(context.mode, acceptCertificate);
         SocketDeadline deadline = SocketDeadline.start(socket, timeout);
         try {
-            tls = (SSLSocket) context.socketFactory.createSocket(socket, null, true);
+            guard = new RenegotiationGuard(socket);
+            tls = (SSLSocket) context.socketFactory.createSocket(guard, null, true);
             tls.setSSLParameters(state.http2Enabled() ? context.parametersWithH2 : context.parameters);
             if (context.mode != TlsAuthMode.NONE) {
                 context.trustManager.begin(tls, check);
             }
             tls.setSoTimeout((int) Math.min(timeout, Integer.MAX_VALUE));
             tls.startHandshake();
+            guard.handshakeComplete(tls.getSession().getProtocol());
             tls.setSoTimeout(0);
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
