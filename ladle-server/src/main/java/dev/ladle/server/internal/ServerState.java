@@ -33,6 +33,8 @@ public final class ServerState {
     private volatile dev.ladle.tls.TlsCertificate tlsCertificate;
     private volatile dev.ladle.tls.TlsDatabase tlsDatabase;
     private volatile dev.ladle.server.TlsAuthMode tlsAuthMode = dev.ladle.server.TlsAuthMode.NONE;
+    // TLS: Strict-Transport-Security
+    private volatile String strictTransportSecurity;
     // TLS profiles
     private volatile dev.ladle.tls.TlsProfile tlsProfile = dev.ladle.tls.TlsProfile.INTERMEDIATE;
     private volatile boolean http2Enabled = true;
@@ -124,6 +126,18 @@ public final class ServerState {
     /** Sets {@link #tlsAuthMode()}. */
     public void setTlsAuthMode(dev.ladle.server.TlsAuthMode mode) {
         this.tlsAuthMode = mode;
+    }
+
+    // TLS: Strict-Transport-Security
+
+    /** Returns the Strict-Transport-Security value of https responses, or null for none. */
+    public String strictTransportSecurity() {
+        return strictTransportSecurity;
+    }
+
+    /** Sets {@link #strictTransportSecurity()}. */
+    public void setStrictTransportSecurity(String value) {
+        this.strictTransportSecurity = value;
     }
 
     // TLS profiles
