@@ -66,6 +66,13 @@ final class Httpd implements AutoCloseable {
             if (options.tlsCert != null) {
                 TlsSetup.configure(server, options.tlsCert, options.tlsKey, options.clientCert.mode, options.trust);
             }
+            if (options.tlsCert != null) {
+                // checked by HttpdCommand.checkFlags: valid here
+                server.setTlsProfile(options.tlsProfile());
+                if (options.hsts != null) {
+                    server.setStrictTransportSecurity(Duration.ofSeconds(options.hsts), false);
+                }
+            }
             if (options.accessLog) {
                 new AccessLog(System.out).install(server);
             }
