@@ -65,9 +65,7 @@ final class Httpd implements AutoCloseable {
             }
             if (options.tlsCert != null) {
                 TlsSetup.configure(server, options.tlsCert, options.tlsKey, options.clientCert.mode, options.trust);
-            }
-            if (options.tlsCert != null) {
-                // checked by HttpdCommand.checkFlags: valid here
+                // HttpdCommand.checkFlags has checked the profile's lists
                 server.setTlsProfile(options.tlsProfile());
                 if (options.hsts != null) {
                     server.setStrictTransportSecurity(Duration.ofSeconds(options.hsts), false);
