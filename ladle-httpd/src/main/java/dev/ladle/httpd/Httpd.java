@@ -66,6 +66,11 @@ final class Httpd implements AutoCloseable {
             if (options.tlsCert != null) {
                 TlsSetup.configure(server, options.tlsCert, options.tlsKey, options.clientCert.mode, options.trust);
                 TlsSetup.configureRevocation(server, options.crls, options.ocsp, options.ocspResponder, options.revocationSoftFail);
+                // HttpdCommand.checkFlags has checked the profile's lists
+                server.setTlsProfile(options.tlsProfile());
+                if (options.hsts != null) {
+                    server.setStrictTransportSecurity(Duration.ofSeconds(options.hsts), false);
+                }
             }
             if (options.accessLog) {
                 new AccessLog(System.out).install(server);

@@ -2,6 +2,7 @@ package dev.ladle.httpd;
 
 import dev.ladle.server.Server;
 import dev.ladle.server.TlsAuthMode;
+import dev.ladle.tls.TlsProfile;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -34,6 +35,8 @@ final class HttpdCommand implements Callable<Integer> {
     static final long DEFAULT_WS_MAX_MESSAGE = 16L << 20;
     /** The default of {@code --max-body}. */
     static final long DEFAULT_MAX_BODY = 64L << 20;
+    /** The max-age of {@code --hsts} given without a value: one year, in seconds. */
+    static final long DEFAULT_HSTS_SECONDS = 31_536_000;
 
     /** The client-certificate modes of {@code --client-cert}. */
     enum ClientCert {
@@ -48,6 +51,20 @@ final class HttpdCommand implements Callable<Integer> {
 
         ClientCert(TlsAuthMode mode) {
             this.mode = mode;
+        }
+    }
+
+    /** The named TLS profiles of {@code --tls-profile}. */
+    enum TlsProfileName {
+        /** TLS 1.3, and TLS 1.2 with AEAD suites that have forward secrecy. */
+        INTERMEDIATE(TlsProfile.INTERMEDIATE),
+        /** TLS 1.3 only. */
+        MODERN(TlsProfile.MODERN);
+
+        final TlsProfile profile;
+
+        TlsProfileName(TlsProfile profile) {
+            this.profile = profile;
         }
     }
 
@@ -119,6 +136,25 @@ final class HttpdCommand implements Callable<Integer> {
     @Option(names = "--revocation-soft-fail",
             description = "Accept client certificates whose revocation status cannot be determined (default: as revoked).")
     boolean revocationSoftFail;
+
+    @Option(names = "--tls-profile", paramLabel = "intermediate|modern", defaultValue = "intermediate",
+            description = "TLS versions and cipher suites offered: intermediate, or modern (TLS 1.3 only) "
+                    + "(default: intermediate (TLS 1.3, TLS 1.2 AEAD+FS)).")
+    TlsProfileName tlsProfile;
+
+    @Option(names = "--tls-protocols", paramLabel = "VERSION", split = ",",
+            description = "TLS versions offered instead of the profile's, most preferred first (JDK names, such as TLSv1.2).")
+    List<String> tlsProtocols = new ArrayList<>();
+
+    @Option(names = "--tls-ciphers", paramLabel = "SUITE", split = ",",
+            description = "Cipher suites offered instead of the profile's, most preferred first "
+                    + "(JDK names, such as TLS_AES_128_GCM_SHA256 or TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256).")
+    List<String> tlsCiphers = new ArrayList<>();
+
+    @Option(names = "--hsts", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "" + DEFAULT_HSTS_SECONDS,
+            description = "Send Strict-Transport-Security: max-age=SECONDS on every HTTPS response "
+                    + "(without a value: " + DEFAULT_HSTS_SECONDS + ", one year; no includeSubDomains; 0 clears it in browsers).")
+    Long hsts;
 
     @Option(names = "--auth", paramLabel = "basic|digest", description = "Require HTTP authentication.")
     AuthScheme auth;
@@ -226,6 +262,7 @@ final class HttpdCommand implements Callable<Integer> {
         if (revocationSoftFail && !revocation) {
             throw usage("--revocation-soft-fail needs --crl, --ocsp or --ocsp-responder");
         }
+        checkTlsPolicy();
         if (auth == null && !users.isEmpty()) {
             throw usage("--user needs --auth basic or --auth digest");
         }
@@ -243,6 +280,37 @@ final class HttpdCommand implements Callable<Integer> {
         if (wsEcho == null && (wsOrigin != null || !wsProtocols.isEmpty() || isSet("--ws-max-message"))) {
             throw usage("--ws-max-message, --ws-origin and --ws-protocol need --ws-echo");
         }
+    }
+
+    /** {@code --tls-profile}, {@code --tls-protocols}, {@code --tls-ciphers} and {@code --hsts}. */
+    private void checkTlsPolicy() {
+        if (tlsCert == null && (isSet("--tls-profile") || !tlsProtocols.isEmpty() || !tlsCiphers.isEmpty() || hsts != null)) {
+            throw usage("--tls-profile, --tls-protocols, --tls-ciphers and --hsts need --tls-cert and --tls-key");
+        }
+        if (hsts != null && hsts < 0) {
+            throw usage("--hsts must be 0 or more seconds, got " + hsts);
+        }
+        try {
+            tlsProfile();
+        } catch (IllegalArgumentException e) {
+            throw usage("--tls-protocols/--tls-ciphers: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Returns the TLS profile the flags ask for: the {@code --tls-profile}, with its versions or suites
+     * replaced by {@code --tls-protocols} or {@code --tls-ciphers} when given.
+     *
+     * @throws IllegalArgumentException when the lists name something the JDK does not support, or leave a
+     *     version without a suite it can use
+     */
+    TlsProfile tlsProfile() {
+        TlsProfile named = tlsProfile.profile;
+        if (tlsProtocols.isEmpty() && tlsCiphers.isEmpty()) {
+            return named;
+        }
+        return TlsProfile.of(tlsProtocols.isEmpty() ? named.protocols() : tlsProtocols,
+                tlsCiphers.isEmpty() ? named.cipherSuites() : tlsCiphers);
     }
 
     /** Returns true when the user gave {@code option} on the command line (rather than its default). */

@@ -11,6 +11,7 @@ import dev.ladle.server.internal.ServerState;
 import dev.ladle.server.internal.StreamTransport;
 import dev.ladle.tls.TlsCertificate;
 import dev.ladle.tls.TlsDatabase;
+import dev.ladle.tls.TlsProfile;
 import dev.ladle.tls.TlsRevocation;
 import dev.ladle.websocket.DeflateExtension;
 import dev.ladle.websocket.WebSocketExtension;
@@ -25,6 +26,7 @@ import java.net.SocketAddress;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -654,6 +656,53 @@ public class Server implements AutoCloseable {
      */
     public Map<String, List<TlsCertificate>> getTlsCertificates() {
         return state.tlsCertificates().byName();
+    }
+
+    // TLS profiles
+
+    /**
+     * Sets the TLS versions and cipher suites https listeners offer, in the server's order of
+     * preference; the default is {@link TlsProfile#INTERMEDIATE}. A new profile applies to connections
+     * accepted afterwards.
+     *
+     * @throws NullPointerException when {@code profile} is null
+     */
+    public void setTlsProfile(TlsProfile profile) {
+        state.setTlsProfile(Objects.requireNonNull(profile, "profile"));
+    }
+
+    /** Returns the TLS profile in use (never null). */
+    public TlsProfile getTlsProfile() {
+        return state.tlsProfile();
+    }
+
+    // TLS: Strict-Transport-Security
+
+    /**
+     * Sends {@code Strict-Transport-Security: max-age=SECONDS} (RFC 6797), followed by
+     * {@code ; includeSubDomains} when asked, on every response over TLS: handlers' answers and the
+     * error responses the server makes itself alike; never on plain http, where browsers ignore it. It
+     * is set before handlers run, so a handler may replace or remove it. Off by default.
+     *
+     * @param maxAge how long browsers keep to https for this host, in whole seconds; zero tells them to
+     *     forget it; null turns the field off
+     * @param includeSubDomains whether the rule also covers every subdomain of the host
+     * @throws IllegalArgumentException when {@code maxAge} is negative
+     */
+    public void setStrictTransportSecurity(Duration maxAge, boolean includeSubDomains) {
+        if (maxAge == null) {
+            state.setStrictTransportSecurity(null);
+            return;
+        }
+        if (maxAge.isNegative()) {
+            throw new IllegalArgumentException("Strict-Transport-Security max-age must not be negative, got " + maxAge);
+        }
+        state.setStrictTransportSecurity("max-age=" + maxAge.toSeconds() + (includeSubDomains ? "; includeSubDomains" : ""));
+    }
+
+    /** Returns the {@code Strict-Transport-Security} value sent on https responses, or null when none is. */
+    public String getStrictTransportSecurity() {
+        return state.strictTransportSecurity();
     }
 
     // ---- pausing (deprecated forms) --------------------------------------------------------------

@@ -292,14 +292,26 @@ public final class Exchange implements ServerMessage {
         b.appendOwned(body);
     }
 
-    /** Replaces the response with a short plain-text error the server makes itself (its headers cleared). */
-    void setErrorResponse(int status, String reason) {
-        responseHeaders.clear();
+    /**
+     * Appends the fields the server puts on every response: Date, Server (when set) and, over TLS,
+     * Strict-Transport-Security (when set).
+     */
+    void appendServerFields() {
         responseHeaders.append("Date", dev.ladle.http.HttpDates.now());
         String server = io.state().serverHeader();
         if (server != null) {
             responseHeaders.append("Server", server);
         }
+        String strictTransportSecurity = io.state().strictTransportSecurity();
+        if (strictTransportSecurity != null && io.isSecure()) {
+            responseHeaders.append("Strict-Transport-Security", strictTransportSecurity);
+        }
+    }
+
+    /** Replaces the response with a short plain-text error the server makes itself (its headers cleared). */
+    void setErrorResponse(int status, String reason) {
+        responseHeaders.clear();
+        appendServerFields();
         setStatusInternal(status);
         responseHeaders.append("Content-Type", "text/plain; charset=utf-8");
         setResponseBodyInternal((Status.phrase(status) + ": " + reason + "\n").getBytes(StandardCharsets.UTF_8));

@@ -2,7 +2,6 @@ package dev.ladle.server.internal;
 
 import dev.ladle.auth.AuthDomain;
 import dev.ladle.http.Forms;
-import dev.ladle.http.HttpDates;
 import dev.ladle.http.HttpVersion;
 import dev.ladle.http.MessageBody;
 import dev.ladle.http.MessageHeaders;
@@ -115,14 +114,12 @@ final class RequestPipeline {
         }
     }
 
-    /** got-headers: Date and Server on the response, then the GotHeaders event; returns the handler entry. */
+    /**
+     * got-headers: Date, Server and Strict-Transport-Security on the response, then the GotHeaders
+     * event; returns the handler entry.
+     */
     private HandlerEntry gotHeaders(Exchange ex) {
-        MessageHeaders response = ex.getResponseHeaders();
-        response.append("Date", HttpDates.now());
-        String server = state.serverHeader();
-        if (server != null) {
-            response.append("Server", server);
-        }
+        ex.appendServerFields();
         MessageEvents events = ex.eventsIfAny();
         if (events != null) {
             MessageEvents.run(events.gotHeaders);

@@ -38,6 +38,10 @@ public final class ServerState {
     private volatile dev.ladle.server.TlsAuthMode tlsAuthMode = dev.ladle.server.TlsAuthMode.NONE;
     // client-certificate revocation
     private volatile dev.ladle.tls.TlsRevocation tlsRevocation = dev.ladle.tls.TlsRevocation.NONE;
+    // TLS: Strict-Transport-Security
+    private volatile String strictTransportSecurity;
+    // TLS profiles
+    private volatile dev.ladle.tls.TlsProfile tlsProfile = dev.ladle.tls.TlsProfile.INTERMEDIATE;
     private volatile boolean http2Enabled = true;
     private volatile boolean h2cEnabled = true;
     /** True while the server has listeners: a kept-alive connection needs one (libsoup). */
@@ -152,6 +156,30 @@ public final class ServerState {
     /** Sets {@link #tlsRevocation()}. */
     public void setTlsRevocation(dev.ladle.tls.TlsRevocation revocation) {
         this.tlsRevocation = java.util.Objects.requireNonNull(revocation, "revocation");
+    }
+
+    // TLS: Strict-Transport-Security
+
+    /** Returns the Strict-Transport-Security value of https responses, or null for none. */
+    public String strictTransportSecurity() {
+        return strictTransportSecurity;
+    }
+
+    /** Sets {@link #strictTransportSecurity()}. */
+    public void setStrictTransportSecurity(String value) {
+        this.strictTransportSecurity = value;
+    }
+
+    // TLS profiles
+
+    /** Returns the TLS versions and cipher suites https listeners offer. */
+    public dev.ladle.tls.TlsProfile tlsProfile() {
+        return tlsProfile;
+    }
+
+    /** Sets {@link #tlsProfile()}. */
+    public void setTlsProfile(dev.ladle.tls.TlsProfile profile) {
+        this.tlsProfile = profile;
     }
 
     /** Returns true when https listeners offer {@code h2} through ALPN. */

@@ -3,7 +3,6 @@ package dev.ladle.server.internal;
 import dev.ladle.server.TlsAuthMode;
 import dev.ladle.tls.TlsCertificateFlag;
 import dev.ladle.tls.TlsDatabase;
-import dev.ladle.tls.TlsRevocation;
 import dev.ladle.tls.TlsRevocationStatus;
 import java.io.IOException;
 import java.net.Socket;
@@ -22,10 +21,11 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Turns an accepted TCP connection of an https listener into a TLS {@link Transport}: TLS 1.3 or 1.2,
- * ALPN {@code http/1.1}, the server's certificate for the name the client asks for (SNI, see
- * {@link ServerNameKeyManager}), and client certificates per its
- * {@link TlsAuthMode}, all bounded by {@code Limits.getTlsHandshakeTimeout()}.
+ * Turns an accepted TCP connection of an https listener into a TLS {@link Transport}: the versions and
+ * suites of the server's {@link dev.ladle.tls.TlsProfile}, ALPN {@code http/1.1} (and {@code h2}), the
+ * server's certificate for the name the client asks for (SNI, see {@link ServerNameKeyManager}), and
+ * client certificates per its {@link TlsAuthMode}, all bounded by {@code Limits.getTlsHandshakeTimeout()}.
+ * Client-initiated renegotiation is refused ({@link RenegotiationGuard}).
  */
 public final class TlsHandshaker {
     private static final System.Logger LOG = System.getLogger("dev.ladle.tls");
@@ -67,16 +67,19 @@ public final class TlsHandshaker {
         }
         long timeout = Math.max(1, state.limits().getTlsHandshakeTimeout().toMillis());
         SSLSocket tls = null;
+        RenegotiationGuard guard = null;
         ClientCertificateCheck check = new ClientCertificateCheck(context.mode, acceptCertificate);
         SocketDeadline deadline = SocketDeadline.start(socket, timeout);
         try {
-            tls = (SSLSocket) context.socketFactory.createSocket(socket, null, true);
+            guard = new RenegotiationGuard(socket);
+            tls = (SSLSocket) context.socketFactory.createSocket(guard, null, true);
             tls.setSSLParameters(state.http2Enabled() ? context.parametersWithH2 : context.parameters);
             if (context.mode != TlsAuthMode.NONE) {
                 context.trustManager.begin(tls, check);
             }
             tls.setSoTimeout((int) Math.min(timeout, Integer.MAX_VALUE));
             tls.startHandshake();
+            guard.handshakeComplete(tls.getSession().getProtocol());
             tls.setSoTimeout(0);
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
@@ -106,19 +109,17 @@ public final class TlsHandshaker {
      * new certificate (the default or one for a name) applies to the connections accepted after it was set.
      */
     static TlsContext contextFor(ServerState state) {
-        ServerCertificates certificates = state.tlsCertificates();
-        TlsDatabase database = state.tlsDatabase();
-        TlsAuthMode mode = state.tlsAuthMode();
-        TlsRevocation revocation = state.tlsRevocation();
-        if (certificates.isEmpty()) {
+        TlsSettings settings = TlsSettings.of(state);
+        if (settings.certificates().isEmpty()) {
             throw new IllegalStateException("no TLS certificate set");
         }
         TlsContext context = CONTEXTS.get(state);
-        if (context == null || !context.matches(certificates, database, mode, revocation)) {
+        if (context == null || !context.matches(settings)) {
             // two connections may race to build it; both contexts work and the last one is kept
-            context = TlsContext.build(certificates, database, mode, revocation);
+            context = TlsContext.build(settings);
             CONTEXTS.put(state, context);
-            LOG.log(System.Logger.Level.DEBUG, "TLS context built for {0}, client certificates {1}", certificates, mode);
+            LOG.log(System.Logger.Level.DEBUG, "TLS context built for {0}, client certificates {1}, profile {2}",
+                    settings.certificates(), settings.mode(), settings.profile().name());
         }
         return context;
     }
