@@ -74,6 +74,9 @@ public final class TlsHandshaker {
             guard = new RenegotiationGuard(socket);
             tls = (SSLSocket) context.socketFactory.createSocket(guard, null, true);
             tls.setSSLParameters(state.http2Enabled() ? context.parametersWithH2 : context.parameters);
+            if (state.http2Enabled()) {
+                tls.setHandshakeApplicationProtocolSelector(ApplicationProtocolSelector.INSTANCE);
+            }
             if (context.mode != TlsAuthMode.NONE) {
                 context.trustManager.begin(tls, check);
             }
