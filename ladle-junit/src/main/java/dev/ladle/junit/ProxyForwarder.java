@@ -18,7 +18,9 @@ import java.util.stream.Collectors;
  * Sends a request a {@link MockServer} received on to a real server with the JDK {@link HttpClient}, and
  * turns the real answer into a {@link MockResponse}, as a proxy does: hop-by-hop headers are dropped both
  * ways, {@code Host} names the real server, the body goes through as it is (no decompression), and
- * redirects are passed back rather than followed.
+ * redirects are passed back rather than followed. The answer's {@code Content-Length}, {@code Date} and
+ * {@code Server} are left to the mock server, which writes its own; the other header names come back
+ * in lower case, as the JDK client gives them.
  *
  * <p>The client is made on first use and shut down by {@link #close()}, which also aborts the requests
  * still waiting for a real answer. Thread-safe.
@@ -31,7 +33,7 @@ final class ProxyForwarder implements AutoCloseable {
     /** Request headers the JDK client sets itself: the real server's Host, the body's length. */
     private static final Set<String> SET_BY_CLIENT = Set.of("host", "content-length", "expect");
     /** Response headers the mock server writes itself. */
-    private static final Set<String> SET_BY_SERVER = Set.of("content-length", "date");
+    private static final Set<String> SET_BY_SERVER = Set.of("content-length", "date", "server");
 
     private final Duration timeout;
     private final ReentrantLock making = new ReentrantLock();
