@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The exchanges a {@link MockServer} forwarded while {@linkplain MockServer#startRecording recording},
@@ -28,7 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Thread-safe: exchanges are added from the connections' threads.
  */
 final class Recording {
-    private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+    private final Queue<Exchange> exchanges = new ConcurrentLinkedQueue<>();
 
     /** A forwarded request and the real answer. */
     private record Exchange(RecordedRequest request, MockResponse response) {
