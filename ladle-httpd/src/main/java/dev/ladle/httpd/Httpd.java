@@ -23,7 +23,7 @@ import java.util.Set;
  * A running ladle-httpd: the {@link Server} with its handlers, auth domain, TLS settings and listeners,
  * put together from the command line.
  */
-final class Httpd implements AutoCloseable {
+final class Httpd implements Running {
     /** How long a graceful stop waits for requests in flight. */
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
@@ -156,12 +156,14 @@ final class Httpd implements AutoCloseable {
     }
 
     /** Returns the URIs the server listens on, http first, then https, then the Unix-domain socket. */
-    List<URI> uris() {
+    @Override
+    public List<URI> uris() {
         return server.getUris();
     }
 
     /** Stops accepting connections; requests in flight go on. */
-    void disconnect() {
+    @Override
+    public void disconnect() {
         server.disconnect();
     }
 

@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "ladle-httpd", mixinStandardHelpOptions = true, versionProvider = HttpdCommand.VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {
-            "Serves the files under a directory over HTTP/1.1 and HTTP/2, built on the Ladle server library.",
+            "Serves the files under a directory over HTTP/1.1 and HTTP/2, built on the Ladle server library;",
+            "with --mock DIR, a mock server answering from the WireMock-style mapping files under DIR instead,",
+            "with WireMock's admin API under /__admin/.",
             "Prints each URI it listens on, one per line, when ready; SIGINT or SIGTERM stops it gracefully."})
 final class HttpdCommand implements Callable<Integer> {
     /** The default of {@code --ws-max-message}. */
@@ -195,6 +197,17 @@ final class HttpdCommand implements Callable<Integer> {
             description = "Largest request body (upload or echo) accepted (default: 64m).")
     long maxBody;
 
+    // the standalone mock server
+    @Option(names = "--mock", paramLabel = "DIR",
+            description = "Be a mock server: answer from the mapping files (*.json, WireMock's format) under DIR,"
+                    + " bodies from DIR/__files; admin API under /__admin/. Goes with --port, --bind (local: 127.0.0.1),"
+                    + " --no-http2, --access-log and --mock-proxy only.")
+    Path mock;
+
+    @Option(names = "--mock-proxy", paramLabel = "URI",
+            description = "With --mock: forward requests no mapping matches to the real server at URI.")
+    URI mockProxy;
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -211,7 +224,7 @@ final class HttpdCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         checkFlags();
-        Httpd httpd = Httpd.start(this);
+        Running httpd = mock != null ? MockHttpd.start(this) : Httpd.start(this);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(httpd), "ladle-httpd-shutdown"));
         for (URI uri : httpd.uris()) {
             out.println(uri);
@@ -222,9 +235,10 @@ final class HttpdCommand implements Callable<Integer> {
     }
 
     /** Runs on SIGINT or SIGTERM: no new connections, requests in flight finish (at most 10 s), exit 0. */
-    private void stop(Httpd httpd) {
+    private void stop(Running httpd) {
         httpd.disconnect();
-        err.println("ladle-httpd: stopping; requests in flight get up to " + Httpd.SHUTDOWN_TIMEOUT.toSeconds() + " s");
+        err.println(httpd instanceof MockHttpd ? "ladle-httpd: stopping the mock server"
+                : "ladle-httpd: stopping; requests in flight get up to " + Httpd.SHUTDOWN_TIMEOUT.toSeconds() + " s");
         err.flush();
         httpd.close();
         out.flush();
@@ -235,6 +249,7 @@ final class HttpdCommand implements Callable<Integer> {
     /** Refuses flag combinations that cannot work, as usage errors. */
     void checkFlags() {
         checkPort("--port", port);
+        checkMockFlags();
         checkPort("--https-port", httpsPort);
         checkPath("--auth-path", authPath);
         checkPath("--echo", echo);
@@ -311,6 +326,25 @@ final class HttpdCommand implements Callable<Integer> {
         }
         return TlsProfile.of(tlsProtocols.isEmpty() ? named.protocols() : tlsProtocols,
                 tlsCiphers.isEmpty() ? named.cipherSuites() : tlsCiphers);
+    }
+
+    /** The file server's flags mean nothing to the mock server: given with {@code --mock}, they are an error. */
+    private void checkMockFlags() {
+        if (mock == null) {
+            if (mockProxy != null) {
+                throw usage("--mock-proxy needs --mock");
+            }
+            return;
+        }
+        for (String option : List.of("--root", "--unix", "--allow-put", "--tls-cert", "--tls-key", "--https-port",
+                "--client-cert", "--trust", "--crl", "--ocsp", "--ocsp-responder", "--revocation-soft-fail", "--tls-profile",
+                "--tls-protocols", "--tls-ciphers", "--hsts", "--auth",
+                "--user", "--auth-path", "--echo", "--ws-echo", "--ws-max-message", "--ws-origin", "--ws-protocol",
+                "--max-body")) {
+            if (isSet(option)) {
+                throw usage(option + " does not go with --mock, which serves mapping files, not a directory of files");
+            }
+        }
     }
 
     /** Returns true when the user gave {@code option} on the command line (rather than its default). */

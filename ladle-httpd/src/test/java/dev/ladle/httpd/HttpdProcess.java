@@ -56,11 +56,17 @@ final class HttpdProcess implements AutoCloseable {
 
     /** Starts {@code java -jar ladle-httpd.jar args...} in {@code workDir}. */
     static HttpdProcess start(Path workDir, String... args) throws IOException {
+        return start(workDir, List.of(), args);
+    }
+
+    /** Starts {@code java jvmOptions... -jar ladle-httpd.jar args...} in {@code workDir}. */
+    static HttpdProcess start(Path workDir, List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // small heap: also proves that files are streamed, not loaded
         command.add("-Xmx48m");
         command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar().toString());
         command.addAll(List.of(args));

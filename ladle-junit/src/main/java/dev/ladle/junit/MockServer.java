@@ -2,6 +2,9 @@ package dev.ladle.junit;
 
 import dev.ladle.http.Forms;
 import dev.ladle.http.MessageBody;
+import dev.ladle.junit.json.Json;
+import dev.ladle.junit.json.JsonObject;
+import dev.ladle.junit.json.JsonValue;
 import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
 import dev.ladle.server.ServerMessage;
@@ -9,8 +12,11 @@ import dev.ladle.server.TlsAuthMode;
 import dev.ladle.tls.TlsCertificate;
 import dev.ladle.tls.TlsDatabase;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -50,9 +56,15 @@ import javax.net.ssl.X509TrustManager;
  * }</pre>
  *
  * <p><b>Answering.</b> A request is answered by the newest stub that matches it (so a test can override
- * a stub set up earlier), else by the next {@linkplain #enqueue enqueued} response, else with
- * {@code 404} and a body that lists the stubs. Each request is recorded before its answer is written:
- * once a client has its response, the request is in {@link #requests()}.
+ * a stub set up earlier; a stub from a mapping file may have a {@linkplain Stub#priority() priority}
+ * that ranks it first), else by the next {@linkplain #enqueue enqueued} response, else by a real
+ * server when {@linkplain #proxyUnmatchedTo proxying}, else with {@code 404} and a body that lists the
+ * stubs. Each request is recorded before its answer is written: once a client has its response, the
+ * request is in {@link #requests()}.
+ *
+ * <p><b>Mapping files.</b> Stubs can also come from JSON mapping files in a subset of WireMock's format
+ * ({@link #loadMappings}, {@link #addMapping}), be {@linkplain #startRecording recorded} from a real
+ * server, and be {@linkplain #saveMappings saved} as such files to replay later.
  *
  * <p><b>Protocols.</b> Like the Ladle server underneath, the mock speaks HTTP/2 as well as HTTP/1.1:
  * over {@linkplain Builder#https() HTTPS} it offers {@code h2} through ALPN, and on plain HTTP it takes
@@ -89,8 +101,17 @@ public final class MockServer implements AutoCloseable {
     private final Set<Stubbing> unfinished = ConcurrentHashMap.newKeySet();
     private final UnseenRequestWatcher unseen;
     private final ResponsePlayer player = new ResponsePlayer(failures::add);
+    /** How long a request forwarded to a real server may take, connecting included. */
+    private static final Duration PROXY_TIMEOUT = Duration.ofSeconds(30);
+    private final ProxyForwarder forwarder = new ProxyForwarder(PROXY_TIMEOUT);
+    /** Where unmatched requests go, or null: they get 404. */
+    private volatile UnmatchedProxy proxy;
+    /** The proxy to go back to when a recording stops. */
+    private UnmatchedProxy proxyBeforeRecording;
+    /** Held while a stub is put in its place by priority, and while the proxy changes. */
+    private final ReentrantLock editing = new ReentrantLock();
 
-    private MockServer(Server server, boolean https) throws IOException {
+    private MockServer(Server server, boolean https, InetSocketAddress address) throws IOException {
         this.server = server;
         server.addHandler("/", this::handle);
         this.unseen = new UnseenRequestWatcher(server, (msg, verdict) -> record(snapshotUnseen(msg)
@@ -100,7 +121,12 @@ public final class MockServer implements AutoCloseable {
         if (https) {
             options.add(ListenOption.HTTPS);
         }
-        server.listenLocal(0, options);
+        if (address == null) {
+            server.listenLocal(0, options);
+        } else {
+            options.remove(ListenOption.IPV4_ONLY);
+            server.listen(address, options);
+        }
         this.baseUri = server.getUris().get(0);
     }
 
@@ -121,8 +147,51 @@ public final class MockServer implements AutoCloseable {
         private boolean http1Only;
         private TlsAuthMode clientAuth = TlsAuthMode.NONE;
         private TlsDatabase clientTrust;
+        private InetSocketAddress address;
+        private URI proxyTarget;
+        private final List<Path> mappings = new ArrayList<>();
+        private boolean adminApi;
 
         private Builder() {
+        }
+
+        /**
+         * Listens on {@code address} instead of a free port of {@code 127.0.0.1}: for a mock server that
+         * other processes reach at a known port (port 0 still picks a free one).
+         */
+        public Builder address(InetSocketAddress address) {
+            this.address = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /**
+         * Forwards the requests nothing the test set up answers to the real server at {@code target}
+         * (see {@link MockServer#proxyUnmatchedTo(URI)}).
+         */
+        public Builder proxyUnmatchedTo(URI target) {
+            new UnmatchedProxy(target, null); // checks it now, where the mistake is
+            this.proxyTarget = target;
+            return this;
+        }
+
+        /**
+         * Loads the mappings of {@code fileOrDirectory} when the server starts (see
+         * {@link MockServer#loadMappings}); they are also what the admin API's resets go back to.
+         * Call again for more.
+         */
+        public Builder mappings(Path fileOrDirectory) {
+            mappings.add(Objects.requireNonNull(fileOrDirectory, "fileOrDirectory"));
+            return this;
+        }
+
+        /**
+         * Serves WireMock's admin API under {@code /__admin/}, for tests written in other languages: list,
+         * add and remove mappings, read and clear the journal, reset scenarios and everything, record.
+         * See {@link AdminApi} for the endpoints. Its requests are not journaled.
+         */
+        public Builder adminApi() {
+            this.adminApi = true;
+            return this;
         }
 
         /**
@@ -187,8 +256,10 @@ public final class MockServer implements AutoCloseable {
         /**
          * Starts the server.
          *
-         * @throws IllegalStateException when it cannot listen (no loopback interface, no free port), or
-         *     client certificates were asked for without HTTPS
+         * @throws IllegalStateException when it cannot listen (no loopback interface, no free port, the
+         *     address is taken), or client certificates were asked for without HTTPS
+         * @throws IllegalArgumentException when a mapping file is not valid (naming the file and field)
+         * @throws UncheckedIOException when a mapping file cannot be read
          */
         public MockServer start() {
             if (clientAuth != TlsAuthMode.NONE && certificate == null) {
@@ -207,12 +278,29 @@ public final class MockServer implements AutoCloseable {
                 server.setH2cEnabled(false);
             }
             configuration.accept(server);
+            List<Mapping> initial = new ArrayList<>();
             try {
-                return new MockServer(server, certificate != null);
+                mappings.forEach(m -> initial.addAll(MappingFiles.read(m)));
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+            MockServer mock;
+            try {
+                mock = new MockServer(server, certificate != null, address);
             } catch (IOException e) {
                 server.close();
-                throw new IllegalStateException("mock server could not listen on 127.0.0.1: " + e.getMessage(), e);
+                throw new IllegalStateException("mock server could not listen on "
+                        + (address == null ? "127.0.0.1" : address) + ": " + e.getMessage(), e);
             }
+            initial.forEach(m -> m.register(mock));
+            if (proxyTarget != null) {
+                mock.proxyUnmatchedTo(proxyTarget);
+            }
+            if (adminApi) {
+                AdminApi.install(mock, mappings);
+            }
+            return mock;
         }
     }
 
@@ -367,13 +455,192 @@ public final class MockServer implements AutoCloseable {
         return this;
     }
 
-    /** The stubs, newest last. */
+    /**
+     * The stubs, the one tried first last: in order of {@linkplain Stub#priority() priority} (the
+     * highest, 1, last), and among stubs of the same priority newest last.
+     */
     public List<Stub> stubs() {
         return List.copyOf(stubs);
     }
 
+    /**
+     * Puts {@code stub} where it is tried in turn: before every stub of a lower priority (a higher
+     * number) and, among stubs of its priority, first (the newest wins). A stub from a mapping replaces
+     * the one with the same mapping id.
+     */
     void add(Stub stub) {
-        stubs.add(stub);
+        editing.lock();
+        try {
+            String id = stub.id();
+            if (id != null) {
+                stubs.removeIf(s -> id.equals(s.id()));
+            }
+            int at = stubs.size();
+            while (at > 0 && stubs.get(at - 1).priority() < stub.priority()) {
+                at--;
+            }
+            stubs.add(at, stub);
+        } finally {
+            editing.unlock();
+        }
+    }
+
+    // ---- mapping files, proxy, recording ----------------------------------------------------------
+
+    /**
+     * Adds a stub for each mapping in {@code fileOrDirectory}: one JSON file, or every {@code *.json}
+     * file under a directory (recursively, in the order of their paths; directories named
+     * {@code __files} are skipped). A file holds one mapping or {@code {"mappings": [...]}}. All files
+     * are read and checked before any stub is added, so a bad file adds nothing.
+     *
+     * <p>The format is a subset of WireMock's (so its files can be brought along):
+     * <ul>
+     *   <li>top level: {@code request}, {@code response}, {@code id} (or {@code uuid}; a random one when
+     *       missing, and a mapping with the id of an existing stub replaces it), {@code name},
+     *       {@code priority} (see {@link Stub#priority()}), {@code scenarioName},
+     *       {@code requiredScenarioState}, {@code newScenarioState}; WireMock's {@code persistent} and
+     *       {@code insertionIndex} are accepted and have no effect;</li>
+     *   <li>{@code request}: {@code method} ({@code ANY} or missing for any), one of {@code url} (path and
+     *       query, exactly as sent), {@code urlPattern} (a regular expression on them), {@code urlPath}
+     *       (the decoded path), {@code urlPathPattern}; {@code headers}, {@code queryParameters} and
+     *       {@code cookies}, each name with one of {@code equalTo} (and {@code caseInsensitive}),
+     *       {@code contains}, {@code matches}, {@code doesNotMatch} or {@code absent}; {@code bodyPatterns}
+     *       with {@code equalTo}, {@code contains}, {@code matches}, {@code doesNotMatch},
+     *       {@code binaryEqualTo} (base64), {@code equalToJson} (with {@code ignoreArrayOrder},
+     *       {@code ignoreExtraElements}) or {@code matchesJsonPath} (a path, or {@code expression} and one
+     *       of the value matchers);</li>
+     *   <li>{@code response}: {@code status}, {@code headers} (a string or an array of strings each),
+     *       one of {@code body}, {@code jsonBody}, {@code base64Body} or {@code bodyFileName} (relative to
+     *       a {@code __files} directory in the directory given, or next to it), {@code fixedDelayMilliseconds}
+     *       or {@code delayDistribution} ({@code uniform} with {@code lower} and {@code upper},
+     *       {@code lognormal} with {@code median} and {@code sigma}), and {@code fault}
+     *       ({@code EMPTY_RESPONSE}, {@code CONNECTION_RESET_BY_PEER}, {@code RANDOM_DATA_THEN_CLOSE},
+     *       {@code MALFORMED_RESPONSE_CHUNK}).</li>
+     * </ul>
+     *
+     * @return the stubs added, in the order of the files
+     * @throws IllegalArgumentException when the path does not exist, a file is not JSON, two mappings
+     *     share an id, or anything is outside the subset: the message names the file and the field
+     * @throws UncheckedIOException when a file cannot be read
+     */
+    public List<Stub> loadMappings(Path fileOrDirectory) {
+        List<Mapping> mappings = MappingFiles.read(Objects.requireNonNull(fileOrDirectory, "fileOrDirectory"));
+        return mappings.stream().map(m -> m.register(this)).toList();
+    }
+
+    /**
+     * Adds the stub one mapping describes, in the format of {@link #loadMappings} ({@code bodyFileName}
+     * aside: there is no directory to look in).
+     *
+     * @throws IllegalArgumentException when it is not JSON or is outside the subset, naming the field
+     */
+    public Stub addMapping(String mappingJson) {
+        JsonValue json;
+        try {
+            json = Json.parse(Objects.requireNonNull(mappingJson, "mappingJson"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("mapping: not valid JSON: " + e.getMessage(), e);
+        }
+        return Mapping.read(MappingFields.top(json, "mapping"), null).register(this);
+    }
+
+    /**
+     * Writes one file per stub that has a {@linkplain Stub#mapping() mapping} (loaded, added or recorded)
+     * into {@code directory}, made if missing, in the order they were added, so that loading the
+     * directory back gives the same stubs; a file of the same name is replaced, others are left alone.
+     * Stubs made in code ({@code onGet(...)} and the like) are <b>not saved</b>: their conditions may be
+     * any Java predicate, which a mapping file cannot hold; a warning names them.
+     *
+     * @return the files written
+     * @throws UncheckedIOException when the directory or a file cannot be written
+     */
+    public List<Path> saveMappings(Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        List<Stub> all = stubs();
+        List<String> inCode = all.stream().filter(s -> s.mapping().isEmpty()).map(Stub::description).toList();
+        if (!inCode.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "saveMappings: " + inCode.size() + " stubs made in code are not"
+                    + " saved (a mapping file cannot hold their conditions): " + inCode);
+        }
+        return MappingFiles.write(all, directory);
+    }
+
+    /**
+     * Forwards every request that no stub or queued response answers to the real server at
+     * {@code target} ({@code http://host:port}, or with a base path that requests' paths are appended to)
+     * and answers it with the real answer, instead of 404. The JDK {@code HttpClient} sends it: the same
+     * method, path, query and body, the headers but the hop-by-hop ones, {@code Host} naming the real
+     * server; the answer comes back the same way, redirects included (not followed). When the real
+     * server cannot be reached the client gets {@code 502} and the request counts as unmatched. Null
+     * stops forwarding.
+     *
+     * @throws IllegalArgumentException when {@code target} is not an http or https URI without a query
+     * @throws IllegalStateException while recording
+     */
+    public void proxyUnmatchedTo(URI target) {
+        UnmatchedProxy next = target == null ? null : new UnmatchedProxy(target, null);
+        editing.lock();
+        try {
+            if (proxy != null && proxy.recording() != null) {
+                throw new IllegalStateException("recording: stopRecording() first");
+            }
+            proxy = next;
+        } finally {
+            editing.unlock();
+        }
+    }
+
+    /**
+     * Starts recording: unmatched requests are forwarded to {@code target} (as
+     * {@link #proxyUnmatchedTo} does) and their real answers kept, until {@link #stopRecording()}.
+     *
+     * @throws IllegalArgumentException when {@code target} is not an http or https URI without a query
+     * @throws IllegalStateException when already recording
+     */
+    public void startRecording(URI target) {
+        UnmatchedProxy recording = new UnmatchedProxy(target, new Recording());
+        editing.lock();
+        try {
+            if (proxy != null && proxy.recording() != null) {
+                throw new IllegalStateException("already recording to " + proxy.target());
+            }
+            proxyBeforeRecording = proxy;
+            proxy = recording;
+        } finally {
+            editing.unlock();
+        }
+    }
+
+    /**
+     * Stops recording and adds a stub for each distinct request forwarded meanwhile: its method, its
+     * path and query exactly, and its body unless it is a {@code GET} or {@code HEAD} ({@code equalToJson}
+     * for a JSON body, else {@code equalTo}, or {@code binaryEqualTo}), answered with the real status,
+     * headers and body. A request that got different answers when repeated becomes a scenario that gives
+     * them in order, the last one repeating. Forwarding goes back to what it was before
+     * {@link #startRecording}. Save the stubs with {@link #saveMappings} to replay them without the real
+     * server.
+     *
+     * @return the recorded stubs, in the order their requests first came
+     * @throws IllegalStateException when not recording
+     */
+    public List<Stub> stopRecording() {
+        Recording recording;
+        editing.lock();
+        try {
+            if (proxy == null || proxy.recording() == null) {
+                throw new IllegalStateException("not recording: startRecording(target) first");
+            }
+            recording = proxy.recording();
+            proxy = proxyBeforeRecording;
+            proxyBeforeRecording = null;
+        } finally {
+            editing.unlock();
+        }
+        List<Stub> recorded = new ArrayList<>();
+        for (JsonObject mapping : recording.mappings()) {
+            recorded.add(Mapping.read(MappingFields.top(mapping, "recording"), null).register(this));
+        }
+        return recorded;
     }
 
     void remove(Stub stub) {
@@ -550,6 +817,17 @@ public final class MockServer implements AutoCloseable {
         return scenarios;
     }
 
+    /** Forgets the requests received so far (the admin API's {@code DELETE /__admin/requests}). */
+    void clearRequests() {
+        journal.clear();
+        untaken.clear();
+    }
+
+    /** Keeps {@code msg} out of the journal: a request to the admin API, not to the mock. */
+    void notJournaled(ServerMessage msg) {
+        unseen.seen(msg);
+    }
+
     /**
      * Forgets stubs, queued responses, recorded requests and failures, and puts every scenario back in
      * {@link #SCENARIO_STARTED}; the server keeps its port.
@@ -581,6 +859,7 @@ public final class MockServer implements AutoCloseable {
     public void close() {
         server.disconnect(); // first, so that a client retrying an abandoned request finds no listener
         player.close();
+        forwarder.close();
         server.setLimits(server.getLimits().setShutdownTimeout(CLOSE_GRACE));
         server.close();
         webSockets.clear();
@@ -644,11 +923,19 @@ public final class MockServer implements AutoCloseable {
                 matchedBy = "queue";
             }
         }
+        String answeredBy = null;
+        UnmatchedProxy via = proxy;
+        if (response == null && via != null) {
+            UnmatchedProxy.Answer forwarded = via.answer(forwarder, candidate);
+            response = forwarded.response();
+            matchedBy = forwarded.matchedBy();
+            answeredBy = forwarded.answeredBy();
+        }
         if (response == null) {
             response = MockResponse.status(404).withBody("text/plain; charset=utf-8",
                     "ladle-junit: no stub matches " + candidate + "\n" + nearMisses(candidate) + "\n");
         }
-        record(candidate.answered(response.isDisconnect() ? 0 : response.status(), matchedBy, null));
+        record(candidate.answered(response.isDisconnect() ? 0 : response.status(), matchedBy, answeredBy));
         player.play(msg, response);
     }
 

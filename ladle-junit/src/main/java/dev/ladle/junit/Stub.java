@@ -1,6 +1,10 @@
 package dev.ladle.junit;
 
+import dev.ladle.junit.json.Json;
+import dev.ladle.junit.json.JsonObject;
+import dev.ladle.junit.json.JsonString;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -8,6 +12,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * by {@link Stubbing#respond}; use it to ask how often it was hit or to take it away again.
  */
 public final class Stub {
+    /**
+     * The priority of a stub that was given none, as in WireMock: every stub made in code, and mappings
+     * without a {@code priority}. A lower number is tried first (1 is the highest priority).
+     */
+    public static final int DEFAULT_PRIORITY = 5;
+
     private final MockServer server;
     private final String description;
     private final List<Condition> conditions;
@@ -15,6 +25,8 @@ public final class Stub {
     private final int limit;
     private final String scenario;
     private final String nextState;
+    private final JsonObject mapping;
+    private final int priority;
     private final AtomicInteger hits = new AtomicInteger();
 
     /** How a stub computes the answer to the {@code hit}-th request it claimed (from 1). */
@@ -27,9 +39,11 @@ public final class Stub {
      * @param limit the most requests it answers, 0 for no limit
      * @param scenario the scenario whose state it moves on, or null
      * @param nextState the state it moves {@code scenario} to when it answers, or null to leave it
+     * @param mapping the mapping JSON it was made from (loaded or recorded), or null when made in code
+     * @param priority its rank among stubs, 1 first (see {@link #priority()})
      */
     Stub(MockServer server, String description, List<Condition> conditions, Answer answer, int limit,
-            String scenario, String nextState) {
+            String scenario, String nextState, JsonObject mapping, int priority) {
         this.server = server;
         this.description = description;
         this.conditions = List.copyOf(conditions);
@@ -37,11 +51,54 @@ public final class Stub {
         this.limit = limit;
         this.scenario = scenario;
         this.nextState = nextState;
+        this.mapping = mapping;
+        this.priority = priority;
     }
 
     /** How many requests this stub answered. */
     public int hits() {
         return hits.get();
+    }
+
+    /**
+     * The stub's priority: stubs are tried in order of priority, 1 first, and among stubs of the same
+     * priority the newest first. {@link #DEFAULT_PRIORITY} unless a mapping's {@code priority} said otherwise.
+     */
+    public int priority() {
+        return priority;
+    }
+
+    /**
+     * The WireMock-style mapping this stub was made from: a mapping {@linkplain MockServer#loadMappings
+     * loaded} or {@linkplain MockServer#addMapping added}, or one {@linkplain MockServer#stopRecording()
+     * recorded}, always with its {@code id}. Empty for a stub made in code ({@code server.onGet(...)}):
+     * its conditions may be any Java predicate, which JSON cannot hold.
+     */
+    public Optional<JsonObject> mapping() {
+        return Optional.ofNullable(mapping);
+    }
+
+    /**
+     * The {@linkplain #mapping() mapping} as the pretty JSON text {@link MockServer#saveMappings} writes.
+     *
+     * @throws IllegalStateException for a stub made in code, which has no mapping
+     */
+    public String toMappingJson() {
+        if (mapping == null) {
+            throw new IllegalStateException("the stub for " + description + " was made in code, not from a mapping,"
+                    + " so it has no mapping JSON (only loaded, added and recorded stubs do)");
+        }
+        return Json.writePretty(mapping);
+    }
+
+    /** The {@code id} of its mapping, or null for a stub made in code. */
+    String id() {
+        return mapping != null && mapping.get("id") instanceof JsonString id ? id.value() : null;
+    }
+
+    /** The scenario it belongs to, or null. */
+    String scenario() {
+        return scenario;
     }
 
     /** Unregisters the stub; later requests no longer match it. */

@@ -1,5 +1,6 @@
 package dev.ladle.junit;
 
+import dev.ladle.junit.json.JsonObject;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -27,6 +28,8 @@ public final class Stubbing extends RequestConditions<Stubbing> {
     private String scenario;
     private String requiredState;
     private String nextState;
+    private JsonObject mapping;
+    private int priority = Stub.DEFAULT_PRIORITY;
 
     /** What a {@linkplain #respondInSequence(AfterLast, MockResponse...) sequence} does once it is used up. */
     public enum AfterLast {
@@ -50,6 +53,13 @@ public final class Stubbing extends RequestConditions<Stubbing> {
     Stubbing(MockServer server, String method, StringMatcher path) {
         super(method, path, true);
         this.server = server;
+    }
+
+    /** Makes the stub one of a mapping: it keeps {@code mapping} (for saving) and its {@code priority}. */
+    Stubbing fromMapping(JsonObject mapping, int priority) {
+        this.mapping = Objects.requireNonNull(mapping, "mapping");
+        this.priority = priority;
+        return this;
     }
 
     @Override
@@ -179,7 +189,7 @@ public final class Stubbing extends RequestConditions<Stubbing> {
                 return now.equals(state) ? null : "was in " + StringMatcher.quote(now);
             }, false));
         }
-        Stub stub = new Stub(server, describe(), conditions(), answer, times, scenario, nextState);
+        Stub stub = new Stub(server, describe(), conditions(), answer, times, scenario, nextState, mapping, priority);
         server.add(stub);
         server.finish(this);
         return stub;
