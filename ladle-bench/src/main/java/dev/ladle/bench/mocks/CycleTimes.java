@@ -10,10 +10,15 @@ import java.util.List;
  */
 public final class CycleTimes {
     private final List<long[]> rounds = new ArrayList<>();
+    private long cpuNanos;
 
-    /** Adds a round's cycle times, in nanoseconds (the array is kept, not copied). */
-    void addRound(long[] nanos) {
+    /**
+     * Adds a round's cycle times, in nanoseconds (the array is kept, not copied), and the CPU time the
+     * whole process used during the round ({@code -1} when the JVM cannot tell).
+     */
+    void addRound(long[] nanos, long roundCpuNanos) {
         rounds.add(nanos);
+        cpuNanos = cpuNanos < 0 || roundCpuNanos < 0 ? -1 : cpuNanos + roundCpuNanos;
     }
 
     /** The number of cycles measured, all rounds together. */
@@ -40,6 +45,16 @@ public final class CycleTimes {
     public double meanMillis() {
         long[] all = all();
         return all.length == 0 ? Double.NaN : Arrays.stream(all).average().orElseThrow() / 1e6;
+    }
+
+    /**
+     * The CPU time of the whole process (client, server, GC and compiler threads) per measured cycle, in
+     * milliseconds: what a cycle costs however loaded the machine is. NaN when the JVM cannot tell, or
+     * before the first round.
+     */
+    public double cpuMillisPerCycle() {
+        int cycles = cycles();
+        return cpuNanos < 0 || cycles == 0 ? Double.NaN : cpuNanos / 1e6 / cycles;
     }
 
     /** The median of the round whose median is lowest, in milliseconds; NaN before the first round. */

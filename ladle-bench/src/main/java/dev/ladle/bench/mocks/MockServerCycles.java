@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,8 +21,9 @@ import java.util.Map;
  * ({@link MockLibrary}). After warm-up rounds, each round runs {@code cycles} cycles of every library
  * in turn, the order rotated by one library each round so that none always runs first or after the same
  * one; the report gives each library's median, mean and 90th percentile over all measured cycles, and
- * the spread of its round medians (lowest and highest), next to the number of jars it brings (given
- * by the caller, see {@code mock-cycles.sh}).
+ * the spread of its round medians (lowest and highest), the CPU time the whole process spent per cycle
+ * (the cost of a cycle apart from waiting: thread hand-offs on a loaded machine, network stalls), and
+ * the number of jars it brings (given by the caller, see {@code mock-cycles.sh}).
  *
  * <p>The client is the JDK's {@link HttpClient}, one for plain HTTP and one for HTTPS, each shared by
  * all cycles of all libraries and speaking HTTP/1.1: the cycle then costs what the mock server costs
@@ -117,9 +119,11 @@ public final class MockServerCycles {
                         ? "warm-up " + (round + 1) + "/" + settings.warmupRounds()
                         : "round " + (round - settings.warmupRounds() + 1) + "/" + settings.rounds());
                 for (MockLibrary row : rotated(rows, round)) {
+                    long cpuBefore = processCpuNanos();
                     long[] nanos = runRound(row, settings.cycles());
+                    long cpuAfter = processCpuNanos();
                     if (!warmup) {
-                        times.get(row.name()).addRound(nanos);
+                        times.get(row.name()).addRound(nanos, cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore);
                     }
                     line.append(String.format(Locale.ROOT, ", %s %.2f ms", row.name(), CycleTimes.medianMillis(nanos)));
                 }
@@ -151,8 +155,14 @@ public final class MockServerCycles {
     /** {@code rows} rotated left by {@code round}: each row takes each position in turn. */
     private static List<MockLibrary> rotated(List<MockLibrary> rows, int round) {
         List<MockLibrary> order = new ArrayList<>(rows);
-        java.util.Collections.rotate(order, -(round % rows.size()));
+        Collections.rotate(order, -(round % rows.size()));
         return order;
+    }
+
+    /** The CPU time the process has used, in nanoseconds, or -1 when the JVM does not say. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     private static long[] runRound(MockLibrary row, int cycles) throws Exception {
@@ -172,8 +182,8 @@ public final class MockServerCycles {
                         + "load average %s before, %s after.%n%n",
                 settings.rounds(), settings.cycles(), settings.warmupRounds(), Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
-        out.println("| library | jars | median ms | mean ms | p90 ms | round medians ms (min – max) | median × ladle-junit |");
-        out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        out.println("| library | jars | median ms | mean ms | p90 ms | round medians ms (min – max) | median × ladle-junit | CPU ms per cycle |");
+        out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (Map.Entry<String, CycleTimes> row : times.entrySet()) {
             CycleTimes t = row.getValue();
             String library = row.getKey().split(" ")[0];
@@ -181,9 +191,9 @@ public final class MockServerCycles {
             CycleTimes ladle = times.get(reference);
             String ratio = ladle == null ? "–" : String.format(Locale.ROOT, "%.2f×", t.medianMillis() / ladle.medianMillis());
             Integer jars = settings.jars().get(library);
-            out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.2f – %.2f | %s |%n", row.getKey(),
+            out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.2f – %.2f | %s | %.2f |%n", row.getKey(),
                     jars == null ? "?" : jars.toString(), t.medianMillis(), t.meanMillis(), t.p90Millis(),
-                    t.minRoundMedianMillis(), t.maxRoundMedianMillis(), ratio);
+                    t.minRoundMedianMillis(), t.maxRoundMedianMillis(), ratio, t.cpuMillisPerCycle());
         }
     }
 

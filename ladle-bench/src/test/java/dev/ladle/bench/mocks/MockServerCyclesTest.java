@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,7 @@ class MockServerCyclesTest {
             assertThat(t.rounds()).isEqualTo(1);
             assertThat(t.cycles()).isEqualTo(2);
             assertThat(t.medianMillis()).isPositive();
+            assertThat(t.cpuMillisPerCycle()).isPositive();
         });
         assertThat(progress.toString(StandardCharsets.UTF_8).lines().map(line -> line.substring(0, line.indexOf(','))))
                 .containsExactly("warm-up 1/1", "round 1/1");
@@ -58,7 +60,7 @@ class MockServerCyclesTest {
     void reportHasARowPerLibraryAndSchemeWithItsJarsAndItsRatioToLadleJunit() {
         MockServerCycles.Settings settings = new MockServerCycles.Settings(2, 1, 0, List.of("ladle-junit", "wiremock"), true, true,
                 Map.of("ladle-junit", 2, "wiremock", 54));
-        Map<String, CycleTimes> times = new java.util.LinkedHashMap<>();
+        Map<String, CycleTimes> times = new LinkedHashMap<>();
         times.put("ladle-junit", round(2_000_000, 4_000_000));
         times.put("wiremock", round(8_000_000, 12_000_000));
         times.put("ladle-junit https", round(10_000_000, 10_000_000));
@@ -69,10 +71,10 @@ class MockServerCyclesTest {
 
         assertThat(out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("| ") && !l.startsWith("| library") && !l.startsWith("| ---")))
                 .containsExactly(
-                        "| ladle-junit | 2 | 2.00 | 3.00 | 4.00 | 2.00 – 2.00 | 1.00× |",
-                        "| wiremock | 54 | 8.00 | 10.00 | 12.00 | 8.00 – 8.00 | 4.00× |",
-                        "| ladle-junit https | 2 | 10.00 | 10.00 | 10.00 | 10.00 – 10.00 | 1.00× |",
-                        "| wiremock https | 54 | 30.00 | 40.00 | 50.00 | 30.00 – 30.00 | 3.00× |");
+                        "| ladle-junit | 2 | 2.00 | 3.00 | 4.00 | 2.00 – 2.00 | 1.00× | 3.00 |",
+                        "| wiremock | 54 | 8.00 | 10.00 | 12.00 | 8.00 – 8.00 | 4.00× | 3.00 |",
+                        "| ladle-junit https | 2 | 10.00 | 10.00 | 10.00 | 10.00 – 10.00 | 1.00× | 3.00 |",
+                        "| wiremock https | 54 | 30.00 | 40.00 | 50.00 | 30.00 – 30.00 | 3.00× | 3.00 |");
     }
 
     @Test
@@ -86,7 +88,7 @@ class MockServerCyclesTest {
 
     private static CycleTimes round(long... nanos) {
         CycleTimes times = new CycleTimes();
-        times.addRound(nanos);
+        times.addRound(nanos, 3_000_000L * nanos.length);
         return times;
     }
 }
