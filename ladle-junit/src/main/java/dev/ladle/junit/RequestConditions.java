@@ -47,7 +47,7 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
         Checks.requirePath(path);
         this.target = (method == null ? "any method" : method) + " " + path;
         addMethod(method, headMatchesGet);
-        conditions.add(new Condition("path " + path, r -> MockServer.pathMatches(path, r.path())
+        conditions.add(new Condition("path " + path, r -> pathMatches(path, r.path())
                 ? null : "was " + StringMatcher.quote(r.path()), true));
     }
 
@@ -56,6 +56,15 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
         this.target = (method == null ? "any method" : method) + " path " + path.description();
         addMethod(method, headMatchesGet);
         conditions.add(Condition.onValue("path " + path.description(), RecordedRequest::path, path, true));
+    }
+
+    /** True when {@code path} is {@code pattern}, or lies under a {@code pattern} that ends in {@code /*}. */
+    private static boolean pathMatches(String pattern, String path) {
+        if (pattern.endsWith("/*")) {
+            String prefix = pattern.substring(0, pattern.length() - 2);
+            return path.equals(prefix) || path.startsWith(prefix + "/") || prefix.isEmpty();
+        }
+        return pattern.equals(path);
     }
 
     private void addMethod(String method, boolean headMatchesGet) {

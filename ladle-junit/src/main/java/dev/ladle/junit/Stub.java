@@ -18,10 +18,10 @@ public final class Stub {
      */
     public static final int DEFAULT_PRIORITY = 5;
 
-    private final MockServer server;
+    private final StubRegistry registry;
     private final String description;
     private final List<Condition> conditions;
-    private final Answer answer;
+    private final Responder responder;
     private final int limit;
     private final String scenario;
     private final String nextState;
@@ -31,7 +31,7 @@ public final class Stub {
 
     /** How a stub computes the answer to the {@code hit}-th request it claimed (from 1). */
     @FunctionalInterface
-    interface Answer {
+    interface Responder {
         MockResponse answer(RecordedRequest request, int hit);
     }
 
@@ -42,12 +42,12 @@ public final class Stub {
      * @param mapping the mapping JSON it was made from (loaded or recorded), or null when made in code
      * @param priority its rank among stubs, 1 first (see {@link #priority()})
      */
-    Stub(MockServer server, String description, List<Condition> conditions, Answer answer, int limit,
+    Stub(StubRegistry registry, String description, List<Condition> conditions, Responder responder, int limit,
             String scenario, String nextState, JsonObject mapping, int priority) {
-        this.server = server;
+        this.registry = registry;
         this.description = description;
         this.conditions = List.copyOf(conditions);
-        this.answer = answer;
+        this.responder = responder;
         this.limit = limit;
         this.scenario = scenario;
         this.nextState = nextState;
@@ -103,7 +103,7 @@ public final class Stub {
 
     /** Unregisters the stub; later requests no longer match it. */
     public void remove() {
-        server.remove(this);
+        registry.remove(this);
     }
 
     /** What the stub matches, as in failure messages: {@code GET /items (header Accept=...)}. */
@@ -142,7 +142,7 @@ public final class Stub {
             }
             if (hits.compareAndSet(n, n + 1)) {
                 if (nextState != null) {
-                    server.scenarios().set(scenario, nextState);
+                    registry.scenarios().set(scenario, nextState);
                 }
                 return n + 1;
             }
@@ -150,7 +150,7 @@ public final class Stub {
     }
 
     MockResponse answer(RecordedRequest request, int hit) {
-        MockResponse response = answer.answer(request, hit);
+        MockResponse response = responder.answer(request, hit);
         if (response == null) {
             throw new IllegalStateException("the stub for " + description + " answered null");
         }

@@ -23,7 +23,8 @@ import java.util.function.Function;
  * for the conditions.
  */
 public final class Stubbing extends RequestConditions<Stubbing> {
-    private final MockServer server;
+    private final StubRegistry registry;
+    private final UnfinishedStubs unfinished;
     private int times;
     private String scenario;
     private String requiredState;
@@ -44,15 +45,17 @@ public final class Stubbing extends RequestConditions<Stubbing> {
         FAIL
     }
 
-    Stubbing(MockServer server, String method, String path) {
+    Stubbing(StubRegistry registry, UnfinishedStubs unfinished, String method, String path) {
         super(method, path, true);
-        this.server = server;
-        server.begin(this);
+        this.registry = registry;
+        this.unfinished = unfinished;
+        unfinished.begin(this);
     }
 
-    Stubbing(MockServer server, String method, StringMatcher path) {
+    Stubbing(StubRegistry registry, UnfinishedStubs unfinished, String method, StringMatcher path) {
         super(method, path, true);
-        this.server = server;
+        this.registry = registry;
+        this.unfinished = unfinished;
     }
 
     /** Makes the stub one of a mapping: it keeps {@code mapping} (for saving) and its {@code priority}. */
@@ -69,7 +72,7 @@ public final class Stubbing extends RequestConditions<Stubbing> {
 
     @Override
     void abandoned() {
-        server.finish(this);
+        unfinished.finish(this);
     }
 
     /**
@@ -176,7 +179,7 @@ public final class Stubbing extends RequestConditions<Stubbing> {
         return register((request, hit) -> answer.apply(request));
     }
 
-    private Stub register(Stub.Answer answer) {
+    private Stub register(Stub.Responder responder) {
         if (scenario == null && (requiredState != null || nextState != null)) {
             abandoned();
             throw new IllegalStateException("whenState and willSetStateTo need inScenario first: " + describe());
@@ -185,13 +188,13 @@ public final class Stubbing extends RequestConditions<Stubbing> {
             String name = scenario;
             String state = requiredState;
             with(new Condition("scenario " + name + " in state " + StringMatcher.quote(state), r -> {
-                String now = server.scenarios().state(name);
+                String now = registry.scenarios().state(name);
                 return now.equals(state) ? null : "was in " + StringMatcher.quote(now);
             }, false));
         }
-        Stub stub = new Stub(server, describe(), conditions(), answer, times, scenario, nextState, mapping, priority);
-        server.add(stub);
-        server.finish(this);
+        Stub stub = new Stub(registry, describe(), conditions(), responder, times, scenario, nextState, mapping, priority);
+        registry.add(stub);
+        unfinished.finish(this);
         return stub;
     }
 
