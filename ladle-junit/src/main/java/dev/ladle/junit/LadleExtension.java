@@ -43,7 +43,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * last ({@code afterAll}), as WireMock's extension does: the port stays the same, so a client built once
  * for the class (in {@code @BeforeAll}) keeps working. The server can then also be injected into
  * {@code @BeforeAll} methods. After each test it is {@linkplain MockServer#reset() reset}, and the stubs
- * that existed when the first test began (those set up in {@code @BeforeAll}) are put back; the strict
+ * that existed when the first test began (those set up in {@code @BeforeAll}) are put back as they were
+ * then, unused (a {@code times(1)} stub answers once in each test, a sequence starts over); the strict
  * checks still run per test. Its tests must not run concurrently with each other (they would reset each
  * other's stubs and journal): the extension fails a test that starts while another uses the server. An
  * instance field, or {@code @ExtendWith}, gives each test its own server.

@@ -52,10 +52,11 @@ final class MockRequestHandler {
 
     private void handle(Server srv, ServerMessage msg, String path, Map<String, String> query) throws IOException {
         unseen.seen(msg);
-        RecordedRequest request = RecordedRequest.copyOf(journal.nextNumber(), msg, query, msg.getRequestBody().flatten());
-        String unfinishedStubs = unfinished.message();
+        Journal.Ticket ticket = journal.arrive();
+        RecordedRequest request = RecordedRequest.copyOf(ticket.number(), msg, query, msg.getRequestBody().flatten());
+        String unfinishedStubs = unfinished.forgotten();
         Answer answer = unfinishedStubs != null ? refusal(unfinishedStubs) : answer(request);
-        journal.record(answer.journaled(request));
+        journal.record(ticket, answer.journaled(request));
         player.play(msg, answer.response());
     }
 
@@ -117,9 +118,10 @@ final class MockRequestHandler {
         if (!ResponsePlayer.expectsContinue(msg)) {
             return;
         }
+        RecordedRequest head = RecordedRequest.copyOf(-1, msg, query, new byte[0]); // numbered if journaled
         StubRegistry.Preview preview;
         try {
-            preview = registry.preview(RecordedRequest.copyOf(-1, msg, query, new byte[0])); // numbered if journaled
+            preview = registry.preview(head);
         } catch (RuntimeException | AssertionError e) {
             return; // the normal handler meets the same failure with the body, and reports it
         }
@@ -129,13 +131,14 @@ final class MockRequestHandler {
         MockResponse response = preview.response();
         if (response.continueRefused()) {
             // the answer given now is final: it takes its stub's use (or its place in the queue)
-            if (!registry.take(preview)) {
+            if (!registry.take(preview, head)) {
                 return;
             }
             unseen.seen(msg); // journaled here, not again by the watcher of requests the handler never saw
-            RecordedRequest request = RecordedRequest.copyOf(journal.nextNumber(), msg, query, new byte[0]);
-            journal.record(new Answer(response, preview.stub() != null ? preview.stub().description() : "queue", null)
-                    .journaled(request));
+            Journal.Ticket ticket = journal.arrive();
+            RecordedRequest request = RecordedRequest.copyOf(ticket.number(), msg, query, new byte[0]);
+            journal.record(ticket, new Answer(response, preview.stub() != null ? preview.stub().description() : "queue",
+                    null).journaled(request));
         }
         player.beforeBody(msg, response);
     }

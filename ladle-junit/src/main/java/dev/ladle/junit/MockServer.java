@@ -616,7 +616,8 @@ public final class MockServer implements AutoCloseable {
 
     /**
      * Forgets stubs, queued responses, recorded requests and failures, and puts every scenario back in
-     * {@link #SCENARIO_STARTED}; the server keeps its port.
+     * {@link #SCENARIO_STARTED}; the server keeps its port. Requests still being answered are forgotten
+     * too: they are not journaled afterwards, and the next request is number 0.
      */
     public void reset() {
         webSockets.removeAll();

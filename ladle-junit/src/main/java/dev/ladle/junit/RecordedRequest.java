@@ -71,7 +71,11 @@ public final class RecordedRequest {
                 matchedBy, clientCertificates, status, answeredBy);
     }
 
-    /** The position of this request among those the server received, from 0. */
+    /**
+     * The position of this request among those the server received (since it started, or was last
+     * {@linkplain MockServer#reset() reset}), from 0: its place in {@link MockServer#requests()}, which
+     * is the order of arrival, whatever order the answers were ready in.
+     */
     public int sequenceNumber() {
         return sequenceNumber;
     }

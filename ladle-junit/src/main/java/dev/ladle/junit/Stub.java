@@ -137,16 +137,43 @@ public final class Stub {
     int claim() {
         while (true) {
             int n = hits.get();
-            if (limit > 0 && n >= limit) {
+            if (usedUp(n)) {
                 return 0;
             }
-            if (hits.compareAndSet(n, n + 1)) {
-                if (nextState != null) {
-                    registry.scenarios().set(scenario, nextState);
-                }
+            if (claim(n + 1)) {
                 return n + 1;
             }
         }
+    }
+
+    /**
+     * Counts hit number {@code hit} (from 1), when it is the next one and within the limit, and moves
+     * the scenario on.
+     *
+     * @return false when another request took that hit first, or the stub has no answers left
+     */
+    boolean claim(int hit) {
+        if (usedUp(hit - 1) || !hits.compareAndSet(hit - 1, hit)) {
+            return false;
+        }
+        if (nextState != null) {
+            registry.scenarios().set(scenario, nextState);
+        }
+        return true;
+    }
+
+    /** True once the stub answered the {@code times} requests it was limited to. */
+    boolean usedUp() {
+        return usedUp(hits.get());
+    }
+
+    /** Sets the hit count back to {@code count}, as it was when a server's state was saved. */
+    void restoreHits(int count) {
+        hits.set(count);
+    }
+
+    private boolean usedUp(int count) {
+        return limit > 0 && count >= limit;
     }
 
     MockResponse answer(RecordedRequest request, int hit) {

@@ -27,7 +27,7 @@ final class StubRegistry {
      * What would answer a request that waits for {@code 100 Continue}, looked up from its head without
      * using it up: a stub's answer to its next hit, or (with no stub) the head of the queue.
      */
-    record Preview(Stub stub, MockResponse response) {
+    record Preview(Stub stub, int hit, MockResponse response) {
     }
 
     private final List<Stub> stubs = new CopyOnWriteArrayList<>();
@@ -89,11 +89,9 @@ final class StubRegistry {
     Choice choose(RecordedRequest request) {
         choosing.lock();
         try {
-            for (int i = stubs.size() - 1; i >= 0; i--) {
-                Stub stub = stubAt(i);
-                if (stub == null) {
-                    continue;
-                }
+            Stub[] inTurn = stubs.toArray(Stub[]::new);
+            for (int i = inTurn.length - 1; i >= 0; i--) {
+                Stub stub = inTurn[i];
                 // a condition is test code: if it throws (an assertion inside it, say), the client gets a
                 // 500 and the test hears of it, instead of a bare server error
                 try {
@@ -113,32 +111,67 @@ final class StubRegistry {
 
     /**
      * What would answer the request with {@code head} now, without using it up; null when nothing
-     * would. The answer of a stub's answer function is computed for its next hit.
+     * would. A stub's answer function runs (outside the lock: it may block) for the stub's next hit.
      *
      * @throws RuntimeException or {@link AssertionError} thrown by a stub's condition or answer function
      */
     Preview preview(RecordedRequest head) {
-        for (int i = stubs.size() - 1; i >= 0; i--) {
-            Stub candidate = stubAt(i);
-            if (candidate != null && candidate.matches(head)) {
-                // a look ahead: the hit is only counted when this answer is given now
-                return new Preview(candidate, candidate.answer(head, candidate.hits() + 1));
+        Stub found = null;
+        int hit = 0;
+        choosing.lock();
+        try {
+            Stub[] inTurn = stubs.toArray(Stub[]::new);
+            for (int i = inTurn.length - 1; i >= 0 && found == null; i--) {
+                if (!inTurn[i].usedUp() && inTurn[i].matches(head)) {
+                    found = inTurn[i];
+                    hit = found.hits() + 1;
+                }
             }
+        } finally {
+            choosing.unlock();
+        }
+        if (found != null) {
+            return new Preview(found, hit, found.answer(head, hit));
         }
         MockResponse queued = queue.peek();
-        return queued == null ? null : new Preview(null, queued);
+        return queued == null ? null : new Preview(null, 0, queued);
     }
 
-    /** Uses up what {@code preview} found, as its answer is given now; false when it is no longer there. */
-    boolean take(Preview preview) {
-        return preview.stub() != null ? preview.stub().claim() > 0 : queue.remove(preview.response());
+    /**
+     * Uses up what {@code preview} found, as its answer is given now: the stub's hit, if the stub still
+     * matches {@code head} and no other request took that hit meanwhile, or the queued response, if it
+     * is still queued.
+     *
+     * @return false when it is no longer there to take (the request is then answered as usual)
+     */
+    boolean take(Preview preview, RecordedRequest head) {
+        Stub stub = preview.stub();
+        if (stub == null) {
+            return queue.remove(preview.response());
+        }
+        choosing.lock();
+        try {
+            return stub.matches(head) && stub.claim(preview.hit());
+        } catch (RuntimeException | AssertionError e) {
+            return false; // the normal handler meets the same failure, and reports it
+        } finally {
+            choosing.unlock();
+        }
     }
 
-    /** Forgets the stubs and the queue, and puts every scenario back in its starting state. */
+    /**
+     * Forgets the stubs and the queue, and puts every scenario back in its starting state, all at once
+     * for a request choosing its stub: it chooses before or after, and moves no scenario on afterwards.
+     */
     void reset() {
-        stubs.clear();
-        queue.clear();
-        scenarios.reset();
+        choosing.lock();
+        try {
+            stubs.clear();
+            queue.clear();
+            scenarios.reset();
+        } finally {
+            choosing.unlock();
+        }
     }
 
     /** The stubs that came closest to matching {@code request}, or a word on why there are none. */
@@ -148,14 +181,5 @@ final class StubRegistry {
             return "There are no stubs" + (queue.isEmpty() ? "." : "; " + queue.size() + " queued responses remain.");
         }
         return NearMisses.closestStubs(request, all);
-    }
-
-    /** The stub at {@code i}, or null when stubs were removed meanwhile. */
-    private Stub stubAt(int i) {
-        try {
-            return stubs.get(i);
-        } catch (IndexOutOfBoundsException e) {
-            return null;
-        }
     }
 }

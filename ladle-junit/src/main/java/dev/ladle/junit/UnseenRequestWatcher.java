@@ -56,7 +56,9 @@ final class UnseenRequestWatcher {
             if (watched.remove(msg) != null && msg.getStatus() != Status.SWITCHING_PROTOCOLS) {
                 try {
                     Verdict verdict = verdict(msg);
-                    journal.record(copy(msg).answered(verdict.status(), verdict.matchedBy(), verdict.answeredBy()));
+                    Journal.Ticket ticket = journal.arrive();
+                    journal.record(ticket, copy(ticket, msg).answered(verdict.status(), verdict.matchedBy(),
+                            verdict.answeredBy()));
                 } catch (RuntimeException e) {
                     // this runs inside the server's response writing, which must not fail for a journal entry
                     LOG.log(System.Logger.Level.WARNING, "could not journal a " + msg.getStatus() + " answer", e);
@@ -70,7 +72,7 @@ final class UnseenRequestWatcher {
     }
 
     /** Copies an unseen request: its body only when it was read, its query parameters when they decode. */
-    private RecordedRequest copy(ServerMessage msg) {
+    private static RecordedRequest copy(Journal.Ticket ticket, ServerMessage msg) {
         MessageBody body = msg.getRequestBody();
         byte[] bytes = body.getAccumulate() && body.isComplete() ? body.flatten() : new byte[0];
         String rawQuery = msg.getUri().getRawQuery();
@@ -82,7 +84,7 @@ final class UnseenRequestWatcher {
                 // journaled without its query parameters; the raw query is still in uri()
             }
         }
-        return RecordedRequest.copyOf(journal.nextNumber(), msg, query, bytes);
+        return RecordedRequest.copyOf(ticket.number(), msg, query, bytes);
     }
 
     /**

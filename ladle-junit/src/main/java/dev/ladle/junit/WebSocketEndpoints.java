@@ -23,7 +23,8 @@ final class WebSocketEndpoints {
         return endpoints.computeIfAbsent(path, p -> {
             MockWebSocket endpoint = new MockWebSocket(p);
             server.addWebSocketHandler(p, null, null, (srv, msg, at, connection) -> {
-                journal.record(RecordedRequest.copyOf(journal.nextNumber(), msg, Map.of(), new byte[0])
+                Journal.Ticket ticket = journal.arrive();
+                journal.record(ticket, RecordedRequest.copyOf(ticket.number(), msg, Map.of(), new byte[0])
                         .answered(101, "websocket " + p, null));
                 endpoint.accept(connection);
             });
