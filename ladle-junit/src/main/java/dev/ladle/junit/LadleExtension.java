@@ -104,6 +104,7 @@ public final class LadleExtension implements BeforeAllCallback, AfterAllCallback
         return scopes.current();
     }
 
+    /** For a static field: starts the class's server (a nested class shares its enclosing class's). */
     @Override
     public void beforeAll(ExtensionContext context) {
         if (context.getStore(namespace).get(KEY, ServerScope.class) != null) {
@@ -118,6 +119,7 @@ public final class LadleExtension implements BeforeAllCallback, AfterAllCallback
         }
     }
 
+    /** For a static field: stops the class's server. */
     @Override
     public void afterAll(ExtensionContext context) {
         // only the class that started the server has it in its own store (remove does not look further up)
@@ -128,6 +130,7 @@ public final class LadleExtension implements BeforeAllCallback, AfterAllCallback
         }
     }
 
+    /** Starts the test's server, or, for a static field, lends it the class's (failing a test that comes while another has it). */
     @Override
     public void beforeEach(ExtensionContext context) {
         ServerScope classScope = context.getStore(namespace).get(KEY, ServerScope.class);
@@ -141,6 +144,10 @@ public final class LadleExtension implements BeforeAllCallback, AfterAllCallback
         scopes.open(scope);
     }
 
+    /**
+     * Stops the test's server, or resets the class's, then runs the checks: unfinished stubs always,
+     * failing stub answers and unmatched requests when strict and the test passed.
+     */
     @Override
     public void afterEach(ExtensionContext context) {
         ServerScope scope = context.getStore(namespace).get(KEY, ServerScope.class);
@@ -189,11 +196,13 @@ public final class LadleExtension implements BeforeAllCallback, AfterAllCallback
         server.assertNoUnmatchedRequests();
     }
 
+    /** True for a {@link MockServer} parameter. */
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         return parameter.getParameter().getType() == MockServer.class;
     }
 
+    /** The server of the test (or class) being run. */
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         ServerScope scope = context.getStore(namespace).get(KEY, ServerScope.class);

@@ -482,6 +482,7 @@ public final class MockResponse {
         return n;
     }
 
+    /** For messages: {@code 200 (12 bytes, after PT0.5S)}, or the fault alone for one that sends no response ({@code reset}). */
     @Override
     public String toString() {
         if (status == 0) {

@@ -1,8 +1,6 @@
 package dev.ladle.junit;
 
-import dev.ladle.junit.json.Json;
 import dev.ladle.junit.json.JsonObject;
-import dev.ladle.junit.json.JsonValue;
 import dev.ladle.server.Server;
 import dev.ladle.server.ServerMessage;
 import dev.ladle.server.TlsAuthMode;
@@ -60,7 +58,6 @@ public final class MockServer implements AutoCloseable {
     /** The state every {@linkplain Stubbing#inScenario scenario} starts in (WireMock's name for it). */
     public static final String SCENARIO_STARTED = "Started";
 
-    private static final System.Logger LOG = System.getLogger(MockServer.class.getName());
     private static final Duration DEFAULT_TAKE_TIMEOUT = Duration.ofSeconds(10);
     /** How long {@link #close()} lets answers being written finish before it cuts their connections. */
     private static final Duration CLOSE_GRACE = Duration.ofMillis(100);
@@ -396,13 +393,7 @@ public final class MockServer implements AutoCloseable {
      * @throws IllegalArgumentException when it is not JSON or is outside the subset, naming the field
      */
     public Stub addMapping(String mappingJson) {
-        JsonValue json;
-        try {
-            json = Json.parse(Objects.requireNonNull(mappingJson, "mappingJson"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("mapping: not valid JSON: " + e.getMessage(), e);
-        }
-        return Mapping.read(MappingFields.top(json, "mapping"), null).register(this);
+        return Mapping.parse(Objects.requireNonNull(mappingJson, "mappingJson")).register(this);
     }
 
     /**
@@ -416,14 +407,7 @@ public final class MockServer implements AutoCloseable {
      * @throws UncheckedIOException when the directory or a file cannot be written
      */
     public List<Path> saveMappings(Path directory) {
-        Objects.requireNonNull(directory, "directory");
-        List<Stub> all = stubs();
-        List<String> inCode = all.stream().filter(s -> s.mapping().isEmpty()).map(Stub::description).toList();
-        if (!inCode.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "saveMappings: " + inCode.size() + " stubs made in code are not"
-                    + " saved (a mapping file cannot hold their conditions): " + inCode);
-        }
-        return MappingFiles.write(all, directory);
+        return MappingFiles.write(stubs(), Objects.requireNonNull(directory, "directory"));
     }
 
     /**
@@ -645,6 +629,7 @@ public final class MockServer implements AutoCloseable {
         requireStubsFinished();
     }
 
+    /** For messages: the base URI and how many stubs and requests it has. */
     @Override
     public String toString() {
         return "MockServer " + baseUri + " (" + registry.stubs().size() + " stubs, " + journal.size() + " requests)";

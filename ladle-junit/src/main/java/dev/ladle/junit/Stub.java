@@ -184,6 +184,7 @@ public final class Stub {
         return response;
     }
 
+    /** For messages: the description and how far it is used, {@code GET /items [1/2 used]} or {@code [3 hits]}. */
     @Override
     public String toString() {
         return description + (limit > 0 ? " [" + hits() + "/" + limit + " used]" : " [" + hits() + " hits]");

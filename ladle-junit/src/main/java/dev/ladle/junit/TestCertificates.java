@@ -217,6 +217,7 @@ public final class TestCertificates {
         return chainPem(certificate) + pem(certificate.getPrivateKey());
     }
 
+    /** For messages: the CA's name and the two certificates. */
     @Override
     public String toString() {
         return "TestCertificates[CA " + ca.getSubjectX500Principal().getName() + ", server " + server + ", client " + client + "]";
