@@ -45,6 +45,14 @@ record Fault(Kind kind, int bytes, Long seed) {
         return this.kind == kind;
     }
 
+    /** True for the faults that send no response head at all: the client gets no status. */
+    boolean sendsNoResponse() {
+        return switch (kind) {
+            case DISCONNECT, RESET, STALL, RANDOM_BYTES, HALF_CLOSE -> true;
+            case NONE, HEAD_CUT, BODY_CUT, MALFORMED_CHUNK -> false;
+        };
+    }
+
     /** The bytes of a {@link Kind#RANDOM_BYTES} fault: the same ones each time when it has a seed. */
     byte[] noise() {
         byte[] noise = new byte[bytes];

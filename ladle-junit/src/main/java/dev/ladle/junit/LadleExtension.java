@@ -130,7 +130,10 @@ public final class LadleExtension implements BeforeAllCallback, AfterAllCallback
         }
     }
 
-    /** Starts the test's server, or, for a static field, lends it the class's (failing a test that comes while another has it). */
+    /**
+     * Starts the test's server, or, for a static field, lends it the class's (failing a test that comes
+     * while another test has it).
+     */
     @Override
     public void beforeEach(ExtensionContext context) {
         ServerScope classScope = context.getStore(namespace).get(KEY, ServerScope.class);

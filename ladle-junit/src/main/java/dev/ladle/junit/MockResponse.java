@@ -110,7 +110,8 @@ public final class MockResponse {
      *     {@link #withBodyCutAfter(int)})
      */
     public MockResponse withHeader(String name, String value) {
-        Map.Entry<String, String> header = Map.entry(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        Map.Entry<String, String> header = Map.entry(Objects.requireNonNull(name, "name"),
+                Objects.requireNonNull(value, "value"));
         return changed(p -> p.headers.add(header));
     }
 
@@ -206,7 +207,8 @@ public final class MockResponse {
      * (see the class documentation).
      */
     public MockResponse withTrailer(String name, String value) {
-        Map.Entry<String, String> trailer = Map.entry(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        Map.Entry<String, String> trailer = Map.entry(Objects.requireNonNull(name, "name"),
+                Objects.requireNonNull(value, "value"));
         return changed(p -> p.trailers.add(trailer));
     }
 

@@ -1,20 +1,13 @@
 package dev.ladle.junit;
 
-import dev.ladle.http.Forms;
-import dev.ladle.http.HeaderValue;
-import dev.ladle.http.MessageHeaders;
-import dev.ladle.http.Multipart;
 import dev.ladle.junit.json.Json;
 import dev.ladle.junit.json.JsonDifference;
 import dev.ladle.junit.json.JsonEquality;
 import dev.ladle.junit.json.JsonPath;
 import dev.ladle.junit.json.JsonString;
 import dev.ladle.junit.json.JsonValue;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -244,7 +237,7 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
     public S withJsonPath(String path) {
         JsonPath compiled = orAbandon(() -> JsonPath.compile(path));
         return with(new Condition("JSON path " + path + " present", r -> {
-            List<JsonValue> found = select(compiled, r);
+            List<JsonValue> found = RequestBodies.select(compiled, r);
             return found == null ? "was not JSON" : found.isEmpty() ? "selected nothing" : null;
         }, false));
     }
@@ -260,19 +253,10 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
         JsonPath compiled = orAbandon(() -> JsonPath.compile(path));
         required(matcher, "matcher");
         return with(Condition.onValues("JSON path " + path + " " + matcher.description(), r -> {
-            List<JsonValue> found = select(compiled, r);
+            List<JsonValue> found = RequestBodies.select(compiled, r);
             return found == null ? List.of() : found.stream()
                     .map(v -> v instanceof JsonString text ? text.value() : Json.write(v)).toList();
         }, matcher));
-    }
-
-    /** The values {@code path} selects in the body, or null when the body is not JSON. */
-    private static List<JsonValue> select(JsonPath path, RecordedRequest r) {
-        try {
-            return path.select(Json.parse(r.bodyAsString()));
-        } catch (IllegalArgumentException notJson) {
-            return null;
-        }
     }
 
     /**
@@ -292,7 +276,7 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
         required(name, "name");
         required(matcher, "matcher");
         return with(Condition.onValues("form field " + name + " " + matcher.description(),
-                r -> formFields(r).getOrDefault(name, List.of()), matcher));
+                r -> RequestBodies.formFields(r).getOrDefault(name, List.of()), matcher));
     }
 
     /**
@@ -303,7 +287,7 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
         required(name, "name");
         required(matcher, "matcher");
         return with(Condition.onValues("multipart part " + name + " " + matcher.description(),
-                r -> multipartParts(r).getOrDefault(name, List.of()), matcher));
+                r -> RequestBodies.multipartParts(r).getOrDefault(name, List.of()), matcher));
     }
 
     // ---- anything ---------------------------------------------------------------------------------
@@ -334,39 +318,6 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
     final String describe() {
         List<String> more = conditions.stream().filter(c -> !c.target()).map(Condition::description).toList();
         return more.isEmpty() ? target : target + " (" + String.join(", ", more) + ")";
-    }
-
-    private static Map<String, List<String>> formFields(RecordedRequest r) {
-        String type = r.header("Content-Type");
-        if (type == null || !type.regionMatches(true, 0, Forms.MIME_TYPE_URLENCODED, 0, Forms.MIME_TYPE_URLENCODED.length())) {
-            return Map.of();
-        }
-        try {
-            return Forms.decodeMulti(r.bodyAsString());
-        } catch (IllegalArgumentException e) {
-            return Map.of();
-        }
-    }
-
-    private static Map<String, List<String>> multipartParts(RecordedRequest r) {
-        MessageHeaders headers = new MessageHeaders();
-        r.headers("Content-Type").forEach(v -> headers.append("Content-Type", v));
-        Map<String, List<String>> parts = new HashMap<>();
-        try {
-            Multipart multipart = Multipart.fromMessage(headers, r.body());
-            for (int i = 0; i < multipart.getLength(); i++) {
-                Multipart.Part part = multipart.getPart(i);
-                HeaderValue disposition = part.headers().getContentDisposition();
-                String name = disposition == null ? null : disposition.parameter("name");
-                if (name != null) {
-                    parts.computeIfAbsent(name, n -> new ArrayList<>())
-                            .add(new String(part.body(), StandardCharsets.UTF_8));
-                }
-            }
-        } catch (IllegalArgumentException notMultipart) {
-            return Map.of();
-        }
-        return parts;
     }
 
     private static Map<String, Long> counts(Collection<String> values) {

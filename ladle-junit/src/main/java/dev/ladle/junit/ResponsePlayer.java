@@ -69,36 +69,18 @@ final class ResponsePlayer implements AutoCloseable {
             return;
         }
         Fault fault = response.fault();
-        switch (fault.kind()) {
-            case NONE -> {
-                if (extras) {
-                    writeRaw(msg, response);
-                } else {
-                    writeOrdinary(msg, response);
-                }
+        if (fault.is(Fault.Kind.NONE)) {
+            if (extras) {
+                writeRaw(msg, response);
+            } else {
+                writeOrdinary(msg, response);
             }
-            case DISCONNECT, RESET, RANDOM_BYTES, HALF_CLOSE, STALL -> {
-                if (h2) {
-                    if (fault.is(Fault.Kind.STALL)) {
-                        teardown.awaitDown();
-                    }
-                    resetStream(msg, response, 0);
-                } else {
-                    breakConnection(msg, response);
-                }
-            }
-            case HEAD_CUT, BODY_CUT, MALFORMED_CHUNK -> {
-                if (h2) {
-                    int sent = switch (fault.kind()) {
-                        case BODY_CUT -> fault.bytes();
-                        case MALFORMED_CHUNK -> response.bodyBytes().length;
-                        default -> 0;
-                    };
-                    resetStream(msg, response, sent);
-                } else {
-                    writeRaw(msg, response);
-                }
-            }
+        } else if (h2) {
+            breakStream(msg, response);
+        } else if (fault.sendsNoResponse()) {
+            breakConnection(msg, response);
+        } else {
+            writeRaw(msg, response);
         }
     }
 
@@ -138,6 +120,20 @@ final class ResponsePlayer implements AutoCloseable {
             out.write(body, off, len);
             out.flush();
         });
+    }
+
+    /** A fault over HTTP/2: the stream is reset after what the fault lets through (see {@link #resetStream}). */
+    private void breakStream(ServerMessage msg, MockResponse response) throws IOException {
+        Fault fault = response.fault();
+        if (fault.is(Fault.Kind.STALL)) {
+            teardown.awaitDown();
+        }
+        int sent = switch (fault.kind()) {
+            case BODY_CUT -> fault.bytes();
+            case MALFORMED_CHUNK -> response.bodyBytes().length;
+            default -> 0;
+        };
+        resetStream(msg, response, sent);
     }
 
     /**
