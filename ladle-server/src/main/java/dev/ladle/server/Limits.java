@@ -246,7 +246,7 @@ public final class Limits {
      * streams given to {@link Server#acceptStream}. A connection beyond the cap is refused:
      * <ul>
      *   <li>on a plain listener it is answered {@code 503 Service Unavailable} with {@code Retry-After}
-     *       ({@link #getRetryAfter()}) and {@code Connection: close}, without reading its request, and
+     *       ({@link #getRetryAfter()}) and {@code Connection: close}, without parsing its request, and
      *       closed (an HTTP/2 prior-knowledge client sees these HTTP/1.1 bytes as a failed preface);</li>
      *   <li>on an https listener it is closed at once, without a TLS handshake: the handshake would cost
      *       the overloaded server more than the refused connection, and the client learns nothing from

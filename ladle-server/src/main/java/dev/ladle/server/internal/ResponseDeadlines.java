@@ -14,7 +14,7 @@ final class ResponseDeadlines {
     private static final Thread.Builder THREADS = Thread.ofVirtual().name("ladle-response-timeout");
 
     private final ServerState state;
-    /** Timers of exchanges in progress that reached a handler; each removed when it fires or its exchange ends. */
+    /** Timers of exchanges in progress that reached a handler; each removed when it fires, its head is claimed, or its exchange ends. */
     private final Set<ResponseTimer> timers = ConcurrentHashMap.newKeySet();
 
     ResponseDeadlines(ServerState state) {
