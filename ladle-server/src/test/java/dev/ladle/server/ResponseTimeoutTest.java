@@ -161,6 +161,28 @@ class ResponseTimeoutTest {
     }
 
     @Test
+    void aConnectionStolenByItsHandlerIsNotAnsweredByTheTimeout() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (EngineFixture f = EngineFixture.start(new Limits().setResponseTimeout(TIMEOUT), s -> s.addHandler("/steal",
+                (srv, msg, path, query) -> {
+                    // a tunnel pumping data inside its handler: the connection is no longer the server's
+                    StolenConnection stolen = msg.stealConnection();
+                    release.await(30, TimeUnit.SECONDS);
+                    stolen.output().write("HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nstolen"
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    stolen.close();
+                })); WireClient c = f.connect()) {
+            c.get("/steal");
+            Thread.sleep(TIMEOUT.multipliedBy(3).toMillis()); // let the clock run past the timeout: nothing may happen
+            release.countDown();
+            WireClient.Response r = c.read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyText()).isEqualTo("stolen");
+            assertThat(f.server.getStatistics().getResponseTimeouts()).isZero();
+        }
+    }
+
+    @Test
     void theResponseTimeoutMustNotBeNegative() {
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
                 .isThrownBy(() -> new Limits().setResponseTimeout(Duration.ofMillis(-1)));
