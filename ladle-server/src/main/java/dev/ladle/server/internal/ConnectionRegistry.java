@@ -11,12 +11,18 @@ public final class ConnectionRegistry {
     private final Set<HttpConnection> live = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition emptied = lock.newCondition();
+    /** Signalled when a connection ends while a listener waits for a free descriptor. */
+    private final Condition ended = lock.newCondition();
+    /** Listeners waiting in {@link #awaitConnectionEnd}: a connection's end takes the lock only when one does. */
+    private volatile int endWaiters;
 
-    /** How often the watchdog looks: the granularity of the idle, write and stream read timeouts. */
+    /** How often the watchdog looks: the granularity of the idle, write, response and stream read timeouts. */
     private static final long WATCH_INTERVAL_MILLIS = 250;
+    /** How long an HTTP/1 connection answered by the response timeout stays half-closed for the client to read the 503. */
+    private static final long TIMED_OUT_GRACE_NANOS = 1_000_000_000L;
 
     private Thread watchdog;
-    private java.util.function.Supplier<dev.ladle.server.Limits> limits;
+    private ServerState state;
 
     void add(HttpConnection connection) {
         live.add(connection);
@@ -35,7 +41,7 @@ public final class ConnectionRegistry {
         lock.lock();
         try {
             if (watchdog == null) {
-                limits = state::limits;
+                this.state = state;
                 watchdog = Thread.ofVirtual().name("ladle-write-watchdog").start(this::watch);
             }
         } finally {
@@ -50,12 +56,14 @@ public final class ConnectionRegistry {
             } catch (InterruptedException e) {
                 return;
             }
-            dev.ladle.server.Limits current = limits.get();
+            dev.ladle.server.Limits current = state.limits();
             long writeLimit = current.getWriteTimeout().toNanos();
             long idleLimit = current.getIdleTimeout().toNanos();
             long now = System.nanoTime();
+            state.responseDeadlines.expire(now, current.getResponseTimeout().toNanos());
             for (HttpConnection connection : live) {
-                if (connection.writeStalledFor(writeLimit) || connection.readStalled()) {
+                if (connection.writeStalledFor(writeLimit) || connection.readStalled()
+                        || connection.timedOutLongerThan(now, TIMED_OUT_GRACE_NANOS)) {
                     connection.abort();
                 } else {
                     connection.checkIdle(now, idleLimit);
@@ -66,13 +74,32 @@ public final class ConnectionRegistry {
 
     void remove(HttpConnection connection) {
         live.remove(connection);
-        if (live.isEmpty()) {
+        if (live.isEmpty() || endWaiters > 0) {
             lock.lock();
             try {
                 emptied.signalAll();
+                ended.signalAll();
             } finally {
                 lock.unlock();
             }
+        }
+    }
+
+    /**
+     * Waits until a connection ends (freeing its descriptor) or {@code nanos} pass; returns true when one
+     * ended. For a listener backing off after a failed accept.
+     */
+    boolean awaitConnectionEnd(long nanos) throws InterruptedException {
+        lock.lock();
+        try {
+            endWaiters++;
+            try {
+                return ended.awaitNanos(nanos) > 0;
+            } finally {
+                endWaiters--;
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
