@@ -26,6 +26,7 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 CONNECTIONS=${CONNECTIONS:-50}
 STREAMS=${STREAMS:-10}
+S_TIME_CLIENTS=${S_TIME_CLIENTS:-4}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 PORT=${PORT:-18080}
@@ -396,28 +397,45 @@ metric tls_keepalive "TLS: keep-alive plaintext" req/s higher
 row tls_keepalive tls "ladle jetty netty undertow"
 row_tls_keepalive() { wrk_row tls_keepalive "$1" -c"$CONNECTIONS" -s "$LUA/report.lua" "$(url /plaintext)"; }
 S_RATE= S_REUSED=0 S_COUNT=
-# s_time_run PROTOCOL-OPTION -new|-reuse: one openssl s_time client making connections one after the
-# other, each a handshake and a GET /plaintext, for $WARMUP s (discarded) then $DURATION s; sets S_RATE
-# (connections per wall-clock second: s_time's own figures are per second of its CPU, or whole seconds),
-# S_COUNT and S_REUSED (how many of them resumed the session, from s_time's 'r' marks)
+# s_time_run PROTOCOL-OPTION -new|-reuse: $S_TIME_CLIENTS openssl s_time clients at once, each making
+# connections one after the other (a handshake and a GET /plaintext each), for $WARMUP s (discarded)
+# then $DURATION s; sets S_RATE (connections per wall-clock second, all clients together: s_time's own
+# figures are per second of its CPU, or in whole seconds), S_COUNT and S_REUSED (how many resumed the
+# session, from s_time's 'r' marks)
 s_time_run() {
-  local out t0 t1
-  S_REUSED=0
+  local i t0 t1 out=() pids=() n marks
+  S_REUSED=0 S_COUNT=0
   if ! command -v openssl >/dev/null 2>&1; then
     S_RATE= S_COUNT="openssl is missing: install the openssl package"
     return 1
   fi
-  client timeout $((WARMUP + 30)) openssl s_time -connect "127.0.0.1:$PORT" "$@" -time "$WARMUP" -www /plaintext >/dev/null 2>&1 || true
+  for ((i = 0; i < S_TIME_CLIENTS; i++)); do
+    client timeout $((WARMUP + 30)) openssl s_time -connect "127.0.0.1:$PORT" "$@" -time "$WARMUP" -www /plaintext >/dev/null 2>&1 &
+    pids+=($!)
+  done
+  wait "${pids[@]}" || true
+  pids=()
   t0=$(date +%s%N)
-  out=$(client timeout $((DURATION + 30)) openssl s_time -connect "127.0.0.1:$PORT" "$@" -time "$DURATION" -www /plaintext 2>&1) || true
+  for ((i = 0; i < S_TIME_CLIENTS; i++)); do
+    out+=("$work/s_time.$i")
+    client timeout $((DURATION + 30)) openssl s_time -connect "127.0.0.1:$PORT" "$@" -time "$DURATION" -www /plaintext \
+      >"${out[i]}" 2>&1 &
+    pids+=($!)
+  done
+  wait "${pids[@]}" || true
   t1=$(date +%s%N)
-  S_COUNT=$(sed -n 's/^\([0-9]*\) connections in [0-9.]*s;.*/\1/p' <<<"$out" | tail -n 1)
-  # one mark per connection, on lines of their own: r resumed, * (or t, 3) a full handshake
-  S_REUSED=$(grep -E '^[r*t3]+$' <<<"$out" | tr -cd r | wc -c)
-  if [ -z "$S_COUNT" ] || [ "$S_COUNT" -eq 0 ]; then
-    S_RATE= S_COUNT="s_time failed: $(tail -n 1 <<<"$out")"
-    return 1
-  fi
+  for ((i = 0; i < S_TIME_CLIENTS; i++)); do
+    n=$(sed -n 's/^\([0-9]*\) connections in [0-9.]*s;.*/\1/p' "${out[i]}" | tail -n 1)
+    if [ -z "$n" ] || [ "$n" -eq 0 ]; then
+      S_RATE= S_COUNT="s_time failed: $(tail -n 1 "${out[i]}")"
+      return 1
+    fi
+    S_COUNT=$((S_COUNT + n))
+    # one mark per connection, on lines of their own: r resumed, * (or t, 3) a full handshake
+    marks=$(grep -E '^[r*t3]+$' "${out[i]}" | tr -cd r | wc -c) || marks=0
+    S_REUSED=$((S_REUSED + marks))
+  done
+  rm -f "${out[@]}"
   S_RATE=$(awk -v n="$S_COUNT" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", n / (ns / 1e9) }')
 }
 
@@ -439,10 +457,10 @@ tls_resume_pair() {
   fi
   [ -z "${full_rate:-}" ] || put "$speedup" "$s" "$(awk -v r="$S_RATE" -v f="$full_rate" 'BEGIN { printf "%.2f", r / f }')"
 }
-metric tls_resume "TLS 1.3 full handshakes (s_time, 1 client)" conn/s higher
+metric tls_resume "TLS 1.3 full handshakes (s_time, $S_TIME_CLIENTS clients)" conn/s higher
 metric tls13_resumed " resumed with a ticket (s_time -reuse)" conn/s higher
 metric tls13_speedup " resumed ÷ full" × higher
-metric tls12_full "TLS 1.2 full handshakes (s_time, 1 client)" conn/s higher
+metric tls12_full "TLS 1.2 full handshakes (s_time, $S_TIME_CLIENTS clients)" conn/s higher
 metric tls12_resumed " resumed (s_time -reuse)" conn/s higher
 metric tls12_speedup " resumed ÷ full" × higher
 row tls_resume tls "ladle jetty netty undertow"
