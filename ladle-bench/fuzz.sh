@@ -45,7 +45,7 @@ for target in $selected; do
   # JUnit's own per-invocation timeout (the replay's hang check) is off: Jazzer gives libFuzzer the same
   # bound per input instead (-timeout).
   if JAZZER_FUZZ=1 ./ladle mvn -o -q -pl ladle-server test -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false \
-      -Djunit.jupiter.execution.timeout.mode=disabled \
+      -Djunit.jupiter.execution.timeout.mode=disabled -Dfuzz.hooks=true \
       -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" >"$log.maven" 2>&1; then
     result=ok
   else
@@ -53,7 +53,8 @@ for target in $selected; do
   fi
   out="$repo/ladle-server/target/surefire-reports/dev.ladle.$(grep -rl "class ${target%%#*} " "$tests" | sed "s|$tests/dev/ladle/||; s|/|.|g; s|\.java$||")-output.txt"
   [ -f "$out" ] && cp "$out" "$log"
-  summary=$(grep -aE '^#[0-9]+[[:space:]]+DONE' "$log" 2>/dev/null | tail -1 || true)
+  # libFuzzer writes its statistics to the JVM's standard error, which Maven passes on
+  summary=$(grep -ahE '^#[0-9]+[[:space:]]+DONE|^Done [0-9]+ runs' "$log.maven" "$log" 2>/dev/null | tail -1 || true)
   echo "fuzz.sh: $target: $result ${summary:-(no libFuzzer summary; see $log and $log.maven)}"
   if [ $result = FAILED ]; then
     grep -aE 'DEDUP_TOKEN|== Java Exception|crash-[0-9a-f]+' "$log" 2>/dev/null | head -5 || true
