@@ -21,6 +21,18 @@ class AuthorizationFuzzTest {
     private static final String PASSWORD = "secret";
     private static final String TARGET = "/digest/page?a=b";
 
+    /**
+     * A request carrying {@code authorization}; null for a value no request can carry (a control
+     * character: the head parsers refuse it before any auth domain sees it).
+     */
+    private static TestMessage request(String target, String authorization) {
+        try {
+            return TestMessage.get(target).with("Authorization", authorization);
+        } catch (IllegalArgumentException notAFieldValue) {
+            return null;
+        }
+    }
+
     @FuzzTest
     void basic(byte[] input) {
         String value = new String(input, StandardCharsets.ISO_8859_1);
@@ -34,7 +46,10 @@ class AuthorizationFuzzTest {
             assertThat(BasicAuthDomain.decode(again)).isEqualTo(up);
         }
         BasicAuthDomain domain = new BasicAuthDomain(REALM, (d, msg, user, password) -> PASSWORD.equals(password));
-        TestMessage msg = TestMessage.get("/").with("Authorization", value);
+        TestMessage msg = request("/", value);
+        if (msg == null) {
+            return;
+        }
         String user = domain.accepts(msg.msg);
         assertThat(user).isEqualTo(up != null && PASSWORD.equals(up.password()) ? up.user() : null);
     }
@@ -44,7 +59,10 @@ class AuthorizationFuzzTest {
         String value = new String(input, StandardCharsets.ISO_8859_1);
         DigestAuthDomain domain = new DigestAuthDomain(REALM,
                 (d, msg, user) -> DigestAuthDomain.encodePassword(user, REALM, PASSWORD));
-        TestMessage msg = TestMessage.get(TARGET).with("Authorization", value);
+        TestMessage msg = request(TARGET, value);
+        if (msg == null) {
+            return;
+        }
         DigestCredentials c = DigestCredentials.parse(value);
         String user = domain.accepts(msg.msg);
         if (c == null) {
@@ -70,10 +88,14 @@ class AuthorizationFuzzTest {
                 || !f.username().equals(c.username()) || !f.uri().equals(c.uri())) {
             return; // the replacement also hit another parameter
         }
-        String accepted = domain.accepts(TestMessage.get(TARGET).with("Authorization", fixed).msg);
+        TestMessage fixedRequest = request(TARGET, fixed);
+        if (fixedRequest == null) {
+            return;
+        }
+        String accepted = domain.accepts(fixedRequest.msg);
         if (REALM.equals(f.realm()) && TARGET.equals(f.uri()) && domain.getAlgorithms().contains(f.algorithm())) {
             assertThat(accepted).as("made-right credentials %s", fixed).isEqualTo(f.username());
-            assertThat(domain.accepts(TestMessage.get(TARGET).with("Authorization", fixed).msg))
+            assertThat(domain.accepts(request(TARGET, fixed).msg))
                     .as("replayed nonce count").isNull();
         } else {
             assertThat(accepted).isIn(null, f.username());
