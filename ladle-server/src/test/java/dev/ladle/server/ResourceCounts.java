@@ -8,6 +8,8 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -17,14 +19,14 @@ import java.util.stream.Stream;
 import javax.management.ObjectName;
 
 /**
- * What a server holds that a client could leave behind: open sockets and other descriptors of this
- * process ({@code /proc/self/fd}), the server's threads by name (virtual ones included, from a JSON
- * thread dump: the thread MX bean sees only platform threads), files in a temporary directory, and
- * direct buffers. Take one before and compare with {@link #awaitNoMoreThan}, which polls until the
+ * What a server holds that a client could leave behind: open TCP sockets and other descriptors of this
+ * process ({@code /proc/self/fd}, those the JVM opens once for itself left out), the server's threads
+ * by name (virtual ones included, from a JSON thread dump: the thread MX bean sees only platform
+ * threads), files in a temporary directory, and direct buffers. Take one before and compare with {@link #awaitNoMoreThan}, which polls until the
  * counts settle instead of sleeping for a guessed time.
  */
 public record ResourceCounts(int sockets, int otherDescriptors, Map<String, Integer> threads, int tempFiles,
-                             long directBuffers) {
+                             long directBuffers, List<String> otherTargets) {
     /**
      * Threads of which the JVM has one at most, whatever the number of servers and connections: started
      * on first use and kept, so they are not counted.
@@ -33,10 +35,18 @@ public record ResourceCounts(int sockets, int otherDescriptors, Map<String, Inte
             "ladle-h2-write-watchdog");
     private static final Pattern THREAD_NAME = Pattern.compile("\"name\": \"([^\"]*)\"");
 
+    /**
+     * Descriptors the JVM opens once, on first use, whatever the number of servers and connections:
+     * the virtual-thread pollers' epoll instances and the random devices.
+     */
+    private static final Set<String> JVM_WIDE_DESCRIPTORS = Set.of("anon_inode:[eventpoll]", "/dev/random", "/dev/urandom");
+
     /** Counts now; {@code tempDir} may be null when no temporary files are involved. */
     public static ResourceCounts take(Path tempDir) {
+        Set<String> tcp = tcpSocketInodes();
         int sockets = 0;
         int others = 0;
+        List<String> otherTargets = new ArrayList<>();
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             for (Path fd : (Iterable<Path>) fds::iterator) {
                 String target;
@@ -45,17 +55,45 @@ public record ResourceCounts(int sockets, int otherDescriptors, Map<String, Inte
                 } catch (IOException e) {
                     continue; // closed meanwhile (the listing's own descriptor among them)
                 }
-                if (target.startsWith("socket:")) {
-                    sockets++;
-                } else if (!target.endsWith(".jar") && !target.startsWith("/proc/")) {
+                if (target.startsWith("socket:[")) {
+                    // TCP only: the JVM keeps a Unix-domain socket of its own once it did network I/O
+                    if (tcp.contains(target.substring(8, target.length() - 1))) {
+                        sockets++;
+                    }
+                } else if (!target.endsWith(".jar") && !target.startsWith("/proc/") && !JVM_WIDE_DESCRIPTORS.contains(target)) {
                     // jars stay open once a class was loaded from them; not the server's doing
                     others++;
+                    otherTargets.add(target);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new ResourceCounts(sockets, others, ladleThreads(), countFiles(tempDir), directBufferCount());
+        return new ResourceCounts(sockets, others, ladleThreads(), countFiles(tempDir), directBufferCount(),
+                List.copyOf(otherTargets));
+    }
+
+    /** The inodes of this process's TCP sockets (IPv4 and IPv6), from {@code /proc/self/net}. */
+    private static Set<String> tcpSocketInodes() {
+        Set<String> inodes = new java.util.HashSet<>();
+        for (String table : List.of("tcp", "tcp6")) {
+            Path file = Path.of("/proc/self/net", table);
+            if (!Files.exists(file)) {
+                continue;
+            }
+            try {
+                List<String> lines = Files.readAllLines(file);
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] columns = line.trim().split("\\s+");
+                    if (columns.length > 9) {
+                        inodes.add(columns[9]);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return inodes;
     }
 
     /** The server's threads alive now, by name: those named {@code ladle-...}, JVM-wide ones left out. */

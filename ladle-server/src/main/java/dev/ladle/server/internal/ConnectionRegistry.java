@@ -15,26 +15,23 @@ public final class ConnectionRegistry {
     /** How often the watchdog looks: the granularity of the idle, write and stream read timeouts. */
     private static final long WATCH_INTERVAL_MILLIS = 250;
 
+    /** The watchdog while connections are live, else null; guarded by {@link #lock}. */
     private Thread watchdog;
     private java.util.function.Supplier<dev.ladle.server.Limits> limits;
 
-    void add(HttpConnection connection) {
-        live.add(connection);
-        startWatchdog(connection.state);
-    }
-
     /**
-     * Starts, once, the thread that cuts off clients whose writes stall past the write timeout (a
-     * blocking socket write has no timeout of its own), and stream connections whose reads stall past
-     * their read timeout.
+     * Registers a connection and makes sure the watchdog runs: the thread that cuts off clients whose
+     * writes stall past the write timeout (a blocking socket write has no timeout of its own), and
+     * stream connections whose reads stall past their read timeout. The watchdog ends once no
+     * connection is left, so a closed server leaves no thread behind; the next connection starts a new
+     * one. Under the lock, so that a watchdog deciding to end cannot miss a connection added meanwhile.
      */
-    private void startWatchdog(ServerState state) {
-        if (watchdog != null) {
-            return;
-        }
+    void add(HttpConnection connection) {
         lock.lock();
         try {
+            live.add(connection);
             if (watchdog == null) {
+                ServerState state = connection.state;
                 limits = state::limits;
                 watchdog = Thread.ofVirtual().name("ladle-write-watchdog").start(this::watch);
             }
@@ -43,6 +40,7 @@ public final class ConnectionRegistry {
         }
     }
 
+    /** The watchdog's loop, until {@link #remove} interrupts it: the last connection went. */
     private void watch() {
         while (true) {
             try {
@@ -55,6 +53,9 @@ public final class ConnectionRegistry {
             long idleLimit = current.getIdleTimeout().toNanos();
             long now = System.nanoTime();
             for (HttpConnection connection : live) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return; // retired mid-look: a newer watchdog watches what was added since
+                }
                 if (connection.writeStalledFor(writeLimit) || connection.readStalled()) {
                     connection.abort();
                 } else {
@@ -69,6 +70,11 @@ public final class ConnectionRegistry {
         if (live.isEmpty()) {
             lock.lock();
             try {
+                if (live.isEmpty() && watchdog != null) {
+                    // nothing to watch: end it now rather than at its next look
+                    watchdog.interrupt();
+                    watchdog = null;
+                }
                 emptied.signalAll();
             } finally {
                 lock.unlock();
@@ -112,10 +118,13 @@ public final class ConnectionRegistry {
         }
     }
 
-    /** Closes every connection at once, cutting responses in progress. */
+    /**
+     * Closes every connection at once, cutting responses in progress, and interrupts the threads that
+     * serve them, so that a handler blocked in an interruptible wait ends too.
+     */
     public void closeAll() {
         for (HttpConnection connection : live) {
-            connection.abort();
+            connection.cut();
         }
     }
 }
