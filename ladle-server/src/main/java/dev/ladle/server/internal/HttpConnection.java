@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.ladle.server.StolenConnection;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -535,9 +534,7 @@ public final class HttpConnection implements Runnable, MessageIo {
         // frames may be far apart: the HTTP read timeouts no longer apply
         transport.setReadTimeout(0);
         Transport t = transport;
-        // frames go out through the timed stream: the watchdog cuts off a peer that stops reading them
-        OutputStream frames = out.unbuffered();
-        runWebSocket(upgrade, () -> upgrade.run(state.server, ex, ex.requestTarget.path(), handOver(), frames, t::close));
+        runWebSocket(upgrade, () -> upgrade.run(state.server, ex, ex.requestTarget.path(), handOver(), t.output(), t::close));
     }
 
     // ---- pausing ---------------------------------------------------------------------------------
@@ -680,19 +677,6 @@ public final class HttpConnection implements Runnable, MessageIo {
             engine.goAway();
         } else if (webSockets.isEmpty() && idle) {
             abort();
-        }
-    }
-
-    /**
-     * Closes the connection at once and interrupts the thread serving it (unless that is the caller):
-     * for a server that stops waiting for it, so that a handler blocked in an interruptible wait (a
-     * latch, a sleep, a queue) ends as well as its I/O.
-     */
-    void cut() {
-        abort();
-        Thread serving = thread;
-        if (serving != null && serving != Thread.currentThread()) {
-            serving.interrupt();
         }
     }
 
