@@ -293,8 +293,8 @@ public final class Forms {
                 }
                 continue;
             }
-            if (Character.isSurrogate((char) cp)) {
-                cp = 0xFFFD; // a lone surrogate has no UTF-8 form
+            if (cp < Character.MIN_SUPPLEMENTARY_CODE_POINT && Character.isSurrogate((char) cp)) {
+                cp = 0xFFFD; // a lone surrogate has no UTF-8 form (a supplementary code point is no surrogate)
             }
             if (cp < 0x800) {
                 appendByte(sb, 0xC0 | cp >> 6);

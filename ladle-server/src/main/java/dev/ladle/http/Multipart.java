@@ -101,7 +101,8 @@ public final class Multipart {
      */
     public static String boundaryOf(MessageHeaders headers) {
         String type = headers.getContentType();
-        if (type == null || !type.regionMatches(true, 0, "multipart/", 0, 10)) {
+        if (type == null || !type.regionMatches(true, 0, "multipart/", 0, 10) || type.length() == 10) {
+            // "multipart/" alone names no subtype: the constructor refuses it too
             throw new IllegalArgumentException("Content-Type is not multipart: " + type);
         }
         String boundary = headers.getContentTypeParameters().get("boundary");

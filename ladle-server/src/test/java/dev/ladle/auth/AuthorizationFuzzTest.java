@@ -33,6 +33,10 @@ class AuthorizationFuzzTest {
         }
     }
 
+    private static boolean isAscii(String s) {
+        return s.chars().allMatch(ch -> ch < 0x80);
+    }
+
     @FuzzTest
     void basic(byte[] input) {
         String value = new String(input, StandardCharsets.ISO_8859_1);
@@ -73,7 +77,9 @@ class AuthorizationFuzzTest {
         assertThat(c.count()).isPositive();
         assertThat(c.toString()).doesNotContain(c.response());
 
-        if (c.nonce().isEmpty()) {
+        if (c.nonce().isEmpty() || !isAscii(c.uri() + c.cnonce())) {
+            // the domain hashes uri and cnonce as the octets sent; DigestClient hashes a string's UTF-8,
+            // which is the same octets only for ASCII
             return;
         }
         // The same credentials made right: a nonce the domain issued and the response for the password.

@@ -250,6 +250,19 @@ class FormsServerTest {
     }
 
     @Test
+    void emptyMultipartBodyInANormalHandlerIsAFormatExceptionNotAnInternalError() throws Exception {
+        // found by fuzzing: with no body bytes the normal handler was taken for an early one, and
+        // decodeMultipart failed with IllegalStateException (a 500) asking for the body stream
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=b")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).isEqualTo("no multipart boundary found in the body");
+    }
+
+    @Test
     void requestThatIsNotMultipartIsRejectedWithIllegalArgumentException() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/upload"))
                 .header("Content-Type", Forms.MIME_TYPE_URLENCODED)

@@ -156,6 +156,14 @@ class FormsTest {
     }
 
     @Test
+    void encodeKeepsASupplementaryCharacterWhoseLowBitsLookLikeASurrogate() {
+        // found by fuzzing: U+1D800 was taken for the surrogate U+D800 (its low 16 bits) and became U+FFFD
+        String text = new String(Character.toChars(0x1D800)) + new String(Character.toChars(0xEDB6D));
+        assertThat(Forms.encode(Map.of("a", text))).isEqualTo("a=%F0%9D%A0%80%F3%AD%AD%AD");
+        assertThat(Forms.decode(Forms.encode(Map.of("a", text)))).containsEntry("a", text);
+    }
+
+    @Test
     void encodeOfEmptyMapIsEmpty() {
         assertThat(Forms.encode(Map.of())).isEmpty();
     }

@@ -124,6 +124,13 @@ class MultipartTest {
     }
 
     @Test
+    void boundaryOfRejectsMultipartWithoutSubtype() {
+        // found by fuzzing: boundaryOf took "multipart/" while fromMessage's constructor refused it
+        assertThatThrownBy(() -> Multipart.boundaryOf(contentType("multipart/; boundary=x")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void boundaryOfRejectsMissingBoundaryParameter() {
         assertThatThrownBy(() -> Multipart.boundaryOf(contentType("multipart/form-data")))
                 .isInstanceOf(IllegalArgumentException.class)

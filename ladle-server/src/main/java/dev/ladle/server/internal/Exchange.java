@@ -224,6 +224,11 @@ public final class Exchange implements ServerMessage {
     public MessageBody getRequestBody() {
         if (requestBody == null) {
             requestBody = new MessageBody();
+            if (bodyStepDone) {
+                // first asked for after the body step (a body of no bytes, or one nobody kept):
+                // it is complete, which is how Forms.decodeMultipart tells a normal handler from an early one
+                requestBody.complete();
+            }
         }
         return requestBody;
     }

@@ -1,5 +1,6 @@
 package dev.ladle.server.internal.http2;
 
+import dev.ladle.http.Tokens;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -204,7 +205,7 @@ final class RequestHeaderCollector implements HeaderSink {
         };
     }
 
-    /** No NUL, CR or LF, and no leading or trailing whitespace (RFC 9113 §8.2.1). */
+    /** No control character but HTAB, and no leading or trailing whitespace (RFC 9113 §8.2.1). */
     static boolean validValue(String value) {
         int n = value.length();
         if (n == 0) {
@@ -214,8 +215,9 @@ final class RequestHeaderCollector implements HeaderSink {
             return false;
         }
         for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            if (c == 0 || c == '\r' || c == '\n') {
+            // RFC 9113 section 8.2.1 forbids NUL, CR and LF; RFC 9110 section 5.5 every control but HTAB,
+            // as the HTTP/1 parser and MessageHeaders do
+            if (!Tokens.isFieldValueChar(value.charAt(i))) {
                 return false;
             }
         }
