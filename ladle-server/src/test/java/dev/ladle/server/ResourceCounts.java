@@ -26,7 +26,7 @@ import javax.management.ObjectName;
  * counts settle instead of sleeping for a guessed time.
  */
 public record ResourceCounts(int sockets, int otherDescriptors, Map<String, Integer> threads, int tempFiles,
-                             long directBuffers, List<String> otherTargets) {
+                             long directBuffers, List<String> descriptors) {
     /**
      * Threads of which the JVM has one at most, whatever the number of servers and connections: started
      * on first use and kept, so they are not counted.
@@ -43,10 +43,10 @@ public record ResourceCounts(int sockets, int otherDescriptors, Map<String, Inte
 
     /** Counts now; {@code tempDir} may be null when no temporary files are involved. */
     public static ResourceCounts take(Path tempDir) {
-        Set<String> tcp = tcpSocketInodes();
+        Map<String, String> tcp = tcpSocketInodes();
         int sockets = 0;
         int others = 0;
-        List<String> otherTargets = new ArrayList<>();
+        List<String> described = new ArrayList<>();
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             for (Path fd : (Iterable<Path>) fds::iterator) {
                 String target;
@@ -57,25 +57,30 @@ public record ResourceCounts(int sockets, int otherDescriptors, Map<String, Inte
                 }
                 if (target.startsWith("socket:[")) {
                     // TCP only: the JVM keeps a Unix-domain socket of its own once it did network I/O
-                    if (tcp.contains(target.substring(8, target.length() - 1))) {
+                    String socket = tcp.get(target.substring(8, target.length() - 1));
+                    if (socket != null) {
                         sockets++;
+                        described.add(socket);
                     }
                 } else if (!target.endsWith(".jar") && !target.startsWith("/proc/") && !JVM_WIDE_DESCRIPTORS.contains(target)) {
                     // jars stay open once a class was loaded from them; not the server's doing
                     others++;
-                    otherTargets.add(target);
+                    described.add(target);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return new ResourceCounts(sockets, others, ladleThreads(), countFiles(tempDir), directBufferCount(),
-                List.copyOf(otherTargets));
+                List.copyOf(described));
     }
 
-    /** The inodes of this process's TCP sockets (IPv4 and IPv6), from {@code /proc/self/net}. */
-    private static Set<String> tcpSocketInodes() {
-        Set<String> inodes = new java.util.HashSet<>();
+    /**
+     * The inodes of this process's TCP sockets (IPv4 and IPv6), from {@code /proc/self/net}, each with
+     * its local and remote address and state (hex, as the kernel shows them) for messages.
+     */
+    private static Map<String, String> tcpSocketInodes() {
+        Map<String, String> inodes = new java.util.HashMap<>();
         for (String table : List.of("tcp", "tcp6")) {
             Path file = Path.of("/proc/self/net", table);
             if (!Files.exists(file)) {
@@ -86,7 +91,7 @@ public record ResourceCounts(int sockets, int otherDescriptors, Map<String, Inte
                 for (String line : lines.subList(1, lines.size())) {
                     String[] columns = line.trim().split("\\s+");
                     if (columns.length > 9) {
-                        inodes.add(columns[9]);
+                        inodes.put(columns[9], "tcp " + columns[1] + " -> " + columns[2] + " state " + columns[3]);
                     }
                 }
             } catch (IOException e) {

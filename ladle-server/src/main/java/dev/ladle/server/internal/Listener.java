@@ -127,7 +127,10 @@ public final class Listener implements Runnable {
         }
         Thread acceptor = thread;
         if (acceptor != null) {
-            acceptor.interrupt();
+            // Not interrupted: closing the channel wakes its (virtual) accepting thread, whereas an
+            // interrupt that comes just as accept() took a connection makes accept() throw and lose
+            // that connection's socket, open, for good (JDK: ServerSocketChannelImpl.accept ends with
+            // ClosedByInterruptException even when it accepted one).
             // The JDK closes the socket of a channel that a thread is blocked on only once that thread
             // has left accept(): until then the port still completes connections. Waiting for the
             // accept loop to end means the port is free when close() returns.
