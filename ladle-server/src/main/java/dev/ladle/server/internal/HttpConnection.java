@@ -201,6 +201,14 @@ public final class HttpConnection implements Runnable, MessageIo {
             } catch (IOException ignored) {
                 // already failing
             }
+            // The request started at accept time ends as any cut-short exchange does: aborted (libsoup,
+            // which has no method for it yet, emits nothing), then Disconnected from end().
+            current = first;
+            MessageEvents events = first.eventsIfAny();
+            if (events != null) {
+                MessageEvents.run(events.finished);
+            }
+            state.events.requestAborted(first);
             return false;
         }
     }
