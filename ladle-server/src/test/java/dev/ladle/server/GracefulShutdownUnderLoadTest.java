@@ -247,6 +247,30 @@ class GracefulShutdownUnderLoadTest {
     }
 
     @Test
+    void afterTheShutdownTimeoutAnHttp2HandlerThatIgnoresTheShutdownIsEndedToo() throws Exception {
+        Duration timeout = Duration.ofSeconds(1);
+        ResourceCounts before = start(timeout);
+        CountDownLatch stuckRunning = new CountDownLatch(1);
+        CountDownLatch neverReleased = new CountDownLatch(1);
+        server.addHandler("/stuck", (s, m, p, q) -> {
+            stuckRunning.countDown();
+            neverReleased.await();
+        });
+        try (Http2Client c = new Http2Client(base)) {
+            c.send(ProtocolClient.Request.get("/stuck"));
+            assertThat(stuckRunning.await(5, TimeUnit.SECONDS)).isTrue();
+            long start = System.nanoTime();
+            server.close();
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(tookMillis).isBetween(timeout.toMillis() - 50, timeout.toMillis() + 1500);
+            assertThat(server.getConnectionCount()).as("connections left after close()").isZero();
+        }
+        DisconnectAtEveryPhaseTest.awaitTrue(() -> ResourceCounts.ladleThreads().equals(before.threads()),
+                "the server's threads ended");
+        ResourceCounts.awaitNoMoreThan(before, null, 2000);
+    }
+
+    @Test
     void connectionsArrivingWhileTheServerClosesLeaveNoSocketOpen() throws Exception {
         ResourceCounts before = ResourceCounts.take(null);
         for (int round = 0; round < 20; round++) {

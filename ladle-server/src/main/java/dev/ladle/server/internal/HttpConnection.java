@@ -632,15 +632,19 @@ public final class HttpConnection implements Runnable, MessageIo {
     }
 
     /**
-     * Closes the connection at once and interrupts the thread serving it (unless that is the caller):
-     * for a server that stops waiting for it, so that a handler blocked in an interruptible wait (a
-     * latch, a sleep, a queue) ends as well as its I/O.
+     * Closes the connection at once and interrupts the threads serving it (unless that is the caller),
+     * its HTTP/2 streams' included: for a server that stops waiting for it, so that a handler blocked
+     * in an interruptible wait (a latch, a sleep, a queue) ends as well as its I/O.
      */
     void cut() {
         abort();
         Thread serving = thread;
         if (serving != null && serving != Thread.currentThread()) {
             serving.interrupt();
+        }
+        Http2Connection engine = http2;
+        if (engine != null) {
+            engine.interruptHandlers();
         }
     }
 
