@@ -21,11 +21,12 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$here")
 
 SERVERS=${SERVERS:-"ladle netty undertow jetty helidon jdk"}
-ROWS=${ROWS:-"plaintext pipelined close echo4k echo1m websocket64 websocket16k h2c h2c_1conn h2c_16k tls_handshake tls_keepalive h2_tls idle10k idlews idle_h2 upload2g alloc"}
+ROWS=${ROWS:-"plaintext pipelined close echo4k echo1m websocket64 websocket16k h2c h2c_1conn h2c_16k tls_handshake tls_keepalive tls_resume h2_tls idle10k idlews idle_h2 upload2g alloc"}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 CONNECTIONS=${CONNECTIONS:-50}
 STREAMS=${STREAMS:-10}
+S_TIME_CLIENTS=${S_TIME_CLIENTS:-4}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 PORT=${PORT:-18080}
@@ -395,6 +396,78 @@ row_tls_handshake() { wrk_row tls_handshake "$1" -c"$CONNECTIONS" -H 'Connection
 metric tls_keepalive "TLS: keep-alive plaintext" req/s higher
 row tls_keepalive tls "ladle jetty netty undertow"
 row_tls_keepalive() { wrk_row tls_keepalive "$1" -c"$CONNECTIONS" -s "$LUA/report.lua" "$(url /plaintext)"; }
+S_RATE= S_REUSED=0 S_COUNT=
+# s_time_run PROTOCOL-OPTION -new|-reuse: $S_TIME_CLIENTS openssl s_time clients at once, each making
+# connections one after the other (a handshake and a GET /plaintext each), for $WARMUP s (discarded)
+# then $DURATION s; sets S_RATE (connections per wall-clock second, all clients together: s_time's own
+# figures are per second of its CPU, or in whole seconds), S_COUNT and S_REUSED (how many resumed the
+# session, from s_time's 'r' marks)
+s_time_run() {
+  local i t0 t1 out=() pids=() n marks
+  S_REUSED=0 S_COUNT=0
+  if ! command -v openssl >/dev/null 2>&1; then
+    S_RATE= S_COUNT="openssl is missing: install the openssl package"
+    return 1
+  fi
+  for ((i = 0; i < S_TIME_CLIENTS; i++)); do
+    client timeout $((WARMUP + 30)) openssl s_time -connect "127.0.0.1:$PORT" "$@" -time "$WARMUP" -www /plaintext >/dev/null 2>&1 &
+    pids+=($!)
+  done
+  wait "${pids[@]}" || true
+  pids=()
+  t0=$(date +%s%N)
+  for ((i = 0; i < S_TIME_CLIENTS; i++)); do
+    out+=("$work/s_time.$i")
+    client timeout $((DURATION + 30)) openssl s_time -connect "127.0.0.1:$PORT" "$@" -time "$DURATION" -www /plaintext \
+      >"${out[i]}" 2>&1 &
+    pids+=($!)
+  done
+  wait "${pids[@]}" || true
+  t1=$(date +%s%N)
+  for ((i = 0; i < S_TIME_CLIENTS; i++)); do
+    n=$(sed -n 's/^\([0-9]*\) connections in [0-9.]*s;.*/\1/p' "${out[i]}" | tail -n 1)
+    if [ -z "$n" ] || [ "$n" -eq 0 ]; then
+      S_RATE= S_COUNT="s_time failed: $(tail -n 1 "${out[i]}")"
+      return 1
+    fi
+    S_COUNT=$((S_COUNT + n))
+    # one mark per connection, on lines of their own: r resumed, * (or t, 3) a full handshake
+    marks=$(grep -E '^[r*t3]+$' "${out[i]}" | tr -cd r | wc -c) || marks=0
+    S_REUSED=$((S_REUSED + marks))
+  done
+  rm -f "${out[@]}"
+  S_RATE=$(awk -v n="$S_COUNT" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", n / (ns / 1e9) }')
+}
+
+# tls_resume_pair SERVER VERSION FULL-METRIC RESUMED-METRIC SPEEDUP-METRIC: full handshakes, then resumed
+# ones, with s_time -tls1_3 or -tls1_2; a resumed figure where fewer than 99% resumed is footnoted
+tls_resume_pair() {
+  local s=$1 v=$2 full=$3 resumed=$4 speedup=$5 full_rate
+  if s_time_run "-tls$v" -new; then
+    put "$full" "$s" "$S_RATE"
+    full_rate=$S_RATE
+    [ "$S_REUSED" -eq 0 ] || note "$full" "$s" "$S_REUSED of $S_COUNT connections resumed although s_time -new"
+  else
+    skip "$full" "$s" "$S_COUNT"
+  fi
+  if ! s_time_run "-tls$v" -reuse; then skip "$resumed" "$s" "$S_COUNT"; return 0; fi
+  put "$resumed" "$s" "$S_RATE"
+  if [ $((S_REUSED * 100)) -lt $((S_COUNT * 99)) ]; then
+    note "$resumed" "$s" "only $S_REUSED of $S_COUNT connections resumed the session"
+  fi
+  [ -z "${full_rate:-}" ] || put "$speedup" "$s" "$(awk -v r="$S_RATE" -v f="$full_rate" 'BEGIN { printf "%.2f", r / f }')"
+}
+metric tls_resume "TLS 1.3 full handshakes (s_time, $S_TIME_CLIENTS clients)" conn/s higher
+metric tls13_resumed " resumed with a ticket (s_time -reuse)" conn/s higher
+metric tls13_speedup " resumed ÷ full" × higher
+metric tls12_full "TLS 1.2 full handshakes (s_time, $S_TIME_CLIENTS clients)" conn/s higher
+metric tls12_resumed " resumed (s_time -reuse)" conn/s higher
+metric tls12_speedup " resumed ÷ full" × higher
+row tls_resume tls "ladle jetty netty undertow"
+row_tls_resume() {
+  tls_resume_pair "$1" 1_3 tls_resume tls13_resumed tls13_speedup
+  tls_resume_pair "$1" 1_2 tls12_full tls12_resumed tls12_speedup
+}
 metric h2_tls "TLS: HTTP/2 plaintext (h2 by ALPN, $CONNECTIONS × $STREAMS)" req/s higher
 row h2_tls tls "$H2_SERVERS"
 row_h2_tls() { h2_row h2_tls "$1" -c"$CONNECTIONS" -m"$STREAMS" "$(url /plaintext)"; }

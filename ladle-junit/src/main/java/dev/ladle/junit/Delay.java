@@ -124,6 +124,7 @@ public final class Delay {
         return d;
     }
 
+    /** For messages: {@code PT0.2S}, {@code uniform PT0.1S..PT0.3S}, {@code log-normal, median PT0.1S, sigma 0.5}. */
     @Override
     public String toString() {
         return switch (kind) {

@@ -43,7 +43,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * last ({@code afterAll}), as WireMock's extension does: the port stays the same, so a client built once
  * for the class (in {@code @BeforeAll}) keeps working. The server can then also be injected into
  * {@code @BeforeAll} methods. After each test it is {@linkplain MockServer#reset() reset}, and the stubs
- * that existed when the first test began (those set up in {@code @BeforeAll}) are put back; the strict
+ * that existed when the first test began (those set up in {@code @BeforeAll}) are put back as they were
+ * then, unused (a {@code times(1)} stub answers once in each test, a sequence starts over); the strict
  * checks still run per test. Its tests must not run concurrently with each other (they would reset each
  * other's stubs and journal): the extension fails a test that starts while another uses the server. An
  * instance field, or {@code @ExtendWith}, gives each test its own server.
@@ -103,6 +104,7 @@ public final class LadleExtension implements BeforeAllCallback, AfterAllCallback
         return scopes.current();
     }
 
+    /** For a static field: starts the class's server (a nested class shares its enclosing class's). */
     @Override
     public void beforeAll(ExtensionContext context) {
         if (context.getStore(namespace).get(KEY, ServerScope.class) != null) {
@@ -117,6 +119,7 @@ public final class LadleExtension implements BeforeAllCallback, AfterAllCallback
         }
     }
 
+    /** For a static field: stops the class's server. */
     @Override
     public void afterAll(ExtensionContext context) {
         // only the class that started the server has it in its own store (remove does not look further up)
@@ -127,6 +130,10 @@ public final class LadleExtension implements BeforeAllCallback, AfterAllCallback
         }
     }
 
+    /**
+     * Starts the test's server, or, for a static field, lends it the class's (failing a test that comes
+     * while another test has it).
+     */
     @Override
     public void beforeEach(ExtensionContext context) {
         ServerScope classScope = context.getStore(namespace).get(KEY, ServerScope.class);
@@ -140,6 +147,10 @@ public final class LadleExtension implements BeforeAllCallback, AfterAllCallback
         scopes.open(scope);
     }
 
+    /**
+     * Stops the test's server, or resets the class's, then runs the checks: unfinished stubs always,
+     * failing stub answers and unmatched requests when strict and the test passed.
+     */
     @Override
     public void afterEach(ExtensionContext context) {
         ServerScope scope = context.getStore(namespace).get(KEY, ServerScope.class);
@@ -188,11 +199,13 @@ public final class LadleExtension implements BeforeAllCallback, AfterAllCallback
         server.assertNoUnmatchedRequests();
     }
 
+    /** True for a {@link MockServer} parameter. */
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         return parameter.getParameter().getType() == MockServer.class;
     }
 
+    /** The server of the test (or class) being run. */
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         ServerScope scope = context.getStore(namespace).get(KEY, ServerScope.class);

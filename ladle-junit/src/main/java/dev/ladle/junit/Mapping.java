@@ -1,5 +1,6 @@
 package dev.ladle.junit;
 
+import dev.ladle.junit.json.Json;
 import dev.ladle.junit.json.JsonObject;
 import dev.ladle.junit.json.JsonString;
 import dev.ladle.junit.json.JsonValue;
@@ -48,6 +49,21 @@ record Mapping(String id, int priority, String scenario, String requiredState, S
             return mappings;
         }
         return List.of(read(MappingFields.top(document, source), files));
+    }
+
+    /**
+     * Reads one mapping given as JSON text (the admin API's, {@link MockServer#addMapping}'s).
+     *
+     * @throws IllegalArgumentException when it is not JSON or is outside the subset, naming the field
+     */
+    static Mapping parse(String json) {
+        JsonValue document;
+        try {
+            document = Json.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("mapping: not valid JSON: " + e.getMessage(), e);
+        }
+        return read(MappingFields.top(document, "mapping"), null);
     }
 
     /** Reads one mapping object. */

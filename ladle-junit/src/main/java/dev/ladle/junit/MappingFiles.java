@@ -29,6 +29,7 @@ import java.util.Map;
 final class MappingFiles {
     /** The directory of body files, next to the mappings, as WireMock lays them out. */
     static final String BODY_FILES = "__files";
+    private static final System.Logger LOG = System.getLogger(MappingFiles.class.getName());
     private static final int SLUG_LENGTH = 40;
 
     private MappingFiles() {
@@ -116,11 +117,17 @@ final class MappingFiles {
      * Writes the mapping of each stub that has one into {@code directory} (made if missing), one file each,
      * named so that reading the directory back registers them in the same order:
      * {@code 0001-get-users-7-<id>.json}. A file of the same name is replaced; other files are left alone.
+     * Stubs made in code have no mapping, are skipped, and a warning names them.
      *
      * @return the files written, in order
      * @throws UncheckedIOException when the directory or a file cannot be written
      */
     static List<Path> write(List<Stub> stubs, Path directory) {
+        List<String> inCode = stubs.stream().filter(s -> s.mapping().isEmpty()).map(Stub::description).toList();
+        if (!inCode.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "saveMappings: " + inCode.size() + " stubs made in code are not"
+                    + " saved (a mapping file cannot hold their conditions): " + inCode);
+        }
         try {
             Files.createDirectories(directory);
             List<Path> written = new ArrayList<>();

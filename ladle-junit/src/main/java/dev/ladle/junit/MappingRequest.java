@@ -65,7 +65,7 @@ record MappingRequest(String method, StringMatcher path, List<Consumer<Stubbing>
 
     /** A new stubbing on {@code server} with these conditions, still to be finished with {@code respond}. */
     Stubbing stubbing(MockServer server) {
-        Stubbing stubbing = new Stubbing(server, method, path);
+        Stubbing stubbing = server.on(method, path);
         conditions.forEach(c -> c.accept(stubbing));
         return stubbing;
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * What a {@link MockServer} answers: a status, headers and a body, and optionally how to misbehave:
@@ -43,28 +44,6 @@ import java.util.Objects;
  * is then abandoned and its connection cut.
  */
 public final class MockResponse {
-    /** How a response breaks the exchange, if it does. */
-    enum Fault {
-        /** None: an ordinary response. */
-        NONE,
-        /** The connection closes (FIN) after the request, before any response byte. */
-        DISCONNECT,
-        /** The connection is reset (RST) after the request, before any response byte. */
-        RESET,
-        /** Nothing is written and the connection stays open until the client or the server closes it. */
-        STALL,
-        /** Random bytes instead of a response, then the connection closes. */
-        RANDOM_BYTES,
-        /** The server shuts its output down (FIN) and keeps reading. */
-        HALF_CLOSE,
-        /** The first bytes of the head, then the connection closes. */
-        HEAD_CUT,
-        /** The head and the first bytes of the body, then the connection closes. */
-        BODY_CUT,
-        /** The head, the body as a chunk, then a chunk-size line that is not a number; then it closes. */
-        MALFORMED_CHUNK
-    }
-
     /** An interim (1xx) response sent before the final one. */
     record Informational(int status, List<Map.Entry<String, String>> headers) {
     }
@@ -72,33 +51,21 @@ public final class MockResponse {
     private final int status;
     private final List<Map.Entry<String, String>> headers;
     private final byte[] body;
-    private final Delay delay;
-    private final int pieceSize;
-    private final Duration piecePause;
-    private final boolean chunked;
+    private final Pacing pacing;
     private final Fault fault;
-    private final int faultBytes;
-    private final Long faultSeed;
     private final List<Informational> informational;
     private final List<Map.Entry<String, String>> trailers;
     private final boolean continueRefused;
-    private final Delay continueDelay;
 
     private MockResponse(Parts p) {
         this.status = p.status;
         this.headers = List.copyOf(p.headers);
         this.body = p.body;
-        this.delay = p.delay;
-        this.pieceSize = p.pieceSize;
-        this.piecePause = p.piecePause;
-        this.chunked = p.chunked;
+        this.pacing = p.pacing;
         this.fault = p.fault;
-        this.faultBytes = p.faultBytes;
-        this.faultSeed = p.faultSeed;
         this.informational = List.copyOf(p.informational);
         this.trailers = List.copyOf(p.trailers);
         this.continueRefused = p.continueRefused;
-        this.continueDelay = p.continueDelay;
         checkContentLength();
     }
 
@@ -110,9 +77,8 @@ public final class MockResponse {
      * @throws IllegalArgumentException unless {@code status} is a final status (200 to 599)
      */
     public static MockResponse status(int status) {
-        Parts p = new Parts();
-        p.status = requireFinal(status);
-        return new MockResponse(p);
+        int checked = requireFinal(status);
+        return made(p -> p.status = checked);
     }
 
     /** {@code 200 OK} with a {@code text/plain; charset=utf-8} body. */
@@ -131,9 +97,8 @@ public final class MockResponse {
      * @throws IllegalArgumentException unless {@code status} is a final status (200 to 599)
      */
     public MockResponse withStatus(int status) {
-        Parts p = parts();
-        p.status = requireFinal(status);
-        return new MockResponse(p);
+        int checked = requireFinal(status);
+        return changed(p -> p.status = checked);
     }
 
     /**
@@ -145,11 +110,9 @@ public final class MockResponse {
      *     {@link #withBodyCutAfter(int)})
      */
     public MockResponse withHeader(String name, String value) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(value, "value");
-        Parts p = parts();
-        p.headers.add(Map.entry(name, value));
-        return new MockResponse(p);
+        Map.Entry<String, String> header = Map.entry(Objects.requireNonNull(name, "name"),
+                Objects.requireNonNull(value, "value"));
+        return changed(p -> p.headers.add(header));
     }
 
     /** Replaces the body with {@code body} and its {@code Content-Type}. */
@@ -169,10 +132,8 @@ public final class MockResponse {
      * @throws IllegalArgumentException when a {@code Content-Length} header set earlier disagrees
      */
     public MockResponse withBody(byte[] body) {
-        Objects.requireNonNull(body, "body");
-        Parts p = parts();
-        p.body = body.clone();
-        return new MockResponse(p);
+        byte[] copy = Objects.requireNonNull(body, "body").clone();
+        return changed(p -> p.body = copy);
     }
 
     /** Replaces the body with JSON text ({@code application/json}). */
@@ -192,9 +153,8 @@ public final class MockResponse {
      * example {@code Delay.uniform(min, max)} or {@code Delay.logNormal(median, sigma, new Random(seed))}).
      */
     public MockResponse withDelay(Delay delay) {
-        Parts p = parts();
-        p.delay = Objects.requireNonNull(delay, "delay");
-        return new MockResponse(p);
+        Pacing paced = pacing.withDelay(Objects.requireNonNull(delay, "delay"));
+        return changed(p -> p.pacing = paced);
     }
 
     /**
@@ -204,7 +164,8 @@ public final class MockResponse {
      * {@code Content-Length}.
      */
     public MockResponse withChunkedBody(int chunkSize, Duration betweenChunks) {
-        return pieces(chunkSize, betweenChunks, true);
+        Pacing paced = pacing.inPieces(chunkSize, betweenChunks, true);
+        return changed(p -> p.pacing = paced);
     }
 
     /**
@@ -214,18 +175,8 @@ public final class MockResponse {
      * DATA frames the same way.
      */
     public MockResponse withThrottledBody(int bytesPerPeriod, Duration period) {
-        return pieces(bytesPerPeriod, period, false);
-    }
-
-    private MockResponse pieces(int size, Duration pause, boolean chunked) {
-        if (size < 1) {
-            throw new IllegalArgumentException("the size of a piece of the body must be positive: " + size);
-        }
-        Parts p = parts();
-        p.pieceSize = size;
-        p.piecePause = Delay.requireNonNegative(pause, "pause");
-        p.chunked = chunked;
-        return new MockResponse(p);
+        Pacing paced = pacing.inPieces(bytesPerPeriod, period, false);
+        return changed(p -> p.pacing = paced);
     }
 
     // ---- interim responses, trailers, 100 Continue -----------------------------------------------
@@ -244,10 +195,9 @@ public final class MockResponse {
         if (status < 102 || status > 199) {
             throw new IllegalArgumentException("an interim response has a status from 102 to 199, not " + status);
         }
-        Parts p = parts();
-        p.informational.add(new Informational(status,
-                headers.entrySet().stream().map(h -> Map.entry(h.getKey(), h.getValue())).toList()));
-        return new MockResponse(p);
+        Informational interim = new Informational(status,
+                headers.entrySet().stream().map(h -> Map.entry(h.getKey(), h.getValue())).toList());
+        return changed(p -> p.informational.add(interim));
     }
 
     /**
@@ -257,11 +207,9 @@ public final class MockResponse {
      * (see the class documentation).
      */
     public MockResponse withTrailer(String name, String value) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(value, "value");
-        Parts p = parts();
-        p.trailers.add(Map.entry(name, value));
-        return new MockResponse(p);
+        Map.Entry<String, String> trailer = Map.entry(Objects.requireNonNull(name, "name"),
+                Objects.requireNonNull(value, "value"));
+        return changed(p -> p.trailers.add(trailer));
     }
 
     /**
@@ -275,9 +223,7 @@ public final class MockResponse {
      * function runs again, with the body, when the response it gave does not refuse the continue).
      */
     public MockResponse withContinueRefused() {
-        Parts p = parts();
-        p.continueRefused = true;
-        return new MockResponse(p);
+        return changed(p -> p.continueRefused = true);
     }
 
     /**
@@ -287,9 +233,8 @@ public final class MockResponse {
      * {@link #withContinueRefused()}. Works over HTTP/1.1 and HTTP/2.
      */
     public MockResponse withContinueDelay(Duration delay) {
-        Parts p = parts();
-        p.continueDelay = Delay.fixed(delay);
-        return new MockResponse(p);
+        Pacing paced = pacing.withContinueDelay(Delay.fixed(delay));
+        return changed(p -> p.pacing = paced);
     }
 
     // ---- faults ---------------------------------------------------------------------------------
@@ -300,7 +245,7 @@ public final class MockResponse {
      * about clients that retry, which hide this fault; and, over HTTP/2, about stream resets.
      */
     public static MockResponse disconnect() {
-        return fault(Fault.DISCONNECT, 0, null);
+        return faulty(new Fault(Fault.Kind.DISCONNECT, 0, null));
     }
 
     /**
@@ -310,7 +255,7 @@ public final class MockResponse {
      * is reset instead.
      */
     public static MockResponse reset() {
-        return fault(Fault.RESET, 0, null);
+        return faulty(new Fault(Fault.Kind.RESET, 0, null));
     }
 
     /**
@@ -319,7 +264,7 @@ public final class MockResponse {
      * stream gets no head until the server is closed. For testing read timeouts.
      */
     public static MockResponse stall() {
-        return fault(Fault.STALL, 0, null);
+        return faulty(new Fault(Fault.Kind.STALL, 0, null));
     }
 
     /**
@@ -329,12 +274,12 @@ public final class MockResponse {
      * @throws IllegalArgumentException when {@code count < 1}
      */
     public static MockResponse randomBytes(int count) {
-        return fault(Fault.RANDOM_BYTES, requirePositive(count, "count"), null);
+        return faulty(new Fault(Fault.Kind.RANDOM_BYTES, requirePositive(count, "count"), null));
     }
 
     /** As {@link #randomBytes(int)}, with the same {@code count} bytes, drawn from {@code seed}, every time. */
     public static MockResponse randomBytes(int count, long seed) {
-        return fault(Fault.RANDOM_BYTES, requirePositive(count, "count"), seed);
+        return faulty(new Fault(Fault.Kind.RANDOM_BYTES, requirePositive(count, "count"), seed));
     }
 
     /**
@@ -345,7 +290,7 @@ public final class MockResponse {
      * reset.
      */
     public static MockResponse halfClose() {
-        return fault(Fault.HALF_CLOSE, 0, null);
+        return faulty(new Fault(Fault.Kind.HALF_CLOSE, 0, null));
     }
 
     /**
@@ -356,7 +301,7 @@ public final class MockResponse {
      * @throws IllegalArgumentException when {@code bytes < 1}
      */
     public MockResponse withHeadCutAfter(int bytes) {
-        return withFault(Fault.HEAD_CUT, requirePositive(bytes, "bytes"));
+        return withFault(new Fault(Fault.Kind.HEAD_CUT, requirePositive(bytes, "bytes"), null));
     }
 
     /**
@@ -372,7 +317,7 @@ public final class MockResponse {
             throw new IllegalArgumentException("a body of " + body.length + " bytes can be cut after 0 to "
                     + (body.length - 1) + " bytes, not " + bytes + "; set the body first");
         }
-        return withFault(Fault.BODY_CUT, bytes);
+        return withFault(new Fault(Fault.Kind.BODY_CUT, bytes, null));
     }
 
     /**
@@ -382,7 +327,7 @@ public final class MockResponse {
      * out, then the stream is reset.
      */
     public MockResponse withMalformedChunk() {
-        return withFault(Fault.MALFORMED_CHUNK, 0);
+        return withFault(new Fault(Fault.Kind.MALFORMED_CHUNK, 0, null));
     }
 
     // ---- what it is -----------------------------------------------------------------------------
@@ -404,12 +349,12 @@ public final class MockResponse {
 
     /** How long the server waits before answering. */
     public Delay delay() {
-        return delay;
+        return pacing.delay();
     }
 
     /** True for {@link #disconnect()}. */
     public boolean isDisconnect() {
-        return fault == Fault.DISCONNECT;
+        return fault.is(Fault.Kind.DISCONNECT);
     }
 
     /** The body without a copy, for the server. */
@@ -417,113 +362,84 @@ public final class MockResponse {
         return body;
     }
 
-    /** The size of the pieces the body goes out in; 0 when it goes out whole. */
-    int pieceSize() {
-        return pieceSize;
+    /** When the bytes go out: delay, pieces, pauses, the continue held back. */
+    Pacing pacing() {
+        return pacing;
     }
 
-    /** The pause between pieces of the body. */
-    Duration piecePause() {
-        return piecePause;
-    }
-
-    /** True when the pieces go out as HTTP/1.1 chunks, false when within a Content-Length. */
-    boolean chunked() {
-        return chunked;
-    }
-
+    /** How the exchange breaks; {@link Fault#NONE} for an ordinary response. */
     Fault fault() {
         return fault;
     }
 
-    /** The byte count of a fault: where the head or body is cut, how many random bytes. */
-    int faultBytes() {
-        return faultBytes;
-    }
-
-    /** The seed of {@link #randomBytes(int, long)}, or null for fresh bytes each time. */
-    Long faultSeed() {
-        return faultSeed;
-    }
-
+    /** The interim responses, in order. */
     List<Informational> informational() {
         return informational;
     }
 
+    /** The trailer fields, in order. */
     List<Map.Entry<String, String>> trailers() {
         return trailers;
     }
 
+    /** True when a request that expects {@code 100 Continue} gets this response instead. */
     boolean continueRefused() {
         return continueRefused;
     }
 
-    Delay continueDelay() {
-        return continueDelay;
-    }
-
     // ---- copies ---------------------------------------------------------------------------------
 
-    /** The fields of a response, copied so that a {@code with} method changes one and builds a new one. */
+    /** The fields of a response, copied so that a {@code with} method changes some and builds a new one. */
     private static final class Parts {
         int status;
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         byte[] body = new byte[0];
-        Delay delay = Delay.NONE;
-        int pieceSize;
-        Duration piecePause = Duration.ZERO;
-        boolean chunked;
+        Pacing pacing = Pacing.NONE;
         Fault fault = Fault.NONE;
-        int faultBytes;
-        Long faultSeed;
         List<Informational> informational = new ArrayList<>();
         List<Map.Entry<String, String>> trailers = new ArrayList<>();
         boolean continueRefused;
-        Delay continueDelay = Delay.NONE;
     }
 
-    private Parts parts() {
+    /** A new response: the defaults as {@code edit} changes them. */
+    private static MockResponse made(Consumer<Parts> edit) {
+        Parts p = new Parts();
+        edit.accept(p);
+        return new MockResponse(p);
+    }
+
+    /** A copy of this response as {@code edit} changes it. */
+    private MockResponse changed(Consumer<Parts> edit) {
         Parts p = new Parts();
         p.status = status;
         p.headers = new ArrayList<>(headers);
         p.body = body;
-        p.delay = delay;
-        p.pieceSize = pieceSize;
-        p.piecePause = piecePause;
-        p.chunked = chunked;
+        p.pacing = pacing;
         p.fault = fault;
-        p.faultBytes = faultBytes;
-        p.faultSeed = faultSeed;
         p.informational = new ArrayList<>(informational);
         p.trailers = new ArrayList<>(trailers);
         p.continueRefused = continueRefused;
-        p.continueDelay = continueDelay;
-        return p;
-    }
-
-    private static MockResponse fault(Fault fault, int bytes, Long seed) {
-        Parts p = new Parts();
-        p.fault = fault;
-        p.faultBytes = bytes;
-        p.faultSeed = seed;
+        edit.accept(p);
         return new MockResponse(p);
     }
 
-    private MockResponse withFault(Fault fault, int bytes) {
-        Parts p = parts();
-        if (p.status == 0) {
-            p.status = 200; // a fault that sends part of a response replaces one that sent none
-        }
-        p.fault = fault;
-        p.faultBytes = bytes;
-        p.faultSeed = null;
-        return new MockResponse(p);
+    /** A response that is only {@code fault}: no status, no body. */
+    private static MockResponse faulty(Fault fault) {
+        return made(p -> p.fault = fault);
+    }
+
+    /** This response with {@code fault}, which sends part of it (a response of none becomes a 200). */
+    private MockResponse withFault(Fault fault) {
+        return changed(p -> {
+            if (p.status == 0) {
+                p.status = 200; // a fault that sends part of a response replaces one that sent none
+            }
+            p.fault = fault;
+        });
     }
 
     private MockResponse withoutHeader(String name) {
-        Parts p = parts();
-        p.headers.removeIf(h -> h.getKey().equalsIgnoreCase(name));
-        return new MockResponse(p);
+        return changed(p -> p.headers.removeIf(h -> h.getKey().equalsIgnoreCase(name)));
     }
 
     /**
@@ -568,16 +484,13 @@ public final class MockResponse {
         return n;
     }
 
+    /** For messages: {@code 200 (12 bytes, after PT0.5S)}, or the fault alone for one that sends no response ({@code reset}). */
     @Override
     public String toString() {
         if (status == 0) {
-            return fault.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                    + (faultBytes > 0 ? " (" + faultBytes + " bytes)" : "");
+            return fault.describe(false);
         }
-        return status + " (" + body.length + " bytes" + (delay.isNone() ? "" : ", after " + delay)
-                + (pieceSize > 0 ? (chunked ? ", chunks of " : ", pieces of ") + pieceSize : "")
-                + (fault == Fault.NONE ? "" : ", " + fault.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                        + (faultBytes > 0 ? " after " + faultBytes + " bytes" : ""))
-                + ")";
+        return status + " (" + body.length + " bytes" + pacing.describe()
+                + (fault.is(Fault.Kind.NONE) ? "" : ", " + fault.describe(true)) + ")";
     }
 }

@@ -1,44 +1,22 @@
 package dev.ladle.junit;
 
-import dev.ladle.http.Forms;
-import dev.ladle.http.MessageBody;
-import dev.ladle.junit.json.Json;
 import dev.ladle.junit.json.JsonObject;
-import dev.ladle.junit.json.JsonValue;
-import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
 import dev.ladle.server.ServerMessage;
 import dev.ladle.server.TlsAuthMode;
 import dev.ladle.tls.TlsCertificate;
 import dev.ladle.tls.TlsDatabase;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -77,57 +55,31 @@ import javax.net.ssl.X509TrustManager;
  * thread, so slow answers ({@link MockResponse#withDelay}) do not hold up other clients.
  */
 public final class MockServer implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(MockServer.class.getName());
+    /** The state every {@linkplain Stubbing#inScenario scenario} starts in (WireMock's name for it). */
+    public static final String SCENARIO_STARTED = "Started";
+
     private static final Duration DEFAULT_TAKE_TIMEOUT = Duration.ofSeconds(10);
     /** How long {@link #close()} lets answers being written finish before it cuts their connections. */
     private static final Duration CLOSE_GRACE = Duration.ofMillis(100);
 
     private final Server server;
     private final URI baseUri;
-    private final List<Stub> stubs = new CopyOnWriteArrayList<>();
-    private final Queue<MockResponse> queue = new ConcurrentLinkedQueue<>();
-    private final List<RecordedRequest> journal = new CopyOnWriteArrayList<>();
-    private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
+    private final StubRegistry registry = new StubRegistry();
+    private final Journal journal = new Journal();
+    private final UnfinishedStubs unfinished = new UnfinishedStubs();
+    /** Exceptions thrown by the test's stubs, and answers that could not be played. */
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
-    private final AtomicInteger sequence = new AtomicInteger();
-    private final Map<String, MockWebSocket> webSockets = new ConcurrentHashMap<>();
-    private final Scenarios scenarios = new Scenarios();
-    /** Held while a request picks its stub, so a scenario's state is read and moved on atomically. */
-    private final ReentrantLock choosing = new ReentrantLock();
-
-    /** The state every {@linkplain Stubbing#inScenario scenario} starts in (WireMock's name for it). */
-    public static final String SCENARIO_STARTED = "Started";
-    /** Stubbings begun and not yet finished with {@code respond}: a mistake reported loudly. */
-    private final Set<Stubbing> unfinished = ConcurrentHashMap.newKeySet();
-    private final UnseenRequestWatcher unseen;
     private final ResponsePlayer player = new ResponsePlayer(failures::add);
-    /** How long a request forwarded to a real server may take, connecting included. */
-    private static final Duration PROXY_TIMEOUT = Duration.ofSeconds(30);
-    private final ProxyForwarder forwarder = new ProxyForwarder(PROXY_TIMEOUT);
-    /** Where unmatched requests go, or null: they get 404. */
-    private volatile UnmatchedProxy proxy;
-    /** The proxy to go back to when a recording stops. */
-    private UnmatchedProxy proxyBeforeRecording;
-    /** Held while a stub is put in its place by priority, and while the proxy changes. */
-    private final ReentrantLock editing = new ReentrantLock();
+    private final ProxyRoute route = new ProxyRoute();
+    private final WebSocketEndpoints webSockets;
+    private final MockRequestHandler handler;
 
-    private MockServer(Server server, boolean https, InetSocketAddress address) throws IOException {
+    /** Wires the mock's handlers into {@code server}, then listens as {@code setup} says. */
+    MockServer(Server server, MockServerSetup setup) {
         this.server = server;
-        server.addHandler("/", this::handle);
-        this.unseen = new UnseenRequestWatcher(server, (msg, verdict) -> record(snapshotUnseen(msg)
-                .answered(verdict.status(), verdict.matchedBy(), verdict.answeredBy())));
-        server.addEarlyHandler("/", this::beforeBody);
-        Set<ListenOption> options = EnumSet.of(ListenOption.IPV4_ONLY);
-        if (https) {
-            options.add(ListenOption.HTTPS);
-        }
-        if (address == null) {
-            server.listenLocal(0, options);
-        } else {
-            options.remove(ListenOption.IPV4_ONLY);
-            server.listen(address, options);
-        }
-        this.baseUri = server.getUris().get(0);
+        this.handler = new MockRequestHandler(server, registry, journal, unfinished, route, player, failures);
+        this.webSockets = new WebSocketEndpoints(server, journal);
+        this.baseUri = setup.listen(server);
     }
 
     /** Starts a plain-HTTP mock server on a free port of {@code 127.0.0.1}. */
@@ -140,17 +92,9 @@ public final class MockServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** Sets up a {@link MockServer} before it starts. */
+    /** Sets up a {@link MockServer} before it starts. Not thread-safe: one thread builds a server. */
     public static final class Builder {
-        private TlsCertificate certificate;
-        private Consumer<Server> configuration = s -> { };
-        private boolean http1Only;
-        private TlsAuthMode clientAuth = TlsAuthMode.NONE;
-        private TlsDatabase clientTrust;
-        private InetSocketAddress address;
-        private URI proxyTarget;
-        private final List<Path> mappings = new ArrayList<>();
-        private boolean adminApi;
+        private final MockServerSetup setup = new MockServerSetup();
 
         private Builder() {
         }
@@ -160,7 +104,7 @@ public final class MockServer implements AutoCloseable {
          * other processes reach at a known port (port 0 still picks a free one).
          */
         public Builder address(InetSocketAddress address) {
-            this.address = Objects.requireNonNull(address, "address");
+            setup.address = Objects.requireNonNull(address, "address");
             return this;
         }
 
@@ -170,7 +114,7 @@ public final class MockServer implements AutoCloseable {
          */
         public Builder proxyUnmatchedTo(URI target) {
             new UnmatchedProxy(target, null); // checks it now, where the mistake is
-            this.proxyTarget = target;
+            setup.proxyTarget = target;
             return this;
         }
 
@@ -180,7 +124,7 @@ public final class MockServer implements AutoCloseable {
          * Call again for more.
          */
         public Builder mappings(Path fileOrDirectory) {
-            mappings.add(Objects.requireNonNull(fileOrDirectory, "fileOrDirectory"));
+            setup.mappings.add(Objects.requireNonNull(fileOrDirectory, "fileOrDirectory"));
             return this;
         }
 
@@ -190,7 +134,7 @@ public final class MockServer implements AutoCloseable {
          * See {@link AdminApi} for the endpoints. Its requests are not journaled.
          */
         public Builder adminApi() {
-            this.adminApi = true;
+            setup.adminApi = true;
             return this;
         }
 
@@ -205,7 +149,7 @@ public final class MockServer implements AutoCloseable {
 
         /** Serves HTTPS with {@code certificate} instead of plain HTTP. */
         public Builder https(TlsCertificate certificate) {
-            this.certificate = Objects.requireNonNull(certificate, "certificate");
+            setup.certificate = Objects.requireNonNull(certificate, "certificate");
             return this;
         }
 
@@ -228,8 +172,8 @@ public final class MockServer implements AutoCloseable {
         }
 
         private Builder clientCertificate(TlsAuthMode mode, TlsDatabase trusted) {
-            this.clientTrust = Objects.requireNonNull(trusted, "trusted");
-            this.clientAuth = mode;
+            setup.clientTrust = Objects.requireNonNull(trusted, "trusted");
+            setup.clientAuth = mode;
             return this;
         }
 
@@ -239,7 +183,7 @@ public final class MockServer implements AutoCloseable {
          * speaks both (see the class documentation), as the Ladle server does by default.
          */
         public Builder http1Only() {
-            this.http1Only = true;
+            setup.http1Only = true;
             return this;
         }
 
@@ -249,7 +193,7 @@ public final class MockServer implements AutoCloseable {
          * mock's stubs).
          */
         public Builder configure(Consumer<Server> configuration) {
-            this.configuration = this.configuration.andThen(Objects.requireNonNull(configuration, "configuration"));
+            setup.configuration = setup.configuration.andThen(Objects.requireNonNull(configuration, "configuration"));
             return this;
         }
 
@@ -262,45 +206,7 @@ public final class MockServer implements AutoCloseable {
          * @throws UncheckedIOException when a mapping file cannot be read
          */
         public MockServer start() {
-            if (clientAuth != TlsAuthMode.NONE && certificate == null) {
-                throw new IllegalStateException("client certificates need HTTPS: call https() as well");
-            }
-            Server server = new Server();
-            if (certificate != null) {
-                server.setTlsCertificate(certificate);
-            }
-            if (clientAuth != TlsAuthMode.NONE) {
-                server.setTlsDatabase(clientTrust);
-                server.setTlsAuthMode(clientAuth);
-            }
-            if (http1Only) {
-                server.setHttp2Enabled(false);
-                server.setH2cEnabled(false);
-            }
-            configuration.accept(server);
-            List<Mapping> initial = new ArrayList<>();
-            try {
-                mappings.forEach(m -> initial.addAll(MappingFiles.read(m)));
-            } catch (RuntimeException e) {
-                server.close();
-                throw e;
-            }
-            MockServer mock;
-            try {
-                mock = new MockServer(server, certificate != null, address);
-            } catch (IOException e) {
-                server.close();
-                throw new IllegalStateException("mock server could not listen on "
-                        + (address == null ? "127.0.0.1" : address) + ": " + e.getMessage(), e);
-            }
-            initial.forEach(m -> m.register(mock));
-            if (proxyTarget != null) {
-                mock.proxyUnmatchedTo(proxyTarget);
-            }
-            if (adminApi) {
-                AdminApi.install(mock, mappings);
-            }
-            return mock;
+            return setup.start();
         }
     }
 
@@ -334,14 +240,7 @@ public final class MockServer implements AutoCloseable {
      * @throws IllegalStateException when the server speaks plain HTTP
      */
     public SSLContext sslContext() {
-        X509TrustManager trustManager = trustManager();
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {trustManager}, null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("could not build a client SSLContext: " + e.getMessage(), e);
-        }
+        return ClientTls.sslContext(null, trustManager());
     }
 
     /**
@@ -356,24 +255,7 @@ public final class MockServer implements AutoCloseable {
         if (!baseUri.getScheme().equals("https") || certificate == null) {
             throw new IllegalStateException("this mock server speaks plain HTTP; build it with https()");
         }
-        try {
-            KeyStore trusted = KeyStore.getInstance("PKCS12");
-            trusted.load(null, null);
-            int i = 0;
-            for (X509Certificate c : certificate.getCertificateChain()) {
-                trusted.setCertificateEntry("mock-" + i++, c);
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trusted);
-            for (TrustManager manager : factory.getTrustManagers()) {
-                if (manager instanceof X509TrustManager x509) {
-                    return x509;
-                }
-            }
-            throw new IllegalStateException("the JDK's TrustManagerFactory made no X509TrustManager");
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("could not build a client trust manager: " + e.getMessage(), e);
-        }
+        return ClientTls.trustManager(ClientTls.trustStore(certificate.getCertificateChain()));
     }
 
     /** The Ladle server underneath, for what the mock API does not cover. */
@@ -388,7 +270,7 @@ public final class MockServer implements AutoCloseable {
      * or a prefix ending in {@code /*}); finish it with one of {@link Stubbing}'s {@code respond} methods.
      */
     public Stubbing on(String method, String path) {
-        return new Stubbing(this, Objects.requireNonNull(method, "method"), path);
+        return new Stubbing(registry, unfinished, Objects.requireNonNull(method, "method"), path);
     }
 
     /**
@@ -396,12 +278,12 @@ public final class MockServer implements AutoCloseable {
      * {@code path}, e.g. {@code on("GET", matching("/items/\\d+"))}.
      */
     public Stubbing on(String method, StringMatcher path) {
-        return new Stubbing(this, method, path);
+        return new Stubbing(registry, unfinished, method, path);
     }
 
     /** A stub for requests of any method to {@code path}. */
     public Stubbing onAny(String path) {
-        return new Stubbing(this, null, path);
+        return new Stubbing(registry, unfinished, null, path);
     }
 
     /** A stub for {@code GET path}. */
@@ -436,14 +318,7 @@ public final class MockServer implements AutoCloseable {
      * returns the same endpoint.
      */
     public MockWebSocket onWebSocket(String path) {
-        return webSockets.computeIfAbsent(Checks.requirePath(path), p -> {
-            MockWebSocket endpoint = new MockWebSocket(p);
-            server.addWebSocketHandler(p, null, null, (srv, msg, at, connection) -> {
-                record(snapshot(msg, Map.of(), new byte[0], null).answered(101, "websocket " + p, null));
-                endpoint.accept(connection);
-            });
-            return endpoint;
-        });
+        return webSockets.at(Checks.requirePath(path));
     }
 
     /**
@@ -451,7 +326,7 @@ public final class MockServer implements AutoCloseable {
      * queued responses are used once each, in order.
      */
     public MockServer enqueue(MockResponse response) {
-        queue.add(Objects.requireNonNull(response, "response"));
+        registry.enqueue(Objects.requireNonNull(response, "response"));
         return this;
     }
 
@@ -460,29 +335,12 @@ public final class MockServer implements AutoCloseable {
      * highest, 1, last), and among stubs of the same priority newest last.
      */
     public List<Stub> stubs() {
-        return List.copyOf(stubs);
+        return registry.stubs();
     }
 
-    /**
-     * Puts {@code stub} where it is tried in turn: before every stub of a lower priority (a higher
-     * number) and, among stubs of its priority, first (the newest wins). A stub from a mapping replaces
-     * the one with the same mapping id.
-     */
+    /** Puts {@code stub} back where it is tried in turn (see {@link StubRegistry#add}). */
     void add(Stub stub) {
-        editing.lock();
-        try {
-            String id = stub.id();
-            if (id != null) {
-                stubs.removeIf(s -> id.equals(s.id()));
-            }
-            int at = stubs.size();
-            while (at > 0 && stubs.get(at - 1).priority() < stub.priority()) {
-                at--;
-            }
-            stubs.add(at, stub);
-        } finally {
-            editing.unlock();
-        }
+        registry.add(stub);
     }
 
     // ---- mapping files, proxy, recording ----------------------------------------------------------
@@ -535,13 +393,7 @@ public final class MockServer implements AutoCloseable {
      * @throws IllegalArgumentException when it is not JSON or is outside the subset, naming the field
      */
     public Stub addMapping(String mappingJson) {
-        JsonValue json;
-        try {
-            json = Json.parse(Objects.requireNonNull(mappingJson, "mappingJson"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("mapping: not valid JSON: " + e.getMessage(), e);
-        }
-        return Mapping.read(MappingFields.top(json, "mapping"), null).register(this);
+        return Mapping.parse(Objects.requireNonNull(mappingJson, "mappingJson")).register(this);
     }
 
     /**
@@ -555,14 +407,7 @@ public final class MockServer implements AutoCloseable {
      * @throws UncheckedIOException when the directory or a file cannot be written
      */
     public List<Path> saveMappings(Path directory) {
-        Objects.requireNonNull(directory, "directory");
-        List<Stub> all = stubs();
-        List<String> inCode = all.stream().filter(s -> s.mapping().isEmpty()).map(Stub::description).toList();
-        if (!inCode.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "saveMappings: " + inCode.size() + " stubs made in code are not"
-                    + " saved (a mapping file cannot hold their conditions): " + inCode);
-        }
-        return MappingFiles.write(all, directory);
+        return MappingFiles.write(stubs(), Objects.requireNonNull(directory, "directory"));
     }
 
     /**
@@ -578,16 +423,7 @@ public final class MockServer implements AutoCloseable {
      * @throws IllegalStateException while recording
      */
     public void proxyUnmatchedTo(URI target) {
-        UnmatchedProxy next = target == null ? null : new UnmatchedProxy(target, null);
-        editing.lock();
-        try {
-            if (proxy != null && proxy.recording() != null) {
-                throw new IllegalStateException("recording: stopRecording() first");
-            }
-            proxy = next;
-        } finally {
-            editing.unlock();
-        }
+        route.forwardTo(target);
     }
 
     /**
@@ -598,17 +434,7 @@ public final class MockServer implements AutoCloseable {
      * @throws IllegalStateException when already recording
      */
     public void startRecording(URI target) {
-        UnmatchedProxy recording = new UnmatchedProxy(target, new Recording());
-        editing.lock();
-        try {
-            if (proxy != null && proxy.recording() != null) {
-                throw new IllegalStateException("already recording to " + proxy.target());
-            }
-            proxyBeforeRecording = proxy;
-            proxy = recording;
-        } finally {
-            editing.unlock();
-        }
+        route.startRecording(target);
     }
 
     /**
@@ -624,35 +450,11 @@ public final class MockServer implements AutoCloseable {
      * @throws IllegalStateException when not recording
      */
     public List<Stub> stopRecording() {
-        Recording recording;
-        editing.lock();
-        try {
-            if (proxy == null || proxy.recording() == null) {
-                throw new IllegalStateException("not recording: startRecording(target) first");
-            }
-            recording = proxy.recording();
-            proxy = proxyBeforeRecording;
-            proxyBeforeRecording = null;
-        } finally {
-            editing.unlock();
-        }
         List<Stub> recorded = new ArrayList<>();
-        for (JsonObject mapping : recording.mappings()) {
+        for (JsonObject mapping : route.stopRecording().mappings()) {
             recorded.add(Mapping.read(MappingFields.top(mapping, "recording"), null).register(this));
         }
         return recorded;
-    }
-
-    void remove(Stub stub) {
-        stubs.remove(stub);
-    }
-
-    void begin(Stubbing stubbing) {
-        unfinished.add(stubbing);
-    }
-
-    void finish(Stubbing stubbing) {
-        unfinished.remove(stubbing);
     }
 
     /**
@@ -662,26 +464,14 @@ public final class MockServer implements AutoCloseable {
      * @throws IllegalStateException naming each unfinished stub
      */
     void requireStubsFinished() {
-        String names = unfinishedStubs();
-        if (names != null) {
-            throw new IllegalStateException(names);
-        }
-    }
-
-    /** The message about unfinished stubs, or null when there are none. */
-    private String unfinishedStubs() {
-        if (unfinished.isEmpty()) {
-            return null;
-        }
-        List<String> names = unfinished.stream().map(Stubbing::description).sorted().toList();
-        return "stubs begun but never finished with respond(...), so they answer nothing: " + String.join("; ", names);
+        unfinished.requireNone();
     }
 
     // ---- what was asked ---------------------------------------------------------------------------
 
     /** Every request received so far, in order of arrival. */
     public List<RecordedRequest> requests() {
-        return List.copyOf(journal);
+        return journal.all();
     }
 
     /** How many requests arrived. */
@@ -694,7 +484,7 @@ public final class MockServer implements AutoCloseable {
      * clients got 404), or the server refused them itself (see {@link RecordedRequest#answeredBy()}).
      */
     public List<RecordedRequest> unmatchedRequests() {
-        return journal.stream().filter(r -> !r.isMatched()).toList();
+        return journal.unmatched();
     }
 
     /**
@@ -712,11 +502,7 @@ public final class MockServer implements AutoCloseable {
      * @throws AssertionError when none arrives in time, or the waiting thread is interrupted
      */
     public RecordedRequest takeRequest(Duration timeout) {
-        RecordedRequest request = Checks.poll(untaken, timeout);
-        if (request == null) {
-            throw new AssertionError("no request arrived within " + timeout + "; " + journalSummary());
-        }
-        return request;
+        return journal.take(Objects.requireNonNull(timeout, "timeout"));
     }
 
     /**
@@ -755,23 +541,13 @@ public final class MockServer implements AutoCloseable {
      */
     public void verify(Times times, RequestPattern pattern) {
         Objects.requireNonNull(times, "times");
+        Objects.requireNonNull(pattern, "pattern");
         requireStubsFinished();
         List<RecordedRequest> all = requests();
         List<RecordedRequest> met = all.stream().filter(pattern::matches).toList();
-        if (times.test(met.size())) {
-            return;
+        if (!times.test(met.size())) {
+            throw new AssertionError(NearMisses.verificationFailure(times, pattern, all, met));
         }
-        StringBuilder b = new StringBuilder("expected ").append(times).append(" × ").append(pattern.describe())
-                .append(" but ").append(met.size() == 1 ? "1 request" : met.size() + " requests").append(" matched");
-        if (!met.isEmpty()) {
-            b.append(": ").append(met);
-        }
-        b.append("; ").append(all.isEmpty() ? "no requests were received" : all.size() + " received");
-        String closest = NearMisses.closestRequests(pattern, all);
-        if (!closest.isEmpty()) {
-            b.append('\n').append(closest);
-        }
-        throw new AssertionError(b.toString());
     }
 
     /** The requests received so far that meet {@code pattern}, in order of arrival. */
@@ -789,12 +565,7 @@ public final class MockServer implements AutoCloseable {
     public void assertNoUnmatchedRequests() {
         List<RecordedRequest> unmatched = unmatchedRequests();
         if (!unmatched.isEmpty()) {
-            StringBuilder b = new StringBuilder("requests that no stub matched: ")
-                    .append(unmatched.stream().map(r -> r + " (" + r.answeredBy() + ")").toList());
-            for (RecordedRequest request : unmatched.subList(0, Math.min(unmatched.size(), NearMisses.SHOWN))) {
-                b.append("\n").append(request).append(": ").append(nearMisses(request));
-            }
-            throw new AssertionError(b.toString());
+            throw new AssertionError(NearMisses.unmatchedFailure(unmatched, registry::nearMisses));
         }
     }
 
@@ -805,47 +576,39 @@ public final class MockServer implements AutoCloseable {
 
     /** The state scenario {@code name} is in ({@link #SCENARIO_STARTED} until a stub moves it on). */
     public String scenarioState(String name) {
-        return scenarios.state(Objects.requireNonNull(name, "name"));
+        return registry.scenarios().state(Objects.requireNonNull(name, "name"));
     }
 
     /** Moves scenario {@code name} to {@code state}, as a test step between requests. */
     public void setScenarioState(String name, String state) {
-        scenarios.set(name, state);
+        registry.scenarios().set(name, state);
     }
 
     Scenarios scenarios() {
-        return scenarios;
+        return registry.scenarios();
     }
 
     /** Forgets the requests received so far (the admin API's {@code DELETE /__admin/requests}). */
     void clearRequests() {
         journal.clear();
-        untaken.clear();
     }
 
     /** Keeps {@code msg} out of the journal: a request to the admin API, not to the mock. */
     void notJournaled(ServerMessage msg) {
-        unseen.seen(msg);
+        handler.notJournaled(msg);
     }
 
     /**
      * Forgets stubs, queued responses, recorded requests and failures, and puts every scenario back in
-     * {@link #SCENARIO_STARTED}; the server keeps its port.
+     * {@link #SCENARIO_STARTED}; the server keeps its port. Requests still being answered are forgotten
+     * too: they are not journaled afterwards, and the next request is number 0.
      */
     public void reset() {
-        for (MockWebSocket endpoint : webSockets.values()) {
-            server.removeHandler(endpoint.path());
-            endpoint.closeAll();
-        }
-        webSockets.clear();
-        stubs.clear();
-        queue.clear();
-        journal.clear();
-        untaken.clear();
+        webSockets.removeAll();
+        registry.reset();
+        journal.reset();
         failures.clear();
-        scenarios.reset();
         unfinished.clear();
-        sequence.set(0);
     }
 
     /**
@@ -859,218 +622,16 @@ public final class MockServer implements AutoCloseable {
     public void close() {
         server.disconnect(); // first, so that a client retrying an abandoned request finds no listener
         player.close();
-        forwarder.close();
+        route.close();
         server.setLimits(server.getLimits().setShutdownTimeout(CLOSE_GRACE));
         server.close();
-        webSockets.clear();
+        webSockets.forget();
         requireStubsFinished();
     }
 
+    /** For messages: the base URI and how many stubs and requests it has. */
     @Override
     public String toString() {
-        return "MockServer " + baseUri + " (" + stubs.size() + " stubs, " + journal.size() + " requests)";
-    }
-
-    // ---- the handler ------------------------------------------------------------------------------
-
-    private void handle(Server srv, ServerMessage msg, String path, Map<String, String> query) throws IOException {
-        unseen.seen(msg);
-        RecordedRequest candidate = snapshot(msg, query, msg.getRequestBody().flatten(), null);
-        String unfinishedStubs = unfinishedStubs();
-        if (unfinishedStubs != null) {
-            refuseForUnfinishedStubs(msg, candidate, unfinishedStubs);
-            return;
-        }
-
-        String matchedBy = null;
-        MockResponse response = null;
-        Stub chosen = null;
-        int hit = 0;
-        choosing.lock();
-        try {
-            for (int i = stubs.size() - 1; i >= 0 && chosen == null; i--) {
-                Stub stub = stubAt(i);
-                if (stub == null) {
-                    continue;
-                }
-                // a condition or an answer function is test code: if it throws (an assertion inside it,
-                // say), the client gets a 500 and the test hears of it, instead of a bare server error
-                try {
-                    if (stub.matches(candidate) && (hit = stub.claim()) > 0) {
-                        chosen = stub;
-                    }
-                } catch (RuntimeException | AssertionError e) {
-                    chosen = stub;
-                    response = failed(stub, e);
-                }
-            }
-        } finally {
-            choosing.unlock();
-        }
-        if (chosen != null) {
-            matchedBy = chosen.description();
-            if (response == null) {
-                try {
-                    response = chosen.answer(candidate, hit);
-                } catch (RuntimeException | AssertionError e) {
-                    response = failed(chosen, e);
-                }
-            }
-        }
-        if (response == null) {
-            response = queue.poll();
-            if (response != null) {
-                matchedBy = "queue";
-            }
-        }
-        String answeredBy = null;
-        UnmatchedProxy via = proxy;
-        if (response == null && via != null) {
-            UnmatchedProxy.Answer forwarded = via.answer(forwarder, candidate);
-            response = forwarded.response();
-            matchedBy = forwarded.matchedBy();
-            answeredBy = forwarded.answeredBy();
-        }
-        if (response == null) {
-            response = MockResponse.status(404).withBody("text/plain; charset=utf-8",
-                    "ladle-junit: no stub matches " + candidate + "\n" + nearMisses(candidate) + "\n");
-        }
-        record(candidate.answered(response.isDisconnect() ? 0 : response.status(), matchedBy, answeredBy));
-        player.play(msg, response);
-    }
-
-    /** Answers 500 naming the unfinished stubs, and reports them with the stub failures. */
-    private void refuseForUnfinishedStubs(ServerMessage msg, RecordedRequest candidate, String unfinishedStubs)
-            throws IOException {
-        failures.add(new IllegalStateException(unfinishedStubs));
-        record(candidate.answered(500, null, "no stub: stubs were left unfinished (500)"));
-        player.play(msg, MockResponse.status(500).withBody("text/plain; charset=utf-8",
-                "ladle-junit: " + unfinishedStubs + "\n"));
-    }
-
-    /**
-     * Early handler, before a request's body: a request that expects {@code 100 Continue} is looked up
-     * by its head, and the response found may refuse the body or hold the 100 back (see
-     * {@link MockResponse#withContinueRefused()}).
-     */
-    private void beforeBody(Server srv, ServerMessage msg, String path, Map<String, String> query) throws IOException {
-        if (!ResponsePlayer.expectsContinue(msg)) {
-            return;
-        }
-        RecordedRequest head = snapshot(-1, msg, query, new byte[0], null); // numbered only if recorded
-        MockResponse response = null;
-        Stub stub = null;
-        try {
-            for (int i = stubs.size() - 1; i >= 0 && stub == null; i--) {
-                Stub candidate = stubAt(i);
-                if (candidate != null && candidate.matches(head)) {
-                    stub = candidate;
-                    // a look ahead: the hit is only counted when this answer is given now
-                    response = candidate.answer(head, candidate.hits() + 1);
-                }
-            }
-        } catch (RuntimeException | AssertionError e) {
-            return; // the normal handler meets the same failure with the body, and reports it
-        }
-        if (stub == null) {
-            response = queue.peek();
-        }
-        if (response == null) {
-            return;
-        }
-        if (response.continueRefused()) {
-            // the answer given now is final: it takes its stub's use (or its place in the queue)
-            if (!(stub != null ? stub.claim() > 0 : queue.remove(response))) {
-                return;
-            }
-            unseen.seen(msg); // journaled here, not again by the watcher of requests the handler never saw
-            record(snapshot(msg, query, new byte[0], null)
-                    .answered(response.status(), stub != null ? stub.description() : "queue", null));
-        }
-        player.beforeBody(msg, response);
-    }
-
-    /** Copies what the test may inspect out of {@code msg}, numbering it as the next request. */
-    private RecordedRequest snapshot(ServerMessage msg, Map<String, String> query, byte[] body, String matchedBy) {
-        return snapshot(sequence.getAndIncrement(), msg, query, body, matchedBy);
-    }
-
-    private static RecordedRequest snapshot(int number, ServerMessage msg, Map<String, String> query, byte[] body,
-            String matchedBy) {
-        List<Map.Entry<String, String>> headers = new ArrayList<>(msg.getRequestHeaders().size());
-        msg.getRequestHeaders().forEach((name, value) -> headers.add(Map.entry(name, value)));
-        return new RecordedRequest(number, msg.getMethod(), msg.getUri(), msg.getHttpVersion(),
-                query, headers, body, msg.getRemoteAddress(), matchedBy, msg.getTlsPeerCertificates());
-    }
-
-    /** Records that {@code stub} threw {@code e} and returns the 500 its client gets. */
-    private MockResponse failed(Stub stub, Throwable e) {
-        failures.add(e);
-        LOG.log(System.Logger.Level.WARNING, "stub " + stub.description() + " failed", e);
-        return MockResponse.status(500).withBody("text/plain; charset=utf-8",
-                "ladle-junit: the stub for " + stub.description() + " threw " + e + "\n");
-    }
-
-    /** Copies a request the handler never saw (see {@link UnseenRequestWatcher}): its body only when it was read. */
-    private RecordedRequest snapshotUnseen(ServerMessage msg) {
-        MessageBody body = msg.getRequestBody();
-        byte[] bytes = body.getAccumulate() && body.isComplete() ? body.flatten() : new byte[0];
-        String rawQuery = msg.getUri().getRawQuery();
-        Map<String, String> query = Map.of();
-        if (rawQuery != null) {
-            try {
-                query = Forms.decode(rawQuery);
-            } catch (IllegalArgumentException malformed) {
-                // journaled without its query parameters; the raw query is still in uri()
-            }
-        }
-        RecordedRequest recorded = snapshot(msg, query, bytes, null);
-        return msg.getMethod() == null ? recorded.withMethod("") : recorded;
-    }
-
-    /** Adds {@code recorded} to the journal, before its answer is written. */
-    private void record(RecordedRequest recorded) {
-        journal.add(recorded);
-        untaken.add(recorded);
-    }
-
-    /** The stub at {@code i}, or null when stubs were removed meanwhile. */
-    private Stub stubAt(int i) {
-        try {
-            return stubs.get(i);
-        } catch (IndexOutOfBoundsException e) {
-            return null;
-        }
-    }
-
-    static boolean pathMatches(String pattern, String path) {
-        if (pattern.endsWith("/*")) {
-            String prefix = pattern.substring(0, pattern.length() - 2);
-            return path.equals(prefix) || path.startsWith(prefix + "/") || prefix.isEmpty();
-        }
-        return pattern.equals(path);
-    }
-
-    private String journalSummary() {
-        List<RecordedRequest> all = requests();
-        return all.isEmpty() ? "no requests were received" : all.size() + " received: " + all;
-    }
-
-    /** The stubs that came closest to matching {@code request}, or a word on why there are none. */
-    private String nearMisses(RecordedRequest request) {
-        String closest = NearMisses.closestStubs(request, stubs());
-        return closest.isEmpty() ? stubSummary() : closest;
-    }
-
-    private String stubSummary() {
-        List<Stub> all = stubs();
-        if (all.isEmpty()) {
-            return "There are no stubs" + (queue.isEmpty() ? "." : "; " + queue.size() + " queued responses remain.");
-        }
-        StringBuilder b = new StringBuilder("Stubs (newest last):");
-        for (Stub s : all) {
-            b.append("\n  ").append(s);
-        }
-        return b.toString();
+        return "MockServer " + baseUri + " (" + registry.stubs().size() + " stubs, " + journal.size() + " requests)";
     }
 }

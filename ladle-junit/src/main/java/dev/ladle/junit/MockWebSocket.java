@@ -147,6 +147,7 @@ public final class MockWebSocket {
         }
     }
 
+    /** For messages: the path and how many connections it has. */
     @Override
     public String toString() {
         return "WebSocket " + path + " (" + connections.size() + " connections)";

@@ -3,6 +3,7 @@ package dev.ladle.junit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Explains why requests and conditions did not meet: for a request no stub matched, the stubs that
@@ -61,6 +62,38 @@ final class NearMisses {
             }
         }
         return format("Closest requests", misses);
+    }
+
+    /**
+     * The message of a failed verification: what was expected, what matched, and the requests that came
+     * closest to {@code pattern} with what they lacked.
+     */
+    static String verificationFailure(Times times, RequestPattern pattern, List<RecordedRequest> all,
+            List<RecordedRequest> met) {
+        StringBuilder b = new StringBuilder("expected ").append(times).append(" × ").append(pattern.describe())
+                .append(" but ").append(met.size() == 1 ? "1 request" : met.size() + " requests").append(" matched");
+        if (!met.isEmpty()) {
+            b.append(": ").append(met);
+        }
+        b.append("; ").append(all.isEmpty() ? "no requests were received" : all.size() + " received");
+        String closest = closestRequests(pattern, all);
+        if (!closest.isEmpty()) {
+            b.append('\n').append(closest);
+        }
+        return b.toString();
+    }
+
+    /**
+     * The message about requests nothing the test set up answered: each with what answered it, and for
+     * the first few the stubs that came closest, as {@code nearMisses} gives them.
+     */
+    static String unmatchedFailure(List<RecordedRequest> unmatched, Function<RecordedRequest, String> nearMisses) {
+        StringBuilder b = new StringBuilder("requests that no stub matched: ")
+                .append(unmatched.stream().map(r -> r + " (" + r.answeredBy() + ")").toList());
+        for (RecordedRequest request : unmatched.subList(0, Math.min(unmatched.size(), SHOWN))) {
+            b.append("\n").append(request).append(": ").append(nearMisses.apply(request));
+        }
+        return b.toString();
     }
 
     private static Miss miss(String candidate, List<Condition> conditions, RecordedRequest request) {

@@ -41,8 +41,8 @@ final class RawHttp1Response {
         int status = response.status();
         boolean noContent = status == Status.NO_CONTENT || status == Status.NOT_MODIFIED;
         this.bodyAllowed = !noContent && !method.equals("HEAD");
-        this.chunked = !noContent && (response.chunked() || !response.trailers().isEmpty()
-                || response.fault() == MockResponse.Fault.MALFORMED_CHUNK);
+        this.chunked = !noContent && (response.pacing().chunked() || !response.trailers().isEmpty()
+                || response.fault().is(Fault.Kind.MALFORMED_CHUNK));
         this.serverFields = new ArrayList<>();
         serverFields.forEach((name, value) -> this.serverFields.add(Map.entry(name, value)));
     }
@@ -96,27 +96,26 @@ final class RawHttp1Response {
         if (!bodyAllowed) {
             return true;
         }
+        Fault fault = response.fault();
         byte[] body = response.bodyBytes();
-        int end = response.fault() == MockResponse.Fault.BODY_CUT ? response.faultBytes() : body.length;
-        int piece = response.pieceSize() > 0 ? response.pieceSize() : Math.max(1, end);
-        for (int off = 0; off < end; off += piece) {
-            if (off > 0 && !pause.test(response.piecePause())) {
-                return false;
-            }
-            int len = Math.min(piece, end - off);
+        int end = fault.is(Fault.Kind.BODY_CUT) ? fault.bytes() : body.length;
+        boolean whole = response.pacing().writePieces(body, end, pause, (bytes, off, len) -> {
             if (chunked) {
                 out.write(ascii(Integer.toHexString(len) + "\r\n"));
-                out.write(body, off, len);
+                out.write(bytes, off, len);
                 out.write(ascii("\r\n"));
             } else {
-                out.write(body, off, len);
+                out.write(bytes, off, len);
             }
             out.flush();
+        });
+        if (!whole) {
+            return false;
         }
-        if (response.fault() == MockResponse.Fault.BODY_CUT) {
+        if (fault.is(Fault.Kind.BODY_CUT)) {
             return true;
         }
-        if (response.fault() == MockResponse.Fault.MALFORMED_CHUNK) {
+        if (fault.is(Fault.Kind.MALFORMED_CHUNK)) {
             out.write(ascii(MALFORMED_CHUNK_SIZE + "\r\n"));
         } else if (chunked) {
             StringBuilder end0 = new StringBuilder("0\r\n");

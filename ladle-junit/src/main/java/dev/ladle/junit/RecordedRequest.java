@@ -2,6 +2,7 @@ package dev.ladle.junit;
 
 import dev.ladle.http.Forms;
 import dev.ladle.http.HttpVersion;
+import dev.ladle.server.ServerMessage;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.Charset;
@@ -29,11 +30,19 @@ public final class RecordedRequest {
     private final int status;
     private final String answeredBy;
 
-    RecordedRequest(int sequenceNumber, String method, URI uri, HttpVersion version, Map<String, String> query,
-            List<Map.Entry<String, String>> headers, byte[] body, SocketAddress remoteAddress, String matchedBy,
-            List<X509Certificate> clientCertificates) {
-        this(sequenceNumber, method, uri, version, query, headers, body, remoteAddress, matchedBy, clientCertificates,
-                0, null);
+    /**
+     * Copies what a test may inspect out of {@code msg}, as request number {@code number}, not answered
+     * yet. A request the server refused before it could read a method gets an empty one.
+     *
+     * @param query the decoded query parameters (the last value of a repeated name)
+     * @param body the body as read, not copied: the caller hands it over
+     */
+    static RecordedRequest copyOf(int number, ServerMessage msg, Map<String, String> query, byte[] body) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>(msg.getRequestHeaders().size());
+        msg.getRequestHeaders().forEach((name, value) -> headers.add(Map.entry(name, value)));
+        String method = msg.getMethod() == null ? "" : msg.getMethod();
+        return new RecordedRequest(number, method, msg.getUri(), msg.getHttpVersion(), query, headers, body,
+                msg.getRemoteAddress(), null, msg.getTlsPeerCertificates(), 0, null);
     }
 
     private RecordedRequest(int sequenceNumber, String method, URI uri, HttpVersion version, Map<String, String> query,
@@ -53,11 +62,6 @@ public final class RecordedRequest {
         this.answeredBy = answeredBy != null ? answeredBy : matchedBy != null ? matchedBy : "no stub (404)";
     }
 
-    /** This request as answered by {@code by} (see {@link #matchedBy()}). */
-    RecordedRequest matchedBy(String by) {
-        return answered(status, by, null);
-    }
-
     /**
      * This request as answered: the client got {@code status}; {@code matchedBy} is what the test set up
      * that answered it (null for none), {@code answeredBy} says what answered it (null: as matchedBy).
@@ -67,13 +71,11 @@ public final class RecordedRequest {
                 matchedBy, clientCertificates, status, answeredBy);
     }
 
-    /** This request with another method, for matching a {@code HEAD} against {@code GET} stubs. */
-    RecordedRequest withMethod(String other) {
-        return new RecordedRequest(sequenceNumber, other, uri, version, query, headers, body, remoteAddress,
-                matchedBy, clientCertificates, status, answeredBy);
-    }
-
-    /** The position of this request among those the server received, from 0. */
+    /**
+     * The position of this request among those the server received (since it started, or was last
+     * {@linkplain MockServer#reset() reset}), from 0: its place in {@link MockServer#requests()}, which
+     * is the order of arrival, whatever order the answers were ready in.
+     */
     public int sequenceNumber() {
         return sequenceNumber;
     }

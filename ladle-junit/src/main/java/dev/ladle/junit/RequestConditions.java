@@ -1,23 +1,17 @@
 package dev.ladle.junit;
 
-import dev.ladle.http.Forms;
-import dev.ladle.http.HeaderValue;
-import dev.ladle.http.MessageHeaders;
-import dev.ladle.http.Multipart;
 import dev.ladle.junit.json.Json;
 import dev.ladle.junit.json.JsonDifference;
 import dev.ladle.junit.json.JsonEquality;
 import dev.ladle.junit.json.JsonPath;
 import dev.ladle.junit.json.JsonString;
 import dev.ladle.junit.json.JsonValue;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -35,7 +29,8 @@ import java.util.stream.Collectors;
  */
 public abstract sealed class RequestConditions<S extends RequestConditions<S>> permits Stubbing, RequestPattern {
     private final String target;
-    private final List<Condition> conditions = new ArrayList<>();
+    /** Copied on write: an unfinished stub's description is read by other threads while it is being built. */
+    private final List<Condition> conditions = new CopyOnWriteArrayList<>();
 
     /**
      * @param method the method, null for any
@@ -47,7 +42,7 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
         Checks.requirePath(path);
         this.target = (method == null ? "any method" : method) + " " + path;
         addMethod(method, headMatchesGet);
-        conditions.add(new Condition("path " + path, r -> MockServer.pathMatches(path, r.path())
+        conditions.add(new Condition("path " + path, r -> pathMatches(path, r.path())
                 ? null : "was " + StringMatcher.quote(r.path()), true));
     }
 
@@ -56,6 +51,15 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
         this.target = (method == null ? "any method" : method) + " path " + path.description();
         addMethod(method, headMatchesGet);
         conditions.add(Condition.onValue("path " + path.description(), RecordedRequest::path, path, true));
+    }
+
+    /** True when {@code path} is {@code pattern}, or lies under a {@code pattern} that ends in {@code /*}. */
+    private static boolean pathMatches(String pattern, String path) {
+        if (pattern.endsWith("/*")) {
+            String prefix = pattern.substring(0, pattern.length() - 2);
+            return path.equals(prefix) || path.startsWith(prefix + "/") || prefix.isEmpty();
+        }
+        return pattern.equals(path);
     }
 
     private void addMethod(String method, boolean headMatchesGet) {
@@ -77,6 +81,15 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
     void abandoned() {
     }
 
+    /** Returns {@code value}, or abandons this builder and throws when it is null. */
+    final <T> T required(T value, String name) {
+        if (value == null) {
+            abandoned();
+            throw new NullPointerException(name);
+        }
+        return value;
+    }
+
     /** Returns what {@code step} makes, or abandons this builder when it throws. */
     final <T> T orAbandon(Supplier<T> step) {
         try {
@@ -91,7 +104,7 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
 
     /** A header {@code name} (any case) has exactly the value {@code value} on one of its lines. */
     public S withHeader(String name, String value) {
-        Objects.requireNonNull(value, "value");
+        required(value, "value");
         return withHeader(name, StringMatcher.equalTo(value));
     }
 
@@ -100,8 +113,8 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
      * {@code matcher} is asked about null (so {@link StringMatcher#absent()} requires it missing).
      */
     public S withHeader(String name, StringMatcher matcher) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(matcher, "matcher");
+        required(name, "name");
+        required(matcher, "matcher");
         return with(Condition.onValues("header " + name + " " + matcher.description(), r -> r.headers(name), matcher));
     }
 
@@ -119,14 +132,14 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
 
     /** One of the (decoded) values of query parameter {@code name} equals {@code value}. */
     public S withQueryParameter(String name, String value) {
-        Objects.requireNonNull(value, "value");
+        required(value, "value");
         return withQueryParameter(name, StringMatcher.equalTo(value));
     }
 
     /** One of the (decoded) values of query parameter {@code name} meets {@code matcher}. */
     public S withQueryParameter(String name, StringMatcher matcher) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(matcher, "matcher");
+        required(name, "name");
+        required(matcher, "matcher");
         return with(Condition.onValues("query " + name + " " + matcher.description(), r -> r.queryParameters(name), matcher));
     }
 
@@ -135,8 +148,8 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
      * {@code ?tag=a&tag=b} has the values {@code a} and {@code b}.
      */
     public S withQueryParameterValues(String name, String... values) {
-        Objects.requireNonNull(name, "name");
-        List<String> expected = List.of(values);
+        required(name, "name");
+        List<String> expected = orAbandon(() -> List.of(values));
         Map<String, Long> expectedCounts = counts(expected);
         return with(new Condition("query " + name + " with exactly the values " + quoted(expected), r -> {
             List<String> found = r.queryParameters(name);
@@ -146,14 +159,14 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
 
     /** The request has a cookie {@code name} (in its {@code Cookie} headers) whose value equals {@code value}. */
     public S withCookie(String name, String value) {
-        Objects.requireNonNull(value, "value");
+        required(value, "value");
         return withCookie(name, StringMatcher.equalTo(value));
     }
 
     /** A cookie {@code name} of the request meets {@code matcher} (null, when there is none). */
     public S withCookie(String name, StringMatcher matcher) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(matcher, "matcher");
+        required(name, "name");
+        required(matcher, "matcher");
         return with(Condition.onValues("cookie " + name + " " + matcher.description(), r -> r.cookies(name), matcher));
     }
 
@@ -161,26 +174,26 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
 
     /** The body, as text, is exactly {@code body}. */
     public S withBody(String body) {
-        Objects.requireNonNull(body, "body");
+        required(body, "body");
         return withBody(StringMatcher.equalTo(body));
     }
 
     /** The body, as text (in its {@code Content-Type}'s charset, else UTF-8), meets {@code matcher}. */
     public S withBody(StringMatcher matcher) {
-        Objects.requireNonNull(matcher, "matcher");
+        required(matcher, "matcher");
         return with(Condition.onValue("body " + matcher.description(), RecordedRequest::bodyAsString, matcher, false));
     }
 
     /** The body is exactly these bytes. */
     public S withBody(byte[] body) {
-        byte[] expected = body.clone();
+        byte[] expected = required(body, "body").clone();
         return with(new Condition("body of exactly " + expected.length + " given bytes",
                 r -> Arrays.equals(r.body(), expected) ? null : "was " + r.body().length + " other bytes", false));
     }
 
     /** The body, as text, contains {@code part}. */
     public S withBodyContaining(String part) {
-        return withBody(StringMatcher.containing(part));
+        return withBody(orAbandon(() -> StringMatcher.containing(part)));
     }
 
     /**
@@ -201,8 +214,8 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
      * @throws IllegalArgumentException when {@code expectedJson} is not valid JSON (the message says where)
      */
     public S withJsonBody(String expectedJson, JsonEquality equality) {
-        Objects.requireNonNull(equality, "equality");
-        JsonValue expected = orAbandon(() -> Json.parse(Objects.requireNonNull(expectedJson, "expectedJson")));
+        required(equality, "equality");
+        JsonValue expected = orAbandon(() -> Json.parse(required(expectedJson, "expectedJson")));
         String options = equality.toString().startsWith("JSON equality ") ? " " + equality.toString().substring(14) : "";
         return with(new Condition("body JSON-equal to " + StringMatcher.quote(Json.write(expected)) + options, r -> {
             JsonValue actual;
@@ -224,7 +237,7 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
     public S withJsonPath(String path) {
         JsonPath compiled = orAbandon(() -> JsonPath.compile(path));
         return with(new Condition("JSON path " + path + " present", r -> {
-            List<JsonValue> found = select(compiled, r);
+            List<JsonValue> found = RequestBodies.select(compiled, r);
             return found == null ? "was not JSON" : found.isEmpty() ? "selected nothing" : null;
         }, false));
     }
@@ -238,21 +251,12 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
      */
     public S withJsonPath(String path, StringMatcher matcher) {
         JsonPath compiled = orAbandon(() -> JsonPath.compile(path));
-        Objects.requireNonNull(matcher, "matcher");
+        required(matcher, "matcher");
         return with(Condition.onValues("JSON path " + path + " " + matcher.description(), r -> {
-            List<JsonValue> found = select(compiled, r);
+            List<JsonValue> found = RequestBodies.select(compiled, r);
             return found == null ? List.of() : found.stream()
                     .map(v -> v instanceof JsonString text ? text.value() : Json.write(v)).toList();
         }, matcher));
-    }
-
-    /** The values {@code path} selects in the body, or null when the body is not JSON. */
-    private static List<JsonValue> select(JsonPath path, RecordedRequest r) {
-        try {
-            return path.select(Json.parse(r.bodyAsString()));
-        } catch (IllegalArgumentException notJson) {
-            return null;
-        }
     }
 
     /**
@@ -260,7 +264,7 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
      * equals {@code value}.
      */
     public S withFormField(String name, String value) {
-        Objects.requireNonNull(value, "value");
+        required(value, "value");
         return withFormField(name, StringMatcher.equalTo(value));
     }
 
@@ -269,10 +273,10 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
      * meets {@code matcher}; a body of another type, or one that does not decode, has no fields.
      */
     public S withFormField(String name, StringMatcher matcher) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(matcher, "matcher");
+        required(name, "name");
+        required(matcher, "matcher");
         return with(Condition.onValues("form field " + name + " " + matcher.description(),
-                r -> formFields(r).getOrDefault(name, List.of()), matcher));
+                r -> RequestBodies.formFields(r).getOrDefault(name, List.of()), matcher));
     }
 
     /**
@@ -280,10 +284,10 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
      * content that, as UTF-8 text, meets {@code matcher}; a body that is not multipart has no parts.
      */
     public S withMultipartPart(String name, StringMatcher matcher) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(matcher, "matcher");
+        required(name, "name");
+        required(matcher, "matcher");
         return with(Condition.onValues("multipart part " + name + " " + matcher.description(),
-                r -> multipartParts(r).getOrDefault(name, List.of()), matcher));
+                r -> RequestBodies.multipartParts(r).getOrDefault(name, List.of()), matcher));
     }
 
     // ---- anything ---------------------------------------------------------------------------------
@@ -293,8 +297,8 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
      * throws makes the client get 500 and the test fail (see {@link MockServer#answerFailures()}).
      */
     public S matching(String description, Predicate<RecordedRequest> condition) {
-        Objects.requireNonNull(description, "description");
-        return with(Condition.of(description, Objects.requireNonNull(condition, "condition")));
+        required(description, "description");
+        return with(Condition.of(description, required(condition, "condition")));
     }
 
     // ---- for the server ---------------------------------------------------------------------------
@@ -314,39 +318,6 @@ public abstract sealed class RequestConditions<S extends RequestConditions<S>> p
     final String describe() {
         List<String> more = conditions.stream().filter(c -> !c.target()).map(Condition::description).toList();
         return more.isEmpty() ? target : target + " (" + String.join(", ", more) + ")";
-    }
-
-    private static Map<String, List<String>> formFields(RecordedRequest r) {
-        String type = r.header("Content-Type");
-        if (type == null || !type.regionMatches(true, 0, Forms.MIME_TYPE_URLENCODED, 0, Forms.MIME_TYPE_URLENCODED.length())) {
-            return Map.of();
-        }
-        try {
-            return Forms.decodeMulti(r.bodyAsString());
-        } catch (IllegalArgumentException e) {
-            return Map.of();
-        }
-    }
-
-    private static Map<String, List<String>> multipartParts(RecordedRequest r) {
-        MessageHeaders headers = new MessageHeaders();
-        r.headers("Content-Type").forEach(v -> headers.append("Content-Type", v));
-        Map<String, List<String>> parts = new HashMap<>();
-        try {
-            Multipart multipart = Multipart.fromMessage(headers, r.body());
-            for (int i = 0; i < multipart.getLength(); i++) {
-                Multipart.Part part = multipart.getPart(i);
-                HeaderValue disposition = part.headers().getContentDisposition();
-                String name = disposition == null ? null : disposition.parameter("name");
-                if (name != null) {
-                    parts.computeIfAbsent(name, n -> new ArrayList<>())
-                            .add(new String(part.body(), StandardCharsets.UTF_8));
-                }
-            }
-        } catch (IllegalArgumentException notMultipart) {
-            return Map.of();
-        }
-        return parts;
     }
 
     private static Map<String, Long> counts(Collection<String> values) {

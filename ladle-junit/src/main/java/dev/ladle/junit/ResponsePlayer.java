@@ -8,8 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -52,7 +50,7 @@ final class ResponsePlayer implements AutoCloseable {
                 // a fault took the connection: a status tells the server not to send 100 Continue on it
                 msg.setStatus(417);
             }
-        } else if (!teardown.pause(response.continueDelay().next())) {
+        } else if (!teardown.pause(response.pacing().continueDelay().next())) {
             // being closed: a final answer instead of the 100, which ends the exchange without its body
             msg.setStatus(503);
         }
@@ -60,7 +58,7 @@ final class ResponsePlayer implements AutoCloseable {
 
     /** Answers {@code msg} with {@code response}; returns once it is written, cut or abandoned. */
     void play(ServerMessage msg, MockResponse response) throws IOException {
-        if (!teardown.pause(response.delay().next())) {
+        if (!teardown.pause(response.pacing().delay().next())) {
             abandon(msg);
             return;
         }
@@ -70,36 +68,19 @@ final class ResponsePlayer implements AutoCloseable {
             unsupported(msg);
             return;
         }
-        switch (response.fault()) {
-            case NONE -> {
-                if (extras) {
-                    writeRaw(msg, response);
-                } else {
-                    writeOrdinary(msg, response);
-                }
+        Fault fault = response.fault();
+        if (fault.is(Fault.Kind.NONE)) {
+            if (extras) {
+                writeRaw(msg, response);
+            } else {
+                writeOrdinary(msg, response);
             }
-            case DISCONNECT, RESET, RANDOM_BYTES, HALF_CLOSE, STALL -> {
-                if (h2) {
-                    if (response.fault() == MockResponse.Fault.STALL) {
-                        teardown.awaitDown();
-                    }
-                    resetStream(msg, response, 0);
-                } else {
-                    breakConnection(msg, response);
-                }
-            }
-            case HEAD_CUT, BODY_CUT, MALFORMED_CHUNK -> {
-                if (h2) {
-                    int sent = switch (response.fault()) {
-                        case BODY_CUT -> response.faultBytes();
-                        case MALFORMED_CHUNK -> response.bodyBytes().length;
-                        default -> 0;
-                    };
-                    resetStream(msg, response, sent);
-                } else {
-                    writeRaw(msg, response);
-                }
-            }
+        } else if (h2) {
+            breakStream(msg, response);
+        } else if (fault.sendsNoResponse()) {
+            breakConnection(msg, response);
+        } else {
+            writeRaw(msg, response);
         }
     }
 
@@ -117,11 +98,11 @@ final class ResponsePlayer implements AutoCloseable {
             msg.getResponseHeaders().append(h.getKey(), h.getValue());
         }
         byte[] body = response.bodyBytes();
-        if (response.pieceSize() == 0) {
+        if (response.pacing().pieceSize() == 0) {
             msg.getResponseBody().append(body);
             return;
         }
-        if (!response.chunked()) {
+        if (!response.pacing().chunked()) {
             msg.getResponseHeaders().replace("Content-Length", Integer.toString(body.length));
         }
         OutputStream out = msg.getResponseBodyStream();
@@ -135,16 +116,24 @@ final class ResponsePlayer implements AutoCloseable {
 
     /** Writes the body's first {@code end} bytes in the response's pieces; false when a pause was cut short. */
     private boolean writePieces(OutputStream out, MockResponse response, int end) throws IOException {
-        byte[] body = response.bodyBytes();
-        int piece = response.pieceSize() > 0 ? response.pieceSize() : Math.max(1, end);
-        for (int off = 0; off < end; off += piece) {
-            if (off > 0 && !teardown.pause(response.piecePause())) {
-                return false;
-            }
-            out.write(body, off, Math.min(piece, end - off));
+        return response.pacing().writePieces(response.bodyBytes(), end, teardown::pause, (body, off, len) -> {
+            out.write(body, off, len);
             out.flush();
+        });
+    }
+
+    /** A fault over HTTP/2: the stream is reset after what the fault lets through (see {@link #resetStream}). */
+    private void breakStream(ServerMessage msg, MockResponse response) throws IOException {
+        Fault fault = response.fault();
+        if (fault.is(Fault.Kind.STALL)) {
+            teardown.awaitDown();
         }
-        return true;
+        int sent = switch (fault.kind()) {
+            case BODY_CUT -> fault.bytes();
+            case MALFORMED_CHUNK -> response.bodyBytes().length;
+            default -> 0;
+        };
+        resetStream(msg, response, sent);
     }
 
     /**
@@ -176,8 +165,8 @@ final class ResponsePlayer implements AutoCloseable {
             OutputStream out = connection.output();
             out.write(raw.interimHeads());
             byte[] head = raw.finalHead();
-            if (response.fault() == MockResponse.Fault.HEAD_CUT) {
-                out.write(head, 0, Math.min(head.length, response.faultBytes()));
+            if (response.fault().is(Fault.Kind.HEAD_CUT)) {
+                out.write(head, 0, Math.min(head.length, response.fault().bytes()));
                 out.flush();
                 return;
             }
@@ -192,13 +181,10 @@ final class ResponsePlayer implements AutoCloseable {
     private void breakConnection(ServerMessage msg, MockResponse response) throws IOException {
         StolenConnection connection = teardown.hold(msg.stealConnection());
         try {
-            switch (response.fault()) {
+            switch (response.fault().kind()) {
                 case RESET -> connection.reset();
                 case RANDOM_BYTES -> {
-                    Random random = response.faultSeed() == null ? ThreadLocalRandom.current() : new Random(response.faultSeed());
-                    byte[] noise = new byte[response.faultBytes()];
-                    random.nextBytes(noise);
-                    connection.output().write(noise);
+                    connection.output().write(response.fault().noise());
                     connection.output().flush();
                 }
                 case HALF_CLOSE -> {

@@ -1,6 +1,7 @@
 package dev.ladle.junit;
 
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -15,8 +16,11 @@ final class ServerScope {
     private final MockServer server;
     private final boolean sharedByClass;
     private final AtomicReference<Use> user = new AtomicReference<>();
-    /** The stubs made before the class's first test (in {@code @BeforeAll}), put back after each test. */
-    private List<Stub> classStubs;
+    /**
+     * The stubs made before the class's first test (in {@code @BeforeAll}) and the hits each had then:
+     * after each test they are put back as they were, so that every test finds them unused.
+     */
+    private Map<Stub, Integer> classStubs;
     private volatile boolean ended;
 
     ServerScope(MockServer server, boolean sharedByClass) {
@@ -57,7 +61,8 @@ final class ServerScope {
                     + "with @Execution(ExecutionMode.SAME_THREAD), or make the field an instance field (a server per test).");
         }
         if (classStubs == null) {
-            classStubs = server.stubs();
+            classStubs = new LinkedHashMap<>();
+            server.stubs().forEach(stub -> classStubs.put(stub, stub.hits()));
         }
     }
 
@@ -70,7 +75,10 @@ final class ServerScope {
     /** The test is over: the server forgets it (the class's own stubs come back) and is free for the next. */
     void endTest() {
         server.reset();
-        classStubs.forEach(server::add);
+        classStubs.forEach((stub, hits) -> {
+            stub.restoreHits(hits);
+            server.add(stub);
+        });
         user.set(null);
     }
 }

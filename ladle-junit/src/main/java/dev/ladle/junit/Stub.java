@@ -18,10 +18,10 @@ public final class Stub {
      */
     public static final int DEFAULT_PRIORITY = 5;
 
-    private final MockServer server;
+    private final StubRegistry registry;
     private final String description;
     private final List<Condition> conditions;
-    private final Answer answer;
+    private final Responder responder;
     private final int limit;
     private final String scenario;
     private final String nextState;
@@ -31,7 +31,7 @@ public final class Stub {
 
     /** How a stub computes the answer to the {@code hit}-th request it claimed (from 1). */
     @FunctionalInterface
-    interface Answer {
+    interface Responder {
         MockResponse answer(RecordedRequest request, int hit);
     }
 
@@ -42,12 +42,12 @@ public final class Stub {
      * @param mapping the mapping JSON it was made from (loaded or recorded), or null when made in code
      * @param priority its rank among stubs, 1 first (see {@link #priority()})
      */
-    Stub(MockServer server, String description, List<Condition> conditions, Answer answer, int limit,
+    Stub(StubRegistry registry, String description, List<Condition> conditions, Responder responder, int limit,
             String scenario, String nextState, JsonObject mapping, int priority) {
-        this.server = server;
+        this.registry = registry;
         this.description = description;
         this.conditions = List.copyOf(conditions);
-        this.answer = answer;
+        this.responder = responder;
         this.limit = limit;
         this.scenario = scenario;
         this.nextState = nextState;
@@ -103,7 +103,7 @@ public final class Stub {
 
     /** Unregisters the stub; later requests no longer match it. */
     public void remove() {
-        server.remove(this);
+        registry.remove(this);
     }
 
     /** What the stub matches, as in failure messages: {@code GET /items (header Accept=...)}. */
@@ -137,26 +137,54 @@ public final class Stub {
     int claim() {
         while (true) {
             int n = hits.get();
-            if (limit > 0 && n >= limit) {
+            if (usedUp(n)) {
                 return 0;
             }
-            if (hits.compareAndSet(n, n + 1)) {
-                if (nextState != null) {
-                    server.scenarios().set(scenario, nextState);
-                }
+            if (claim(n + 1)) {
                 return n + 1;
             }
         }
     }
 
+    /**
+     * Counts hit number {@code hit} (from 1), when it is the next one and within the limit, and moves
+     * the scenario on.
+     *
+     * @return false when another request took that hit first, or the stub has no answers left
+     */
+    boolean claim(int hit) {
+        if (usedUp(hit - 1) || !hits.compareAndSet(hit - 1, hit)) {
+            return false;
+        }
+        if (nextState != null) {
+            registry.scenarios().set(scenario, nextState);
+        }
+        return true;
+    }
+
+    /** True once the stub answered the {@code times} requests it was limited to. */
+    boolean usedUp() {
+        return usedUp(hits.get());
+    }
+
+    /** Sets the hit count back to {@code count}, as it was when a server's state was saved. */
+    void restoreHits(int count) {
+        hits.set(count);
+    }
+
+    private boolean usedUp(int count) {
+        return limit > 0 && count >= limit;
+    }
+
     MockResponse answer(RecordedRequest request, int hit) {
-        MockResponse response = answer.answer(request, hit);
+        MockResponse response = responder.answer(request, hit);
         if (response == null) {
             throw new IllegalStateException("the stub for " + description + " answered null");
         }
         return response;
     }
 
+    /** For messages: the description and how far it is used, {@code GET /items [1/2 used]} or {@code [3 hits]}. */
     @Override
     public String toString() {
         return description + (limit > 0 ? " [" + hits() + "/" + limit + " used]" : " [" + hits() + " hits]");

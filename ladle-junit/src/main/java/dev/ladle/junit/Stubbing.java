@@ -10,7 +10,9 @@ import java.util.function.Function;
  * {@code respond} methods, which registers the stub. A stubbing never finished with {@code respond} is
  * a mistake the server reports: until it is finished, every request is answered {@code 500} naming it,
  * and {@link MockServer#verify}, {@link MockServer#close()} and the extension's check after each test
- * throw.
+ * throw. A stub being built on another thread is not such a mistake: a request (or a check on another
+ * thread) that comes meanwhile waits up to a second for it to be finished. A stubbing whose method
+ * refused its arguments (an exception) is abandoned, and not reported.
  *
  * <pre>{@code
  * server.onGet("/items").withHeader("Accept", containing("json")).respond(MockResponse.json("[]"));
@@ -23,7 +25,8 @@ import java.util.function.Function;
  * for the conditions.
  */
 public final class Stubbing extends RequestConditions<Stubbing> {
-    private final MockServer server;
+    private final StubRegistry registry;
+    private final UnfinishedStubs unfinished;
     private int times;
     private String scenario;
     private String requiredState;
@@ -44,15 +47,18 @@ public final class Stubbing extends RequestConditions<Stubbing> {
         FAIL
     }
 
-    Stubbing(MockServer server, String method, String path) {
+    Stubbing(StubRegistry registry, UnfinishedStubs unfinished, String method, String path) {
         super(method, path, true);
-        this.server = server;
-        server.begin(this);
+        this.registry = registry;
+        this.unfinished = unfinished;
+        unfinished.begin(this);
     }
 
-    Stubbing(MockServer server, String method, StringMatcher path) {
+    Stubbing(StubRegistry registry, UnfinishedStubs unfinished, String method, StringMatcher path) {
         super(method, path, true);
-        this.server = server;
+        this.registry = registry;
+        this.unfinished = unfinished;
+        unfinished.begin(this);
     }
 
     /** Makes the stub one of a mapping: it keeps {@code mapping} (for saving) and its {@code priority}. */
@@ -69,7 +75,7 @@ public final class Stubbing extends RequestConditions<Stubbing> {
 
     @Override
     void abandoned() {
-        server.finish(this);
+        unfinished.finish(this);
     }
 
     /**
@@ -98,19 +104,19 @@ public final class Stubbing extends RequestConditions<Stubbing> {
      * }</pre>
      */
     public Stubbing inScenario(String name) {
-        this.scenario = Objects.requireNonNull(name, "name");
+        this.scenario = required(name, "name");
         return this;
     }
 
     /** Answers only while the stub's {@linkplain #inScenario scenario} is in {@code state}. */
     public Stubbing whenState(String state) {
-        this.requiredState = Objects.requireNonNull(state, "state");
+        this.requiredState = required(state, "state");
         return this;
     }
 
     /** Moves the stub's {@linkplain #inScenario scenario} to {@code state} each time the stub answers. */
     public Stubbing willSetStateTo(String state) {
-        this.nextState = Objects.requireNonNull(state, "state");
+        this.nextState = required(state, "state");
         return this;
     }
 
@@ -129,8 +135,8 @@ public final class Stubbing extends RequestConditions<Stubbing> {
      * @throws IllegalArgumentException when there is no response
      */
     public Stub respondInSequence(AfterLast afterLast, MockResponse... responses) {
-        Objects.requireNonNull(afterLast, "afterLast");
-        List<MockResponse> sequence = List.of(responses);
+        required(afterLast, "afterLast");
+        List<MockResponse> sequence = orAbandon(() -> List.of(required(responses, "responses")));
         if (sequence.isEmpty()) {
             abandoned();
             throw new IllegalArgumentException("a sequence needs at least one response");
@@ -153,18 +159,18 @@ public final class Stubbing extends RequestConditions<Stubbing> {
 
     /** Registers the stub answering every matching request with {@code response}. */
     public Stub respond(MockResponse response) {
-        Objects.requireNonNull(response, "response");
+        required(response, "response");
         return respondWith(request -> response);
     }
 
     /** Registers the stub answering with {@code status} and an empty body. */
     public Stub respond(int status) {
-        return respond(MockResponse.status(status));
+        return respond(orAbandon(() -> MockResponse.status(status)));
     }
 
     /** Registers the stub answering with {@code status} and a text body of the given type. */
     public Stub respond(int status, String contentType, String body) {
-        return respond(MockResponse.status(status).withBody(contentType, body));
+        return respond(orAbandon(() -> MockResponse.status(status).withBody(contentType, body)));
     }
 
     /**
@@ -172,11 +178,11 @@ public final class Stubbing extends RequestConditions<Stubbing> {
      * blocking is fine). An exception thrown here answers 500 and fails the test with the extension.
      */
     public Stub respondWith(Function<RecordedRequest, MockResponse> answer) {
-        Objects.requireNonNull(answer, "answer");
+        required(answer, "answer");
         return register((request, hit) -> answer.apply(request));
     }
 
-    private Stub register(Stub.Answer answer) {
+    private Stub register(Stub.Responder responder) {
         if (scenario == null && (requiredState != null || nextState != null)) {
             abandoned();
             throw new IllegalStateException("whenState and willSetStateTo need inScenario first: " + describe());
@@ -185,13 +191,13 @@ public final class Stubbing extends RequestConditions<Stubbing> {
             String name = scenario;
             String state = requiredState;
             with(new Condition("scenario " + name + " in state " + StringMatcher.quote(state), r -> {
-                String now = server.scenarios().state(name);
+                String now = registry.scenarios().state(name);
                 return now.equals(state) ? null : "was in " + StringMatcher.quote(now);
             }, false));
         }
-        Stub stub = new Stub(server, describe(), conditions(), answer, times, scenario, nextState, mapping, priority);
-        server.add(stub);
-        server.finish(this);
+        Stub stub = new Stub(registry, describe(), conditions(), responder, times, scenario, nextState, mapping, priority);
+        registry.add(stub);
+        unfinished.finish(this);
         return stub;
     }
 

@@ -22,8 +22,6 @@ import java.util.Objects;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 
@@ -144,18 +142,7 @@ public final class TestCertificates {
      * (OkHttp: {@code sslSocketFactory(certs.clientSslContext().getSocketFactory(), certs.trustManager())}).
      */
     public X509TrustManager trustManager() {
-        try {
-            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-            factory.init(trustStore());
-            for (TrustManager manager : factory.getTrustManagers()) {
-                if (manager instanceof X509TrustManager x509) {
-                    return x509;
-                }
-            }
-            throw new IllegalStateException("the JDK's PKIX TrustManagerFactory made no X509TrustManager");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("could not build a trust manager: " + e.getMessage(), e);
-        }
+        return ClientTls.trustManager(trustStore());
     }
 
     /** A key manager that presents the client certificate when a server asks for one issued by the CA. */
@@ -230,6 +217,7 @@ public final class TestCertificates {
         return chainPem(certificate) + pem(certificate.getPrivateKey());
     }
 
+    /** For messages: the CA's name and the two certificates. */
     @Override
     public String toString() {
         return "TestCertificates[CA " + ca.getSubjectX500Principal().getName() + ", server " + server + ", client " + client + "]";
@@ -247,24 +235,11 @@ public final class TestCertificates {
     }
 
     private KeyStore trustStore() {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setCertificateEntry("ca", ca);
-            return store;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("the JDK cannot build an in-memory key store", e);
-        }
+        return ClientTls.trustStore(List.of(ca));
     }
 
     private SSLContext sslContext(KeyManager[] keyManagers) {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers, new TrustManager[] {trustManager()}, null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("could not build an SSLContext: " + e.getMessage(), e);
-        }
+        return ClientTls.sslContext(keyManagers, trustManager());
     }
 
     private static TlsCertificate withKey(X509Certificate leaf, PrivateKey key) {

@@ -16,10 +16,6 @@ record UnmatchedProxy(URI target, Recording recording) {
     /** What the client of a request gets when the real server cannot be asked. */
     static final int BAD_GATEWAY = 502;
 
-    /** The answer to a forwarded request, and how the journal describes it. */
-    record Answer(MockResponse response, String matchedBy, String answeredBy) {
-    }
-
     UnmatchedProxy {
         Objects.requireNonNull(target, "target");
         String scheme = target.getScheme();

@@ -1,15 +1,16 @@
 package dev.ladle.junit;
 
+import dev.ladle.http.Forms;
+import dev.ladle.http.MessageBody;
 import dev.ladle.http.Status;
 import dev.ladle.server.Server;
 import dev.ladle.server.ServerMessage;
 import dev.ladle.server.Subscription;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 
 /**
- * Finds the requests a {@link MockServer}'s handler never sees, so that they are journaled too: those
+ * Journals the requests a {@link MockServer}'s handler never sees: those
  * the Ladle server answers by itself (a malformed request, a body over the limit, a plain request to a
  * WebSocket endpoint, an auth challenge) and those a handler the test added to the server answers.
  *
@@ -27,15 +28,15 @@ final class UnseenRequestWatcher {
     private static final System.Logger LOG = System.getLogger(UnseenRequestWatcher.class.getName());
 
     private final Map<ServerMessage, Subscription> watched = new ConcurrentHashMap<>();
-    private final BiConsumer<ServerMessage, Verdict> record;
+    private final Journal journal;
 
     /**
-     * Watches {@code server}'s requests; {@code record} gets each unseen request that was answered, on the
-     * connection's thread, before its response body is written. WebSocket handshakes answered {@code 101}
-     * are left to the endpoints, which journal them when they take the connection.
+     * Watches {@code server}'s requests and records each unseen one that was answered in {@code journal},
+     * on the connection's thread, before its response body is written. WebSocket handshakes answered
+     * {@code 101} are left to the endpoints, which journal them when they take the connection.
      */
-    UnseenRequestWatcher(Server server, BiConsumer<ServerMessage, Verdict> record) {
-        this.record = record;
+    UnseenRequestWatcher(Server server, Journal journal) {
+        this.journal = journal;
         server.onRequestStarted(this::started);
         // a request that ends without its head written (the client left) is no longer watched either
         server.onRequestFinished(this::forget);
@@ -54,7 +55,10 @@ final class UnseenRequestWatcher {
         watched.put(msg, msg.onWroteHeaders(() -> {
             if (watched.remove(msg) != null && msg.getStatus() != Status.SWITCHING_PROTOCOLS) {
                 try {
-                    record.accept(msg, verdict(msg));
+                    Verdict verdict = verdict(msg);
+                    Journal.Ticket ticket = journal.arrive();
+                    journal.record(ticket, copy(ticket, msg).answered(verdict.status(), verdict.matchedBy(),
+                            verdict.answeredBy()));
                 } catch (RuntimeException e) {
                     // this runs inside the server's response writing, which must not fail for a journal entry
                     LOG.log(System.Logger.Level.WARNING, "could not journal a " + msg.getStatus() + " answer", e);
@@ -65,6 +69,22 @@ final class UnseenRequestWatcher {
 
     private void forget(ServerMessage msg) {
         watched.remove(msg);
+    }
+
+    /** Copies an unseen request: its body only when it was read, its query parameters when they decode. */
+    private static RecordedRequest copy(Journal.Ticket ticket, ServerMessage msg) {
+        MessageBody body = msg.getRequestBody();
+        byte[] bytes = body.getAccumulate() && body.isComplete() ? body.flatten() : new byte[0];
+        String rawQuery = msg.getUri().getRawQuery();
+        Map<String, String> query = Map.of();
+        if (rawQuery != null) {
+            try {
+                query = Forms.decode(rawQuery);
+            } catch (IllegalArgumentException malformed) {
+                // journaled without its query parameters; the raw query is still in uri()
+            }
+        }
+        return RecordedRequest.copyOf(ticket.number(), msg, query, bytes);
     }
 
     /**

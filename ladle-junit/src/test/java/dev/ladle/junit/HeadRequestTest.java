@@ -2,14 +2,9 @@ package dev.ladle.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,23 +20,11 @@ class HeadRequestTest {
         server.close();
     }
 
-    /** Sends {@code request} on a fresh socket and returns everything the server sent until it closed. */
-    private String rawExchange(String request) throws IOException {
-        try (Socket socket = new Socket(server.uri().getHost(), server.port())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
-    }
-
     @Test
     void headIsAnsweredByAGetStubWithItsHeadersAndNoBody() throws Exception {
         server.onGet("/report").respond(MockResponse.text("12345").withHeader("X-Version", "7"));
 
-        String raw = rawExchange("HEAD /report HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String raw = RawHttp.exchange(server.uri(), "HEAD /report HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 
         assertThat(raw).startsWith("HTTP/1.1 200 OK\r\n").contains("X-Version: 7\r\n")
                 .contains("Content-Length: 5\r\n").endsWith("\r\n\r\n");
@@ -55,7 +38,7 @@ class HeadRequestTest {
     void headOfAChunkedGetStubSendsNoChunks() throws Exception {
         server.onGet("/slow").respond(MockResponse.text("abcdef").withChunkedBody(2, Duration.ZERO));
 
-        String raw = rawExchange("HEAD /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String raw = RawHttp.exchange(server.uri(), "HEAD /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 
         assertThat(raw).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\n").doesNotContain("ab");
     }
@@ -78,13 +61,13 @@ class HeadRequestTest {
         server.onGet("/h").respond(200);
         server.on("HEAD", "/h").respond(204);
 
-        assertThat(rawExchange("HEAD /h HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 204 ");
+        assertThat(RawHttp.exchange(server.uri(), "HEAD /h HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 204 ");
     }
 
     @Test
     void getStubsDoNotAnswerOtherMethods() throws Exception {
         server.onGet("/h").respond(200);
 
-        assertThat(rawExchange("DELETE /h HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 404 ");
+        assertThat(RawHttp.exchange(server.uri(), "DELETE /h HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 404 ");
     }
 }

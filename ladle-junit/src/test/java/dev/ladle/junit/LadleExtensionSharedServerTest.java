@@ -97,6 +97,34 @@ class LadleExtensionSharedServerTest {
         }
     }
 
+    /** A class stub that answers once: each test gets that one answer, as the first test did. */
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class UsedUpClassStubFixture {
+        @RegisterExtension
+        static LadleExtension ladle = new LadleExtension();
+
+        @BeforeAll
+        static void stubForTheClass(MockServer server) {
+            server.onGet("/token").times(1).respond(200, "text/plain", "the token");
+            server.onGet("/page").respondInSequence(MockResponse.text("page 1"), MockResponse.text("page 2"));
+        }
+
+        @Test
+        @Order(1)
+        void first(MockServer server) throws Exception {
+            assertThat(LadleExtensionTest.get(server.uri("/token"))).isEqualTo("200 the token");
+            assertThat(LadleExtensionTest.get(server.uri("/page"))).isEqualTo("200 page 1");
+        }
+
+        @Test
+        @Order(2)
+        void second(MockServer server) throws Exception {
+            assertThat(server.stubs()).allSatisfy(s -> assertThat(s.hits()).isZero());
+            assertThat(LadleExtensionTest.get(server.uri("/token"))).isEqualTo("200 the token");
+            assertThat(LadleExtensionTest.get(server.uri("/page"))).isEqualTo("200 page 1");
+        }
+    }
+
     static class InstanceFieldFixture {
         @RegisterExtension
         LadleExtension ladle = new LadleExtension();
@@ -182,6 +210,11 @@ class LadleExtensionSharedServerTest {
         Event failed = results.testEvents().failed().list().get(0);
         assertThat(failed.getTestDescriptor().getDisplayName()).isEqualTo("swallowsA404()");
         assertThat(throwableOf(failed)).isInstanceOf(AssertionError.class).hasMessageContaining("GET /typo");
+    }
+
+    @Test
+    void classStubsComeBackUnusedForEachTest() {
+        run(UsedUpClassStubFixture.class).testEvents().assertStatistics(s -> s.started(2).succeeded(2));
     }
 
     @Test

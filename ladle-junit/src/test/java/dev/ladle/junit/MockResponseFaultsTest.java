@@ -254,6 +254,24 @@ class MockResponseFaultsTest {
     }
 
     @Test
+    void continueLookupSkipsAStubThatHasAnsweredItsLast() throws Exception {
+        server.onPost("/upload").respond(MockResponse.status(417).withContinueRefused());
+        server.onPost("/upload").times(1).respond(MockResponse.status(201));
+        String expect = "POST /upload HTTP/1.1\r\nHost: mock\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n";
+        try (RawHttp raw = new RawHttp(server.uri())) {
+            raw.send(expect);
+            assertThat(raw.readHead()).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+            raw.send("hello");
+            assertThat(raw.readHead()).startsWith("HTTP/1.1 201 ");
+        }
+        try (RawHttp raw = new RawHttp(server.uri())) {
+            raw.send(expect); // the newer stub is used up: the older one refuses the body
+            assertThat(raw.readHead()).startsWith("HTTP/1.1 417 ");
+        }
+        assertThat(server.requests()).extracting(RecordedRequest::status).containsExactly(201, 417);
+    }
+
+    @Test
     void continueDelayHoldsThe100BackThenTheBodyIsReadAndAnswered() throws Exception {
         server.onPost("/upload").respond(MockResponse.status(201).withContinueDelay(Duration.ofMillis(400)));
         try (RawHttp raw = new RawHttp(server.uri())) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -280,7 +279,7 @@ class MockServerTest {
     @Test
     void chunkedBodyGoesOutAsChunksOfTheGivenSize() throws Exception {
         server.onGet("/stream").respond(MockResponse.text("abcdefghij").withChunkedBody(4, Duration.ofMillis(20)));
-        String raw = rawExchange("GET /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String raw = RawHttp.exchange(server.uri(), "GET /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertThat(raw).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("Transfer-Encoding: chunked\r\n")
                 .doesNotContainIgnoringCase("Content-Length")
                 .endsWith("\r\n\r\n4\r\nabcd\r\n4\r\nefgh\r\n2\r\nij\r\n0\r\n\r\n");
@@ -295,7 +294,7 @@ class MockServerTest {
     @Test
     void disconnectDropsTheConnectionWithoutAnAnswer() throws Exception {
         server.onGet("/drop").respond(MockResponse.disconnect());
-        assertThat(rawExchange("GET /drop HTTP/1.1\r\nHost: x\r\n\r\n")).isEmpty();
+        assertThat(RawHttp.exchange(server.uri(), "GET /drop HTTP/1.1\r\nHost: x\r\n\r\n")).isEmpty();
         assertThatThrownBy(() -> get("/drop")).isInstanceOf(IOException.class);
         assertThat(server.requests()).allMatch(RecordedRequest::isMatched);
     }
@@ -303,7 +302,7 @@ class MockServerTest {
     @Test
     void headRequestGetsHeadersWithoutTheBody() throws Exception {
         server.on("HEAD", "/h").respond(MockResponse.text("12345"));
-        String raw = rawExchange("HEAD /h HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String raw = RawHttp.exchange(server.uri(), "HEAD /h HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertThat(raw).contains("Content-Length: 5\r\n").endsWith("\r\n\r\n");
     }
 
@@ -452,17 +451,5 @@ class MockServerTest {
         assertThat(base.headers()).extracting(h -> h.getKey()).containsExactly("Content-Type");
         assertThat(changed.headers()).extracting(h -> h.getValue()).containsExactly("1", "text/html");
         assertThat(new String(base.body(), StandardCharsets.UTF_8)).isEqualTo("a");
-    }
-
-    /** Sends {@code request} on a fresh socket and returns everything the server sent until it closed. */
-    private String rawExchange(String request) throws IOException {
-        try (Socket socket = new Socket(server.uri().getHost(), server.port())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
     }
 }

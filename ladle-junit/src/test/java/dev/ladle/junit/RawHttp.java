@@ -16,6 +16,16 @@ final class RawHttp implements AutoCloseable {
         socket.setSoTimeout(10_000);
     }
 
+    /**
+     * Sends {@code request} on a fresh connection to {@code server} and returns everything the server
+     * sent until it closed the connection.
+     */
+    static String exchange(URI server, String request) throws IOException {
+        try (RawHttp raw = new RawHttp(server)) {
+            return raw.send(request).readToEnd();
+        }
+    }
+
     /** Sends {@code text} (ISO-8859-1) and returns this. */
     RawHttp send(String text) throws IOException {
         socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));

@@ -8,11 +8,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import dev.ladle.auth.BasicAuthDomain;
 import dev.ladle.server.Limits;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Authenticator;
 import java.net.PasswordAuthentication;
-import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -48,18 +45,6 @@ class RefusedRequestJournalTest {
         return client.send(HttpRequest.newBuilder(server.uri(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Sends {@code request} on a fresh socket and returns everything the server sent until it closed. */
-    private String rawExchange(String request) throws IOException {
-        try (Socket socket = new Socket(server.uri().getHost(), server.port())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
-    }
-
     @Test
     void plainGetOnAWebSocketPathIsJournaledAsRefusedWith400() throws Exception {
         server.onWebSocket("/chat");
@@ -80,7 +65,7 @@ class RefusedRequestJournalTest {
         server = MockServer.builder().configure(s -> s.setLimits(new Limits().setMaxRequestBodySize(10))).start();
         server.onPost("/upload").respond(201);
 
-        String response = rawExchange("POST /upload?name=big HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n");
+        String response = RawHttp.exchange(server.uri(), "POST /upload?name=big HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n");
 
         assertThat(response).startsWith("HTTP/1.1 413 ");
         RecordedRequest refused = server.requests().get(0);
@@ -96,7 +81,7 @@ class RefusedRequestJournalTest {
 
     @Test
     void malformedRequestLineIsJournaledAsRefusedWith400() throws Exception {
-        String response = rawExchange("GE(T /a HTTP/1.1\r\nHost: x\r\n\r\n");
+        String response = RawHttp.exchange(server.uri(), "GE(T /a HTTP/1.1\r\nHost: x\r\n\r\n");
 
         assertThat(response).startsWith("HTTP/1.1 400 ");
         assertThat(server.requests()).singleElement().satisfies(r -> {

@@ -9,6 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,6 +76,49 @@ class UnfinishedStubTest {
         assertThat(get(server.uri("/late?q=1")).statusCode()).isEqualTo(200);
         server.verify(1, "GET", "/late");
         assertThat(server.answerFailures()).isEmpty();
+    }
+
+    @Test
+    void stubOnAPathMatcherLeftUnfinishedIsReportedToo() {
+        server.on("GET", StringMatcher.matching("/items/\\d+"));
+
+        assertThatThrownBy(() -> server.verify(0, RequestPattern.anyRequest())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("GET path matching");
+    }
+
+    @Test
+    void stubWhoseRespondRefusedANullResponseIsNotReportedAsUnfinished() {
+        assertThatThrownBy(() -> server.onGet("/n").respond((MockResponse) null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> server.onGet("/s").respondInSequence(MockResponse.text("a"), null))
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> server.onGet("/f").respondWith(null)).isInstanceOf(NullPointerException.class);
+        server.verify(0, RequestPattern.anyRequest()); // throws when a stub is left unfinished
+    }
+
+    @Test
+    void stubsBeingBuiltOnAnotherThreadDoNotTurnRequestsAway() throws Exception {
+        server.onGet("/ping").respond(200, "text/plain", "pong");
+        CountDownLatch building = new CountDownLatch(1);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread builder = Thread.ofPlatform().start(() -> {
+            for (int i = 0; !stop.get(); i++) {
+                server.onGet("/built").withHeader("X-Build", String.valueOf(i)).respond(204).remove();
+                building.countDown();
+            }
+        });
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            assertThat(building.await(10, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < 50; i++) {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.uri("/ping")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            }
+        } finally {
+            stop.set(true);
+            builder.join();
+        }
+        assertThat(server.answerFailures()).isEmpty();
+        server.verify(50, "GET", "/ping");
     }
 
     // ---- with the extension ---------------------------------------------------------------------

@@ -23,6 +23,14 @@ public final class Limits {
     private Duration writeTimeout = Duration.ofSeconds(60);
     private int maxConcurrentStreams = 100;
     private int http2StreamWindow = 1024 * 1024;
+    private int maxConnections = Integer.MAX_VALUE;
+    private int maxConnectionsPerAddress = Integer.MAX_VALUE;
+    private long requestBodyMemoryBudget = Math.max(DEFAULT_BODY_BUDGET_FLOOR, Runtime.getRuntime().maxMemory() / 4);
+    private Duration responseTimeout = Duration.ZERO;
+    private Duration retryAfter = Duration.ofSeconds(1);
+
+    /** The smallest default body budget, for JVMs with a tiny heap: one default-sized body fits. */
+    private static final long DEFAULT_BODY_BUDGET_FLOOR = 64L * 1024 * 1024;
 
     /** Creates limits with the default values. */
     public Limits() {
@@ -43,6 +51,11 @@ public final class Limits {
         this.maxConcurrentStreams = other.maxConcurrentStreams;
         this.http2StreamWindow = other.http2StreamWindow;
         this.writeTimeout = other.writeTimeout;
+        this.maxConnections = other.maxConnections;
+        this.maxConnectionsPerAddress = other.maxConnectionsPerAddress;
+        this.requestBodyMemoryBudget = other.requestBodyMemoryBudget;
+        this.responseTimeout = other.responseTimeout;
+        this.retryAfter = other.retryAfter;
     }
 
     /** Longest request line in bytes, CRLF excluded; longer gives 414 (default 8 KiB). */
@@ -174,9 +187,8 @@ public final class Limits {
     }
 
     /**
-     * Longest time one write to a client may block; a client that stops reading its response (or the
-     * frames of its WebSocket) is cut off after it (default 60 s). Protects against slow-read attacks.
-     * Checked four times a second.
+     * Longest time one write to a client may block; a client that stops reading its response is cut off
+     * after it (default 60 s). Protects against slow-read attacks. Checked four times a second.
      */
     public Duration getWriteTimeout() {
         return writeTimeout;
@@ -222,6 +234,131 @@ public final class Limits {
             throw new IllegalArgumentException("http2StreamWindow must be at least 65535 bytes: " + bytes);
         }
         this.http2StreamWindow = bytes;
+        return this;
+    }
+
+    // ---- resource caps: what one server may hold at once ------------------------------------------
+
+    /**
+     * Most connections the server's listeners keep open at once (default {@link Integer#MAX_VALUE}: no
+     * cap, the process's file descriptor limit rules). Counted: every connection accepted by a listener,
+     * HTTP/1, HTTP/2 or WebSocket, idle or busy, from its accept until it closes or is stolen; not the
+     * streams given to {@link Server#acceptStream}. A connection beyond the cap is refused:
+     * <ul>
+     *   <li>on a plain listener it is answered {@code 503 Service Unavailable} with {@code Retry-After}
+     *       ({@link #getRetryAfter()}) and {@code Connection: close}, without parsing its request, and
+     *       closed (an HTTP/2 prior-knowledge client sees these HTTP/1.1 bytes as a failed preface);</li>
+     *   <li>on an https listener it is closed at once, without a TLS handshake: the handshake would cost
+     *       the overloaded server more than the refused connection, and the client learns nothing from
+     *       a 503 it cannot read before the handshake anyway;</li>
+     *   <li>when more than 128 refusals are being answered at once, further ones are closed at once.</li>
+     * </ul>
+     * Refusals are counted in {@link ServerStatistics#getConnectionsRefusedByServerLimit()}.
+     */
+    public int getMaxConnections() {
+        return maxConnections;
+    }
+
+    /** Sets {@link #getMaxConnections()}; {@link Integer#MAX_VALUE} removes the cap. */
+    public Limits setMaxConnections(int connections) {
+        this.maxConnections = positive(connections, "maxConnections");
+        return this;
+    }
+
+    /**
+     * Most connections the server's listeners keep open at once from one remote IP address (default
+     * {@link Integer#MAX_VALUE}: no cap). Counted and refused as {@link #getMaxConnections()} describes;
+     * refusals are counted in {@link ServerStatistics#getConnectionsRefusedByAddressLimit()}. An IPv6
+     * client is one address, not its /64 prefix; Unix-domain clients have no address and only the
+     * server-wide cap applies to them. Turning this cap on while the server runs counts only the
+     * connections accepted from then on.
+     */
+    public int getMaxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
+    /** Sets {@link #getMaxConnectionsPerAddress()}; {@link Integer#MAX_VALUE} removes the cap. */
+    public Limits setMaxConnectionsPerAddress(int connections) {
+        this.maxConnectionsPerAddress = positive(connections, "maxConnectionsPerAddress");
+        return this;
+    }
+
+    /**
+     * Most request body bytes the server holds in memory for all requests together, in bytes: the bodies
+     * it accumulates for handlers (what {@code getRequestBody()} holds). Default: a quarter of the JVM's
+     * maximum heap ({@link Runtime#maxMemory()} when the {@code Limits} was made), at least 64 MiB.
+     *
+     * <p>A request whose {@code Content-Length} does not fit in what is left is answered {@code 503
+     * Service Unavailable} with {@code Retry-After} before its body is read (and before any
+     * {@code 100 Continue}); a body without a declared length (chunked, or HTTP/2 without
+     * content-length) is counted block by block as it arrives and answered 503 when the next block does
+     * not fit. HTTP/1 then closes the connection; HTTP/2 ends the stream. Refusals are counted in
+     * {@link ServerStatistics#getRequestsRefusedByBodyBudget()}. Bodies handlers stream (the request
+     * body stream, or accumulation turned off in an early handler) are not counted. A body's bytes are
+     * given back when its exchange ends (the response was written or the exchange aborted). Set it at
+     * least as large as {@link #getMaxRequestBodySize()}, or the largest bodies can never be accepted.
+     */
+    public long getRequestBodyMemoryBudget() {
+        return requestBodyMemoryBudget;
+    }
+
+    /** Sets {@link #getRequestBodyMemoryBudget()}; {@link Long#MAX_VALUE} removes the budget. */
+    public Limits setRequestBodyMemoryBudget(long bytes) {
+        this.requestBodyMemoryBudget = positive(bytes, "requestBodyMemoryBudget");
+        return this;
+    }
+
+    /**
+     * Longest time the server waits for the application to answer a request, from the call of a
+     * handler until the response head is written (default {@link Duration#ZERO}: off). Checked four
+     * times a second.
+     *
+     * <p>The clock runs while an early or normal handler runs and while the message is paused
+     * ({@code pause()}) before its response head was written; a paused message counts as a handler
+     * still working. It restarts whenever the handler reads request body bytes through the body stream,
+     * so a long upload a handler consumes is not cut; the server's own body reading between the handlers
+     * does not count (the body read timeout covers it). Once the head is written (including a streamed
+     * response's head) the response timeout no longer applies; the write timeout does.
+     *
+     * <p>When it fires, the client gets {@code 503 Service Unavailable} with {@code Retry-After} (503
+     * rather than 500: a handler that does not answer in time usually waits on something overloaded,
+     * and 503 tells clients and load balancers that trying later or elsewhere may work), written by the
+     * server itself while the handler may still run. Over HTTP/1 the connection is then closed (after a
+     * short grace so the client can read the answer); over HTTP/2 only the stream ends, reset with
+     * {@code NO_ERROR} if its request body was still coming. The handler's thread is interrupted; what
+     * it writes afterwards fails, a paused message's later {@code unpause()} is ignored, and the
+     * exchange ends as aborted (the request-aborted event fires) once the handler returns. A handler
+     * that ignores the interrupt keeps its thread and its connection's place in
+     * {@link #getMaxConnections()} until it returns. Counted in
+     * {@link ServerStatistics#getResponseTimeouts()}.
+     */
+    public Duration getResponseTimeout() {
+        return responseTimeout;
+    }
+
+    /** Sets {@link #getResponseTimeout()}; {@link Duration#ZERO} turns it off. */
+    public Limits setResponseTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("responseTimeout must not be negative: " + timeout);
+        }
+        this.responseTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * The delay the {@code Retry-After} field of the server's own 503 answers advises (connection caps,
+     * body budget, response timeout), sent in whole seconds rounded up (default 1 s).
+     */
+    public Duration getRetryAfter() {
+        return retryAfter;
+    }
+
+    /** Sets {@link #getRetryAfter()}; zero is allowed ({@code Retry-After: 0}). */
+    public Limits setRetryAfter(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("retryAfter must not be negative: " + delay);
+        }
+        this.retryAfter = delay;
         return this;
     }
 

@@ -73,6 +73,7 @@ public class Server implements AutoCloseable {
     public static final String VERSION = Version.read();
 
     private final ServerState state;
+    private final ServerStatistics statistics;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock listenLock = new ReentrantLock();
     private final List<Consumer<ServerMessage>> startedListeners = new CopyOnWriteArrayList<>();
@@ -85,6 +86,7 @@ public class Server implements AutoCloseable {
     @SuppressWarnings("this-escape") // the state only keeps the reference; nothing calls back during construction
     public Server() {
         this.state = new ServerState(this, new Events());
+        this.statistics = new ServerStatistics(state.counters);
         state.webSocketExtensions.add(DeflateExtension.class);
         setServerHeader("");
     }
@@ -470,6 +472,14 @@ public class Server implements AutoCloseable {
      */
     public int getConnectionCount() {
         return state.connections.size();
+    }
+
+    /**
+     * Returns a live, read-only view of what the resource caps of {@link Limits} did: connections
+     * refused, requests refused for want of body memory, response timeouts, failed accepts.
+     */
+    public ServerStatistics getStatistics() {
+        return statistics;
     }
 
     /** Returns the listening channels, in the order added; treat them as read-only. */

@@ -174,8 +174,9 @@ public interface ServerMessage {
      * server forgets the connection. Use it for tunnels ({@code CONNECT}) or protocols after an upgrade,
      * typically from a {@code WroteInformational} or {@code WroteBody} listener, or from a handler.
      *
-     * @throws IllegalStateException for an HTTP/2 request (its connection carries other streams) or a
-     *     connection already stolen
+     * @throws IllegalStateException for an HTTP/2 request (its connection carries other streams), a
+     *     connection already stolen, or a request the response timeout ({@link Limits#getResponseTimeout()})
+     *     already answered
      */
     StolenConnection stealConnection();
 

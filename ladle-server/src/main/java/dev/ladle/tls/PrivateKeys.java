@@ -114,7 +114,8 @@ final class PrivateKeys {
                 curve = field.children().next().encoded();
             }
         }
-        if (curve == null) {
+        if (curve == null || curve.length == 0) {
+            // an empty EC PARAMETERS block names no curve either
             throw new IllegalArgumentException("the EC key does not name its curve");
         }
         if (curve[0] != Der.OBJECT_IDENTIFIER) {

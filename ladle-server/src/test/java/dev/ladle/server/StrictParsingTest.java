@@ -128,6 +128,13 @@ class StrictParsingTest {
                 rejected("obs-fold with a space", get("X-A: a\r\n b\r\n"), 400),
                 rejected("obs-fold with a tab", get("X-A: a\r\n\tb\r\n"), 400),
                 rejected("whitespace before the first header field", "GET /x HTTP/1.1\r\n Host: h\r\n\r\n", 400),
+                // Host values no URI can hold (found by fuzzing: getUri() failed on them)
+                rejected("a stray percent sign in Host", "GET /x HTTP/1.1\r\nHost: 127%0.0.1\r\n\r\n", 400),
+                rejected("a truncated percent-escape in Host", "GET /x HTTP/1.1\r\nHost: h%4\r\n\r\n", 400),
+                rejected("an IPv6 Host with three colons in a row", "GET /x HTTP/1.1\r\nHost: [:::]\r\n\r\n", 400),
+                rejected("an IPv6 Host with nine groups", "GET /x HTTP/1.1\r\nHost: [1:2:3:4:5:6:7:8:9]\r\n\r\n", 400),
+                rejected("an empty IPv6 Host", "GET /x HTTP/1.1\r\nHost: []\r\n\r\n", 400),
+                rejected("a bad escape in an absolute-form authority", "GET http://jdk0%2/x HTTP/1.1\r\nHost: h\r\n\r\n", 400),
                 // methods and request line
                 rejected("a parenthesis in the method", "GE(T /x HTTP/1.1\r\nHost: h\r\n\r\n", 400),
                 rejected("a non-ASCII byte in the method", "G\u00c9T /x HTTP/1.1\r\nHost: h\r\n\r\n", 400),
@@ -229,6 +236,9 @@ class StrictParsingTest {
                 Arguments.of(named("a lower-case host field", "GET /x HTTP/1.1\r\nhost: h\r\n\r\n"), "GET /x"),
                 Arguments.of(named("a Host with a port", "GET /x HTTP/1.1\r\nHost: h:8080\r\n\r\n"), "GET /x"),
                 Arguments.of(named("an IPv6 literal Host", "GET /x HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n"), "GET /x"),
+                Arguments.of(named("an IPv4-mapped IPv6 Host", "GET /x HTTP/1.1\r\nHost: [::ffff:127.0.0.1]\r\n\r\n"), "GET /x"),
+                Arguments.of(named("a full IPv6 Host", "GET /x HTTP/1.1\r\nHost: [2001:db8:0:0:0:0:2:1]:80\r\n\r\n"), "GET /x"),
+                Arguments.of(named("a percent-escape in Host", "GET /x HTTP/1.1\r\nHost: caf%C3%A9.example\r\n\r\n"), "GET /x"),
                 Arguments.of(named("a dot-dot segment in the path", "GET /a/../b HTTP/1.1\r\nHost: h\r\n\r\n"), "GET /b"),
                 Arguments.of(named("a dot-dot above the root", "GET /../b HTTP/1.1\r\nHost: h\r\n\r\n"), "GET /b"),
                 Arguments.of(named("a dot segment", "GET /a/./b HTTP/1.1\r\nHost: h\r\n\r\n"), "GET /a/b"),

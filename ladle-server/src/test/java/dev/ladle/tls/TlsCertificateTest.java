@@ -201,6 +201,18 @@ class TlsCertificateTest {
     }
 
     @Test
+    void ecKeyWithoutCurveAfterAnEmptyEcParametersBlockIsRejected() throws IOException {
+        // found by fuzzing: the empty parameters block was taken for a curve and indexed past its end
+        String pem = Files.readString(pki.serverCert)
+                + "-----BEGIN EC PARAMETERS-----\n-----END EC PARAMETERS-----\n"
+                + "-----BEGIN EC PRIVATE KEY-----\nMCUCAQEEIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g\n-----END EC PRIVATE KEY-----\n";
+
+        assertThatThrownBy(() -> TlsCertificate.fromPem(pem))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not name its curve");
+    }
+
+    @Test
     void blockWithoutEndIsRejected() throws IOException {
         String pem = Files.readString(pki.serverKey) + "-----BEGIN CERTIFICATE-----\nAAAA\n";
 

@@ -42,6 +42,8 @@ public final class LadlePeer implements BenchServer {
         server.addEarlyHandler(Endpoints.UPLOAD, (srv, msg, path, query) -> {
             AtomicLong received = new AtomicLong();
             uploads.put(msg, received);
+            // an upload the client abandons never reaches the handler below: forget it then too
+            msg.onFinished(() -> uploads.remove(msg));
             msg.getRequestBody().setAccumulate(false);
             msg.onGotChunk(chunk -> received.addAndGet(chunk.remaining()));
         });

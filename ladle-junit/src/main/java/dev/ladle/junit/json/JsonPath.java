@@ -91,6 +91,7 @@ public final class JsonPath {
         return other instanceof JsonPath p && p.expression.equals(expression);
     }
 
+    /** The expression's hash code, consistent with {@link #equals}. */
     @Override
     public int hashCode() {
         return expression.hashCode();

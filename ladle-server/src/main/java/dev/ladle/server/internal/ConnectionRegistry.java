@@ -11,28 +11,37 @@ public final class ConnectionRegistry {
     private final Set<HttpConnection> live = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition emptied = lock.newCondition();
+    /** Signalled when a connection ends while a listener waits for a free descriptor. */
+    private final Condition ended = lock.newCondition();
+    /** Listeners waiting in {@link #awaitConnectionEnd}: a connection's end takes the lock only when one does. */
+    private volatile int endWaiters;
 
-    /** How often the watchdog looks: the granularity of the idle, write and stream read timeouts. */
+    /** How often the watchdog looks: the granularity of the idle, write, response and stream read timeouts. */
     private static final long WATCH_INTERVAL_MILLIS = 250;
+    /** How long an HTTP/1 connection answered by the response timeout stays half-closed for the client to read the 503. */
+    private static final long TIMED_OUT_GRACE_NANOS = 1_000_000_000L;
 
-    /** The watchdog while connections are live, else null; guarded by {@link #lock}. */
     private Thread watchdog;
-    private java.util.function.Supplier<dev.ladle.server.Limits> limits;
+    private ServerState state;
+
+    void add(HttpConnection connection) {
+        live.add(connection);
+        startWatchdog(connection.state);
+    }
 
     /**
-     * Registers a connection and makes sure the watchdog runs: the thread that cuts off clients whose
-     * writes stall past the write timeout (a blocking socket write has no timeout of its own), and
-     * stream connections whose reads stall past their read timeout. The watchdog ends once no
-     * connection is left, so a closed server leaves no thread behind; the next connection starts a new
-     * one. Under the lock, so that a watchdog deciding to end cannot miss a connection added meanwhile.
+     * Starts, once, the thread that cuts off clients whose writes stall past the write timeout (a
+     * blocking socket write has no timeout of its own), and stream connections whose reads stall past
+     * their read timeout.
      */
-    void add(HttpConnection connection) {
+    private void startWatchdog(ServerState state) {
+        if (watchdog != null) {
+            return;
+        }
         lock.lock();
         try {
-            live.add(connection);
             if (watchdog == null) {
-                ServerState state = connection.state;
-                limits = state::limits;
+                this.state = state;
                 watchdog = Thread.ofVirtual().name("ladle-write-watchdog").start(this::watch);
             }
         } finally {
@@ -40,7 +49,6 @@ public final class ConnectionRegistry {
         }
     }
 
-    /** The watchdog's loop, until {@link #remove} interrupts it: the last connection went. */
     private void watch() {
         while (true) {
             try {
@@ -48,15 +56,14 @@ public final class ConnectionRegistry {
             } catch (InterruptedException e) {
                 return;
             }
-            dev.ladle.server.Limits current = limits.get();
+            dev.ladle.server.Limits current = state.limits();
             long writeLimit = current.getWriteTimeout().toNanos();
             long idleLimit = current.getIdleTimeout().toNanos();
             long now = System.nanoTime();
+            state.responseDeadlines.expire(now, current.getResponseTimeout().toNanos());
             for (HttpConnection connection : live) {
-                if (Thread.currentThread().isInterrupted()) {
-                    return; // retired mid-look: a newer watchdog watches what was added since
-                }
-                if (connection.writeStalledFor(writeLimit) || connection.readStalled()) {
+                if (connection.writeStalledFor(writeLimit) || connection.readStalled()
+                        || connection.timedOutLongerThan(now, TIMED_OUT_GRACE_NANOS)) {
                     connection.abort();
                 } else {
                     connection.checkIdle(now, idleLimit);
@@ -67,18 +74,32 @@ public final class ConnectionRegistry {
 
     void remove(HttpConnection connection) {
         live.remove(connection);
-        if (live.isEmpty()) {
+        if (live.isEmpty() || endWaiters > 0) {
             lock.lock();
             try {
-                if (live.isEmpty() && watchdog != null) {
-                    // nothing to watch: end it now rather than at its next look
-                    watchdog.interrupt();
-                    watchdog = null;
-                }
                 emptied.signalAll();
+                ended.signalAll();
             } finally {
                 lock.unlock();
             }
+        }
+    }
+
+    /**
+     * Waits until a connection ends (freeing its descriptor) or {@code nanos} pass; returns true when one
+     * ended. For a listener backing off after a failed accept.
+     */
+    boolean awaitConnectionEnd(long nanos) throws InterruptedException {
+        lock.lock();
+        try {
+            endWaiters++;
+            try {
+                return ended.awaitNanos(nanos) > 0;
+            } finally {
+                endWaiters--;
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -118,13 +139,10 @@ public final class ConnectionRegistry {
         }
     }
 
-    /**
-     * Closes every connection at once, cutting responses in progress, and interrupts the threads that
-     * serve them, so that a handler blocked in an interruptible wait ends too.
-     */
+    /** Closes every connection at once, cutting responses in progress. */
     public void closeAll() {
         for (HttpConnection connection : live) {
-            connection.cut();
+            connection.abort();
         }
     }
 }

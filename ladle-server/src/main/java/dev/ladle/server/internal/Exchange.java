@@ -78,8 +78,6 @@ public final class Exchange implements ServerMessage {
     ResponseBodyStream responseStream;
     /** A framing error met while a handler read the body through the body stream; answered instead of a 500. */
     HttpException bodyError;
-    /** The client left (or the connection failed) while a handler read the body through the body stream. */
-    boolean bodyInputFailed;
     /** The body step is over: the request body can no longer be read as a stream. */
     boolean bodyStepDone;
     /** {@code 100 Continue} was sent. */
@@ -92,8 +90,10 @@ public final class Exchange implements ServerMessage {
     boolean streamingBody;
     /** The connection closes once this response is written. */
     boolean closeAfterResponse;
-    /** The handler failed after the head went out: the response must end cut short, not completed. */
-    boolean responseCut;
+    /** The response timeout's timer, once a handler was called while the timeout was on; else null. */
+    volatile ResponseTimer responseTimer;
+    /** Request body bytes counted against the server's body memory budget, given back when the exchange ends. */
+    long bodyBytesReserved;
 
     Exchange(MessageIo io) {
         this.io = io;
@@ -318,7 +318,23 @@ public final class Exchange implements ServerMessage {
         appendServerFields();
         setStatusInternal(status);
         responseHeaders.append("Content-Type", "text/plain; charset=utf-8");
+        if (status == Status.SERVICE_UNAVAILABLE) {
+            // the server's own 503s mean "a resource cap acted": say when to come back
+            responseHeaders.append("Retry-After", UnavailableAnswer.retryAfter(io.state()));
+        }
         setResponseBodyInternal((Status.phrase(status) + ": " + reason + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The pipeline is about to write the final response head: false when the response timeout answered already. */
+    boolean claimHead() {
+        ResponseTimer timer = responseTimer;
+        return timer == null || timer.claimForPipeline();
+    }
+
+    /** Returns true once the response timeout answered this exchange. */
+    boolean timedOut() {
+        ResponseTimer timer = responseTimer;
+        return timer != null && timer.timedOut();
     }
 
     /** Clears the status so that later pipeline steps see none (never used by handlers). */

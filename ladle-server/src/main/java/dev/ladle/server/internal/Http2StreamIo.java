@@ -183,11 +183,18 @@ final class Http2StreamIo implements MessageIo {
 
     @Override
     public void writeContinue(Exchange ex) throws IOException {
+        // under the lock: the response timeout may be writing its 503 from another thread
+        pausing.lock.lock();
         try {
+            if (ex.timedOut()) {
+                return;
+            }
             stream.writeHeaders(Status.CONTINUE, new MessageHeaders(), -1, false);
             stream.flush();
         } catch (IOException e) {
             throw failed(e);
+        } finally {
+            pausing.lock.unlock();
         }
         MessageEvents events = ex.eventsIfAny();
         if (events != null) {
@@ -240,6 +247,28 @@ final class Http2StreamIo implements MessageIo {
     @Override
     public boolean outputFailed() {
         return failed || stream.isReset();
+    }
+
+    @Override
+    public void answerTimeout(Exchange ex) {
+        byte[] body = UnavailableAnswer.body("no response in time");
+        try {
+            pausing.lock.lock();
+            try {
+                stream.writeHeaders(Status.SERVICE_UNAVAILABLE, UnavailableAnswer.headers(state(), isSecure()), body.length, false);
+            } finally {
+                pausing.lock.unlock();
+            }
+            stream.writeData(body, 0, body.length, true);
+            stream.flush();
+        } catch (IOException e) {
+            failed = true;
+        }
+        if (!stream.isRequestBodyDone()) {
+            // the rest of the request is no use to anyone: free the stream's slot now (RFC 9113 section 8.1)
+            stream.reset(ErrorCode.NO_ERROR);
+        }
+        pausing.markClosed();
     }
 
     @Override

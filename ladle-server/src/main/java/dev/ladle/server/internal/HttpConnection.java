@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.ladle.server.StolenConnection;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -70,23 +69,34 @@ public final class HttpConnection implements Runnable, MessageIo {
     /** True while reading the first request of a plain connection that could have been HTTP/2. */
     private boolean h2cCandidate;
 
+    /** This connection's place in the connection caps' counts (given back when it ends or is stolen), or null. */
+    private final ConnectionAdmission.Ticket admission;
+    /** {@link System#nanoTime()} (made odd) when the response timeout answered and half-closed this connection; 0 before. */
+    private volatile long timedOutAt;
+
     private HttpConnection(ServerState state, Transport transport, Socket plainSocket, Listener listener,
-                           boolean acceptedStream) {
+                           boolean acceptedStream, ConnectionAdmission.Ticket admission) {
         this.state = state;
         this.transport = transport;
         this.plainSocket = plainSocket;
         this.listener = listener;
         this.acceptedStream = acceptedStream;
+        this.admission = admission;
     }
 
     /** Serves {@code transport} on a new virtual thread. */
     public static void start(ServerState state, Transport transport, boolean acceptedStream) {
-        launch(new HttpConnection(state, transport, null, null, acceptedStream));
+        launch(new HttpConnection(state, transport, null, null, acceptedStream, null));
+    }
+
+    /** Serves a stream connection a listener accepted (a Unix-domain socket), holding its place in the caps' counts. */
+    static void startAccepted(ServerState state, Transport transport, ConnectionAdmission.Ticket admission) {
+        launch(new HttpConnection(state, transport, null, null, false, admission));
     }
 
     /** Serves a socket accepted by {@code listener}, doing the TLS handshake first for an https listener. */
-    static void startAccepted(ServerState state, Socket socket, Listener listener) {
-        launch(new HttpConnection(state, null, socket, listener, false));
+    static void startAccepted(ServerState state, Socket socket, Listener listener, ConnectionAdmission.Ticket admission) {
+        launch(new HttpConnection(state, null, socket, listener, false, admission));
     }
 
     private static void launch(HttpConnection connection) {
@@ -94,9 +104,16 @@ public final class HttpConnection implements Runnable, MessageIo {
         try {
             THREADS.start(connection);
         } catch (RuntimeException | Error e) {
+            connection.releaseAdmission();
             connection.state.connections.remove(connection);
             connection.abort();
             throw e;
+        }
+    }
+
+    private void releaseAdmission() {
+        if (admission != null) {
+            admission.release();
         }
     }
 
@@ -459,7 +476,15 @@ public final class HttpConnection implements Runnable, MessageIo {
 
     @Override
     public void writeContinue(Exchange ex) throws IOException {
-        writer.writeContinue(ex);
+        // under the lock: the response timeout may be writing its 503 from another thread
+        lock.lock();
+        try {
+            if (!ex.timedOut()) {
+                writer.writeContinue(ex);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -483,13 +508,41 @@ public final class HttpConnection implements Runnable, MessageIo {
     }
 
     @Override
+    public void answerTimeout(Exchange ex) {
+        byte[] answer = UnavailableAnswer.http1(state, isSecure(), "no response in time");
+        lock.lock();
+        try {
+            // after the response before it, if that one is still buffered (pipelining)
+            out.write(answer, 0, answer.length);
+            out.flush();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "response timeout: the client left: {0}", e.toString());
+        } finally {
+            lock.unlock();
+        }
+        try {
+            // the client reads the 503 and the end of the response at once; the watchdog closes the
+            // socket after a grace unless the connection's thread, once the handler returned, does first
+            transport.shutdownOutput();
+        } catch (IOException e) {
+            // gone already
+        }
+        timedOutAt = System.nanoTime() | 1;
+        markClosed();
+    }
+
+    /** Returns true when the response timeout half-closed this connection more than {@code graceNanos} ago. */
+    boolean timedOutLongerThan(long nowNanos, long graceNanos) {
+        long at = timedOutAt;
+        return at != 0 && nowNanos - at > graceNanos;
+    }
+
+    @Override
     public void startWebSocket(Exchange ex, WebSocketUpgrade upgrade) throws IOException {
         // frames may be far apart: the HTTP read timeouts no longer apply
         transport.setReadTimeout(0);
         Transport t = transport;
-        // frames go out through the timed stream: the watchdog cuts off a peer that stops reading them
-        OutputStream frames = out.unbuffered();
-        runWebSocket(upgrade, () -> upgrade.run(state.server, ex, ex.requestTarget.path(), handOver(), frames, t::close));
+        runWebSocket(upgrade, () -> upgrade.run(state.server, ex, ex.requestTarget.path(), handOver(), t.output(), t::close));
     }
 
     // ---- pausing ---------------------------------------------------------------------------------
@@ -594,12 +647,16 @@ public final class HttpConnection implements Runnable, MessageIo {
             if (stolen) {
                 throw new IllegalStateException("connection already stolen");
             }
+            if (!ex.claimHead()) {
+                throw new IllegalStateException("the response timeout already answered this request");
+            }
             stolen = true;
             ex.stolen = true;
             rest = handOver();
         } finally {
             lock.unlock();
         }
+        releaseAdmission();
         state.connections.remove(this);
         Transport t = transport;
         return new StolenConnection(rest, t.output(), t.localAddress(), t.remoteAddress(), t);
@@ -685,7 +742,11 @@ public final class HttpConnection implements Runnable, MessageIo {
             } else {
                 closeGracefully();
             }
+        } else if (plainSocket != null) {
+            // the TLS handshake failed; the socket is closed already
+            abort();
         }
+        releaseAdmission();
         state.connections.remove(this);
         Exchange last = current;
         if (last != null) {

@@ -30,6 +30,7 @@ public final class Listener implements Runnable {
     private final boolean https;
     private final boolean ipv6Only;
     private final List<InetSocketAddress> alsoReported;
+    private final AcceptBackoff backoff;
     private volatile boolean closed;
     private Thread thread;
 
@@ -46,6 +47,7 @@ public final class Listener implements Runnable {
         this.https = https;
         this.ipv6Only = ipv6Only;
         this.alsoReported = List.copyOf(alsoReported);
+        this.backoff = new AcceptBackoff(state.connections, state.counters);
     }
 
     /** Returns the listening channel. */
@@ -72,18 +74,13 @@ public final class Listener implements Runnable {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                if (closed) {
-                    return;
-                }
                 // out of file descriptors or a transient network error: back off instead of spinning
-                LOG.log(System.Logger.Level.WARNING, "accept failed: {0}", e.getMessage());
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException ie) {
+                if (closed || !backoff.failed(e, this)) {
                     return;
                 }
                 continue;
             }
+            backoff.succeeded(this);
             try {
                 serve(client);
             } catch (IOException | RuntimeException e) {
@@ -95,17 +92,29 @@ public final class Listener implements Runnable {
 
     private void serve(SocketChannel client) throws IOException {
         SocketAddress remote = client.getRemoteAddress();
-        if (remote instanceof InetSocketAddress inet) {
-            if (ipv6Only && !(inet.getAddress() instanceof Inet6Address)) {
-                closeQuietly(client);
-                return;
+        InetSocketAddress inet = remote instanceof InetSocketAddress a ? a : null;
+        if (inet != null && ipv6Only && !(inet.getAddress() instanceof Inet6Address)) {
+            closeQuietly(client);
+            return;
+        }
+        ConnectionAdmission.Ticket ticket = state.admission.admit(inet == null ? null : inet.getAddress(), state.limits());
+        if (ticket.verdict() != ConnectionAdmission.Verdict.ADMITTED) {
+            state.refusal.refuse(state, client, https, ticket.verdict() == ConnectionAdmission.Verdict.SERVER_FULL
+                    ? "too many connections" : "too many connections from your address");
+            return;
+        }
+        try {
+            if (inet != null) {
+                client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                HttpConnection.startAccepted(state, client.socket(), this, ticket);
+            } else {
+                SocketAddress local = client.getLocalAddress();
+                HttpConnection.startAccepted(state, new StreamTransport(Channels.newInputStream(client),
+                        Channels.newOutputStream(client), local, remote, client), ticket);
             }
-            client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            HttpConnection.startAccepted(state, client.socket(), this);
-        } else {
-            SocketAddress local = client.getLocalAddress();
-            HttpConnection.start(state, new StreamTransport(Channels.newInputStream(client),
-                    Channels.newOutputStream(client), local, remote, client), false);
+        } catch (IOException | RuntimeException | Error e) {
+            ticket.release();
+            throw e;
         }
     }
 
@@ -141,6 +150,15 @@ public final class Listener implements Runnable {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+    }
+
+    @Override
+    public String toString() {
+        try {
+            return "listener on " + channel.getLocalAddress();
+        } catch (IOException e) {
+            return "listener";
         }
     }
 

@@ -81,6 +81,14 @@ public interface MessageIo {
     /** Sends what is buffered. */
     void flush() throws IOException;
 
+    /**
+     * Answers {@code ex} with the response timeout's 503 (the caller claimed its head, so the pipeline
+     * writes none) from a thread that is not the exchange's, which may still run the handler; then ends
+     * the exchange as its protocol does (HTTP/1: the connection closes; HTTP/2: the stream ends) and
+     * wakes a paused wait, which then fails. Never throws: a client that left is simply gone.
+     */
+    void answerTimeout(Exchange ex);
+
     /** Returns true once a write to the client failed: the client left. */
     boolean outputFailed();
 

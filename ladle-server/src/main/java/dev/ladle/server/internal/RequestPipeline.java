@@ -62,6 +62,7 @@ final class RequestPipeline {
             authenticate(ex);
             runEarlyHandler(ex, entry);
             checkBodySize(ex, limits);
+            reserveBodyMemory(ex, limits);
             boolean bodyWanted = expectContinue(ex);
             readBody(ex, limits, bodyWanted);
             state.events.requestRead(ex);
@@ -73,6 +74,7 @@ final class RequestPipeline {
             if (ex.paused) {
                 io.awaitUnpaused(ex);
             }
+            ResponseDeadlines.unpaused(ex);
             if (ex.getStatus() == 0 && !ex.headersWritten) {
                 ex.setStatusInternal(Status.INTERNAL_SERVER_ERROR);
             }
@@ -82,7 +84,16 @@ final class RequestPipeline {
         } catch (IOException e) {
             aborted(ex, e);
             return false;
+        } finally {
+            exchangeEnded(ex);
         }
+    }
+
+    /** What an exchange holds of the server's shared resources goes back: its body memory, its response timer. */
+    private void exchangeEnded(Exchange ex) {
+        state.counters.bodyBudget.release(ex.bodyBytesReserved);
+        ex.bodyBytesReserved = 0;
+        state.responseDeadlines.exchangeEnded(ex);
     }
 
     // ---- steps -----------------------------------------------------------------------------------
@@ -170,6 +181,7 @@ final class RequestPipeline {
             if (ex.paused) {
                 io.awaitUnpaused(ex);
             }
+            ResponseDeadlines.unpaused(ex);
         }
     }
 
@@ -179,6 +191,25 @@ final class RequestPipeline {
             ex.setStatusInternal(Status.CONTENT_TOO_LARGE);
             ex.closeAfterResponse = true;
         }
+    }
+
+    /**
+     * A body the server will accumulate is counted against the server's body memory budget before any
+     * of it is read: a declared length that does not fit is answered 503 before the body (and before any
+     * 100 Continue). A body without a declared length is counted block by block as it arrives.
+     */
+    private void reserveBodyMemory(Exchange ex, Limits limits) throws HttpException {
+        if (ex.getStatus() == 0 && ex.declaredLength > 0 && !ex.bodyReader.isDone() && accumulating(ex)) {
+            reserveBodyMemory(ex, ex.declaredLength, limits);
+        }
+    }
+
+    private void reserveBodyMemory(Exchange ex, long bytes, Limits limits) throws HttpException {
+        if (!state.counters.bodyBudget.tryReserve(bytes, limits.getRequestBodyMemoryBudget())) {
+            state.counters.refusedByBodyBudget.increment();
+            throw new HttpException(Status.SERVICE_UNAVAILABLE, "no memory for the request body now");
+        }
+        ex.bodyBytesReserved += bytes;
     }
 
     private static boolean accumulating(Exchange ex) {
@@ -226,7 +257,7 @@ final class RequestPipeline {
         MessageEvents events = ex.eventsIfAny();
         setBodyTimeout(limits);
         if (body.getAccumulate()) {
-            accumulateBody(reader, body, limits.getMaxRequestBodySize(), events);
+            accumulateBody(ex, reader, body, limits, events);
         } else {
             byte[] bodyBuffer = bodyBuffer();
             int n;
@@ -247,10 +278,16 @@ final class RequestPipeline {
      * {@code flatten()} returns as is. Arrays double as data actually arrives, so a client that
      * declares a large body and sends nothing costs at most the first one.
      */
-    private static void accumulateBody(BodyReader reader, MessageBody body, long max, MessageEvents events)
+    private void accumulateBody(Exchange ex, BodyReader reader, MessageBody body, Limits limits, MessageEvents events)
             throws IOException, HttpException {
+        long max = limits.getMaxRequestBodySize();
         long declared = reader.remaining();
+        // a declared length was counted whole against the body memory budget; blocks of an undeclared one are counted here
+        boolean countBlocks = ex.bodyBytesReserved == 0;
         int size = (int) (declared > 0 ? Math.min(declared, FIRST_BODY_BLOCK) : FIRST_CHUNKED_BLOCK);
+        if (countBlocks) {
+            reserveBodyMemory(ex, size, limits);
+        }
         byte[] block = new byte[size];
         int filled = fill(reader, block, 0, body, max, events);
         if (declared > block.length && declared <= EXACT_BODY_LIMIT && filled == block.length) {
@@ -270,6 +307,9 @@ final class RequestPipeline {
             }
             long remaining = reader.remaining();
             size = (int) Math.min(Math.min(size * 2L, MAX_BODY_BLOCK), remaining > 0 ? remaining : MAX_BODY_BLOCK);
+            if (countBlocks) {
+                reserveBodyMemory(ex, size, limits);
+            }
             block = new byte[size];
             filled = fill(reader, block, 0, body, max, events);
         }
@@ -333,6 +373,11 @@ final class RequestPipeline {
         }
         setBodyTimeout(state.limits());
         int n = readBodyBytes(reader, b, off, len);
+        ResponseTimer timer = ex.responseTimer;
+        if (timer != null) {
+            // a handler consuming a long upload is working, not stuck
+            timer.progress();
+        }
         MessageEvents events = ex.eventsIfAny();
         if (n > 0 && events != null) {
             events.chunk(ByteBuffer.wrap(b, off, n));
@@ -415,12 +460,15 @@ final class RequestPipeline {
             ex.closeAfterResponse = !ex.bodyReader.isDone();
             return;
         }
+        ResponseTimer timer = state.responseDeadlines.handlerStarts(ex);
         try {
             callback.handle(state.server, ex, target.path(), query);
         } catch (IOException e) {
-            if (ex.stolen || io.outputFailed() || ex.bodyInputFailed) {
-                // the client left while the handler was writing to it or reading its body: an aborted
-                // request, not a bug
+            if (ex.timedOut()) {
+                throw answeredByTimeout();
+            }
+            if (ex.stolen || io.outputFailed()) {
+                // the client left while the handler was writing to it: an aborted request, not a bug
                 throw e;
             }
             if (ex.bodyError != null && !ex.headersWritten) {
@@ -429,17 +477,25 @@ final class RequestPipeline {
             }
             handlerFailed(ex, e);
         } catch (Exception | LinkageError | AssertionError e) {
-            if (ex.bodyInputFailed) {
-                throw new IOException("the client left while the handler read the request body", e);
+            if (ex.timedOut()) {
+                // most likely the interrupt the timeout sent: the answer went out already
+                throw answeredByTimeout();
             }
             handlerFailed(ex, e);
+        } finally {
+            ResponseDeadlines.handlerReturned(ex, timer);
         }
+    }
+
+    /** What ends an exchange the response timeout answered, once its handler is back: an abort. */
+    private static IOException answeredByTimeout() {
+        return new java.io.EOFException("the response timeout answered the request");
     }
 
     private void handlerFailed(Exchange ex, Throwable e) {
         LOG.log(System.Logger.Level.WARNING, "handler for " + ex.method + " " + ex.target + " failed", e);
-        ex.paused = false;
         if (!ex.headersWritten) {
+            ex.paused = false;
             ex.setStatusInternal(Status.INTERNAL_SERVER_ERROR);
             MessageBody body = ex.responseBodyIfCreated();
             if (body != null) {
@@ -449,9 +505,7 @@ final class RequestPipeline {
             ex.getResponseHeaders().remove("Content-Length");
             ex.getResponseHeaders().remove("Transfer-Encoding");
         } else {
-            // too late for a 500: the response is cut where it is (see respond)
             ex.closeAfterResponse = true;
-            ex.responseCut = true;
         }
     }
 
@@ -476,6 +530,9 @@ final class RequestPipeline {
 
     /** Sends the head of a response whose body a handler streams through its OutputStream. */
     ResponseWriter.Framing commitStreamingHead(Exchange ex) throws IOException {
+        if (!ex.claimHead()) {
+            throw answeredByTimeout();
+        }
         if (ex.getStatus() == 0) {
             ex.setStatusInternal(Status.OK);
         }
@@ -490,11 +547,6 @@ final class RequestPipeline {
         if (io.outputFailed()) {
             throw new java.io.EOFException("the client left while the response was written");
         }
-        if (ex.responseCut) {
-            // Ending the body (a last chunk, END_STREAM) would pass a cut response off as whole: end the
-            // exchange instead, which closes an HTTP/1 connection and resets an HTTP/2 stream.
-            throw new IOException("the handler failed after the response head was sent");
-        }
         if (stream != null && ex.headersWritten) {
             if (!stream.isClosed()) {
                 stream.close();
@@ -502,6 +554,9 @@ final class RequestPipeline {
         } else {
             if (stream != null) {
                 ex.responseStream = null;
+            }
+            if (!ex.claimHead()) {
+                throw answeredByTimeout();
             }
             RangeResponder.apply(ex);
             ResponseWriter.Framing framing = io.writeHead(ex, keepAliveAllowed(ex));
@@ -545,7 +600,7 @@ final class RequestPipeline {
     private boolean answerError(Exchange ex, HttpException e) throws IOException {
         LOG.log(System.Logger.Level.DEBUG, "rejected request from {0}: {1} {2}",
                 io.remoteAddress(), e.status(), e.getMessage());
-        if (ex.headersWritten) {
+        if (ex.headersWritten || !ex.claimHead()) {
             aborted(ex, new IOException(e.getMessage()));
             return false;
         }

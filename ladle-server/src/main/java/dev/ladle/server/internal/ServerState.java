@@ -26,6 +26,14 @@ public final class ServerState {
     public final List<Class<? extends WebSocketExtension>> webSocketExtensions = new CopyOnWriteArrayList<>();
     /** Live connections, for disconnect and close. */
     public final ConnectionRegistry connections = new ConnectionRegistry();
+    /** What the resource caps did, for {@code ServerStatistics}; holds the body memory budget. */
+    public final ResourceCounters counters = new ResourceCounters();
+    /** The connection caps' counts. */
+    final ConnectionAdmission admission = new ConnectionAdmission(counters);
+    /** Answers the connections the caps refuse. */
+    final ConnectionRefusal refusal = new ConnectionRefusal();
+    /** Exchanges waiting on the application, for the response timeout. */
+    final ResponseDeadlines responseDeadlines = new ResponseDeadlines(this);
 
     private volatile Limits limits = new Limits();
     private volatile String serverHeader;
