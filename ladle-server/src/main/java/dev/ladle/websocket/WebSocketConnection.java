@@ -40,9 +40,12 @@ import java.util.function.Consumer;
  *
  * <p><b>Sending</b> is thread-safe: each message is written whole (its frames never interleave with
  * another message's) in the order the calls took the connection's send lock, and the call returns once
- * the message was handed to the socket. A slow peer therefore blocks the sender. Sending is only
- * possible while the state is {@link WebSocketState#OPEN}; an I/O failure while sending closes the
- * connection and is reported to {@link #onError} listeners.
+ * the message was handed to the socket. A slow peer therefore blocks the sender: nothing is queued
+ * beyond the socket's own buffers. Sending is only possible while the state is
+ * {@link WebSocketState#OPEN}; an I/O failure while sending closes the connection and is reported to
+ * {@link #onError} listeners. On a server, a peer that takes nothing for longer than
+ * {@link dev.ladle.server.Limits#getWriteTimeout()} is cut off that way: the blocked call returns, the
+ * error is reported, the connection closes, and later sends throw {@link IllegalStateException}.
  *
  * <p><b>Protocol violations</b> by the peer close the connection with the matching code:
  * {@link CloseCode#PROTOCOL_ERROR} for framing errors, {@link CloseCode#BAD_DATA} for text or close

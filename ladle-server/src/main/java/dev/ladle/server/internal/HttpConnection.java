@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.ladle.server.StolenConnection;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -542,7 +543,9 @@ public final class HttpConnection implements Runnable, MessageIo {
         // frames may be far apart: the HTTP read timeouts no longer apply
         transport.setReadTimeout(0);
         Transport t = transport;
-        runWebSocket(upgrade, () -> upgrade.run(state.server, ex, ex.requestTarget.path(), handOver(), t.output(), t::close));
+        // frames go out through the timed stream: the watchdog cuts off a peer that stops reading them
+        OutputStream frames = out.unbuffered();
+        runWebSocket(upgrade, () -> upgrade.run(state.server, ex, ex.requestTarget.path(), handOver(), frames, t::close));
     }
 
     // ---- pausing ---------------------------------------------------------------------------------
