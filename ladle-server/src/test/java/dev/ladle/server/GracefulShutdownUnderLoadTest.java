@@ -106,22 +106,17 @@ class GracefulShutdownUnderLoadTest {
         for (Thread t : clientThreads) {
             t.join(5000);
         }
+        webSockets.forEach(WebSocket::abort);
         if (http != null) {
-            http.close();
+            // not close(): it waits for every exchange, for ever if a failed test left one open
+            http.shutdownNow();
+            http.awaitTermination(Duration.ofSeconds(5));
         }
     }
 
     @Test
     void closeUnderLoadAnswersEveryRequestAlreadyReadInFullAndRefusesNewConnections() throws Exception {
         ResourceCounts before = start(Duration.ofSeconds(5));
-        List<Hammer> hammers = new ArrayList<>();
-        for (int i = 0; i < HAMMERS; i++) {
-            Hammer h = new Hammer(new Socket(base.getHost(), base.getPort()));
-            hammers.add(h);
-            // platform threads, like clients in another process: they must not take the carriers of the
-            // server's virtual threads (an in-JVM load starved a new connection's thread for seconds)
-            clientThreads.add(Thread.ofPlatform().daemon().start(h));
-        }
         List<Socket> held = new ArrayList<>();
         for (int i = 0; i < HELD; i++) {
             held.add(send("GET /held HTTP/1.1\r\nHost: h\r\n\r\n"));
@@ -151,6 +146,15 @@ class GracefulShutdownUnderLoadTest {
         }
         assertThat(heldRunning.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(uploadHeadsRead.await(5, TimeUnit.SECONDS)).isTrue();
+        // The keep-alive load starts once the long exchanges are under way: a tight in-JVM load on two
+        // cores kept a new connection's virtual thread from running for seconds (the JDK's scheduler).
+        List<Hammer> hammers = new ArrayList<>();
+        for (int i = 0; i < HAMMERS; i++) {
+            Hammer h = new Hammer(new Socket(base.getHost(), base.getPort()));
+            hammers.add(h);
+            // platform threads, like clients in another process: not on the carriers of the server's threads
+            clientThreads.add(Thread.ofPlatform().daemon().start(h));
+        }
         DisconnectAtEveryPhaseTest.awaitTrue(() -> hammers.stream().allMatch(h -> h.responses.get() > 0),
                 "every keep-alive client got answers");
 
@@ -199,7 +203,8 @@ class GracefulShutdownUnderLoadTest {
         closeAll(held, streams, uploads);
         // the JDK client may keep a closed WebSocket's socket a while: let it go before counting
         webSockets.forEach(WebSocket::abort);
-        http.close();
+        http.shutdownNow();
+        assertThat(http.awaitTermination(Duration.ofSeconds(5))).as("the JDK client stopped").isTrue();
         assertThat(server.getConnectionCount()).isZero();
         ResourceCounts.awaitNoMoreThan(before, null, 2000);
     }
