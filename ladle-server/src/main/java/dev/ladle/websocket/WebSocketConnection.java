@@ -318,7 +318,9 @@ public class WebSocketConnection {
     /**
      * Sends a message of the given type; text must be UTF-8. Returns once the message was written.
      *
-     * @throws IllegalStateException unless the state is {@link WebSocketState#OPEN}
+     * @throws IllegalStateException unless the state is {@link WebSocketState#OPEN}, and once the
+     *     transport is closed (a send failed, or the server cut the connection) even before the state
+     *     shows it
      */
     public void sendMessage(DataType dataType, byte[] data) {
         Objects.requireNonNull(dataType, "type");
@@ -327,6 +329,10 @@ public class WebSocketConnection {
         try {
             if (closeSent || state != WebSocketState.OPEN) {
                 throw new IllegalStateException("cannot send: the connection is " + state);
+            }
+            if (transportClosed.get()) {
+                // a send failed or the transport was cut: the reader reports it and closes; no more writes
+                throw new IllegalStateException("cannot send: the connection is closed");
             }
             WebSocketExtension.Message message = new WebSocketExtension.Message(0, data);
             for (WebSocketExtension extension : extensions) {
@@ -356,7 +362,7 @@ public class WebSocketConnection {
     private boolean sendControl(int opcode, byte[] payload) {
         sendLock.lock();
         try {
-            if (closeSent) {
+            if (closeSent || transportClosed.get()) {
                 return false;
             }
             writer.writeControl(opcode, payload);
