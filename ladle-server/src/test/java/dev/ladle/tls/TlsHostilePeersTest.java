@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * connection was accepted, ends as aborted with the message's Disconnected event; nothing is left behind.
  */
 class TlsHostilePeersTest {
-    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(4);
     /** Of the stalled clients, one in this many sends its whole ClientHello, costing the server a key exchange. */
     private static final int WHOLE_HELLO_EVERY = 20;
     private static final int STALLED = 1000;
