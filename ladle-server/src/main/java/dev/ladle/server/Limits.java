@@ -187,8 +187,9 @@ public final class Limits {
     }
 
     /**
-     * Longest time one write to a client may block; a client that stops reading its response is cut off
-     * after it (default 60 s). Protects against slow-read attacks. Checked four times a second.
+     * Longest time one write to a client may block; a client that stops reading its response (or the
+     * frames of its WebSocket) is cut off after it (default 60 s). Protects against slow-read attacks.
+     * Checked four times a second.
      */
     public Duration getWriteTimeout() {
         return writeTimeout;

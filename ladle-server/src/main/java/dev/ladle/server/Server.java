@@ -512,7 +512,11 @@ public class Server implements AutoCloseable {
 
     /**
      * Disconnects, then ends every connection: idle ones at once, busy ones after their current response
-     * or, at the latest, after {@link Limits#getShutdownTimeout()}.
+     * (which says {@code Connection: close}; WebSockets get close code 1001, HTTP/2 connections GOAWAY)
+     * or, at the latest, after {@link Limits#getShutdownTimeout()}. Then the connections still busy are
+     * closed and the threads serving their requests interrupted, so that a handler blocked in an
+     * interruptible wait ends too; a handler that ignores interrupts keeps its thread until it returns.
+     * Returns when every connection ended, or at most a second after the shutdown timeout.
      */
     @Override
     public void close() {

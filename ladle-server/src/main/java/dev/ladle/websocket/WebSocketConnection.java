@@ -40,9 +40,12 @@ import java.util.function.Consumer;
  *
  * <p><b>Sending</b> is thread-safe: each message is written whole (its frames never interleave with
  * another message's) in the order the calls took the connection's send lock, and the call returns once
- * the message was handed to the socket. A slow peer therefore blocks the sender. Sending is only
- * possible while the state is {@link WebSocketState#OPEN}; an I/O failure while sending closes the
- * connection and is reported to {@link #onError} listeners.
+ * the message was handed to the socket. A slow peer therefore blocks the sender: nothing is queued
+ * beyond the socket's own buffers. Sending is only possible while the state is
+ * {@link WebSocketState#OPEN}; an I/O failure while sending closes the connection and is reported to
+ * {@link #onError} listeners. On a server, a peer that takes nothing for longer than
+ * {@link dev.ladle.server.Limits#getWriteTimeout()} is cut off that way: the blocked call returns, the
+ * error is reported, the connection closes, and later sends throw {@link IllegalStateException}.
  *
  * <p><b>Protocol violations</b> by the peer close the connection with the matching code:
  * {@link CloseCode#PROTOCOL_ERROR} for framing errors, {@link CloseCode#BAD_DATA} for text or close
@@ -315,7 +318,9 @@ public class WebSocketConnection {
     /**
      * Sends a message of the given type; text must be UTF-8. Returns once the message was written.
      *
-     * @throws IllegalStateException unless the state is {@link WebSocketState#OPEN}
+     * @throws IllegalStateException unless the state is {@link WebSocketState#OPEN}, and once the
+     *     transport is closed (a send failed, or the server cut the connection) even before the state
+     *     shows it
      */
     public void sendMessage(DataType dataType, byte[] data) {
         Objects.requireNonNull(dataType, "type");
@@ -324,6 +329,10 @@ public class WebSocketConnection {
         try {
             if (closeSent || state != WebSocketState.OPEN) {
                 throw new IllegalStateException("cannot send: the connection is " + state);
+            }
+            if (transportClosed.get()) {
+                // a send failed or the transport was cut: the reader reports it and closes; no more writes
+                throw new IllegalStateException("cannot send: the connection is closed");
             }
             WebSocketExtension.Message message = new WebSocketExtension.Message(0, data);
             for (WebSocketExtension extension : extensions) {
@@ -353,7 +362,7 @@ public class WebSocketConnection {
     private boolean sendControl(int opcode, byte[] payload) {
         sendLock.lock();
         try {
-            if (closeSent) {
+            if (closeSent || transportClosed.get()) {
                 return false;
             }
             writer.writeControl(opcode, payload);

@@ -21,27 +21,23 @@ public final class ConnectionRegistry {
     /** How long an HTTP/1 connection answered by the response timeout stays half-closed for the client to read the 503. */
     private static final long TIMED_OUT_GRACE_NANOS = 1_000_000_000L;
 
+    /** The watchdog while connections are live, else null; guarded by {@link #lock}. */
     private Thread watchdog;
     private ServerState state;
 
-    void add(HttpConnection connection) {
-        live.add(connection);
-        startWatchdog(connection.state);
-    }
-
     /**
-     * Starts, once, the thread that cuts off clients whose writes stall past the write timeout (a
-     * blocking socket write has no timeout of its own), and stream connections whose reads stall past
-     * their read timeout.
+     * Registers a connection and makes sure the watchdog runs: the thread that cuts off clients whose
+     * writes stall past the write timeout (a blocking socket write has no timeout of its own), and
+     * stream connections whose reads stall past their read timeout. The watchdog ends once no
+     * connection is left, so a closed server leaves no thread behind; the next connection starts a new
+     * one. Under the lock, so that a watchdog deciding to end cannot miss a connection added meanwhile.
      */
-    private void startWatchdog(ServerState state) {
-        if (watchdog != null) {
-            return;
-        }
+    void add(HttpConnection connection) {
         lock.lock();
         try {
+            live.add(connection);
             if (watchdog == null) {
-                this.state = state;
+                this.state = connection.state;
                 watchdog = Thread.ofVirtual().name("ladle-write-watchdog").start(this::watch);
             }
         } finally {
@@ -49,6 +45,7 @@ public final class ConnectionRegistry {
         }
     }
 
+    /** The watchdog's loop, until {@link #remove} interrupts it: the last connection went. */
     private void watch() {
         while (true) {
             try {
@@ -62,6 +59,9 @@ public final class ConnectionRegistry {
             long now = System.nanoTime();
             state.responseDeadlines.expire(now, current.getResponseTimeout().toNanos());
             for (HttpConnection connection : live) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return; // retired mid-look: a newer watchdog watches what was added since
+                }
                 if (connection.writeStalledFor(writeLimit) || connection.readStalled()
                         || connection.timedOutLongerThan(now, TIMED_OUT_GRACE_NANOS)) {
                     connection.abort();
@@ -77,6 +77,11 @@ public final class ConnectionRegistry {
         if (live.isEmpty() || endWaiters > 0) {
             lock.lock();
             try {
+                if (live.isEmpty() && watchdog != null) {
+                    // nothing to watch: end it now rather than at its next look
+                    watchdog.interrupt();
+                    watchdog = null;
+                }
                 emptied.signalAll();
                 ended.signalAll();
             } finally {
@@ -139,10 +144,13 @@ public final class ConnectionRegistry {
         }
     }
 
-    /** Closes every connection at once, cutting responses in progress. */
+    /**
+     * Closes every connection at once, cutting responses in progress, and interrupts the threads that
+     * serve them, so that a handler blocked in an interruptible wait ends too.
+     */
     public void closeAll() {
         for (HttpConnection connection : live) {
-            connection.abort();
+            connection.cut();
         }
     }
 }

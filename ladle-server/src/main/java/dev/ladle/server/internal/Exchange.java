@@ -78,6 +78,8 @@ public final class Exchange implements ServerMessage {
     ResponseBodyStream responseStream;
     /** A framing error met while a handler read the body through the body stream; answered instead of a 500. */
     HttpException bodyError;
+    /** The client left (or the connection failed) while a handler read the body through the body stream. */
+    boolean bodyInputFailed;
     /** The body step is over: the request body can no longer be read as a stream. */
     boolean bodyStepDone;
     /** {@code 100 Continue} was sent. */
@@ -94,6 +96,8 @@ public final class Exchange implements ServerMessage {
     volatile ResponseTimer responseTimer;
     /** Request body bytes counted against the server's body memory budget, given back when the exchange ends. */
     long bodyBytesReserved;
+    /** The handler failed after the head went out: the response must end cut short, not completed. */
+    boolean responseCut;
 
     Exchange(MessageIo io) {
         this.io = io;

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.ladle.server.StolenConnection;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -218,6 +219,14 @@ public final class HttpConnection implements Runnable, MessageIo {
             } catch (IOException ignored) {
                 // already failing
             }
+            // The request started at accept time ends as any cut-short exchange does: aborted (libsoup,
+            // which has no method for it yet, emits nothing), then Disconnected from end().
+            current = first;
+            MessageEvents events = first.eventsIfAny();
+            if (events != null) {
+                MessageEvents.run(events.finished);
+            }
+            state.events.requestAborted(first);
             return false;
         }
     }
@@ -534,7 +543,9 @@ public final class HttpConnection implements Runnable, MessageIo {
         // frames may be far apart: the HTTP read timeouts no longer apply
         transport.setReadTimeout(0);
         Transport t = transport;
-        runWebSocket(upgrade, () -> upgrade.run(state.server, ex, ex.requestTarget.path(), handOver(), t.output(), t::close));
+        // frames go out through the timed stream: the watchdog cuts off a peer that stops reading them
+        OutputStream frames = out.unbuffered();
+        runWebSocket(upgrade, () -> upgrade.run(state.server, ex, ex.requestTarget.path(), handOver(), frames, t::close));
     }
 
     // ---- pausing ---------------------------------------------------------------------------------
@@ -677,6 +688,23 @@ public final class HttpConnection implements Runnable, MessageIo {
             engine.goAway();
         } else if (webSockets.isEmpty() && idle) {
             abort();
+        }
+    }
+
+    /**
+     * Closes the connection at once and interrupts the threads serving it (unless that is the caller),
+     * its HTTP/2 streams' included: for a server that stops waiting for it, so that a handler blocked
+     * in an interruptible wait (a latch, a sleep, a queue) ends as well as its I/O.
+     */
+    void cut() {
+        abort();
+        Thread serving = thread;
+        if (serving != null && serving != Thread.currentThread()) {
+            serving.interrupt();
+        }
+        Http2Connection engine = http2;
+        if (engine != null) {
+            engine.interruptHandlers();
         }
     }
 

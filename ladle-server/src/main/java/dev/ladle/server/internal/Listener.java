@@ -32,6 +32,8 @@ public final class Listener implements Runnable {
     private final List<InetSocketAddress> alsoReported;
     private final AcceptBackoff backoff;
     private volatile boolean closed;
+    /** True while the accept loop waits after a failed accept: the only wait {@link #close()} interrupts. */
+    private volatile boolean backingOff;
     private Thread thread;
 
     /**
@@ -75,7 +77,7 @@ public final class Listener implements Runnable {
                 return;
             } catch (IOException e) {
                 // out of file descriptors or a transient network error: back off instead of spinning
-                if (closed || !backoff.failed(e, this)) {
+                if (closed || !backOff(e)) {
                     return;
                 }
                 continue;
@@ -87,6 +89,16 @@ public final class Listener implements Runnable {
                 LOG.log(System.Logger.Level.DEBUG, "dropping a new connection: {0}", e.toString());
                 closeQuietly(client);
             }
+        }
+    }
+
+    /** Waits after a failed accept; false when {@link #close()} interrupted the wait. */
+    private boolean backOff(IOException e) {
+        backingOff = true;
+        try {
+            return !closed && backoff.failed(e, this);
+        } finally {
+            backingOff = false;
         }
     }
 
@@ -136,7 +148,13 @@ public final class Listener implements Runnable {
         }
         Thread acceptor = thread;
         if (acceptor != null) {
-            acceptor.interrupt();
+            // Interrupted only in its back-off wait: closing the channel wakes a (virtual) thread in
+            // accept(), whereas an interrupt that comes just as accept() took a connection makes
+            // accept() throw and lose that connection's socket, open, for good (the JDK's
+            // ServerSocketChannelImpl.accept ends with ClosedByInterruptException even then).
+            if (backingOff) {
+                acceptor.interrupt();
+            }
             // The JDK closes the socket of a channel that a thread is blocked on only once that thread
             // has left accept(): until then the port still completes connections. Waiting for the
             // accept loop to end means the port is free when close() returns.

@@ -203,6 +203,31 @@ final class OutputBuffer {
     }
 
     /**
+     * Returns the underlying stream without the buffer, its writes timed for the write watchdog as the
+     * buffer's own are: for a protocol that takes the connection over and frames its own writes (a
+     * WebSocket), so that a peer that stops reading cuts it off after the write timeout too.
+     */
+    OutputStream unbuffered() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                send(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                java.util.Objects.checkFromIndexSize(off, len, b.length);
+                send(b, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                send(null, 0, -1);
+            }
+        };
+    }
+
+    /**
      * Drops whatever is buffered (a stolen connection's unsent response) and lets the array go: the
      * connection belongs to another protocol now (a WebSocket, a stolen connection), and a long-lived
      * one should not keep 16 KiB it never writes through. A later write would allocate a new one.

@@ -33,6 +33,10 @@ final class RequestBodyStream extends InputStream {
         } catch (HttpException e) {
             exchange.bodyError = e;
             throw new IOException("invalid request body: " + e.getMessage() + " (" + Status.phrase(e.status()) + ")", e);
+        } catch (IOException e) {
+            // the client is gone: whatever the handler makes of it, nobody is left to answer
+            exchange.bodyInputFailed = true;
+            throw e;
         }
     }
 }

@@ -467,8 +467,9 @@ final class RequestPipeline {
             if (ex.timedOut()) {
                 throw answeredByTimeout();
             }
-            if (ex.stolen || io.outputFailed()) {
-                // the client left while the handler was writing to it: an aborted request, not a bug
+            if (ex.stolen || io.outputFailed() || ex.bodyInputFailed) {
+                // the client left while the handler was writing to it or reading its body: an aborted
+                // request, not a bug
                 throw e;
             }
             if (ex.bodyError != null && !ex.headersWritten) {
@@ -480,6 +481,9 @@ final class RequestPipeline {
             if (ex.timedOut()) {
                 // most likely the interrupt the timeout sent: the answer went out already
                 throw answeredByTimeout();
+            }
+            if (ex.bodyInputFailed) {
+                throw new IOException("the client left while the handler read the request body", e);
             }
             handlerFailed(ex, e);
         } finally {
@@ -494,8 +498,8 @@ final class RequestPipeline {
 
     private void handlerFailed(Exchange ex, Throwable e) {
         LOG.log(System.Logger.Level.WARNING, "handler for " + ex.method + " " + ex.target + " failed", e);
+        ex.paused = false;
         if (!ex.headersWritten) {
-            ex.paused = false;
             ex.setStatusInternal(Status.INTERNAL_SERVER_ERROR);
             MessageBody body = ex.responseBodyIfCreated();
             if (body != null) {
@@ -505,7 +509,9 @@ final class RequestPipeline {
             ex.getResponseHeaders().remove("Content-Length");
             ex.getResponseHeaders().remove("Transfer-Encoding");
         } else {
+            // too late for a 500: the response is cut where it is (see respond)
             ex.closeAfterResponse = true;
+            ex.responseCut = true;
         }
     }
 
@@ -546,6 +552,11 @@ final class RequestPipeline {
         ResponseBodyStream stream = ex.responseStream;
         if (io.outputFailed()) {
             throw new java.io.EOFException("the client left while the response was written");
+        }
+        if (ex.responseCut) {
+            // Ending the body (a last chunk, END_STREAM) would pass a cut response off as whole: end the
+            // exchange instead, which closes an HTTP/1 connection and resets an HTTP/2 stream.
+            throw new IOException("the handler failed after the response head was sent");
         }
         if (stream != null && ex.headersWritten) {
             if (!stream.isClosed()) {

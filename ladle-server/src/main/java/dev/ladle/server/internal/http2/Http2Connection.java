@@ -125,6 +125,14 @@ public final class Http2Connection {
     }
 
     /**
+     * Interrupts the threads running this connection's handlers, so that one blocked in an
+     * interruptible wait ends; for a server that gave up waiting for them (after {@link #abort()}).
+     */
+    public void interruptHandlers() {
+        runner.interruptHandlers();
+    }
+
+    /**
      * For a watchdog, about once a second: when no stream has been open for longer than
      * {@code idleTimeoutNanos}, sends GOAWAY NO_ERROR and closes.
      */

@@ -91,7 +91,23 @@ final class StreamHandlerRunner {
         }
     }
 
+    /**
+     * Interrupts the threads running handlers now: for a server that stops waiting for them, so that
+     * a handler blocked in an interruptible wait ends. Every stream of the connection is being cut, so
+     * an interrupt that reaches a thread just as it moved on to the next stream does no harm.
+     */
+    void interruptHandlers() {
+        for (Thread t : serving) {
+            t.interrupt();
+        }
+    }
+
+    /** The threads running a handler now. */
+    private final java.util.Set<Thread> serving = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private void serveOne(Http2Stream s) {
+        Thread current = Thread.currentThread();
+        serving.add(current);
         try {
             handler.serve(s);
         } catch (IOException e) {
@@ -99,6 +115,7 @@ final class StreamHandlerRunner {
         } catch (Exception e) {
             LOG.log(WARNING, "HTTP/2 handler failed on " + s, e);
         } finally {
+            serving.remove(current);
             finish(s);
         }
     }
