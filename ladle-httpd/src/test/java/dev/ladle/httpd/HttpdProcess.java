@@ -24,7 +24,7 @@ import java.util.function.Predicate;
  */
 final class HttpdProcess implements AutoCloseable {
     /** How long a test waits for the process to print something or to exit. */
-    static final Duration WAIT = Duration.ofSeconds(30);
+    static final Duration WAIT = Duration.ofSeconds(60); // a JVM start on a loaded 2-core CI machine took over 30 s
 
     private final Process process;
     private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
