@@ -1,28 +1,56 @@
 #!/usr/bin/env bash
-# Ladle against Netty, Undertow, Jetty, Helidon and the JDK HttpServer, in one run.
+# Ladle against Netty, Undertow, Jetty, Helidon and the JDK HttpServer (and, where they make sense,
+# nginx with one worker and the JDK's jwebserver), in one run.
 #
-#   ladle-bench/run.sh                 every row, every server (about 15 minutes)
-#   SERVERS="ladle netty" ROWS="plaintext echo4k" DURATION=5 ladle-bench/run.sh
+#   ladle-bench/run.sh                 every row, every server, LAUNCHES=3 (about an hour)
+#   SERVERS="ladle netty" ROWS="plaintext echo4k" ladle-bench/run.sh
+#   LAUNCHES=2 DURATION=2 WARMUP=1 SERVERS="ladle netty" ROWS=plaintext ladle-bench/run.sh   a quick look
+#   SERVERS="ladle nginx jwebserver" ROWS="static1k static100k static1g" ladle-bench/run.sh   the file rows
 #   PROFILE=1 SERVERS=ladle ROWS=plaintext ladle-bench/run.sh   also record JFR and print the hot spots
 #   SERVERS="netty jetty" ROWS="h2c h2c_1conn h2c_16k h2_tls idle_h2" ladle-bench/run.sh   the HTTP/2 rows
 #
 # Each server runs alone, pinned to CPU $SERVER_CPU; the load generator is pinned to CPU $CLIENT_CPU.
-# Every wrk and h2load row has a warm-up of $WARMUP seconds, then measures for $DURATION seconds. The table
-# (each figure and its ratio to the best peer) is printed and written to ladle-bench/results/.
+# Every wrk and h2load row has a warm-up of $WARMUP seconds, then measures for $DURATION seconds.
+#
+# Launches: one JVM launch can run ~20 % slower than the next for its whole life, so one launch per
+# server says little. The rows are run in groups (below); in each group every server is launched
+# LAUNCHES times (3), in rounds: first a warm-up launch of the group's first server whose figures are
+# discarded, then round 1 in the order of SERVERS, round 2 in the reverse order, and so on. Rows that
+# measure bytes rather than speed (idle10k, idlews, idle_h2, idle100k, alloc) run in the first
+# MEMORY_LAUNCHES (1) rounds only, and not in the warm-up. The table shows each figure's median over
+# the launches with its spread, "±N%": the launch farthest from the median, in percent of it (a spread
+# as large as a gap between two servers means that gap is not measured); ratios compare medians. The
+# TSV beside it keeps every launch's figure. A default run (LAUNCHES=3, DURATION=5, 8 servers) takes
+# about an hour on 2 CPUs: the shared rows ~25 min, TLS ~12, files ~4, the scale rows ~20 (idle100k
+# ~15 of them, where the descriptor limit lets it run); LAUNCHES=1 about 35 min. (Estimates from the
+# rows' durations.)
+#
+# nginx and jwebserver: nginx (Debian's nginx-light, installed when missing) runs with one worker,
+# sendfile on and no access log, its configuration written into the run's directory; it is a reference
+# (REFERENCE_SERVERS), not a peer: the ratio column leaves it out and a line "ladle against nginx"
+# follows each of its figures. jwebserver is the JDK's own launcher. In the file rows (static1k,
+# static100k, static1g) "ladle" is ladle-httpd, the CLI file server, serving a directory made here.
 #
 # A row is a function row_NAME taking the server's name, registered with `row NAME MODE [SERVERS]`;
-# the figures it records are declared with `metric`. MODE says which server it runs against:
-#   shared  the plain server started once per server for all shared rows (in registration order)
-#   tls     the server started once more with --tls (a self-signed key made here with keytool)
+# the figures it records are declared with `metric`. MODE is the row's group, which says what it runs
+# against:
+#   shared  the plain server, started once per launch for all shared rows (in registration order)
+#   tls     the server started once per launch with --tls (a self-signed key made here with keytool)
+#   files   the file server (ladle-httpd, nginx, jwebserver) started once per launch on $WWW
 #   own     the row starts and stops its server itself (start_server / stop_server)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$here")
 
-SERVERS=${SERVERS:-"ladle netty undertow jetty helidon jdk"}
-ROWS=${ROWS:-"plaintext pipelined close echo4k echo1m websocket64 websocket16k h2c h2c_1conn h2c_16k tls_handshake tls_keepalive tls_resume h2_tls idle10k idlews idle_h2 upload2g alloc"}
-DURATION=${DURATION:-10}
+# the servers of dev.ladle.bench.Main: a row names its servers, or runs against these
+PEERS="ladle netty undertow jetty helidon jdk"
+SERVERS=${SERVERS:-"$PEERS nginx jwebserver"}
+REFERENCE_SERVERS=${REFERENCE_SERVERS:-nginx}
+ROWS=${ROWS:-"plaintext pipelined close echo4k echo1m websocket64 websocket16k h2c h2c_1conn h2c_16k tls_handshake tls_keepalive tls_resume h2_tls static1k static100k static1g idle10k idlews idle_h2 idle100k upload2g alloc"}
+LAUNCHES=${LAUNCHES:-3}
+MEMORY_LAUNCHES=${MEMORY_LAUNCHES:-1}
+DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-2}
 CONNECTIONS=${CONNECTIONS:-50}
 STREAMS=${STREAMS:-10}
@@ -33,6 +61,8 @@ PORT=${PORT:-18080}
 JAVA_OPTS=${JAVA_OPTS:-"-Xmx1g"}
 PROFILE=${PROFILE:-0}
 BUILD=${BUILD:-1}
+IDLE_MANY=${IDLE_MANY:-100000}   # the connections of the idle100k row
+IDLE_SOURCES=${IDLE_SOURCES:-}   # 127.0.0.x source addresses for them (default: as the port range needs)
 
 results="$here/results"
 stamp=$(date -u +%Y%m%d-%H%M%S)
@@ -42,7 +72,7 @@ mkdir -p "$work"
 say() { printf '%s\n' "$*" >&2; }
 die() { say "run.sh: $*"; exit 1; }
 
-for part in tools results servers load rows; do
+for part in tools results servers load rows files launches table; do
   # shellcheck source=/dev/null
   . "$here/harness/$part.sh"
 done
@@ -51,7 +81,10 @@ JAVA_HOME=$(pick_jdk) || die "no JDK 21 or newer found (set JAVA_HOME)"
 export JAVA_HOME
 JAVA="$JAVA_HOME/bin/java"
 need_tools
-# 10,000 idle connections need that many descriptors in the server and in the client
+# idle connections need a descriptor each in the server and in the client: the hard limit is raised
+# where this may (root, outside a container that forbids it), then the soft limit to it
+[ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge $((IDLE_MANY + 10000)) ] \
+  || ulimit -Hn $((IDLE_MANY + 10000)) 2>/dev/null || true
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 if [ "$BUILD" = 1 ]; then
@@ -63,9 +96,8 @@ CP="$here/target/classes:$here/target/lib/*"
 
 # ---- the run -------------------------------------------------------------------------------------
 
-selected() { [[ " $ROWS " == *" $1 "* ]]; }
-row_applies() { local r=$1 s=$2; [ -z "${ROW_SERVERS[$r]}" ] || [[ " ${ROW_SERVERS[$r]} " == *" $s "* ]]; }
-
+[[ " $SERVERS " != *" nginx "* ]] || need_nginx
+[[ " $SERVERS " != *" jwebserver "* ]] || need_jwebserver
 h2load_rows_selected() { local r; for r in h2c h2c_1conn h2c_16k h2_tls; do selected "$r" && return 0; done; return 1; }
 if h2load_rows_selected; then need_h2load; fi
 
@@ -76,52 +108,17 @@ if tls_rows_selected; then
     -ext SAN=ip:127.0.0.1 -validity 2 -storetype PKCS12 -keystore "$KEYSTORE" -storepass changeit \
     -keypass changeit >/dev/null 2>&1 || die "keytool could not make the TLS key"
 fi
+make_www
+[ -z "$NGINX" ] || nginx_config
+cleanup() { stop_server; rm -f "$WWW/1g.bin"; }
+trap cleanup EXIT
 
-machine="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(uname -sr); $("$JAVA" -version 2>&1 | head -n 1); $( (wrk -v 2>&1 || true) | head -n 1 | cut -d' ' -f1-2)$( (h2load_rows_selected && [ -z "$H2LOAD_MISSING" ] && h2load --version | head -n 1 | sed 's/^/, /') || true)"
+machine="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(uname -sr); $("$JAVA" -version 2>&1 | head -n 1); $( (wrk -v 2>&1 || true) | head -n 1 | cut -d' ' -f1-2)$( (h2load_rows_selected && [ -z "$H2LOAD_MISSING" ] && h2load --version | head -n 1 | sed 's/^/, /') || true)$( [ -z "$NGINX" ] || "$NGINX" -v 2>&1 | sed 's/^nginx version: /, /')"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-say "machine: $machine; load average $load_before"
+say "machine: $machine; load average $load_before; descriptors: $(ulimit -n)"
 started=$(date +%s)
 
-for mode in shared tls own; do
-  for s in $SERVERS; do
-    rows=()
-    for r in "${ROW_ORDER[@]}"; do
-      if selected "$r" && [ "${ROW_MODE[$r]}" = "$mode" ] && row_applies "$r" "$s"; then rows+=("$r"); fi
-    done
-    [ ${#rows[@]} -gt 0 ] || [ "$mode" = shared ] || continue
-    case $mode in
-      shared)
-        say "== $s"
-        prof=()
-        [ "$PROFILE" = 1 ] && prof=(-XX:StartFlightRecording=filename="$work/$s.jfr",settings=profile)
-        if ! start_server "$s" "${prof[@]}"; then
-          skip startup_ms "$s" "$(start_failure)"
-          continue
-        fi
-        put startup_ms "$s" "$STARTUP_MS"
-        for r in "${rows[@]}"; do "row_$r" "$s"; done
-        put peak_rss "$s" "$(peak_rss_mib)"
-        stop_server
-        if [ "$PROFILE" = 1 ] && [ -f "$work/$s.jfr" ]; then
-          "$JAVA" -cp "$CP" dev.ladle.bench.load.JfrTop "$work/$s.jfr" dev.ladle. 25 | tee "$work/$s-profile.txt" >&2
-        fi
-        ;;
-      tls)
-        say "== $s (TLS)"
-        if ! start_server "$s" -- --tls "$KEYSTORE" changeit; then
-          for r in "${rows[@]}"; do skip "$r" "$s" "$(start_failure)"; done
-          continue
-        fi
-        for r in "${rows[@]}"; do SCHEME=https "row_$r" "$s"; done
-        stop_server
-        ;;
-      own)
-        say "== $s (scale)"
-        for r in "${rows[@]}"; do "row_$r" "$s"; done
-        ;;
-    esac
-  done
-done
+for mode in shared tls files own; do run_group "$mode"; done
 
 # ---- the table -----------------------------------------------------------------------------------
 
@@ -130,16 +127,11 @@ report="$results/bench-$stamp.md"
   echo "## Benchmark run $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "Machine: $machine. Load average before the run: $load_before."
-  echo "Server pinned to CPU $SERVER_CPU, load generator (wrk -t1, h2load -t1, or the Java clients) to CPU $CLIENT_CPU; JVM options \`$JAVA_OPTS\`; $WARMUP s warm-up and $DURATION s per row; the run took $(( ($(date +%s) - started) / 60 )) min."
+  echo "Server pinned to CPU $SERVER_CPU, load generator (wrk -t1, h2load -t1, curl, or the Java clients) to CPU $CLIENT_CPU; JVM options \`$JAVA_OPTS\`; $WARMUP s warm-up and $DURATION s per row; $LAUNCHES launch(es) per server after a warm-up launch, the order reversed every round; the run took $(( ($(date +%s) - started) / 60 )) min; load average after it: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   table
 } >"$report"
 cp "$report" "$results/latest.md"
-{
-  echo -e "metric\tserver\tvalue\tnote"
-  for m in "${METRICS[@]}"; do for s in $SERVERS; do
-    [ -n "${RESULT[$m,$s]:-}${NOTE[$m,$s]:-}" ] && echo -e "$m\t$s\t${RESULT[$m,$s]:-}\t${NOTE[$m,$s]:-}"
-  done; done
-} >"$results/bench-$stamp.tsv"
+raw_tsv >"$results/bench-$stamp.tsv"
 cat "$report"
 say "written: $report (raw figures: $results/bench-$stamp.tsv, logs: $work/)"

@@ -2,14 +2,14 @@
 # run.sh's rows: each a row_NAME function registered with row, its figures declared with metric.
 # Sourced by run.sh (not run on its own): it uses run.sh's settings and say/die.
 
-metric startup_ms "Start to first response" ms lower
+launch_metric startup_ms "Start to first response" ms lower
 metric plaintext "Keep-alive plaintext ($CONNECTIONS conns)" req/s higher
 metric plaintext_p50 " latency p50" ms lower
 metric plaintext_p99 " latency p99" ms lower
-row plaintext shared
+row plaintext shared "$PEERS nginx"
 row_plaintext() {
   wrk_row plaintext "$1" -c"$CONNECTIONS" -s "$LUA/report.lua" "$(url /plaintext)" || return 0
-  [ -n "${RESULT[plaintext,$1]:-}" ] || return 0
+  got plaintext "$1" || return 0
   put plaintext_p50 "$1" "$W_P50"
   put plaintext_p99 "$1" "$W_P99"
 }
@@ -59,7 +59,7 @@ metric h2c_p99 " latency p99" ms lower
 row h2c shared "$H2_SERVERS"
 row_h2c() {
   h2_row h2c "$1" -c"$CONNECTIONS" -m"$STREAMS" "$(url /plaintext)"
-  [ -n "${RESULT[h2c,$1]:-}" ] || return 0
+  got h2c "$1" || return 0
   [ -z "$H_P50" ] || put h2c_p50 "$1" "$H_P50"
   [ -z "$H_P99" ] || put h2c_p99 "$1" "$H_P99"
 }
@@ -152,62 +152,87 @@ metric h2_tls "TLS: HTTP/2 plaintext (h2 by ALPN, $CONNECTIONS × $STREAMS)" req
 row h2_tls tls "$H2_SERVERS"
 row_h2_tls() { h2_row h2_tls "$1" -c"$CONNECTIONS" -m"$STREAMS" "$(url /plaintext)"; }
 
-metric idle_memory "10k idle conns: memory per conn" KiB lower
-metric idle_p50 " new request p50 meanwhile" ms lower
-metric idle_p99 " new request p99 meanwhile" ms lower
-row idle10k own
-row_idle10k() {
-  local s=$1 out v
-  # a fixed, pre-touched heap: the RSS difference is then what lives outside the heap
-  start_server "$s" -Xms1g -Xmx1g -XX:+AlwaysPreTouch || { skip idle_memory "$s" "$(start_failure)"; return 0; }
-  out=$(client timeout 300 "$JAVA" -cp "$CP" dev.ladle.bench.load.IdleConnections "$PORT" "$SERVER_PID" 10000 2000 2>&1) || true
-  stop_server
-  echo "$out" >"$work/idle10k-$s.txt"
-  v=$(sed -n 's/^memory_per_connection_kib=//p' <<<"$out")
-  if [ -z "$v" ]; then skip idle_memory "$s" "$(tail -n 1 <<<"$out")"; return 0; fi
-  local open; open=$(sed -n 's/^still_open=//p' <<<"$out")
-  if [ "${open:-0}" -lt 9000 ]; then # a server that dropped most of them did not hold 10,000
-    skip idle_memory "$s" "only ${open:-?} of 10000 idle connections were still open afterwards"
-  else
-    put idle_memory "$s" "$v"
-    [ "$open" = 10000 ] || note idle_memory "$s" "$open of 10000 idle connections were still open afterwards"
-  fi
-  v=$(sed -n 's/^p50_ms=//p' <<<"$out"); [ -z "$v" ] || put idle_p50 "$s" "$v"
-  v=$(sed -n 's/^p99_ms=//p' <<<"$out"); [ -z "$v" ] || put idle_p99 "$s" "$v"
-  v=$(sed -n 's/^probe_failed=//p' <<<"$out"); [ -z "$v" ] || skip idle_p50 "$s" "new request failed: $v"
+# source_addresses COUNT: how many 127.0.0.x source addresses COUNT client sockets to one server port
+# need (IDLE_SOURCES when set): one per 90 % of the ephemeral port range, whose ports a client
+# binding its source address may use once per address
+source_addresses() {
+  local lo hi per
+  if [ -n "${IDLE_SOURCES:-}" ]; then echo "$IDLE_SOURCES"; return 0; fi
+  read -r lo hi </proc/sys/net/ipv4/ip_local_port_range
+  per=$(( (hi - lo + 1) * 9 / 10 ))
+  echo $(( ($1 + per - 1) / per ))
 }
 
-# idle_memory_row METRIC SERVER MODE "WHAT still ...": 10,000 idle connections of IdleConnections' MODE
-# (websocket, http2) and no probes; memory per connection measured as for idle HTTP/1 connections
-idle_memory_row() {
-  local m=$1 s=$2 mode=$3 what=$4 out v open
-  start_server "$s" -Xms1g -Xmx1g -XX:+AlwaysPreTouch || { skip "$m" "$s" "$(start_failure)"; return 0; }
+# idle_row SERVER COUNT MODE PROBES HEAP "WHAT" MEMORY-METRIC [P50-METRIC P99-METRIC]: COUNT idle
+# connections of IdleConnections' MODE (http1, websocket, http2), then PROBES new requests on another
+# connection. A JVM server runs with a fixed, pre-touched heap of HEAP, so that the RSS difference is
+# what lives outside the heap and the live heap is counted apart; nginx is measured by its worker's RSS
+# alone. A server that kept fewer than 90 % of the connections open gets no figure, with the reason.
+idle_row() {
+  local s=$1 count=$2 mode=$3 probes=$4 heap=$5 what=$6 m=$7 p50=${8:-} p99=${9:-} out v open need flags=()
+  need=$((count + 1000))
+  if [ "$(ulimit -n)" -lt "$need" ]; then
+    skip "$m" "$s" "$count connections need $need descriptors in the server and in the client; the limit is $(ulimit -n) (hard limit $(ulimit -Hn), which the script could not raise)"
+    return 0
+  fi
+  if native_server "$s"; then
+    flags+=(--native)
+    start_server "$s" || { skip "$m" "$s" "$(start_failure)"; return 0; }
+  else
+    start_server "$s" "-Xms$heap" "-Xmx$heap" -XX:+AlwaysPreTouch || { skip "$m" "$s" "$(start_failure)"; return 0; }
+  fi
   if [ "$mode" = http2 ] && ! speaks_h2; then
     stop_server
     skip "$m" "$s" "no HTTP/2 in this build: $H2_CHECK"
     return 0
   fi
-  out=$(client timeout 300 "$JAVA" -cp "$CP" dev.ladle.bench.load.IdleConnections "$PORT" "$SERVER_PID" 10000 0 5 "$mode" 2>&1) || true
+  flags+=(--sources "$(source_addresses "$count")")
+  out=$(client timeout $((300 + count / 100)) "$JAVA" -cp "$CP" dev.ladle.bench.load.IdleConnections \
+    "$PORT" "$(serving_pid)" "$count" "$probes" 5 "$mode" "${flags[@]}" 2>&1) || true
   stop_server
-  echo "$out" >"$work/$m-$s.txt"
+  echo "$out" >"$work/$m-$s-$LAUNCH.txt"
   v=$(sed -n 's/^memory_per_connection_kib=//p' <<<"$out")
   if [ -z "$v" ]; then skip "$m" "$s" "$(tail -n 1 <<<"$out")"; return 0; fi
   open=$(sed -n 's/^still_open=//p' <<<"$out")
-  if [ "${open:-0}" -lt 9000 ]; then
-    skip "$m" "$s" "only ${open:-?} of 10000 $what afterwards"
+  if [ "${open:-0}" -lt $((count * 9 / 10)) ]; then # a server that dropped most of them did not hold them
+    skip "$m" "$s" "only ${open:-?} of $count $what afterwards"
   else
     put "$m" "$s" "$v"
-    [ "$open" = 10000 ] || note "$m" "$s" "$open of 10000 $what afterwards"
+    [ "$open" = "$count" ] || note "$m" "$s" "$open of $count $what afterwards"
   fi
+  [ -n "$p99" ] || return 0
+  v=$(sed -n 's/^p50_ms=//p' <<<"$out"); [ -z "$v" ] || put "$p50" "$s" "$v"
+  v=$(sed -n 's/^p99_ms=//p' <<<"$out"); [ -z "$v" ] || put "$p99" "$s" "$v"
+  v=$(sed -n 's/^probe_failed=//p' <<<"$out"); [ -z "$v" ] || skip "$p50" "$s" "new request failed: $v"
 }
+
+metric idle_memory "10k idle conns: memory per conn" KiB lower
+metric idle_p50 " new request p50 meanwhile" ms lower
+metric idle_p99 " new request p99 meanwhile" ms lower
+row idle10k own
+memory_row idle10k
+row_idle10k() { idle_row "$1" 10000 http1 2000 1g "idle connections were still open" idle_memory idle_p50 idle_p99; }
 
 metric idle_ws_memory "10k idle WebSockets: memory per conn" KiB lower
 row idlews own "ladle jetty netty helidon undertow"
-row_idlews() { idle_memory_row idle_ws_memory "$1" websocket "idle WebSockets still echoed"; }
+memory_row idlews
+row_idlews() { idle_row "$1" 10000 websocket 0 1g "idle WebSockets still echoed" idle_ws_memory; }
 
 metric idle_h2_memory "10k idle HTTP/2 conns: memory per conn" KiB lower
 row idle_h2 own "$H2_SERVERS"
-row_idle_h2() { idle_memory_row idle_h2_memory "$1" http2 "idle HTTP/2 connections still answered"; }
+memory_row idle_h2
+row_idle_h2() { idle_row "$1" 10000 http2 0 1g "idle HTTP/2 connections still answered" idle_h2_memory; }
+
+# IDLE_MANY (100,000) idle keep-alive connections: a 4 GiB heap, so that a peer needing more than 1 GiB
+# for them (Helidon's 22 KiB each) is measured rather than run out of memory
+metric idle_many_memory "$((IDLE_MANY / 1000))k idle conns: memory per conn" KiB lower
+metric idle_many_p50 " new request p50 meanwhile" ms lower
+metric idle_many_p99 " new request p99 meanwhile" ms lower
+row idle100k own "$PEERS nginx"
+memory_row idle100k
+row_idle100k() {
+  idle_row "$1" "$IDLE_MANY" http1 2000 4g "idle connections were still open" idle_many_memory idle_many_p50 idle_many_p99
+}
 
 metric upload "2 GiB upload, -Xmx64m" MiB/s higher
 metric upload_heap " peak heap" MiB lower
@@ -232,13 +257,14 @@ row_upload2g() {
 
 metric alloc "Allocated per plaintext request" B lower
 row alloc own
+memory_row alloc
 row_alloc() { # JMH's GC profiler over one keep-alive connection, server and client in one JVM
   local s=$1 out v
   out=$(timeout 300 taskset -c "$SERVER_CPU,$CLIENT_CPU" "$JAVA" -cp "$CP" org.openjdk.jmh.Main EndToEndBenchmark \
     -p server="$s" -prof gc -f 1 -wi 2 -w 1 -i 3 -r 1 2>&1) || true
-  echo "$out" >"$work/alloc-$s.txt"
+  echo "$out" >"$work/alloc-$s-$LAUNCH.txt"
   v=$(awk '/plaintext:gc.alloc.rate.norm/ && /B\/op$/ { printf "%.0f", $(NF - 3) }' <<<"$out")
   if [ -n "$v" ]; then put alloc "$s" "$v"; else skip alloc "$s" "JMH failed: $(tail -n 1 <<<"$out")"; fi
 }
 
-metric peak_rss "Peak RSS (shared rows)" MiB lower
+launch_metric peak_rss "Peak RSS (shared rows)" MiB lower

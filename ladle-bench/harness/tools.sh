@@ -49,3 +49,31 @@ need_h2load() {
   H2LOAD_MISSING="h2load is missing: install the nghttp2-client package (for example: sudo apt-get install nghttp2-client)"
   say "run.sh: $H2LOAD_MISSING; the HTTP/2 load rows are skipped"
 }
+
+# nginx (Debian's nginx-light, else nginx) for the nginx rows, installed like h2load; RUNLEVEL=1 keeps
+# the package from starting its own service on port 80. When it cannot be had, NGINX_MISSING says why
+# and nginx's figures are skipped with that reason
+NGINX= NGINX_MISSING=
+need_nginx() {
+  NGINX=$(command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; }) && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing nginx-light"
+    local p
+    for p in nginx-light nginx; do
+      RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null 2>&1 \
+        || { apt-get update -qq >/dev/null 2>&1 && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null 2>&1; } \
+        && break
+    done
+  fi
+  NGINX=$(command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; }) && return 0
+  NGINX_MISSING="nginx is missing: install the nginx-light package (for example: sudo apt-get install nginx-light)"
+  say "run.sh: $NGINX_MISSING; nginx's figures are skipped"
+}
+
+# jwebserver comes with the JDK (since 18); JWEBSERVER_MISSING says so when this one has none
+JWEBSERVER_MISSING=
+need_jwebserver() {
+  [ -x "$JAVA_HOME/bin/jwebserver" ] && return 0
+  JWEBSERVER_MISSING="this JDK ($JAVA_HOME) has no bin/jwebserver"
+  say "run.sh: $JWEBSERVER_MISSING; jwebserver's figures are skipped"
+}
