@@ -83,10 +83,10 @@ serving_pid() {
 # server_cpu_ticks: user plus system CPU time of the server's processes so far, in clock ticks
 # (fields 14 and 15 of /proc/PID/stat, counted after the command name, which may hold spaces)
 server_cpu_ticks() {
-  local pid total=0 rest
+  local pid total=0 ticks
   for pid in $(server_pids); do
-    rest=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
-    total=$((total + $(awk '{ print $12 + $13 }' <<<"$rest")))
+    ticks=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }') || true
+    total=$((total + ${ticks:-0}))
   done
   echo "$total"
 }
