@@ -96,8 +96,15 @@ CP="$here/target/classes:$here/target/lib/*"
 
 # ---- the run -------------------------------------------------------------------------------------
 
-[[ " $SERVERS " != *" nginx "* ]] || need_nginx
-[[ " $SERVERS " != *" jwebserver "* ]] || need_jwebserver
+# runs_against NAME: true when NAME is among SERVERS and a selected row runs against it
+runs_against() {
+  local r
+  [[ " $SERVERS " == *" $1 "* ]] || return 1
+  for r in "${ROW_ORDER[@]}"; do selected "$r" && row_applies "$r" "$1" && return 0; done
+  return 1
+}
+if runs_against nginx; then need_nginx; fi
+if runs_against jwebserver; then need_jwebserver; fi
 h2load_rows_selected() { local r; for r in h2c h2c_1conn h2c_16k h2_tls; do selected "$r" && return 0; done; return 1; }
 if h2load_rows_selected; then need_h2load; fi
 

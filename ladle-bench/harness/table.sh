@@ -83,7 +83,7 @@ table_line() {
   local m=$1 s v r cell text best line
   best=$(best_peer "$m")
   line="| ${LABEL[$m]/# /↳ } | ${UNIT[$m]} |"
-  for s in $SERVERS; do
+  for s in $TABLE_SERVERS; do
     v=${MEDIAN[$m,$s]:-}
     cell=
     if [ -n "$v" ]; then
@@ -112,21 +112,28 @@ reference_lines() {
     r=$(ratio "${MEDIAN[$m,ladle]}" "${MEDIAN[$m,$ref]}" "${BETTER[$m]}")
     [ -n "$r" ] || continue
     line="| ↳ ladle against $ref | × |"
-    for s in $SERVERS; do if [ "$s" = ladle ]; then line+=" ${r}× |"; else line+=" |"; fi; done
+    for s in $TABLE_SERVERS; do if [ "$s" = ladle ]; then line+=" ${r}× |"; else line+=" |"; fi; done
     echo "$line"
   done
 }
 
+TABLE_SERVERS=   # the servers of SERVERS with at least one figure or footnote: the table's columns
 table() {
   local m s any header="| Figure | Unit |" sep="| --- | --- |"
   summarize
-  for s in $SERVERS; do header+=" $s |"; sep+=" ---: |"; done
+  TABLE_SERVERS=
+  for s in $SERVERS; do
+    for m in "${METRICS[@]}"; do
+      if [ -n "${VALUES[$m,$s]:-}$(footnote "$m" "$s")" ]; then TABLE_SERVERS+="${TABLE_SERVERS:+ }$s"; break; fi
+    done
+  done
+  for s in $TABLE_SERVERS; do header+=" $s |"; sep+=" ---: |"; done
   echo "$header"; echo "$sep"
   FOOTNOTES=()
   local main=   # the main figure above, whose reference lines follow its sub-figures
   for m in "${METRICS[@]}"; do
     any=0
-    for s in $SERVERS; do [ -n "${VALUES[$m,$s]:-}$(footnote "$m" "$s")" ] && any=1 && break; done
+    for s in $TABLE_SERVERS; do [ -n "${VALUES[$m,$s]:-}$(footnote "$m" "$s")" ] && any=1 && break; done
     [ $any = 1 ] || continue
     if [ "${LABEL[$m]:0:1}" != " " ]; then
       [ -z "$main" ] || reference_lines "$main"
@@ -140,7 +147,7 @@ table() {
   echo
   echo "Each figure is the median over the launches that measured it (LAUNCHES=$LAUNCHES per server, $MEMORY_LAUNCHES for the memory rows), ±N% the launch farthest from that median in percent of it; every launch's figure is in the TSV."
   local excluded=Ladle references= present=
-  for s in $REFERENCE_SERVERS; do [[ " $SERVERS " != *" $s "* ]] || present+="${present:+, }$s"; done
+  for s in $REFERENCE_SERVERS; do [[ " $TABLE_SERVERS " != *" $s "* ]] || present+="${present:+, }$s"; done
   if [ -n "$present" ]; then
     excluded+=" and $present"
     references=" A line \"ladle against X\" compares Ladle's median with that of X, a reference server, the same way."
