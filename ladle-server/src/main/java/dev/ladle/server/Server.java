@@ -293,12 +293,15 @@ public class Server implements AutoCloseable {
      *
      * @throws IOException when the address cannot be bound; the message names the address
      * @throws IllegalStateException when {@code HTTPS} is asked for and no certificate is set
+     * @throws UnsupportedOperationException when {@link ListenOption#REUSE_PORT} is asked for on a platform
+     *     without {@code SO_REUSEPORT}
+     * @throws IllegalArgumentException when {@link ListenOption#REUSE_PORT} is asked for on a Unix-domain address
      */
     public void listen(SocketAddress address, Set<ListenOption> options) throws IOException {
         Objects.requireNonNull(address, "address");
         Set<ListenOption> opts = options(options);
         checkHttps(opts);
-        ServerSocketChannel channel = bind(address);
+        ServerSocketChannel channel = bind(address, opts);
         boolean ipv6Only = address instanceof InetSocketAddress inet && inet.getAddress() instanceof Inet6Address;
         addListener(channel, opts, ipv6Only, List.of());
     }
@@ -336,31 +339,31 @@ public class Server implements AutoCloseable {
             throw new IllegalArgumentException("IPV4_ONLY and IPV6_ONLY exclude each other");
         }
         if (v4Only) {
-            addListener(bind(new InetSocketAddress(v4, port)), opts, false, List.of());
+            addListener(bind(new InetSocketAddress(v4, port), opts), opts, false, List.of());
             return;
         }
         if (v6Only) {
-            addListener(bind(new InetSocketAddress(v6, port)), opts, true, List.of());
+            addListener(bind(new InetSocketAddress(v6, port), opts), opts, true, List.of());
             return;
         }
         if (!separate) {
             ServerSocketChannel dual;
             try {
-                dual = bind(new InetSocketAddress(v6, port));
+                dual = bind(new InetSocketAddress(v6, port), opts);
             } catch (IOException e) {
                 // no IPv6 on this host: IPv4 alone
-                addListener(bind(new InetSocketAddress(v4, port)), opts, false, List.of());
+                addListener(bind(new InetSocketAddress(v4, port), opts), opts, false, List.of());
                 return;
             }
             int bound = ((InetSocketAddress) dual.getLocalAddress()).getPort();
             addListener(dual, opts, false, List.of(new InetSocketAddress(v4, bound)));
             return;
         }
-        ServerSocketChannel first = bind(new InetSocketAddress(v4, port));
+        ServerSocketChannel first = bind(new InetSocketAddress(v4, port), opts);
         int bound = ((InetSocketAddress) first.getLocalAddress()).getPort();
         ServerSocketChannel second;
         try {
-            second = bind(new InetSocketAddress(v6, bound));
+            second = bind(new InetSocketAddress(v6, bound), opts);
         } catch (IOException e) {
             if (port != 0) {
                 first.close();
@@ -383,6 +386,10 @@ public class Server implements AutoCloseable {
         Objects.requireNonNull(channel, "channel");
         Set<ListenOption> opts = options(options);
         checkHttps(opts);
+        if (opts.contains(ListenOption.REUSE_PORT)) {
+            throw new IllegalArgumentException("ListenOption.REUSE_PORT cannot apply to a channel that is already bound:"
+                    + " set StandardSocketOptions.SO_REUSEPORT on it before binding");
+        }
         if (channel.getLocalAddress() == null) {
             throw new IOException("listenSocket: the channel is not bound");
         }
@@ -414,7 +421,12 @@ public class Server implements AutoCloseable {
         }
     }
 
-    private static ServerSocketChannel bind(SocketAddress address) throws IOException {
+    private static ServerSocketChannel bind(SocketAddress address, Set<ListenOption> options) throws IOException {
+        boolean reusePort = options.contains(ListenOption.REUSE_PORT);
+        if (reusePort && address instanceof UnixDomainSocketAddress) {
+            throw new IllegalArgumentException("ListenOption.REUSE_PORT applies to TCP listeners, not to the Unix-domain socket "
+                    + address);
+        }
         ServerSocketChannel channel = address instanceof UnixDomainSocketAddress
                 ? ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)
                 : ServerSocketChannel.open(((InetSocketAddress) address).getAddress() instanceof Inet4Address
@@ -423,8 +435,18 @@ public class Server implements AutoCloseable {
             if (address instanceof InetSocketAddress) {
                 channel.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
             }
+            if (reusePort) {
+                if (!channel.supportedOptions().contains(java.net.StandardSocketOptions.SO_REUSEPORT)) {
+                    throw new UnsupportedOperationException("ListenOption.REUSE_PORT: this platform ("
+                            + System.getProperty("os.name") + ") has no SO_REUSEPORT for server sockets");
+                }
+                channel.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
+            }
             channel.bind(address, 1024);
             return channel;
+        } catch (UnsupportedOperationException e) {
+            channel.close();
+            throw e;
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw new IOException("cannot listen on " + describe(address) + ": " + e.getMessage(), e);
