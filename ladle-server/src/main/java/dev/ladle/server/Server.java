@@ -539,9 +539,22 @@ public class Server implements AutoCloseable {
      * closed and the threads serving their requests interrupted, so that a handler blocked in an
      * interruptible wait ends too; a handler that ignores interrupts keeps its thread until it returns.
      * Returns when every connection ended, or at most a second after the shutdown timeout.
+     *
+     * <p>A {@linkplain #startDraining() draining} server stays draining until {@code close()} returns
+     * (its health handlers answer 503 to the end), then is no longer: it may listen again and serve as
+     * new. A {@link #drain} waiting out its grace on another thread stops waiting.
      */
     @Override
     public void close() {
+        state.drain.closeBegan();
+        try {
+            closeConnections();
+        } finally {
+            state.drain.ended();
+        }
+    }
+
+    private void closeConnections() {
         disconnect();
         state.connections.drain(true);
         try {
@@ -554,6 +567,88 @@ public class Server implements AutoCloseable {
             Thread.currentThread().interrupt();
             state.connections.closeAll();
         }
+    }
+
+    // ---- draining ------------------------------------------------------------------------------
+
+    /**
+     * Starts draining: the server is about to close and says so to clients and load balancers, while it
+     * still accepts and serves connections. From now on:
+     * <ul>
+     *   <li>{@link #isDraining()} is true, and handlers added with {@link #addHealthHandler} answer
+     *       {@code 503}, so that a balancer's health checks fail and it sends new clients elsewhere;</li>
+     *   <li>every HTTP/1 response says {@code Connection: close} and its connection closes after it, on
+     *       connections open now and accepted later alike; keep-alive connections idle between requests
+     *       close now (a new connection that has not sent its first request yet is served once);</li>
+     *   <li>each HTTP/2 connection gets GOAWAY ({@code NO_ERROR}, the last stream it opened): streams in
+     *       flight finish, later ones go elsewhere; a connection accepted while draining gets it with
+     *       its first request;</li>
+     *   <li>each WebSocket gets close code 1001 (going away), those opened while draining right after
+     *       their handshake;</li>
+     *   <li>the listeners stay open and keep accepting, so that clients the balancer still sends (until
+     *       its checks fail) are served rather than refused.</li>
+     * </ul>
+     * Calling it again does nothing more. The state ends with {@link #close()}; there is no way back
+     * short of that. Listening on new addresses while draining is allowed; they drain too.
+     */
+    public void startDraining() {
+        if (state.drain.start()) {
+            LOG.log(System.Logger.Level.DEBUG, "draining {0} connections", state.connections.size());
+        }
+        state.connections.startDraining();
+    }
+
+    /**
+     * Returns true from {@link #startDraining()} (or {@link #drain}) until {@link #close()} returned: for
+     * a handler of the user's that reports health or readiness its own way.
+     */
+    public boolean isDraining() {
+        return state.drain.isDraining();
+    }
+
+    /**
+     * Drains for {@code grace}, then closes: {@link #startDraining()}, a wait of {@code grace} with the
+     * listeners open (long enough for the balancer's health checks to fail: HAProxy needs
+     * {@code inter × fall}), then {@link #close()}, which gives the requests still in flight up to
+     * {@link Limits#getShutdownTimeout()} more. So the whole takes at most {@code grace} plus the
+     * shutdown timeout plus about a second. Blocks the calling thread throughout; a {@link #close()}
+     * from another thread ends the wait early. When the calling thread is interrupted, the wait ends,
+     * the server closes and the interrupt status is set again.
+     *
+     * @param grace how long the listeners stay open while draining; zero closes at once
+     * @throws IllegalArgumentException when {@code grace} is negative
+     */
+    public void drain(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("drain grace must not be negative, got " + grace);
+        }
+        startDraining();
+        try {
+            state.drain.awaitGrace(grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            close();
+        }
+    }
+
+    /**
+     * Adds (or replaces) a handler at {@code path} for a load balancer's health checks: {@code GET} and
+     * {@code HEAD} get {@code 200} with {@code ok} while the server serves, {@code 503} with
+     * {@code draining} once it {@linkplain #startDraining() drains}; other methods get {@code 405}.
+     * Responses are {@code text/plain} with {@code Cache-Control: no-store}. Like any handler it covers
+     * the paths below {@code path} too, and auth domains covering it apply: exempt it with
+     * {@link AuthDomain#removePath}.
+     *
+     * @throws IllegalArgumentException when the path does not start with {@code /}
+     */
+    public void addHealthHandler(String path) {
+        Objects.requireNonNull(path, "path");
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("a health check path must start with /, got '" + path + "'");
+        }
+        addHandler(path, new HealthHandler());
     }
 
     // ---- TLS -----------------------------------------------------------------------------------

@@ -126,6 +126,17 @@ public final class ConnectionRegistry {
         }
     }
 
+    /**
+     * Tells every connection, accepted streams included, that the server drains: those that served a
+     * request finish as in {@link #drain(boolean)}; those still waiting for their first are left to
+     * serve it with {@code Connection: close} (see {@code HttpConnection.drain}).
+     */
+    public void startDraining() {
+        for (HttpConnection connection : live) {
+            connection.drain();
+        }
+    }
+
     /** Waits until no connection is left or {@code millis} pass; returns true when none is left. */
     public boolean awaitEmpty(long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);

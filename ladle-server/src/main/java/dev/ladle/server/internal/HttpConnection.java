@@ -300,8 +300,10 @@ public final class HttpConnection implements Runnable, MessageIo {
         Transport t = transport;
         Exchange started = pendingFirst;
         pendingFirst = null;
-        Http2Connection engine = new Http2Connection(config, handOver(), t.output(), t::close,
-                stream -> new Http2StreamIo(this, stream).serve());
+        Http2Connection engine = new Http2Connection(config, handOver(), t.output(), t::close, stream -> {
+            streamStarted();
+            new Http2StreamIo(this, stream).serve();
+        });
         http2 = engine;
         if (started != null) {
             // the TLS handshake's message carried the AcceptCertificate listeners; no request follows on it
@@ -311,6 +313,22 @@ public final class HttpConnection implements Runnable, MessageIo {
             engine.goAway();
         }
         engine.serve();
+    }
+
+    /** True once an HTTP/2 stream of this connection reached its handler: {@link #drain()} may then send GOAWAY. */
+    private volatile boolean streamSeen;
+
+    /**
+     * An HTTP/2 stream starts. While the server drains, a connection whose GOAWAY {@link #drain()} left
+     * for its first stream gets it now, naming this stream as the last, so that it and those sent with
+     * it are served and the client takes the rest elsewhere (GOAWAY goes once; later calls do nothing).
+     */
+    private void streamStarted() {
+        streamSeen = true;
+        Http2Connection engine = http2;
+        if (engine != null && state.drain.isDraining()) {
+            engine.goAway();
+        }
     }
 
     /** The HTTP/2 connection receive window: room for many streams' uploads at once. */
@@ -338,7 +356,7 @@ public final class HttpConnection implements Runnable, MessageIo {
     void runWebSocket(WebSocketUpgrade upgrade, Runnable run) {
         webSockets.add(upgrade);
         try {
-            if (closing) {
+            if (closing || state.drain.isDraining()) {
                 upgrade.goingAway();
             }
             run.run();
@@ -430,10 +448,14 @@ public final class HttpConnection implements Runnable, MessageIo {
         return closing;
     }
 
-    /** Returns true when a kept-alive connection may serve another request (libsoup: the server must still listen). */
+    /**
+     * Returns true when a kept-alive connection may serve another request: libsoup's rule (the server must
+     * still listen), and never while the server drains, so that each response then says
+     * {@code Connection: close}.
+     */
     @Override
     public boolean mayKeepAlive() {
-        return !closing && (acceptedStream || state.listening());
+        return !closing && !state.drain.isDraining() && (acceptedStream || state.listening());
     }
 
     // ---- the HTTP/1 side of MessageIo --------------------------------------------------------------
@@ -688,6 +710,20 @@ public final class HttpConnection implements Runnable, MessageIo {
             engine.goAway();
         } else if (webSockets.isEmpty() && idle) {
             abort();
+        }
+    }
+
+    /**
+     * The server started draining: a connection that has served (or is serving) a request finishes as
+     * on close ({@link #finishAndClose}: an idle keep-alive one closes now, a busy one after its current
+     * response, HTTP/2 gets GOAWAY, WebSockets 1001). One that has not begun its first request is left
+     * alone: closing it now would drop a request the client may be sending; the draining state makes
+     * it answer that request with {@code Connection: close}, or GOAWAY with its first stream.
+     */
+    void drain() {
+        boolean begun = http2 != null ? streamSeen : current != null;
+        if (begun) {
+            finishAndClose();
         }
     }
 

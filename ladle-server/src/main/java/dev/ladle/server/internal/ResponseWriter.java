@@ -90,7 +90,9 @@ final class ResponseWriter {
             }
         }
         if (!keepAlive) {
-            if (!headers.headerContains("Connection", "close")) {
+            // a 101 hands the connection to another protocol (a WebSocket accepted while the server
+            // drains or closes): "close" would contradict its "Connection: Upgrade"
+            if (!headers.headerContains("Connection", "close") && status != Status.SWITCHING_PROTOCOLS) {
                 headers.append("Connection", "close");
             }
         } else if (http10Client && !headers.headerContains("Connection", "keep-alive")) {

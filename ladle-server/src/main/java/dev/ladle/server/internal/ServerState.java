@@ -32,6 +32,8 @@ public final class ServerState {
     final ConnectionAdmission admission = new ConnectionAdmission(counters);
     /** Answers the connections the caps refuse. */
     final ConnectionRefusal refusal = new ConnectionRefusal();
+    /** Whether the server drains before it closes, and the wait of its grace period. */
+    public final DrainState drain = new DrainState();
     /** Exchanges waiting on the application, for the response timeout. */
     final ResponseDeadlines responseDeadlines = new ResponseDeadlines(this);
 
