@@ -583,8 +583,8 @@ public class Server implements AutoCloseable {
      *   <li>each HTTP/2 connection gets GOAWAY ({@code NO_ERROR}, the last stream it opened): streams in
      *       flight finish, later ones go elsewhere; a connection accepted while draining gets it with
      *       its first request;</li>
-     *   <li>each WebSocket gets close code 1001 (going away), those opened while draining right after
-     *       their handshake;</li>
+     *   <li>each WebSocket gets close code 1001 (going away); a new WebSocket handshake gets
+     *       {@code 503}, which a balancer may retry on another instance;</li>
      *   <li>the listeners stay open and keep accepting, so that clients the balancer still sends (until
      *       its checks fail) are served rather than refused.</li>
      * </ul>

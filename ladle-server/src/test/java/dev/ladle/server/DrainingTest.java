@@ -257,21 +257,25 @@ class DrainingTest {
     }
 
     @Test
-    void aWebSocketOpenedWhileDrainingGetsGoingAwayAfterItsHandshake() throws Exception {
-        server.startDraining();
-        CompletableFuture<Integer> closeCode = openWebSocket();
-        assertThat(closeCode.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(1001);
-    }
-
-    @Test
-    void theHandshakeOfAWebSocketOpenedWhileDrainingSaysUpgradeNotClose() throws Exception {
+    void aWebSocketHandshakeWhileDrainingGets503SoThatABalancerRetriesElsewhere() throws Exception {
         server.startDraining();
         try (WireClient c = new WireClient(uri)) {
             c.send("GET /ws HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-            WireClient.Response r = c.readHead();
-            assertThat(r.status()).isEqualTo(101);
-            assertThat(r.header("connection")).isEqualToIgnoringCase("Upgrade");
+            WireClient.Response r = c.read();
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.bodyText()).contains("draining");
+            assertThat(r.hasToken("connection", "close")).isTrue();
+        }
+    }
+
+    @Test
+    void anInvalidWebSocketHandshakeWhileDrainingStillGets400() throws Exception {
+        server.startDraining();
+        try (WireClient c = new WireClient(uri)) {
+            c.send("GET /ws HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(400);
         }
     }
 }

@@ -446,7 +446,7 @@ final class RequestPipeline {
         if (ex.getStatus() != 0 || entry == null || entry.webSocket() == null || ex.headersWritten) {
             return null;
         }
-        return WebSocketUpgrade.check(ex, entry.webSocket(), state.webSocketExtensions);
+        return WebSocketUpgrade.check(ex, entry.webSocket(), state.webSocketExtensions, state.drain.isDraining());
     }
 
     /** Calls a handler; an exception becomes a 500 (when nothing was sent yet) and one log line. */

@@ -90,9 +90,7 @@ final class ResponseWriter {
             }
         }
         if (!keepAlive) {
-            // a 101 hands the connection to another protocol (a WebSocket accepted while the server
-            // drains or closes): "close" would contradict its "Connection: Upgrade"
-            if (!headers.headerContains("Connection", "close") && status != Status.SWITCHING_PROTOCOLS) {
+            if (!headers.headerContains("Connection", "close")) {
                 headers.append("Connection", "close");
             }
         } else if (http10Client && !headers.headerContains("Connection", "keep-alive")) {
