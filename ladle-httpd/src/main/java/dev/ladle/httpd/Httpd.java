@@ -60,8 +60,12 @@ final class Httpd implements Running {
             if (options.wsEcho != null) {
                 WebSocketEcho.install(server, options.wsEcho, options.wsOrigin, options.wsProtocols, options.wsMaxMessage);
             }
+            if (options.health != null) {
+                server.addHealthHandler(options.health);
+            }
             if (options.auth != null) {
-                AuthSetup.install(server, options.auth, options.users, options.authPath);
+                AuthSetup.install(server, options.auth, options.users, options.authPath, options.health,
+                        NonceKey.read(options.nonceKeyFile));
             }
             if (options.tlsCert != null) {
                 TlsSetup.configure(server, options.tlsCert, options.tlsKey, options.clientCert.mode, options.trust);
@@ -76,11 +80,17 @@ final class Httpd implements Running {
                 new AccessLog(System.out).install(server);
             }
             boolean tcp = options.unix == null || options.isSet("--port");
+            EnumSet<ListenOption> plain = EnumSet.noneOf(ListenOption.class);
+            if (options.reusePort) {
+                plain.add(ListenOption.REUSE_PORT);
+            }
             if (tcp) {
-                listen(server, options.bind, options.port, EnumSet.noneOf(ListenOption.class));
+                listen(server, options.bind, options.port, plain);
             }
             if (options.tlsCert != null) {
-                listen(server, options.bind, options.httpsPort, EnumSet.of(ListenOption.HTTPS));
+                EnumSet<ListenOption> https = EnumSet.copyOf(plain);
+                https.add(ListenOption.HTTPS);
+                listen(server, options.bind, options.httpsPort, https);
             }
             if (options.unix != null) {
                 listenUnix(server, options.unix);
@@ -99,7 +109,7 @@ final class Httpd implements Running {
                 case "all" -> server.listenAll(port, options);
                 default -> server.listen(new InetSocketAddress(address(bind), port), options);
             }
-        } catch (IOException e) {
+        } catch (IOException | UnsupportedOperationException e) {
             throw new StartupException(e.getMessage());
         }
     }
@@ -159,6 +169,11 @@ final class Httpd implements Running {
     @Override
     public List<URI> uris() {
         return server.getUris();
+    }
+
+    @Override
+    public void startDraining() {
+        server.startDraining();
     }
 
     /** Stops accepting connections; requests in flight go on. */

@@ -6,6 +6,7 @@ import dev.ladle.tls.TlsProfile;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,12 +32,15 @@ import picocli.CommandLine.Spec;
             "Serves the files under a directory over HTTP/1.1 and HTTP/2, built on the Ladle server library;",
             "with --mock DIR, a mock server answering from the WireMock-style mapping files under DIR instead,",
             "with WireMock's admin API under /__admin/.",
-            "Prints each URI it listens on, one per line, when ready; SIGINT or SIGTERM stops it gracefully."})
+            "Prints each URI it listens on, one per line, when ready; SIGINT or SIGTERM stops it gracefully",
+            "(after draining for --drain-grace)."})
 final class HttpdCommand implements Callable<Integer> {
     /** The default of {@code --ws-max-message}. */
     static final long DEFAULT_WS_MAX_MESSAGE = 16L << 20;
     /** The default of {@code --max-body}. */
     static final long DEFAULT_MAX_BODY = 64L << 20;
+    /** The default of {@code --drain-grace} with {@code --health}: a balancer checking every 2 s notices within it. */
+    static final long DEFAULT_DRAIN_GRACE_SECONDS = 5;
     /** The max-age of {@code --hsts} given without a value: one year, in seconds. */
     static final long DEFAULT_HSTS_SECONDS = 31_536_000;
 
@@ -193,6 +197,29 @@ final class HttpdCommand implements Callable<Integer> {
     @Option(names = "--access-log", description = "Log each request on stdout in the Common Log Format.")
     boolean accessLog;
 
+    // behind a load balancer
+    @Option(names = "--reuse-port",
+            description = "Bind the TCP ports with SO_REUSEPORT: another ladle-httpd started with it may listen on the same"
+                    + " port, for a restart without a moment when the port refuses connections.")
+    boolean reusePort;
+
+    @Option(names = "--health", paramLabel = "PATH",
+            description = "Answer a load balancer's health checks at PATH: 200 while serving, 503 while draining"
+                    + " (not behind --auth).")
+    String health;
+
+    /** Null when not given: the default depends on {@code --health} (see {@link #drainGrace()}). */
+    @Option(names = "--drain-grace", paramLabel = "DURATION", converter = DurationFlag.class,
+            description = "On SIGTERM or SIGINT, drain this long before stopping: health checks answer 503, each"
+                    + " connection closes after its next response, new connections are still served (5s, 500ms;"
+                    + " default: " + DEFAULT_DRAIN_GRACE_SECONDS + "s with --health, else 0).")
+    Duration drainGrace;
+
+    @Option(names = "--nonce-key-file", paramLabel = "FILE",
+            description = "With --auth digest: sign nonces with the bytes of FILE (at least 16), so that every instance"
+                    + " given the same file accepts the others' nonces (default: a random key per process).")
+    Path nonceKeyFile;
+
     @Option(names = "--max-body", paramLabel = "BYTES", converter = ByteSize.class, defaultValue = "64m",
             description = "Largest request body (upload or echo) accepted (default: 64m).")
     long maxBody;
@@ -234,8 +261,24 @@ final class HttpdCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs on SIGINT or SIGTERM: no new connections, requests in flight finish (at most 10 s), exit 0. */
+    /**
+     * Runs on SIGINT or SIGTERM: drains for the {@linkplain #drainGrace() grace} (listeners open), then no
+     * new connections, requests in flight finish (at most 10 s more), exit 0.
+     */
     private void stop(Running httpd) {
+        Duration grace = drainGrace();
+        if (!grace.isZero()) {
+            err.println("ladle-httpd: draining for " + DurationFlag.describe(grace) + ": health checks answer 503,"
+                    + " each connection closes after its next response");
+            err.flush();
+            httpd.startDraining();
+            try {
+                // the balancer's health checks need this long to fail and take this process out of rotation
+                Thread.sleep(grace);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         httpd.disconnect();
         err.println(httpd instanceof MockHttpd ? "ladle-httpd: stopping the mock server"
                 : "ladle-httpd: stopping; requests in flight get up to " + Httpd.SHUTDOWN_TIMEOUT.toSeconds() + " s");
@@ -244,6 +287,18 @@ final class HttpdCommand implements Callable<Integer> {
         out.flush();
         // a signal would otherwise end the JVM with 128 + the signal number; a graceful stop is a success
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * Returns how long a stop drains: {@code --drain-grace}, or without it {@value #DEFAULT_DRAIN_GRACE_SECONDS} s
+     * when {@code --health} is given and none otherwise (nothing checks the health then, so the wait would
+     * only delay the stop).
+     */
+    Duration drainGrace() {
+        if (drainGrace != null) {
+            return drainGrace;
+        }
+        return health != null ? Duration.ofSeconds(DEFAULT_DRAIN_GRACE_SECONDS) : Duration.ZERO;
     }
 
     /** Refuses flag combinations that cannot work, as usage errors. */
@@ -295,6 +350,24 @@ final class HttpdCommand implements Callable<Integer> {
         if (wsEcho == null && (wsOrigin != null || !wsProtocols.isEmpty() || isSet("--ws-max-message"))) {
             throw usage("--ws-max-message, --ws-origin and --ws-protocol need --ws-echo");
         }
+        checkBalancerFlags();
+    }
+
+    /** {@code --reuse-port}, {@code --health} and {@code --nonce-key-file}. */
+    private void checkBalancerFlags() {
+        checkPath("--health", health);
+        if ("/".equals(health)) {
+            throw usage("--health needs a path other than /, which serves the files");
+        }
+        if (health != null && (health.equals(echo) || health.equals(wsEcho))) {
+            throw usage("--health needs a path of its own, not the one of --echo or --ws-echo");
+        }
+        if (reusePort && unix != null && !isSet("--port") && tlsCert == null) {
+            throw usage("--reuse-port applies to TCP ports: give --port too, or leave it out with --unix alone");
+        }
+        if (nonceKeyFile != null && auth != AuthScheme.DIGEST) {
+            throw usage("--nonce-key-file needs --auth digest");
+        }
     }
 
     /** {@code --tls-profile}, {@code --tls-protocols}, {@code --tls-ciphers} and {@code --hsts}. */
@@ -343,6 +416,11 @@ final class HttpdCommand implements Callable<Integer> {
                 "--max-body")) {
             if (isSet(option)) {
                 throw usage(option + " does not go with --mock, which serves mapping files, not a directory of files");
+            }
+        }
+        for (String option : List.of("--reuse-port", "--health", "--drain-grace", "--nonce-key-file")) {
+            if (isSet(option)) {
+                throw usage(option + " is not supported with --mock: the mock server stops at once");
             }
         }
     }

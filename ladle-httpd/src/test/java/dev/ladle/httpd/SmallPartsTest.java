@@ -26,6 +26,19 @@ class SmallPartsTest {
     }
 
     @Test
+    void drainGracesTakeMillisecondsSecondsOrMinutesAndSecondsWithoutAUnit() {
+        DurationFlag duration = new DurationFlag();
+        assertThat(duration.convert("5")).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(duration.convert("5s")).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(duration.convert("250ms")).isEqualTo(java.time.Duration.ofMillis(250));
+        assertThat(duration.convert("2m")).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(duration.convert("0")).isEqualTo(java.time.Duration.ZERO);
+        for (String bad : new String[] {"-1s", "soon", "", "s", "1.5s", "2h", "99999999999"}) {
+            assertThatThrownBy(() -> duration.convert(bad)).as(bad).isInstanceOf(TypeConversionException.class);
+        }
+    }
+
+    @Test
     void mediaTypesComeFromTheExtensionCaseInsensitively() {
         assertThat(MediaTypes.forFileName("index.HTML")).isEqualTo("text/html; charset=utf-8");
         assertThat(MediaTypes.forFileName("a.tar.gz")).isEqualTo("application/gzip");

@@ -75,6 +75,9 @@ class StartupErrorsIT {
         "--ws-origin=https://example.org",
         "--ws-protocol=chat",
         "--ws-max-message=1k",
+        "--health=/",
+        "--drain-grace=soon",
+        "--nonce-key-file=nonce.key",
     })
     void aBadFlagValueOrCombinationExits2(String flag) throws Exception {
         HttpdProcess.Result result = HttpdProcess.run(dir, flag);
