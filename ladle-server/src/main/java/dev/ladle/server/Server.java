@@ -578,8 +578,10 @@ public class Server implements AutoCloseable {
      *   <li>{@link #isDraining()} is true, and handlers added with {@link #addHealthHandler} answer
      *       {@code 503}, so that a balancer's health checks fail and it sends new clients elsewhere;</li>
      *   <li>every HTTP/1 response says {@code Connection: close} and its connection closes after it, on
-     *       connections open now and accepted later alike; keep-alive connections idle between requests
-     *       close now (a new connection that has not sent its first request yet is served once);</li>
+     *       connections open now and accepted later alike. A keep-alive connection idle between
+     *       requests stays open for its next request rather than close now: a client (a balancer
+     *       reusing its pooled connection) may be sending one on it at this very moment, which would go
+     *       unanswered; {@link #close()} ends those still idle after the grace;</li>
      *   <li>each HTTP/2 connection gets GOAWAY ({@code NO_ERROR}, the last stream it opened): streams in
      *       flight finish, later ones go elsewhere; a connection accepted while draining gets it with
      *       its first request;</li>

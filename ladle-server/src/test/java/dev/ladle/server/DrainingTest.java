@@ -150,10 +150,22 @@ class DrainingTest {
     }
 
     @Test
-    void aKeepAliveConnectionIdleWhenDrainingBeginsIsClosed() throws Exception {
+    void aKeepAliveConnectionIdleWhenDrainingBeginsAnswersItsNextRequestWithConnectionClose() throws Exception {
+        try (WireClient c = new WireClient(uri)) {
+            assertThat(c.get("/").read().hasToken("connection", "close")).isFalse();
+            server.startDraining();
+            WireClient.Response r = c.get("/").read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.hasToken("connection", "close")).isTrue();
+            assertThat(endOfStream(c)).isTrue();
+        }
+    }
+
+    @Test
+    void closeEndsAKeepAliveConnectionStillIdleAfterTheGrace() throws Exception {
         try (WireClient c = new WireClient(uri)) {
             assertThat(c.get("/").read().status()).isEqualTo(200);
-            server.startDraining();
+            server.drain(Duration.ofMillis(100));
             assertThat(endOfStream(c)).isTrue();
         }
     }

@@ -127,9 +127,9 @@ public final class ConnectionRegistry {
     }
 
     /**
-     * Tells every connection, accepted streams included, that the server drains: those that served a
-     * request finish as in {@link #drain(boolean)}; those still waiting for their first are left to
-     * serve it with {@code Connection: close} (see {@code HttpConnection.drain}).
+     * Tells every connection, accepted streams included, that the server drains: WebSockets go away,
+     * HTTP/2 connections get GOAWAY, HTTP/1 ones answer their next request with {@code Connection:
+     * close} (see {@code HttpConnection.drain}).
      */
     public void startDraining() {
         for (HttpConnection connection : live) {

@@ -315,7 +315,7 @@ public final class HttpConnection implements Runnable, MessageIo {
         engine.serve();
     }
 
-    /** True once an HTTP/2 stream of this connection reached its handler: {@link #drain()} may then send GOAWAY. */
+    /** True once an HTTP/2 stream of this connection reached its handler: {@link #drain()} then sends GOAWAY. */
     private volatile boolean streamSeen;
 
     /**
@@ -714,16 +714,20 @@ public final class HttpConnection implements Runnable, MessageIo {
     }
 
     /**
-     * The server started draining: a connection that has served (or is serving) a request finishes as
-     * on close ({@link #finishAndClose}: an idle keep-alive one closes now, a busy one after its current
-     * response, HTTP/2 gets GOAWAY, WebSockets 1001). One that has not begun its first request is left
-     * alone: closing it now would drop a request the client may be sending; the draining state makes
-     * it answer that request with {@code Connection: close}, or GOAWAY with its first stream.
+     * The server started draining. Its WebSockets get 1001; an HTTP/2 connection that has begun a stream
+     * gets GOAWAY now (one that has not gets it with its first, see {@link #streamStarted}). An HTTP/1
+     * connection is left as it is: the draining state makes its next response say
+     * {@code Connection: close}, busy or idle. Closing an idle keep-alive connection now would race
+     * with a request the client (a balancer reusing its pooled connection) may be sending on it, which
+     * would then go unanswered; {@code close()} ends those still idle after the grace.
      */
     void drain() {
-        boolean begun = http2 != null ? streamSeen : current != null;
-        if (begun) {
-            finishAndClose();
+        for (WebSocketUpgrade upgrade : webSockets) {
+            upgrade.goingAway();
+        }
+        Http2Connection engine = http2;
+        if (engine != null && streamSeen) {
+            engine.goAway();
         }
     }
 
