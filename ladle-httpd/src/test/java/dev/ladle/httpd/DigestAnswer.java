@@ -31,10 +31,15 @@ final class DigestAnswer {
         throw new AssertionError("no MD5 Digest challenge in " + challenges);
     }
 
-    /** The {@code Authorization} value for {@code GET uri} as {@code user}, answering {@code nonce}. */
+    /** The {@code Authorization} value for {@code GET uri} as {@code user}, answering {@code nonce} for the first time. */
     static String authorization(String user, String password, String realm, String nonce, String uri) {
+        return authorization(user, password, realm, nonce, uri, 1);
+    }
+
+    /** The {@code Authorization} value using {@code nonce} for the {@code count}th time (each count once: no replay). */
+    static String authorization(String user, String password, String realm, String nonce, String uri, int count) {
         String cnonce = "0a4f113b";
-        String nc = "00000001";
+        String nc = String.format("%08x", count);
         String ha1 = md5(user + ":" + realm + ":" + password);
         String ha2 = md5("GET:" + uri);
         String response = md5(ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":auth:" + ha2);
