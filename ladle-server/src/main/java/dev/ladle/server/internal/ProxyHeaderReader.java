@@ -65,7 +65,7 @@ final class ProxyHeaderReader {
                 throw new ProxyHeaderException("PROXY v1 line has no CRLF in its first "
                         + ProxyHeaderParser.V1_MAX_LENGTH + " bytes");
             }
-            fill(Math.min(ProxyHeaderParser.V1_MAX_LENGTH, length + shortestRestOfV1()));
+            fillV1(Math.min(ProxyHeaderParser.V1_MAX_LENGTH, length + shortestRestOfV1()));
         }
         return Arrays.copyOf(buf, length);
     }
@@ -108,20 +108,38 @@ final class ProxyHeaderReader {
     /** Reads until {@code buf} holds {@code target} bytes, failing early on bytes that cannot begin a header. */
     private void fill(int target) throws IOException {
         while (length < target) {
-            long remaining = deadlineNanos - System.nanoTime();
-            if (remaining <= 0) {
-                throw new SocketTimeoutException("no complete PROXY header within the header timeout");
+            readSome(target);
+        }
+    }
+
+    /** As {@link #fill}, but returns early after a LF: it ends the line, or makes it invalid, either way decides it. */
+    private void fillV1(int target) throws IOException {
+        while (length < target) {
+            int before = length;
+            readSome(target);
+            for (int i = before; i < length; i++) {
+                if (buf[i] == '\n') {
+                    return;
+                }
             }
-            transport.setReadTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, remaining / 1_000_000)));
-            int n = in.read(buf, length, target - length);
-            if (n < 0) {
-                throw new ProxyHeaderException("the connection ended inside the PROXY header (" + length + " bytes)");
-            }
-            length += n;
-            if (!ProxyHeaderParser.agreesWith(buf, length, ProxyHeaderParser.V2_SIGNATURE)
-                    && !ProxyHeaderParser.agreesWith(buf, length, ProxyHeaderParser.V1_PREFIX)) {
-                throw new ProxyHeaderException("the connection does not start with a PROXY protocol header");
-            }
+        }
+    }
+
+    /** One read of at most {@code target - length} bytes, under the deadline. */
+    private void readSome(int target) throws IOException {
+        long remaining = deadlineNanos - System.nanoTime();
+        if (remaining <= 0) {
+            throw new SocketTimeoutException("no complete PROXY header within the header timeout");
+        }
+        transport.setReadTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, remaining / 1_000_000)));
+        int n = in.read(buf, length, target - length);
+        if (n < 0) {
+            throw new ProxyHeaderException("the connection ended inside the PROXY header (" + length + " bytes)");
+        }
+        length += n;
+        if (!ProxyHeaderParser.agreesWith(buf, length, ProxyHeaderParser.V2_SIGNATURE)
+                && !ProxyHeaderParser.agreesWith(buf, length, ProxyHeaderParser.V1_PREFIX)) {
+            throw new ProxyHeaderException("the connection does not start with a PROXY protocol header");
         }
     }
 }
