@@ -444,7 +444,8 @@ public class Server implements AutoCloseable {
                              List<InetSocketAddress> alsoReported) {
         listenLock.lock();
         try {
-            Listener listener = new Listener(state, channel, options.contains(ListenOption.HTTPS), ipv6Only, alsoReported);
+            Listener listener = new Listener(state, channel, options.contains(ListenOption.HTTPS),
+                    options.contains(ListenOption.PROXY_PROTOCOL), ipv6Only, alsoReported);
             listeners.add(listener);
             state.setListening(true);
             listener.start();

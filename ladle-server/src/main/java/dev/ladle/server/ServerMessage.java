@@ -97,13 +97,31 @@ public interface ServerMessage {
      */
     void setRedirect(int status, String location);
 
-    /** Returns the client's address, or null when the connection was given without one. */
+    /**
+     * Returns the client's address, or null when the connection was given without one: the socket's
+     * peer, unless a PROXY protocol header ({@link ListenOption#PROXY_PROTOCOL}) named the client.
+     */
     SocketAddress getRemoteAddress();
 
-    /** Returns the local address the request arrived on, or null when unknown. */
+    /**
+     * Returns the address of the socket's peer, whatever a PROXY header says: behind a load balancer,
+     * the balancer's. Null when the connection was given without one.
+     */
+    SocketAddress getPeerAddress();
+
+    /**
+     * Returns the PROXY protocol header the connection started with, or null on a listener without
+     * {@link ListenOption#PROXY_PROTOCOL}. The same for every request of the connection.
+     */
+    ProxyHeader getProxyHeader();
+
+    /**
+     * Returns the local address the request arrived on, or null when unknown: the socket's own, also
+     * behind a PROXY header (whose destination is {@code getProxyHeader().destinationAddress()}).
+     */
     SocketAddress getLocalAddress();
 
-    /** Returns the client's IP address as a string, or null when the remote address is not an IP address. */
+    /** Returns the IP address of {@link #getRemoteAddress()} as a string, or null when it is not an IP address. */
     String getRemoteHost();
 
     /** Returns true when the request arrived over TLS. */

@@ -389,6 +389,16 @@ public final class Exchange implements ServerMessage {
     }
 
     @Override
+    public SocketAddress getPeerAddress() {
+        return io.peerAddress();
+    }
+
+    @Override
+    public dev.ladle.server.ProxyHeader getProxyHeader() {
+        return io.proxyHeader();
+    }
+
+    @Override
     public SocketAddress getLocalAddress() {
         return io.localAddress();
     }
