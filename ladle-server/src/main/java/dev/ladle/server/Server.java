@@ -163,6 +163,23 @@ public class Server implements AutoCloseable {
         return state.h2cEnabled();
     }
 
+    /**
+     * Believes the forwarding headers ({@code Forwarded}, {@code X-Forwarded-For}/{@code -Proto}/
+     * {@code -Host}/{@code -Port}) of requests whose connection comes from one of {@code proxies}: they
+     * then decide {@link ServerMessage#getRemoteAddress()}, {@link ServerMessage#getUri()} and
+     * {@link ServerMessage#isSecure()}, on HTTP/1 and HTTP/2 alike. See {@link TrustedProxies} for how the
+     * chain is walked. Off by default ({@link TrustedProxies#NONE}); applies to requests read afterwards.
+     * Behind a PROXY protocol listener, the connection's client is the address the PROXY header carried.
+     */
+    public void setTrustedProxies(TrustedProxies proxies) {
+        state.setTrustedProxies(Objects.requireNonNull(proxies, "proxies"));
+    }
+
+    /** Returns the proxies set with {@link #setTrustedProxies}; {@link TrustedProxies#NONE} by default. */
+    public TrustedProxies getTrustedProxies() {
+        return state.trustedProxies();
+    }
+
     /** Returns the raw-paths setting. */
     public boolean isRawPaths() {
         return state.rawPaths();

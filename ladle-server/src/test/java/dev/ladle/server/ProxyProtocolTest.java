@@ -286,4 +286,18 @@ class ProxyProtocolTest {
             assertThat(response).startsWith("HTTP/1.1 200").contains("remote=203.0.113.7:56324 peer=");
         }
     }
+
+    @Test
+    void forwardingHeadersAreBelievedOnlyWhenTheHeadersClientIsTrusted() throws IOException {
+        // the balancer at 127.0.0.1 is not trusted for forwarding headers: the client behind it is what counts
+        start(new Limits(), s -> s.setTrustedProxies(TrustedProxies.of("198.51.100.0/24")));
+        try (WireClient trusted = new WireClient(uri); WireClient untrusted = new WireClient(uri)) {
+            trusted.send("PROXY TCP4 198.51.100.9 192.0.2.1 1000 80\r\n");
+            trusted.get("/who", "X-Forwarded-For: 203.0.113.50");
+            assertThat(trusted.read().bodyText()).startsWith("remote=203.0.113.50:0 ");
+            untrusted.send("PROXY TCP4 203.0.113.7 192.0.2.1 1000 80\r\n");
+            untrusted.get("/who", "X-Forwarded-For: 203.0.113.50");
+            assertThat(untrusted.read().bodyText()).startsWith("remote=203.0.113.7:1000 ");
+        }
+    }
 }
