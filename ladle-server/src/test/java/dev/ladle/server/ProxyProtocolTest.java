@@ -227,6 +227,23 @@ class ProxyProtocolTest {
     }
 
     @Test
+    void closingTheServerEndsAConnectionStillWaitingForItsHeaderAtOnce() throws Exception {
+        start(new Limits().setHeaderTimeout(Duration.ofSeconds(120)).setShutdownTimeout(Duration.ofSeconds(120)), s -> { });
+        try (WireClient c = new WireClient(uri)) {
+            c.send("PROXY TCP4 203.0.113.7 ");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (server.getConnectionCount() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            long started = System.nanoTime();
+            server.close();
+            // far below both timeouts: the connection counted as idle, not as a request in flight
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+            assertClosedWithoutAnswer(c);
+        }
+    }
+
+    @Test
     void listenerWithoutTheOptionTakesAProxyLineForABadRequestLine() throws IOException {
         // as any first line that names no HTTP version: 400 without h2c, closed with it (a failed HTTP/2 preface)
         try (EngineFixture f = EngineFixture.start(new Limits(), s -> s.setH2cEnabled(false)); WireClient c = f.connect()) {

@@ -41,7 +41,7 @@ public final class HttpConnection implements Runnable, MessageIo {
     RequestHeadParser parser;
     ResponseWriter writer;
     private RequestPipeline pipeline;
-    /** True while waiting for the first byte of the next request. */
+    /** True while waiting for the first byte of the next request, or for the PROXY header before the first. */
     private volatile boolean idle;
     /** {@link System#nanoTime()} when the current idle wait began, or 0: read by the watchdog. */
     private volatile long idleSince;
@@ -222,7 +222,17 @@ public final class HttpConnection implements Runnable, MessageIo {
      */
     private boolean startProxied() throws IOException {
         Transport t = transport != null ? transport : new SocketTransport(plainSocket);
-        ProxyPreamble.Outcome outcome = ProxyPreamble.read(state, t, admission, listener.https());
+        ProxyPreamble.Outcome outcome;
+        // idle until the header is in: a server that closes ends this connection at once, as one awaiting a request
+        idle = true;
+        try {
+            if (closing) {
+                return false;
+            }
+            outcome = ProxyPreamble.read(state, t, admission, listener.https());
+        } finally {
+            idle = false;
+        }
         if (outcome.ticket() != null) {
             admission = outcome.ticket();
         }
