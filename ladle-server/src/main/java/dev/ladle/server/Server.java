@@ -713,7 +713,9 @@ public class Server implements AutoCloseable {
     /**
      * Sends {@code Strict-Transport-Security: max-age=SECONDS} (RFC 6797), followed by
      * {@code ; includeSubDomains} when asked, on every response over TLS: handlers' answers and the
-     * error responses the server makes itself alike; never on plain http, where browsers ignore it. It
+     * error responses the server makes itself alike; never on plain http, where browsers ignore it. A
+     * request that trusted proxies forwarded from an https client ({@link #setTrustedProxies}) counts as
+     * over TLS once its head is read. It
      * is set before handlers run, so a handler may replace or remove it. Off by default.
      *
      * @param maxAge how long browsers keep to https for this host, in whole seconds; zero tells them to

@@ -146,6 +146,16 @@ class ForwardedHeadersTest {
     }
 
     @BothProtocols
+    void strictTransportSecurityGoesToClientsAProxySaysUsedHttps(Protocol protocol) throws Exception {
+        start(TrustedProxies.of("127.0.0.1"));
+        server.setStrictTransportSecurity(java.time.Duration.ofDays(1), false);
+        try (ProtocolClient c = protocol.connect(uri)) {
+            assertThat(c.get("/", "X-Forwarded-Proto: https").header("Strict-Transport-Security")).isEqualTo("max-age=86400");
+            assertThat(c.get("/").header("Strict-Transport-Security")).isNull();
+        }
+    }
+
+    @BothProtocols
     void forwardedPortJoinsTheForwardedOrTheRequestsHost(Protocol protocol) throws Exception {
         start(TrustedProxies.of("127.0.0.1"));
         assertThat(fetch(protocol, "X-Forwarded-Proto: https", "X-Forwarded-Host: example.com:8080", "X-Forwarded-Port: 8443"))
@@ -205,6 +215,7 @@ class ForwardedHeadersTest {
         "X-Forwarded-Host: evil.example/path",
         "X-Forwarded-Host: user@evil.example",
         "X-Forwarded-Host: evil.example:",
+        "X-Forwarded-Host: evil.example:99999",
         "X-Forwarded-Proto: javascript",
         "X-Forwarded-Port: https",
         "X-Forwarded-Port: 70000",

@@ -50,7 +50,8 @@ record ForwardedHop(InetSocketAddress address, String scheme, String authority) 
     /** A port of 1 to 5 digits up to 65535, or an obfuscated one ({@code _x}, as 0); -1 otherwise. */
     static int port(String s) {
         if (s.length() > 1 && s.charAt(0) == '_') {
-            return s.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '-') ? 0 : -1;
+            return s.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-') ? 0 : -1;
         }
         if (s.isEmpty() || s.length() > 5 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return -1;
@@ -68,8 +69,13 @@ record ForwardedHop(InetSocketAddress address, String scheme, String authority) 
         return lower.equals("http") || lower.equals("https") ? lower : null;
     }
 
-    /** A Host value that forms a valid URI authority (no path, no user info, a valid port), or null. */
+    /** A Host value that forms a valid URI authority (no path, no user info, a port up to 65535), or null. */
     static String authority(String s) {
-        return s != null && Hosts.isValidAuthority(s) && !s.endsWith(":") ? s : null;
+        if (s == null || !Hosts.isValidAuthority(s)) {
+            return null;
+        }
+        int colon = s.lastIndexOf(':');
+        boolean hasPort = colon > s.lastIndexOf(']');
+        return !hasPort || port(s.substring(colon + 1)) > 0 ? s : null;
     }
 }
