@@ -117,21 +117,7 @@ public final class ProxyHeaderParser {
     }
 
     private static ProxyHeader parseV2(byte[] h) throws ProxyHeaderException {
-        if (h.length < V2_FIXED_LENGTH) {
-            throw new ProxyHeaderException("PROXY v2 header shorter than its 16 fixed bytes");
-        }
-        int version = (h[12] & 0xf0) >> 4;
-        int commandBits = h[12] & 0x0f;
-        if (version != 2 || commandBits > 1) {
-            throw new ProxyHeaderException("PROXY v2 version/command byte 0x" + Integer.toHexString(h[12] & 0xff)
-                    + " is not 0x20 (LOCAL) or 0x21 (PROXY)");
-        }
-        int length = (h[14] & 0xff) << 8 | (h[15] & 0xff);
-        if (length > V2_MAX_VARIABLE_LENGTH || h.length != V2_FIXED_LENGTH + length) {
-            throw new ProxyHeaderException("PROXY v2 length " + length + " does not fit: at most "
-                    + V2_MAX_VARIABLE_LENGTH + ", and the header must end there");
-        }
-        Command command = commandBits == 0 ? Command.LOCAL : Command.PROXY;
+        Command command = checkFixedPart(h);
         int family = h[13] & 0xff;
         if (command == Command.LOCAL && family != 0x00) {
             // the family of a LOCAL header is ignored, and with it the whole block (section 2.2)
@@ -145,24 +131,47 @@ public final class ProxyHeaderParser {
             default -> throw new ProxyHeaderException("PROXY v2 family/protocol byte 0x" + Integer.toHexString(family)
                     + " is not one of the specification's");
         };
-        if (length < addressLength) {
-            throw new ProxyHeaderException("PROXY v2 address block of " + length + " bytes is shorter than the "
-                    + addressLength + " its family needs");
+        if (h.length - V2_FIXED_LENGTH < addressLength) {
+            throw new ProxyHeaderException("PROXY v2 address block of " + (h.length - V2_FIXED_LENGTH)
+                    + " bytes is shorter than the " + addressLength + " its family needs");
         }
+        SocketAddress[] addresses = addresses(h, family >> 4);
+        return header(command, addresses[0], addresses[1], tlvs(h, V2_FIXED_LENGTH + addressLength));
+    }
+
+    /** Checks the signature's version, the command and the length field; returns the command. */
+    private static Command checkFixedPart(byte[] h) throws ProxyHeaderException {
+        if (h.length < V2_FIXED_LENGTH) {
+            throw new ProxyHeaderException("PROXY v2 header shorter than its 16 fixed bytes");
+        }
+        int version = (h[12] & 0xf0) >> 4;
+        int commandBits = h[12] & 0x0f;
+        if (version != 2 || commandBits > 1) {
+            throw new ProxyHeaderException("PROXY v2 version/command byte 0x" + Integer.toHexString(h[12] & 0xff)
+                    + " is not 0x20 (LOCAL) or 0x21 (PROXY)");
+        }
+        int length = u16(h, 14);
+        if (length > V2_MAX_VARIABLE_LENGTH || h.length != V2_FIXED_LENGTH + length) {
+            throw new ProxyHeaderException("PROXY v2 length " + length + " does not fit: at most "
+                    + V2_MAX_VARIABLE_LENGTH + ", and the header must end there");
+        }
+        return commandBits == 0 ? Command.LOCAL : Command.PROXY;
+    }
+
+    /** The source and destination of the address block of {@code family} (1 IPv4, 2 IPv6, 3 Unix); nulls for 0. */
+    private static SocketAddress[] addresses(byte[] h, int family) {
         int a = V2_FIXED_LENGTH;
-        SocketAddress source = null;
-        SocketAddress destination = null;
-        if (family >> 4 == 1 || family >> 4 == 2) {
-            int size = family >> 4 == 1 ? 4 : 16;
+        if (family == 1 || family == 2) {
+            int size = family == 1 ? 4 : 16;
             int ports = a + 2 * size;
-            source = new InetSocketAddress(IpLiterals.byAddress(Arrays.copyOfRange(h, a, a + size)), u16(h, ports));
-            destination = new InetSocketAddress(IpLiterals.byAddress(Arrays.copyOfRange(h, a + size, a + 2 * size)), u16(h, ports + 2));
-        } else if (family >> 4 == 3) {
-            source = unixAddress(h, a);
-            destination = unixAddress(h, a + UNIX_ADDRESS_LENGTH);
+            return new SocketAddress[] {
+                new InetSocketAddress(IpLiterals.byAddress(Arrays.copyOfRange(h, a, a + size)), u16(h, ports)),
+                new InetSocketAddress(IpLiterals.byAddress(Arrays.copyOfRange(h, a + size, a + 2 * size)), u16(h, ports + 2))};
         }
-        List<ProxyHeader.Tlv> tlvs = tlvs(h, a + addressLength);
-        return header(command, source, destination, tlvs);
+        if (family == 3) {
+            return new SocketAddress[] {unixAddress(h, a), unixAddress(h, a + UNIX_ADDRESS_LENGTH)};
+        }
+        return new SocketAddress[2];
     }
 
     private static ProxyHeader header(Command command, SocketAddress source, SocketAddress destination,
