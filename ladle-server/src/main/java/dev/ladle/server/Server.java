@@ -163,6 +163,23 @@ public class Server implements AutoCloseable {
         return state.h2cEnabled();
     }
 
+    /**
+     * Believes the forwarding headers ({@code Forwarded}, {@code X-Forwarded-For}/{@code -Proto}/
+     * {@code -Host}/{@code -Port}) of requests whose connection comes from one of {@code proxies}: they
+     * then decide {@link ServerMessage#getRemoteAddress()}, {@link ServerMessage#getUri()} and
+     * {@link ServerMessage#isSecure()}, on HTTP/1 and HTTP/2 alike. See {@link TrustedProxies} for how the
+     * chain is walked. Off by default ({@link TrustedProxies#NONE}); applies to requests read afterwards.
+     * Behind a PROXY protocol listener, the connection's client is the address the PROXY header carried.
+     */
+    public void setTrustedProxies(TrustedProxies proxies) {
+        state.setTrustedProxies(Objects.requireNonNull(proxies, "proxies"));
+    }
+
+    /** Returns the proxies set with {@link #setTrustedProxies}; {@link TrustedProxies#NONE} by default. */
+    public TrustedProxies getTrustedProxies() {
+        return state.trustedProxies();
+    }
+
     /** Returns the raw-paths setting. */
     public boolean isRawPaths() {
         return state.rawPaths();
@@ -466,7 +483,8 @@ public class Server implements AutoCloseable {
                              List<InetSocketAddress> alsoReported) {
         listenLock.lock();
         try {
-            Listener listener = new Listener(state, channel, options.contains(ListenOption.HTTPS), ipv6Only, alsoReported);
+            Listener listener = new Listener(state, channel, options.contains(ListenOption.HTTPS),
+                    options.contains(ListenOption.PROXY_PROTOCOL), ipv6Only, alsoReported);
             listeners.add(listener);
             state.setListening(true);
             listener.start();
@@ -814,7 +832,9 @@ public class Server implements AutoCloseable {
     /**
      * Sends {@code Strict-Transport-Security: max-age=SECONDS} (RFC 6797), followed by
      * {@code ; includeSubDomains} when asked, on every response over TLS: handlers' answers and the
-     * error responses the server makes itself alike; never on plain http, where browsers ignore it. It
+     * error responses the server makes itself alike; never on plain http, where browsers ignore it. A
+     * request that trusted proxies forwarded from an https client ({@link #setTrustedProxies}) counts as
+     * over TLS once its head is read. It
      * is set before handlers run, so a handler may replace or remove it. Off by default.
      *
      * @param maxAge how long browsers keep to https for this host, in whole seconds; zero tells them to

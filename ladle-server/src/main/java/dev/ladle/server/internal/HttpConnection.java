@@ -41,7 +41,7 @@ public final class HttpConnection implements Runnable, MessageIo {
     RequestHeadParser parser;
     ResponseWriter writer;
     private RequestPipeline pipeline;
-    /** True while waiting for the first byte of the next request. */
+    /** True while waiting for the first byte of the next request, or for the PROXY header before the first. */
     private volatile boolean idle;
     /** {@link System#nanoTime()} when the current idle wait began, or 0: read by the watchdog. */
     private volatile long idleSince;
@@ -70,8 +70,13 @@ public final class HttpConnection implements Runnable, MessageIo {
     /** True while reading the first request of a plain connection that could have been HTTP/2. */
     private boolean h2cCandidate;
 
-    /** This connection's place in the connection caps' counts (given back when it ends or is stolen), or null. */
-    private final ConnectionAdmission.Ticket admission;
+    /**
+     * This connection's place in the connection caps' counts (given back when it ends or is stolen), or
+     * null; replaced once when a PROXY header names the client, whose address the per-address cap counts.
+     */
+    private volatile ConnectionAdmission.Ticket admission;
+    /** The PROXY protocol header the connection started with (a {@code PROXY_PROTOCOL} listener), or null. */
+    private volatile dev.ladle.server.ProxyHeader proxyHeader;
     /** {@link System#nanoTime()} (made odd) when the response timeout answered and half-closed this connection; 0 before. */
     private volatile long timedOutAt;
 
@@ -90,9 +95,9 @@ public final class HttpConnection implements Runnable, MessageIo {
         launch(new HttpConnection(state, transport, null, null, acceptedStream, null));
     }
 
-    /** Serves a stream connection a listener accepted (a Unix-domain socket), holding its place in the caps' counts. */
-    static void startAccepted(ServerState state, Transport transport, ConnectionAdmission.Ticket admission) {
-        launch(new HttpConnection(state, transport, null, null, false, admission));
+    /** Serves a stream connection {@code listener} accepted (a Unix-domain socket), holding its place in the caps' counts. */
+    static void startAccepted(ServerState state, Transport transport, Listener listener, ConnectionAdmission.Ticket admission) {
+        launch(new HttpConnection(state, transport, null, listener, false, admission));
     }
 
     /** Serves a socket accepted by {@code listener}, doing the TLS handshake first for an https listener. */
@@ -113,8 +118,9 @@ public final class HttpConnection implements Runnable, MessageIo {
     }
 
     private void releaseAdmission() {
-        if (admission != null) {
-            admission.release();
+        ConnectionAdmission.Ticket ticket = admission;
+        if (ticket != null) {
+            ticket.release();
         }
     }
 
@@ -132,11 +138,23 @@ public final class HttpConnection implements Runnable, MessageIo {
         return t != null ? t.localAddress() : plainSocket == null ? null : plainSocket.getLocalSocketAddress();
     }
 
-    /** Returns the peer's address, also before a TLS handshake finished. */
+    /** Returns the client's address: the one a PROXY header carried, else the peer's; also before a TLS handshake finished. */
     @Override
     public java.net.SocketAddress remoteAddress() {
+        dev.ladle.server.ProxyHeader header = proxyHeader;
+        return header != null && header.sourceAddress() != null ? header.sourceAddress() : peerAddress();
+    }
+
+    /** Returns the address of the socket's peer (a balancer's, behind one), also before a TLS handshake finished. */
+    @Override
+    public java.net.SocketAddress peerAddress() {
         Transport t = transport;
         return t != null ? t.remoteAddress() : plainSocket == null ? null : plainSocket.getRemoteSocketAddress();
+    }
+
+    @Override
+    public dev.ladle.server.ProxyHeader proxyHeader() {
+        return proxyHeader;
     }
 
     /** Returns the peer's certificates: empty until a TLS handshake finished. */
@@ -176,6 +194,9 @@ public final class HttpConnection implements Runnable, MessageIo {
     public void run() {
         thread = Thread.currentThread();
         try {
+            if (listener != null && listener.proxyProtocol() && !startProxied()) {
+                return;
+            }
             if (transport == null && !openTransport()) {
                 return;
             }
@@ -192,6 +213,31 @@ public final class HttpConnection implements Runnable, MessageIo {
         } finally {
             end();
         }
+    }
+
+    /**
+     * Reads the PROXY header a {@code PROXY_PROTOCOL} listener's connection starts with, and counts the
+     * connection under the client's address; false when the connection ended instead (no valid header
+     * in time: closed without a word; the client's address over its cap: refused).
+     */
+    private boolean startProxied() throws IOException {
+        Transport t = transport != null ? transport : new SocketTransport(plainSocket);
+        ProxyPreamble.Outcome outcome;
+        // idle until the header is in: a server that closes ends this connection at once, as one awaiting a request
+        idle = true;
+        try {
+            if (closing) {
+                return false;
+            }
+            outcome = ProxyPreamble.read(state, t, admission, listener.https());
+        } finally {
+            idle = false;
+        }
+        if (outcome.ticket() != null) {
+            admission = outcome.ticket();
+        }
+        proxyHeader = outcome.header();
+        return outcome.header() != null;
     }
 
     /** Creates the transport of an accepted socket; false when a TLS handshake failed. */
@@ -684,7 +730,7 @@ public final class HttpConnection implements Runnable, MessageIo {
         releaseAdmission();
         state.connections.remove(this);
         Transport t = transport;
-        return new StolenConnection(rest, t.output(), t.localAddress(), t.remoteAddress(), t);
+        return new StolenConnection(rest, t.output(), t.localAddress(), remoteAddress(), t);
     }
 
     /**

@@ -129,8 +129,14 @@ public interface MessageIo {
     /** Returns the local address, or null. */
     SocketAddress localAddress();
 
-    /** Returns the peer's address, or null. */
+    /** Returns the client's address (the one a PROXY header carried, else the peer's), or null. */
     SocketAddress remoteAddress();
+
+    /** Returns the socket peer's address (a balancer's, behind one), or null. */
+    SocketAddress peerAddress();
+
+    /** Returns the PROXY protocol header the connection started with, or null. */
+    dev.ladle.server.ProxyHeader proxyHeader();
 
     /** Returns the client's certificate chain; empty when none. */
     List<X509Certificate> peerCertificates();

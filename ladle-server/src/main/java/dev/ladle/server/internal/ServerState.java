@@ -54,6 +54,7 @@ public final class ServerState {
     private volatile dev.ladle.tls.TlsProfile tlsProfile = dev.ladle.tls.TlsProfile.INTERMEDIATE;
     private volatile boolean http2Enabled = true;
     private volatile boolean h2cEnabled = true;
+    private volatile dev.ladle.server.TrustedProxies trustedProxies = dev.ladle.server.TrustedProxies.NONE;
     /** True while the server has listeners: a kept-alive connection needs one (libsoup). */
     private volatile boolean listening;
 
@@ -205,6 +206,16 @@ public final class ServerState {
     /** Returns true when plain listeners accept HTTP/2 by prior knowledge. */
     public boolean h2cEnabled() {
         return h2cEnabled;
+    }
+
+    /** Returns the proxies whose forwarding headers are believed; {@code NONE} by default. */
+    public dev.ladle.server.TrustedProxies trustedProxies() {
+        return trustedProxies;
+    }
+
+    /** Sets {@link #trustedProxies()}. */
+    public void setTrustedProxies(dev.ladle.server.TrustedProxies proxies) {
+        this.trustedProxies = proxies;
     }
 
     /** Sets {@link #h2cEnabled()}. */
