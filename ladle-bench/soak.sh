@@ -104,10 +104,13 @@ wrk_until() {
 
 t0=$(date +%s)
 say "keep-alive: $KEEPALIVE requests"
-read -r ka ka_err <<<"$(wrk_until "$KEEPALIVE" "http://127.0.0.1:$PORT/plaintext")"
+# (die inside the command substitution only ends the subshell: the status says it failed)
+totals=$(wrk_until "$KEEPALIVE" "http://127.0.0.1:$PORT/plaintext") || die "keep-alive load failed"
+read -r ka ka_err <<<"$totals"
 echo "keepalive_requests=$ka"; echo "keepalive_rounds_with_errors=$ka_err"
 say "new connections: $NEWCONN"
-read -r nc nc_err <<<"$(wrk_until "$NEWCONN" -H 'Connection: close' "http://127.0.0.1:$PORT/plaintext")"
+totals=$(wrk_until "$NEWCONN" -H 'Connection: close' "http://127.0.0.1:$PORT/plaintext") || die "new-connection load failed"
+read -r nc nc_err <<<"$totals"
 echo "new_connection_requests=$nc"; echo "new_connection_rounds_with_errors=$nc_err"
 say "WebSocket: $WSMSG messages"
 ws=0
