@@ -60,30 +60,29 @@ final class Httpd implements Running {
             if (options.wsEcho != null) {
                 WebSocketEcho.install(server, options.wsEcho, options.wsOrigin, options.wsProtocols, options.wsMaxMessage);
             }
-            if (options.health != null) {
-                server.addHealthHandler(options.health);
+            if (options.balancer.health != null) {
+                server.addHealthHandler(options.balancer.health);
             }
             if (options.auth != null) {
-                AuthSetup.install(server, options.auth, options.users, options.authPath, options.health,
-                        NonceKey.read(options.nonceKeyFile));
+                AuthSetup.install(server, options.auth, options.users, options.authPath, options.balancer.health,
+                        NonceKey.read(options.balancer.nonceKeyFile));
             }
             if (options.tlsCert != null) {
                 TlsSetup.configure(server, options.tlsCert, options.tlsKey, options.clientCert.mode, options.trust);
                 TlsSetup.configureRevocation(server, options.crls, options.ocsp, options.ocspResponder, options.revocationSoftFail);
                 // HttpdCommand.checkFlags has checked the profile's lists
                 server.setTlsProfile(options.tlsProfile());
-                if (options.hsts != null) {
-                    server.setStrictTransportSecurity(Duration.ofSeconds(options.hsts), false);
-                }
+            }
+            server.setTrustedProxies(options.balancer.trustedProxies());
+            if (options.hsts != null) {
+                // on https listeners, and on requests a trusted proxy says came over https
+                server.setStrictTransportSecurity(Duration.ofSeconds(options.hsts), false);
             }
             if (options.accessLog) {
                 new AccessLog(System.out).install(server);
             }
             boolean tcp = options.unix == null || options.isSet("--port");
-            EnumSet<ListenOption> plain = EnumSet.noneOf(ListenOption.class);
-            if (options.reusePort) {
-                plain.add(ListenOption.REUSE_PORT);
-            }
+            Set<ListenOption> plain = options.balancer.tcpListenOptions();
             if (tcp) {
                 listen(server, options.bind, options.port, plain);
             }

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -39,8 +40,6 @@ final class HttpdCommand implements Callable<Integer> {
     static final long DEFAULT_WS_MAX_MESSAGE = 16L << 20;
     /** The default of {@code --max-body}. */
     static final long DEFAULT_MAX_BODY = 64L << 20;
-    /** The default of {@code --drain-grace} with {@code --health}: a balancer checking every 2 s notices within it. */
-    static final long DEFAULT_DRAIN_GRACE_SECONDS = 5;
     /** The max-age of {@code --hsts} given without a value: one year, in seconds. */
     static final long DEFAULT_HSTS_SECONDS = 31_536_000;
 
@@ -158,8 +157,9 @@ final class HttpdCommand implements Callable<Integer> {
     List<String> tlsCiphers = new ArrayList<>();
 
     @Option(names = "--hsts", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "" + DEFAULT_HSTS_SECONDS,
-            description = "Send Strict-Transport-Security: max-age=SECONDS on every HTTPS response "
-                    + "(without a value: " + DEFAULT_HSTS_SECONDS + ", one year; no includeSubDomains; 0 clears it in browsers).")
+            description = "Send Strict-Transport-Security: max-age=SECONDS on every HTTPS response, and on the requests a"
+                    + " --trusted-proxy says came over https (without a value: " + DEFAULT_HSTS_SECONDS + ", one year;"
+                    + " no includeSubDomains; 0 clears it in browsers).")
     Long hsts;
 
     @Option(names = "--auth", paramLabel = "basic|digest", description = "Require HTTP authentication.")
@@ -198,27 +198,8 @@ final class HttpdCommand implements Callable<Integer> {
     boolean accessLog;
 
     // behind a load balancer
-    @Option(names = "--reuse-port",
-            description = "Bind the TCP ports with SO_REUSEPORT: another ladle-httpd started with it may listen on the same"
-                    + " port, for a restart without a moment when the port refuses connections.")
-    boolean reusePort;
-
-    @Option(names = "--health", paramLabel = "PATH",
-            description = "Answer a load balancer's health checks at PATH: 200 while serving, 503 while draining"
-                    + " (not behind --auth).")
-    String health;
-
-    /** Null when not given: the default depends on {@code --health} (see {@link #drainGrace()}). */
-    @Option(names = "--drain-grace", paramLabel = "DURATION", converter = DurationFlag.class,
-            description = "On SIGTERM or SIGINT, drain this long before stopping: health checks answer 503, each"
-                    + " connection closes after its next response, new connections are still served (5s, 500ms;"
-                    + " default: " + DEFAULT_DRAIN_GRACE_SECONDS + "s with --health, else 0).")
-    Duration drainGrace;
-
-    @Option(names = "--nonce-key-file", paramLabel = "FILE",
-            description = "With --auth digest: sign nonces with the bytes of FILE (at least 16), so that every instance"
-                    + " given the same file accepts the others' nonces (default: a random key per process).")
-    Path nonceKeyFile;
+    @Mixin
+    BalancerFlags balancer = new BalancerFlags();
 
     @Option(names = "--max-body", paramLabel = "BYTES", converter = ByteSize.class, defaultValue = "64m",
             description = "Largest request body (upload or echo) accepted (default: 64m).")
@@ -262,11 +243,11 @@ final class HttpdCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs on SIGINT or SIGTERM: drains for the {@linkplain #drainGrace() grace} (listeners open), then no
+     * Runs on SIGINT or SIGTERM: drains for the {@linkplain BalancerFlags#drainGrace() grace} (listeners open), then no
      * new connections, requests in flight finish (at most 10 s more), exit 0.
      */
     private void stop(Running httpd) {
-        Duration grace = drainGrace();
+        Duration grace = balancer.drainGrace();
         if (!grace.isZero()) {
             err.println("ladle-httpd: draining for " + DurationFlag.describe(grace) + ": health checks answer 503,"
                     + " each connection closes after its next response");
@@ -287,18 +268,6 @@ final class HttpdCommand implements Callable<Integer> {
         out.flush();
         // a signal would otherwise end the JVM with 128 + the signal number; a graceful stop is a success
         Runtime.getRuntime().halt(0);
-    }
-
-    /**
-     * Returns how long a stop drains: {@code --drain-grace}, or without it {@value #DEFAULT_DRAIN_GRACE_SECONDS} s
-     * when {@code --health} is given and none otherwise (nothing checks the health then, so the wait would
-     * only delay the stop).
-     */
-    Duration drainGrace() {
-        if (drainGrace != null) {
-            return drainGrace;
-        }
-        return health != null ? Duration.ofSeconds(DEFAULT_DRAIN_GRACE_SECONDS) : Duration.ZERO;
     }
 
     /** Refuses flag combinations that cannot work, as usage errors. */
@@ -350,30 +319,17 @@ final class HttpdCommand implements Callable<Integer> {
         if (wsEcho == null && (wsOrigin != null || !wsProtocols.isEmpty() || isSet("--ws-max-message"))) {
             throw usage("--ws-max-message, --ws-origin and --ws-protocol need --ws-echo");
         }
-        checkBalancerFlags();
-    }
-
-    /** {@code --reuse-port}, {@code --health} and {@code --nonce-key-file}. */
-    private void checkBalancerFlags() {
-        checkPath("--health", health);
-        if ("/".equals(health)) {
-            throw usage("--health needs a path other than /, which serves the files");
-        }
-        if (health != null && (health.equals(echo) || health.equals(wsEcho))) {
-            throw usage("--health needs a path of its own, not the one of --echo or --ws-echo");
-        }
-        if (reusePort && unix != null && !isSet("--port") && tlsCert == null) {
-            throw usage("--reuse-port applies to TCP ports: give --port too, or leave it out with --unix alone");
-        }
-        if (nonceKeyFile != null && auth != AuthScheme.DIGEST) {
-            throw usage("--nonce-key-file needs --auth digest");
-        }
+        balancer.check(this);
     }
 
     /** {@code --tls-profile}, {@code --tls-protocols}, {@code --tls-ciphers} and {@code --hsts}. */
     private void checkTlsPolicy() {
-        if (tlsCert == null && (isSet("--tls-profile") || !tlsProtocols.isEmpty() || !tlsCiphers.isEmpty() || hsts != null)) {
-            throw usage("--tls-profile, --tls-protocols, --tls-ciphers and --hsts need --tls-cert and --tls-key");
+        if (tlsCert == null && (isSet("--tls-profile") || !tlsProtocols.isEmpty() || !tlsCiphers.isEmpty())) {
+            throw usage("--tls-profile, --tls-protocols and --tls-ciphers need --tls-cert and --tls-key");
+        }
+        // behind a proxy that terminates TLS, the requests it says came over https are the https ones
+        if (tlsCert == null && balancer.trustedProxies.isEmpty() && hsts != null) {
+            throw usage("--hsts needs --tls-cert and --tls-key, or --trusted-proxy (for https ended at the proxy)");
         }
         if (hsts != null && hsts < 0) {
             throw usage("--hsts must be 0 or more seconds, got " + hsts);
@@ -423,6 +379,11 @@ final class HttpdCommand implements Callable<Integer> {
                 throw usage(option + " is not supported with --mock: the mock server stops at once");
             }
         }
+        for (String option : List.of("--proxy-protocol", "--trusted-proxy", "--trusted-headers")) {
+            if (isSet(option)) {
+                throw usage(option + " is not supported with --mock: the mock server answers its clients directly");
+            }
+        }
     }
 
     /** Returns true when the user gave {@code option} on the command line (rather than its default). */
@@ -436,13 +397,13 @@ final class HttpdCommand implements Callable<Integer> {
         }
     }
 
-    private void checkPath(String option, String value) {
+    void checkPath(String option, String value) {
         if (value != null && !value.startsWith("/")) {
             throw usage(option + " must start with /, got '" + value + "'");
         }
     }
 
-    private ParameterException usage(String message) {
+    ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
     }
 

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -16,12 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * A real load balancer (Debian's {@code haproxy} or {@code nginx}) run in the foreground on an ephemeral
@@ -92,9 +95,14 @@ final class Balancer implements AutoCloseable {
 
     /** Starts HAProxy in front of {@code backendPorts} (two) with {@code haproxy.cfg}. */
     static Balancer haproxy(Path binary, Path dir, int portA, int portB) throws IOException {
+        return haproxy(binary, dir, "haproxy.cfg", portA, portB);
+    }
+
+    /** Starts HAProxy in front of {@code backendPorts} (two) with the configuration {@code resource}. */
+    static Balancer haproxy(Path binary, Path dir, String resource, int portA, int portB) throws IOException {
         int port = freePort();
         Path cfg = dir.resolve("haproxy.cfg");
-        Files.writeString(cfg, config("haproxy.cfg", Map.of("FRONTEND_PORT", Integer.toString(port),
+        Files.writeString(cfg, config(resource, Map.of("FRONTEND_PORT", Integer.toString(port),
                 "PORT_A", Integer.toString(portA), "PORT_B", Integer.toString(portB), "DIR", dir.toString())));
         Path log = dir.resolve("haproxy.out");
         // -db: foreground, no daemon; -W would add a master process that only complicates stopping
@@ -105,18 +113,52 @@ final class Balancer implements AutoCloseable {
 
     /** Starts nginx in front of {@code backendPorts} (two) with {@code nginx.conf}. */
     static Balancer nginx(Path binary, Path dir, int portA, int portB) throws IOException {
+        return nginx(binary, dir, "nginx.conf", portA, portB, Map.of());
+    }
+
+    /**
+     * Starts nginx in front of {@code backendPorts} (two) with the configuration {@code resource}, its
+     * placeholders beyond the ports, the directory and the user filled from {@code more}.
+     */
+    static Balancer nginx(Path binary, Path dir, String resource, int portA, int portB, Map<String, String> more)
+            throws IOException {
         int port = freePort();
         Path conf = dir.resolve("nginx.conf");
+        Map<String, String> values = new HashMap<>(more);
+        values.put("FRONTEND_PORT", Integer.toString(port));
+        values.put("PORT_A", Integer.toString(portA));
+        values.put("PORT_B", Integer.toString(portB));
+        values.put("DIR", dir.toString());
         // as root, the worker would run as nobody, who cannot use the temporary directory
-        String user = "root".equals(System.getProperty("user.name")) ? "user root;" : "";
-        Files.writeString(conf, config("nginx.conf", Map.of("FRONTEND_PORT", Integer.toString(port),
-                "PORT_A", Integer.toString(portA), "PORT_B", Integer.toString(portB), "DIR", dir.toString(),
-                "USER", user)));
+        values.put("USER", "root".equals(System.getProperty("user.name")) ? "user root;" : "");
+        Files.writeString(conf, config(resource, values));
         Path log = dir.resolve("nginx.out");
         Process process = new ProcessBuilder(binary.toString(), "-p", dir.toString(), "-c", conf.toString(),
                 "-e", dir.resolve("error.log").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new Balancer("nginx", process, URI.create("http://127.0.0.1:" + port + "/"), log);
+    }
+
+    /**
+     * Returns what an nginx configuration needs to use the {@code stream} module (layer 4 proxying, the
+     * only place nginx sends a PROXY header to its upstreams): nothing when it is built in, a
+     * {@code load_module} line when Debian's {@code libnginx-mod-stream} (or the like) installed it,
+     * empty when this nginx has none.
+     */
+    static Optional<String> nginxStreamModule(Path binary) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(binary.toString(), "-V").redirectErrorStream(true).start();
+        String build = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        if (Pattern.compile("--with-stream(\\s|$)").matcher(build).find()) {
+            return Optional.of("");
+        }
+        for (String dir : List.of("/usr/lib/nginx/modules", "/usr/share/nginx/modules", "/usr/lib64/nginx/modules")) {
+            Path module = Path.of(dir, "ngx_stream_module.so");
+            if (Files.isRegularFile(module)) {
+                return Optional.of("load_module " + module + ";");
+            }
+        }
+        return Optional.empty();
     }
 
     /** The balancer's frontend. */
@@ -129,6 +171,11 @@ final class Balancer implements AutoCloseable {
      * {@code servers} (the {@code X-Served-By} values), polling: nothing tells when a balancer is ready.
      */
     void awaitServedBy(String path, Set<String> servers) throws IOException, InterruptedException {
+        awaitServedBy(Clients.HTTP, path, servers);
+    }
+
+    /** As {@link #awaitServedBy(String, Set)}, sending with {@code client}. */
+    void awaitServedBy(HttpClient client, String path, Set<String> servers) throws IOException, InterruptedException {
         Set<String> seen = new HashSet<>();
         long deadline = System.nanoTime() + HttpdProcess.WAIT.toNanos();
         while (!seen.containsAll(servers)) {
@@ -140,7 +187,7 @@ final class Balancer implements AutoCloseable {
                         + " (seen " + seen + "):\n" + output());
             }
             try {
-                HttpResponse<String> r = Clients.HTTP.send(HttpRequest.newBuilder(uri.resolve(path))
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri.resolve(path))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     r.headers().firstValue("X-Served-By").ifPresent(seen::add);

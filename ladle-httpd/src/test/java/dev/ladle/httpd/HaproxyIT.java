@@ -3,6 +3,7 @@ package dev.ladle.httpd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two ladle-httpd instances behind a real HAProxy ({@code src/test/resources/balancers/haproxy.cfg}):
- * a rolling restart under load loses nothing, and a Digest challenge from one instance is answered at
- * the other (issue 17 item 6). Skipped where Debian's {@code haproxy} is not installed.
+ * a rolling restart under load loses nothing, a Digest challenge from one instance is answered at the
+ * other, and with {@code send-proxy-v2} ({@code haproxy-send-proxy.cfg}) their access logs name the
+ * client rather than HAProxy (issue 17 item 6). Skipped where Debian's {@code haproxy} is not installed.
  */
 class HaproxyIT {
     /** The drain grace of the instances: HAProxy's checks (200 ms apart, two failures) notice well within it. */
@@ -79,6 +81,27 @@ class HaproxyIT {
                 balancer.output()).isZero();
         assertThat(figures.ok()).isGreaterThan(before).isEqualTo(figures.sent());
         assertThat(figures.sent()).as("requests sent during the restarts").isGreaterThan(100);
+    }
+
+    @Test
+    void withSendProxyV2TheAccessLogsShowTheClientsAddressNotHaproxys() throws Exception {
+        assumeTrue(Clients.otherLoopbackWorks(), "cannot bind a client socket to " + Clients.OTHER_LOOPBACK);
+        Files.writeString(dir.resolve("hello.txt"), "hello");
+        RollingRestart.startTwo(dir, List.of("--proxy-protocol", "--health", "/health", "--access-log"), instances);
+        balancer = Balancer.haproxy(haproxy, Files.createDirectories(dir.resolve("haproxy")), "haproxy-send-proxy.cfg",
+                instances.get(0).uri().getPort(), instances.get(1).uri().getPort());
+        // the client on 127.0.0.2, HAProxy on 127.0.0.1 (where it connects from too)
+        HttpClient client = Clients.boundTo(Clients.OTHER_LOOPBACK, null);
+
+        // both serve only once HAProxy's checks pass, which takes a PROXY header on the checks as well
+        balancer.awaitServedBy(client, "/hello.txt", Set.of("a", "b"));
+
+        String clientAddress = Clients.OTHER_LOOPBACK.getHostAddress() + " - - [";
+        for (HttpdProcess instance : instances) {
+            assertThat(instance.awaitStdoutLine(line -> line.contains("\"GET /hello.txt "))).startsWith(clientAddress);
+            assertThat(instance.drainStdout().lines().filter(line -> line.contains("\"GET /hello.txt ")))
+                    .as("the access log of %s", instance.uri()).allSatisfy(line -> assertThat(line).startsWith(clientAddress));
+        }
     }
 
     @Test

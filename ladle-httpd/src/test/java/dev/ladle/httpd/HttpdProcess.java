@@ -111,6 +111,16 @@ final class HttpdProcess implements AutoCloseable {
         return poll(stdout, "stdout");
     }
 
+    /** Waits for a stdout line matching {@code condition} (an access log line), skipping others. */
+    String awaitStdoutLine(Predicate<String> condition) throws InterruptedException {
+        while (true) {
+            String line = poll(stdout, "stdout");
+            if (condition.test(line)) {
+                return line;
+            }
+        }
+    }
+
     /** Waits for a stderr line matching {@code condition}, skipping others. */
     String awaitStderrLine(Predicate<String> condition) throws InterruptedException {
         while (true) {

@@ -3,6 +3,7 @@ package dev.ladle.httpd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -27,8 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two ladle-httpd instances behind a real nginx ({@code src/test/resources/balancers/nginx.conf}):
- * WebSocket sessions through it survive one instance's drain by reconnecting, and a rolling restart
- * under load loses nothing (issue 17 item 6). Skipped where Debian's {@code nginx} is not installed.
+ * WebSocket sessions through it survive one instance's drain by reconnecting, a rolling restart under
+ * load loses nothing, and as a layer 4 balancer sending PROXY headers ({@code nginx-proxy-protocol.conf})
+ * it leaves the client's address in their access logs (issue 17 item 6). Skipped where Debian's
+ * {@code nginx} is not installed. {@code NginxForwardingIT} has nginx with {@code X-Forwarded-*} and https.
  */
 class NginxIT {
     private static final long WAIT_SECONDS = HttpdProcess.WAIT.toSeconds();
@@ -184,6 +188,48 @@ class NginxIT {
         }
         assertThat(draining.awaitExit()).isZero();
         assertThat(draining.drainStdout()).contains("\"GET /ws HTTP/1.1\" 503 ");
+    }
+
+    @Test
+    void withProxyProtocolFromNginxTheAccessLogsShowTheClientsAddress() throws Exception {
+        assumeTrue(Clients.otherLoopbackWorks(), "cannot bind a client socket to " + Clients.OTHER_LOOPBACK);
+        Optional<String> streamModule = Balancer.nginxStreamModule(nginx);
+        assumeTrue(streamModule.isPresent(), "nginx has no stream module (apt-get install libnginx-mod-stream;"
+                + " .ci/run installs it when run as root)");
+        Files.writeString(dir.resolve("hello.txt"), "hello");
+        RollingRestart.startTwo(dir, List.of("--proxy-protocol", "--access-log"), instances);
+        balancer = Balancer.nginx(nginx, Files.createDirectories(dir.resolve("nginx")), "nginx-proxy-protocol.conf",
+                instances.get(0).uri().getPort(), instances.get(1).uri().getPort(),
+                Map.of("LOAD_STREAM", streamModule.get()));
+
+        // a connection per request from 127.0.0.2: the stream balancer takes turns per connection
+        for (int i = 0; i < 4; i++) {
+            String response = getThroughStream("/hello.txt?n=" + i);
+            assertThat(response).startsWith("HTTP/1.1 200 ").endsWith("hello");
+        }
+
+        String clientAddress = Clients.OTHER_LOOPBACK.getHostAddress() + " - - [";
+        for (HttpdProcess instance : instances) {
+            assertThat(instance.awaitStdoutLine(line -> line.contains("\"GET /hello.txt?n="))).startsWith(clientAddress);
+        }
+        String logs = instances.get(0).drainStdout() + instances.get(1).drainStdout();
+        assertThat(logs.lines().filter(line -> line.contains("\"GET /hello.txt?n="))).allSatisfy(
+                line -> assertThat(line).startsWith(clientAddress));
+    }
+
+    /** GETs {@code target} on a new connection from 127.0.0.2, retrying while nginx does not listen yet. */
+    private String getThroughStream(String target) throws Exception {
+        long deadline = System.nanoTime() + HttpdProcess.WAIT.toNanos();
+        while (true) {
+            try {
+                return Clients.rawFrom(Clients.OTHER_LOOPBACK, balancer.uri(),
+                        "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            } catch (ConnectException notYet) {
+                assertThat(System.nanoTime() - deadline).as("nginx listening; it said:\n%s", balancer.output()).isNegative();
+                // nothing tells when nginx listens
+                Thread.sleep(50);
+            }
+        }
     }
 
     @Test

@@ -3,10 +3,13 @@ package dev.ladle.httpd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ladle.server.ListenOption;
+import dev.ladle.server.TrustedProxies;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.TypeConversionException;
 
-/** The small pure parts: byte sizes, media types, log escaping. */
+/** The small pure parts: byte sizes, durations, media types, log escaping, the balancer flags. */
 class SmallPartsTest {
     private final ByteSize byteSize = new ByteSize();
 
@@ -36,6 +39,37 @@ class SmallPartsTest {
         for (String bad : new String[] {"-1s", "soon", "", "s", "1.5s", "2h", "99999999999"}) {
             assertThatThrownBy(() -> duration.convert(bad)).as(bad).isInstanceOf(TypeConversionException.class);
         }
+    }
+
+    @Test
+    void trustedHeadersNamesTheFamilyTheTrustedProxiesAreBelievedIn() {
+        BalancerFlags flags = new BalancerFlags();
+        flags.trustedHeaders = "both";
+        assertThat(flags.trustedProxies()).isSameAs(TrustedProxies.NONE);
+        flags.trustedProxies = List.of("127.0.0.1", "10.0.0.0/8");
+        assertThat(flags.trustedProxies().entries()).containsExactly("127.0.0.1/32", "10.0.0.0/8");
+        assertThat(flags.trustedProxies().headers()).containsExactlyInAnyOrder(TrustedProxies.Header.FORWARDED,
+                TrustedProxies.Header.X_FORWARDED);
+        flags.trustedHeaders = "X-Forwarded";
+        assertThat(flags.trustedProxies().headers()).containsExactly(TrustedProxies.Header.X_FORWARDED);
+        flags.trustedHeaders = "forwarded";
+        assertThat(flags.trustedProxies().headers()).containsExactly(TrustedProxies.Header.FORWARDED);
+        flags.trustedHeaders = "x-forwarded-for";
+        assertThatThrownBy(flags::trustedProxies).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--trusted-headers takes both, forwarded or x-forwarded");
+        flags.trustedHeaders = "both";
+        flags.trustedProxies = List.of("proxy.example.org");
+        assertThatThrownBy(flags::trustedProxies).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--trusted-proxy: ").hasMessageContaining("proxy.example.org");
+    }
+
+    @Test
+    void proxyProtocolAndReusePortAreTheTcpListenersOptions() {
+        BalancerFlags flags = new BalancerFlags();
+        assertThat(flags.tcpListenOptions()).isEmpty();
+        flags.proxyProtocol = true;
+        flags.reusePort = true;
+        assertThat(flags.tcpListenOptions()).containsExactlyInAnyOrder(ListenOption.PROXY_PROTOCOL, ListenOption.REUSE_PORT);
     }
 
     @Test

@@ -74,6 +74,7 @@ public class Server implements AutoCloseable {
 
     private final ServerState state;
     private final ServerStatistics statistics;
+    private final Draining draining;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock listenLock = new ReentrantLock();
     private final List<Consumer<ServerMessage>> startedListeners = new CopyOnWriteArrayList<>();
@@ -87,6 +88,7 @@ public class Server implements AutoCloseable {
     public Server() {
         this.state = new ServerState(this, new Events());
         this.statistics = new ServerStatistics(state.counters);
+        this.draining = new Draining(state);
         state.webSocketExtensions.add(DeflateExtension.class);
         setServerHeader("");
     }
@@ -564,12 +566,7 @@ public class Server implements AutoCloseable {
      */
     @Override
     public void close() {
-        state.drain.closeBegan();
-        try {
-            closeConnections();
-        } finally {
-            state.drain.ended();
-        }
+        draining.closing(this::closeConnections);
     }
 
     private void closeConnections() {
@@ -612,10 +609,7 @@ public class Server implements AutoCloseable {
      * short of that. Listening on new addresses while draining is allowed; they drain too.
      */
     public void startDraining() {
-        if (state.drain.start()) {
-            LOG.log(System.Logger.Level.DEBUG, "draining {0} connections", state.connections.size());
-        }
-        state.connections.startDraining();
+        draining.start();
     }
 
     /**
@@ -623,7 +617,7 @@ public class Server implements AutoCloseable {
      * a handler of the user's that reports health or readiness its own way.
      */
     public boolean isDraining() {
-        return state.drain.isDraining();
+        return draining.isDraining();
     }
 
     /**
@@ -639,18 +633,7 @@ public class Server implements AutoCloseable {
      * @throws IllegalArgumentException when {@code grace} is negative
      */
     public void drain(Duration grace) {
-        Objects.requireNonNull(grace, "grace");
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("drain grace must not be negative, got " + grace);
-        }
-        startDraining();
-        try {
-            state.drain.awaitGrace(grace);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            close();
-        }
+        draining.drain(grace, this::close);
     }
 
     /**
@@ -664,11 +647,7 @@ public class Server implements AutoCloseable {
      * @throws IllegalArgumentException when the path does not start with {@code /}
      */
     public void addHealthHandler(String path) {
-        Objects.requireNonNull(path, "path");
-        if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("a health check path must start with /, got '" + path + "'");
-        }
-        addHandler(path, new HealthHandler());
+        addHandler(path, Draining.healthHandler(path));
     }
 
     // ---- TLS -----------------------------------------------------------------------------------
