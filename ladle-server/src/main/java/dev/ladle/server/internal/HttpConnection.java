@@ -180,7 +180,7 @@ public final class HttpConnection implements Runnable, MessageIo {
                 return;
             }
             in = new InputBuffer(transport.input());
-            out = new OutputBuffer(transport.output());
+            out = new OutputBuffer(transport.output(), transport.plainChannel());
             parser = new RequestHeadParser(in, transport);
             writer = new ResponseWriter(this, out);
             pipeline = new RequestPipeline(this);
@@ -491,6 +491,17 @@ public final class HttpConnection implements Runnable, MessageIo {
     @Override
     public void writeBodyPiece(ResponseWriter.Framing framing, ByteBuffer data, boolean last, boolean flush) throws IOException {
         writer.writeChunk(framing, data, flush);
+    }
+
+    @Override
+    public boolean sendsFiles() {
+        return out.sendsFiles();
+    }
+
+    @Override
+    public void writeFilePiece(ResponseWriter.Framing framing, java.nio.channels.FileChannel file, long position, long count)
+            throws IOException {
+        state.counters.fileBytesTransferred.add(writer.writeFile(framing, file, position, count));
     }
 
     @Override

@@ -72,6 +72,25 @@ public interface MessageIo {
      */
     void writeBodyPiece(ResponseWriter.Framing framing, ByteBuffer data, boolean last, boolean flush) throws IOException;
 
+    /**
+     * Returns true when file regions of a body can go out by {@link #writeFilePiece} (a plain HTTP/1.1
+     * connection, {@code sendfile}); false when they must be read into memory and written as pieces.
+     */
+    default boolean sendsFiles() {
+        return false;
+    }
+
+    /**
+     * Writes {@code count} bytes of {@code file} from {@code position} as one piece of the body; only
+     * called when {@link #sendsFiles()}.
+     *
+     * @throws java.io.EOFException when the file ends before {@code count} bytes (it shrank)
+     */
+    default void writeFilePiece(ResponseWriter.Framing framing, java.nio.channels.FileChannel file, long position, long count)
+            throws IOException {
+        throw new UnsupportedOperationException("this protocol does not send files directly");
+    }
+
     /** Ends the body (the last chunk of a chunked body; an HTTP/2 END_STREAM if none went out yet). */
     void writeEnd(ResponseWriter.Framing framing) throws IOException;
 

@@ -89,11 +89,16 @@ final class RequestPipeline {
         }
     }
 
-    /** What an exchange holds of the server's shared resources goes back: its body memory, its response timer. */
+    /** What an exchange holds of the server's shared resources goes back: its body memory, its response timer, its files. */
     private void exchangeEnded(Exchange ex) {
         state.counters.bodyBudget.release(ex.bodyBytesReserved);
         ex.bodyBytesReserved = 0;
         state.responseDeadlines.exchangeEnded(ex);
+        MessageBody response = ex.responseBodyIfCreated();
+        if (response != null) {
+            // the files a response body took over are closed, sent or not
+            BodyAccess.get().release(response);
+        }
     }
 
     // ---- steps -----------------------------------------------------------------------------------
