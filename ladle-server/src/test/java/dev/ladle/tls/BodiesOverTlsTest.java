@@ -2,14 +2,17 @@ package dev.ladle.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ladle.http.MessageBody;
 import dev.ladle.server.EngineCounters;
 import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Request and response bodies over TLS: file bodies are read through the TLS engine (never by
- * {@code sendfile}, which would bypass the encryption) and arrive byte-exact, ranges included.
+ * Request and response bodies over TLS: bodies of every size class echo byte-exact, with a length and
+ * chunked; file bodies are read through the TLS engine (never by {@code sendfile}, which would bypass the
+ * encryption) and arrive byte-exact, ranges included.
  */
 class BodiesOverTlsTest {
     @TempDir
@@ -50,6 +54,20 @@ class BodiesOverTlsTest {
             FileChannel channel = FileChannel.open(dir.resolve(path.substring("/file/".length())));
             msg.getResponseHeaders().replace("Content-Type", "application/octet-stream");
             msg.getResponseBody().appendFile(channel, 0, channel.size());
+            msg.setStatus(200);
+        });
+        server.addHandler("/shared", (s, msg, path, query) -> {
+            MessageBody request = msg.getRequestBody();
+            for (long at = 0; at < request.length(); ) {
+                ByteBuffer chunk = request.getChunk(at);
+                msg.getResponseBody().appendOwned(chunk);
+                at += chunk.remaining();
+            }
+            msg.getResponseHeaders().replace("Content-Type", "application/octet-stream");
+            msg.setStatus(200);
+        });
+        server.addHandler("/flat", (s, msg, path, query) -> {
+            msg.setResponse("application/octet-stream", msg.getRequestBody().flatten());
             msg.setStatus(200);
         });
         server.listenLocal(0, EnumSet.of(ListenOption.HTTPS, ListenOption.IPV4_ONLY));
@@ -88,6 +106,26 @@ class BodiesOverTlsTest {
             assertThat(r.body()).as("%d bytes", size).isEqualTo(expected);
         }
         assertThat(EngineCounters.fileBytesTransferred(server)).isZero();
+    }
+
+    private HttpResponse<byte[]> post(String path, HttpRequest.BodyPublisher body) throws Exception {
+        return client.send(HttpRequest.newBuilder(base.resolve(path)).POST(body).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void bodiesOfEverySizeEchoByteExactOverTlsWithALengthAndChunked() throws Exception {
+        int[] sizes = {0, 1, 4096, 8 * 1024, 16 * 1024, 64 * 1024, 256 * 1024, 256 * 1024 + 1, 1 << 20, 20 << 20};
+        for (String path : new String[] {"/shared", "/flat"}) {
+            for (int size : sizes) {
+                byte[] body = new byte[size];
+                new Random(size).nextBytes(body);
+                assertThat(post(path, HttpRequest.BodyPublishers.ofByteArray(body)).body())
+                        .as("%s %d bytes with a length", path, size).isEqualTo(body);
+                // a publisher of unknown length makes the client send the body chunked
+                assertThat(post(path, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).body())
+                        .as("%s %d bytes chunked", path, size).isEqualTo(body);
+            }
+        }
     }
 
     @Test

@@ -14,6 +14,8 @@ import java.nio.channels.SocketChannel;
  */
 final class OutputBuffer {
     private static final int SIZE = 16 * 1024;
+    /** The most of a heap buffer one gathering write takes (see {@link #writeGathering}). */
+    private static final int GATHER_SLICE = 256 * 1024;
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private static final byte[] EMPTY = new byte[0];
@@ -164,6 +166,10 @@ final class OutputBuffer {
     }
 
     void write(ByteBuffer data) throws IOException {
+        if (channel != null && data.remaining() >= SIZE / 2) {
+            writeGathering(data);
+            return;
+        }
         if (data.hasArray()) {
             write(data.array(), data.arrayOffset() + data.position(), data.remaining());
             return;
@@ -174,6 +180,37 @@ final class OutputBuffer {
             int n = Math.min(d.remaining(), buf.length - count);
             d.get(buf, count, n);
             count += n;
+        }
+    }
+
+    /**
+     * Writes what is buffered and {@code data} with one gathering write ({@code writev}) to the socket:
+     * the head and a large body piece leave together, and a direct buffer leaves without a copy. A heap
+     * buffer is written in slices of at most {@link #GATHER_SLICE}, because the JDK copies a heap buffer
+     * into a direct one on every attempt, and a slow client would otherwise make it copy the same bytes
+     * again after each partial write.
+     */
+    private void writeGathering(ByteBuffer data) throws IOException {
+        ByteBuffer head = ByteBuffer.wrap(buf, 0, count);
+        count = 0;
+        ByteBuffer rest = data.duplicate();
+        ByteBuffer[] pieces = {head, null};
+        writeStarted = System.nanoTime() | 1;
+        try {
+            while (head.hasRemaining() || rest.hasRemaining()) {
+                int n = rest.isDirect() ? rest.remaining() : Math.min(rest.remaining(), GATHER_SLICE);
+                ByteBuffer slice = rest.slice(rest.position(), n);
+                pieces[1] = slice;
+                while (head.hasRemaining() || slice.hasRemaining()) {
+                    channel.write(pieces);
+                }
+                rest.position(rest.position() + n);
+            }
+        } catch (IOException e) {
+            failed = true;
+            throw e;
+        } finally {
+            writeStarted = 0;
         }
     }
 

@@ -23,15 +23,20 @@ import java.util.Map;
 final class RequestPipeline {
     private static final System.Logger LOG = System.getLogger(RequestPipeline.class.getName());
 
-    /** The first array of a kept body with a Content-Length; later ones double up to {@link #MAX_BODY_BLOCK}. */
+    /** The first array of a kept body with a Content-Length; later ones are {@link #MAX_BODY_BLOCK}. */
     private static final int FIRST_BODY_BLOCK = 64 * 1024;
     private static final int FIRST_CHUNKED_BLOCK = 16 * 1024;
+    /**
+     * The largest array a kept body is read into: half of G1's smallest region (1 MiB) is where an
+     * array becomes a humongous object, which G1 allocates region by region and reclaims late, so a
+     * stream of large bodies in larger arrays grows the heap to its cap.
+     */
     private static final int MAX_BODY_BLOCK = 256 * 1024;
     /**
      * Kept bodies with a Content-Length up to this size become one exact array once their first block
-     * arrived; larger ones stay in blocks (below G1's humongous size for small heaps).
+     * arrived (which {@code flatten()} returns without a copy); larger ones stay in blocks.
      */
-    private static final int EXACT_BODY_LIMIT = 2 * 1024 * 1024;
+    private static final int EXACT_BODY_LIMIT = MAX_BODY_BLOCK;
     /** Scratch space for streamed and discarded bodies: large reads mean few system calls. */
     private static final int BODY_BUFFER_SIZE = 64 * 1024;
 
@@ -278,10 +283,11 @@ final class RequestPipeline {
     }
 
     /**
-     * Reads a body to keep straight into arrays the body then owns: no scratch copy, and a body that
-     * fits the first array (up to 64 KiB, sized by its Content-Length) is one array that
-     * {@code flatten()} returns as is. Arrays double as data actually arrives, so a client that
-     * declares a large body and sends nothing costs at most the first one.
+     * Reads a body to keep straight into arrays the body then owns: no scratch copy, and a body of up to
+     * 256 KiB (sized by its Content-Length) is one array that {@code flatten()} returns as is; a larger
+     * one stays in arrays of 256 KiB, never humongous, which a handler can pass on without a copy
+     * ({@code getChunk}, {@code appendOwned}). The first array is at most 64 KiB and the rest come as data
+     * actually arrives, so a client that declares a large body and sends nothing costs at most that.
      */
     private void accumulateBody(Exchange ex, BodyReader reader, MessageBody body, Limits limits, MessageEvents events)
             throws IOException, HttpException {
@@ -298,10 +304,8 @@ final class RequestPipeline {
         if (declared > block.length && declared <= EXACT_BODY_LIMIT && filled == block.length) {
             // The client sent the first block, so it means it: one array of the declared size, read in
             // place, that flatten() will hand out without copying.
-            byte[] exact = java.util.Arrays.copyOf(block, (int) declared);
-            int total = fill(reader, exact, filled, body, max, events);
-            body.appendOwned(total == exact.length ? exact : java.util.Arrays.copyOf(exact, total));
-            return;
+            block = java.util.Arrays.copyOf(block, (int) declared);
+            filled = fill(reader, block, filled, body, max, events);
         }
         while (true) {
             if (filled > 0) {
@@ -311,7 +315,8 @@ final class RequestPipeline {
                 return;
             }
             long remaining = reader.remaining();
-            size = (int) Math.min(Math.min(size * 2L, MAX_BODY_BLOCK), remaining > 0 ? remaining : MAX_BODY_BLOCK);
+            // a declared body whose first block came is meant: whole blocks; an undeclared one doubles
+            size = (int) (remaining > 0 ? Math.min(remaining, MAX_BODY_BLOCK) : Math.min(size * 2L, MAX_BODY_BLOCK));
             if (countBlocks) {
                 reserveBodyMemory(ex, size, limits);
             }
