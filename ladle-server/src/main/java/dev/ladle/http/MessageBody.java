@@ -1,7 +1,6 @@
 package dev.ladle.http;
 
 import dev.ladle.server.internal.BodyAccess;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
@@ -17,6 +16,12 @@ import java.util.List;
  *
  * <p>A body may also hold stretches of files ({@link #appendFile}), which are read only when the body
  * is: a plain HTTP/1.1 connection sends them with {@code sendfile}, without copying them through memory.
+ *
+ * <p>A large request body that arrived on a plain HTTP/1.1 connection is held in the server's own
+ * buffers, outside the heap, which it reuses once the exchange ended: read such a body (or
+ * {@link #appendShared share} it with the response) before then. Afterwards it is empty and reading it
+ * throws {@link IllegalStateException}; {@link #flatten()} it first to keep its bytes longer. Buffers
+ * handed out by {@link #getChunk} are never reused.
  *
  * <p>Thread-safe: a handler thread may append while the connection's thread writes. The monitor only
  * guards memory operations, never I/O, so it costs nothing per body and cannot pin a carrier thread.
@@ -44,6 +49,10 @@ public final class MessageBody {
     private byte[] flattened;
     /** The channels taken over by {@link #appendFile}, closed by {@link #truncate()} or when the exchange ends. */
     List<FileChannel> files;
+    /** The exchange this body belongs to, or null for a body made by application code. */
+    Object owner;
+    /** True once the server took back the buffers of the pooled chunks this body held. */
+    boolean released;
 
     /** Creates an empty, incomplete, accumulating body. */
     public MessageBody() {
@@ -135,6 +144,46 @@ public final class MessageBody {
         }
     }
 
+    /**
+     * Appends the bytes {@code source} holds now without copying them: the two bodies share them, so
+     * neither may change them. Appending a request body to its own exchange's response this way echoes it
+     * with no copy, also when it is held in the server's own buffers (which stay valid until the exchange
+     * ended); appended to any other body, such bytes are never reused by the server. File regions are
+     * shared too; their files stay owned by {@code source}.
+     *
+     * @throws IllegalStateException when this body is complete, or {@code source}'s bytes are discarded or
+     *     were released with its exchange
+     */
+    public void appendShared(MessageBody source) {
+        List<Object> pieces;
+        boolean sameExchange;
+        synchronized (source) {
+            source.checkReadable();
+            if (source.base != 0) {
+                throw new IllegalStateException("body chunks were discarded (accumulate is off)");
+            }
+            pieces = source.single != null ? List.of(ByteBuffer.wrap(source.single))
+                    : source.chunks == null ? List.of() : List.copyOf(source.chunks);
+            sameExchange = source.owner != null && source.owner == owner;
+        }
+        synchronized (this) {
+            for (Object piece : pieces) {
+                if (piece instanceof PooledChunk pooled && !sameExchange) {
+                    pooled.block().escape();
+                }
+                addChunk(piece instanceof ByteBuffer b ? b.duplicate() : piece, Chunks.lengthOf(piece));
+            }
+        }
+    }
+
+    /** Throws when the server took this body's pooled buffers back; call with the monitor held. */
+    void checkReadable() {
+        if (released) {
+            throw new IllegalStateException("the request body's buffers went back to the server when its exchange"
+                    + " ended: read it (or flatten() it) before the exchange ends");
+        }
+    }
+
     /** Appends a buffer nobody else has. */
     private void appendChunk(ByteBuffer chunk) {
         synchronized (this) {
@@ -193,6 +242,7 @@ public final class MessageBody {
     public byte[] flatten() {
         List<Object> pieces;
         synchronized (this) {
+            checkReadable();
             if (base != 0) {
                 throw new IllegalStateException("body chunks were discarded (accumulate is off)");
             }
@@ -218,36 +268,11 @@ public final class MessageBody {
             pieces = List.copyOf(chunks);
         }
         // joined outside the monitor: file regions are read from disk
-        byte[] all = new byte[(int) length(pieces)];
-        int pos = 0;
-        for (Object piece : pieces) {
-            if (piece instanceof ByteBuffer chunk) {
-                int n = chunk.remaining();
-                chunk.duplicate().get(all, pos, n);
-                pos += n;
-            } else {
-                FileRegion region = (FileRegion) piece;
-                region.readInto(all, pos);
-                pos += (int) region.length();
-            }
-        }
+        byte[] all = Chunks.join(pieces);
         synchronized (this) {
             flattened = all;
         }
         return all;
-    }
-
-    /** Returns the number of bytes a chunk holds. */
-    static long lengthOf(Object chunk) {
-        return chunk instanceof ByteBuffer b ? b.remaining() : ((FileRegion) chunk).length();
-    }
-
-    private static long length(List<Object> pieces) {
-        long n = 0;
-        for (Object piece : pieces) {
-            n += lengthOf(piece);
-        }
-        return n;
     }
 
     /**
@@ -261,7 +286,7 @@ public final class MessageBody {
             owned = files;
             files = null;
         }
-        closeAll(owned);
+        Chunks.closeAll(owned);
     }
 
     /** Drops every chunk, leaving the files owned as they are; call with the monitor held. */
@@ -272,20 +297,6 @@ public final class MessageBody {
         length = 0;
         complete = false;
         flattened = null;
-    }
-
-    /** Closes {@code channels} (null for none); a failure to close a file opened for reading loses nothing. */
-    static void closeAll(List<FileChannel> channels) {
-        if (channels == null) {
-            return;
-        }
-        for (FileChannel channel : channels) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // nothing was written through it
-            }
-        }
     }
 
     /** Returns whether chunks are kept after they are read or written (default true). */
@@ -320,6 +331,7 @@ public final class MessageBody {
         FileRegion region;
         long within;
         synchronized (this) {
+            checkReadable();
             if (offset < base) {
                 throw new IllegalArgumentException("offset " + offset + " was already discarded");
             }
@@ -330,12 +342,15 @@ public final class MessageBody {
             region = null;
             within = 0;
             for (Object chunk : chunks == null ? List.of() : chunks) {
-                long n = lengthOf(chunk);
+                long n = Chunks.lengthOf(chunk);
                 if (offset < pos + n) {
+                    if (chunk instanceof PooledChunk pooled) {
+                        // application code may keep the view: the server never reuses the block
+                        pooled.block().escape();
+                        return Chunks.view(pooled.data(), offset - pos);
+                    }
                     if (chunk instanceof ByteBuffer buffer) {
-                        ByteBuffer view = buffer.duplicate();
-                        view.position(view.position() + (int) (offset - pos));
-                        return view;
+                        return Chunks.view(buffer, offset - pos);
                     }
                     region = (FileRegion) chunk;
                     within = offset - pos;
@@ -361,7 +376,7 @@ public final class MessageBody {
                     base += chunk.remaining();
                 } else {
                     chunks.remove(0);
-                    base += lengthOf(first);
+                    base += Chunks.lengthOf(first);
                 }
             }
         }

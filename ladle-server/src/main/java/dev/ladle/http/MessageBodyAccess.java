@@ -1,6 +1,7 @@
 package dev.ladle.http;
 
 import dev.ladle.server.internal.BodyAccess;
+import dev.ladle.server.internal.PooledBlock;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ final class MessageBodyAccess extends BodyAccess {
             }
             long pos = body.base;
             for (Object chunk : body.chunks) {
-                long n = MessageBody.lengthOf(chunk);
+                long n = Chunks.lengthOf(chunk);
                 if (offset < pos + n) {
                     if (chunk instanceof FileRegion region) {
                         FileRegion rest = region.from(offset - pos);
@@ -71,7 +72,7 @@ final class MessageBodyAccess extends BodyAccess {
             List<Object> chunks = source.single != null ? List.of(ByteBuffer.wrap(source.single))
                     : source.chunks == null ? List.of() : source.chunks;
             for (Object chunk : chunks) {
-                long n = MessageBody.lengthOf(chunk);
+                long n = Chunks.lengthOf(chunk);
                 long start = Math.max(from, pos);
                 long stop = Math.min(end, pos + n);
                 if (start < stop) {
@@ -82,7 +83,7 @@ final class MessageBodyAccess extends BodyAccess {
         }
         synchronized (target) {
             for (Object piece : pieces) {
-                target.addChunk(piece, MessageBody.lengthOf(piece));
+                target.addChunk(piece, Chunks.lengthOf(piece));
             }
         }
     }
@@ -92,8 +93,62 @@ final class MessageBodyAccess extends BodyAccess {
         if (chunk instanceof FileRegion region) {
             return region.slice(offset, count);
         }
+        if (chunk instanceof PooledChunk pooled) {
+            ByteBuffer data = pooled.data();
+            return new PooledChunk(data.slice(data.position() + (int) offset, (int) count), pooled.block());
+        }
         ByteBuffer buffer = (ByteBuffer) chunk;
         return buffer.slice(buffer.position() + (int) offset, (int) count);
+    }
+
+    @Override
+    public ByteBuffer chunkAt(MessageBody body, long offset) {
+        synchronized (body) {
+            if (body.chunks != null && offset >= body.base) {
+                long pos = body.base;
+                for (Object chunk : body.chunks) {
+                    long n = Chunks.lengthOf(chunk);
+                    if (offset < pos + n) {
+                        if (chunk instanceof PooledChunk pooled) {
+                            return Chunks.view(pooled.data(), offset - pos);
+                        }
+                        break;
+                    }
+                    pos += n;
+                }
+            }
+        }
+        return body.getChunk(offset);
+    }
+
+    @Override
+    public void appendPooled(MessageBody body, ByteBuffer data, PooledBlock block) {
+        synchronized (body) {
+            body.addChunk(new PooledChunk(data, block), data.remaining());
+        }
+    }
+
+    @Override
+    public void setOwner(MessageBody body, Object exchange) {
+        synchronized (body) {
+            body.owner = exchange;
+        }
+    }
+
+    @Override
+    public void releasePooled(MessageBody body) {
+        synchronized (body) {
+            if (body.chunks == null) {
+                return;
+            }
+            for (Object chunk : body.chunks) {
+                if (chunk instanceof PooledChunk) {
+                    body.clearContent();
+                    body.released = true;
+                    return;
+                }
+            }
+        }
     }
 
     @Override
@@ -103,6 +158,6 @@ final class MessageBodyAccess extends BodyAccess {
             owned = body.files;
             body.files = null;
         }
-        MessageBody.closeAll(owned);
+        Chunks.closeAll(owned);
     }
 }

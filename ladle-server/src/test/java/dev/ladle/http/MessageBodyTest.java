@@ -114,4 +114,29 @@ class MessageBodyTest {
         assertThat(body.getChunk(0).isDirect()).isTrue();
         assertThat(body.flatten()).containsExactly(1, 2, 3, 4, 5);
     }
+
+    @Test
+    void appendSharedSharesTheSourcesChunksWithoutCopyingThem() throws IOException {
+        MessageBody source = new MessageBody();
+        byte[] first = {1, 2, 3};
+        source.appendOwned(first);
+        source.appendOwned(ByteBuffer.allocateDirect(2).put(new byte[] {4, 5}).flip());
+        source.appendFile(open(file(10)), 0, 10);
+        MessageBody target = new MessageBody();
+        target.append("<");
+        target.appendShared(source);
+        assertThat(target.length()).isEqualTo(1 + 3 + 2 + 10);
+        assertThat(target.getChunk(1).array()).isSameAs(first);
+        assertThat(Arrays.copyOfRange(target.flatten(), 0, 6)).containsExactly('<', 1, 2, 3, 4, 5);
+    }
+
+    @Test
+    void appendSharedRefusesASourceWhoseChunksWereDiscarded() {
+        MessageBody source = new MessageBody();
+        source.setAccumulate(false);
+        source.appendOwned(new byte[] {1});
+        source.appendOwned(new byte[] {2});
+        source.wroteChunk(source.getChunk(0));
+        assertThatThrownBy(() -> new MessageBody().appendShared(source)).isInstanceOf(IllegalStateException.class);
+    }
 }

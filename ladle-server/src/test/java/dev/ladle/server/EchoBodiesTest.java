@@ -18,14 +18,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Request bodies of every size class echoed byte-exactly, with a Content-Length and chunked: kept by
- * the server and sent back sharing its arrays ({@code appendOwned(getChunk)}), kept and flattened, or
- * streamed through the handler's body streams. The sizes sit on the engine's buffer sizes: the input
+ * the server and sent back from where it holds them ({@code appendShared}, or {@code appendOwned} of each
+ * {@code getChunk}), kept and flattened, or streamed through the handler's body streams. The sizes sit on the engine's buffer sizes: the input
  * buffer (8 KiB), the output buffer (16 KiB), the first body block (64 KiB) and the largest (256 KiB).
  */
 class EchoBodiesTest {
     private static final int[] SIZES = {0, 1, 4096, 8 * 1024, 16 * 1024, 64 * 1024, 256 * 1024, 256 * 1024 + 1, 1 << 20};
 
-    private static final String[] PATHS = {"/shared", "/flat", "/stream"};
+    private static final String[] PATHS = {"/appendShared", "/shared", "/flat", "/stream"};
 
     private Server server;
     private URI base;
@@ -41,6 +41,11 @@ class EchoBodiesTest {
                 response.appendOwned(chunk);
                 at += chunk.remaining();
             }
+            msg.getResponseHeaders().replace("Content-Type", "application/octet-stream");
+            msg.setStatus(200);
+        });
+        server.addHandler("/appendShared", (s, msg, path, query) -> {
+            msg.getResponseBody().appendShared(msg.getRequestBody());
             msg.getResponseHeaders().replace("Content-Type", "application/octet-stream");
             msg.setStatus(200);
         });
@@ -121,6 +126,7 @@ class EchoBodiesTest {
         try (ProtocolClient client = protocol.connect(base)) {
             for (int size : SIZES) {
                 byte[] body = bytes(size);
+                assertThat(withLength(client, "/appendShared", body).body()).as("%d bytes", size).isEqualTo(body);
                 assertThat(withLength(client, "/shared", body).body()).as("%d bytes", size).isEqualTo(body);
                 assertThat(streamed(client, "/flat", body, 7_000).body()).as("%d bytes", size).isEqualTo(body);
             }
@@ -133,6 +139,7 @@ class EchoBodiesTest {
         try (ProtocolClient client = protocol.connect(base)) {
             assertThat(streamed(client, "/shared", body, 100_000).body()).isEqualTo(body);
             assertThat(withLength(client, "/shared", body).body()).isEqualTo(body);
+            assertThat(withLength(client, "/appendShared", body).body()).isEqualTo(body);
         }
     }
 

@@ -9,4 +9,14 @@ public final class EngineCounters {
     public static long fileBytesTransferred(Server server) {
         return server.state().counters.fileBytesTransferred.sum();
     }
+
+    /** Blocks of the body buffer pool lent to exchanges and not given back. */
+    public static long pooledBlocksLent(Server server) {
+        return server.state().bodyBuffers.lent();
+    }
+
+    /** Free blocks the body buffer pool keeps. */
+    public static int pooledBlocksRetained(Server server) {
+        return server.state().bodyBuffers.retained();
+    }
 }

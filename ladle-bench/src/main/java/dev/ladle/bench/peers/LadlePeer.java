@@ -3,22 +3,20 @@ package dev.ladle.bench.peers;
 import dev.ladle.bench.BenchServer;
 import dev.ladle.bench.Endpoints;
 import dev.ladle.bench.ServerOptions;
-import dev.ladle.http.MessageBody;
 import dev.ladle.http.Status;
 import dev.ladle.tls.TlsCertificate;
 import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
 import dev.ladle.server.ServerMessage;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Ladle on its public API, answering the same endpoints as the peers. The echo sends the request body's
- * chunks back as they are ({@code MessageBody.appendOwned}). The upload is streamed: an early handler
+ * Ladle on its public API, answering the same endpoints as the peers. The echo sends the request body back
+ * from where it was read ({@code MessageBody.appendShared}). The upload is streamed: an early handler
  * turns accumulation off and counts the chunks as they arrive, so the body never sits in the heap. WebSocket messages at {@code /ws} are sent back as they came; https uses the benchmark's
  * PKCS#12 key.
  */
@@ -38,15 +36,8 @@ public final class LadlePeer implements BenchServer {
             msg.setStatus(Status.OK);
         });
         server.addHandler(Endpoints.ECHO, (srv, msg, path, query) -> {
-            // the request body's arrays go back as they are, as Netty's composite buffer does: no copy,
-            // and no array of the whole body (a large body is in several)
-            MessageBody request = msg.getRequestBody();
-            MessageBody response = msg.getResponseBody();
-            for (long at = 0; at < request.length(); ) {
-                ByteBuffer chunk = request.getChunk(at);
-                response.appendOwned(chunk);
-                at += chunk.remaining();
-            }
+            // the request body goes back from where it was read, as Netty's composite buffer does: no copy
+            msg.getResponseBody().appendShared(msg.getRequestBody());
             msg.getResponseHeaders().replace("Content-Type", Endpoints.OCTET_STREAM);
             msg.setStatus(Status.OK);
         });

@@ -70,6 +70,25 @@ public abstract class BodyAccess {
      */
     public abstract void appendSlice(MessageBody target, MessageBody source, long from, long length);
 
+    /**
+     * Returns the data from body offset {@code offset} to the end of its chunk, as
+     * {@link MessageBody#getChunk} does, but without marking a pooled block as seen by application code:
+     * for the server's own sending.
+     */
+    public abstract java.nio.ByteBuffer chunkAt(MessageBody body, long offset);
+
+    /** Appends {@code data}, a view of {@code block}'s buffer, to {@code body} (owned by the server's pool). */
+    public abstract void appendPooled(MessageBody body, java.nio.ByteBuffer data, PooledBlock block);
+
+    /** Marks {@code body} as belonging to {@code exchange}, so that sharing within it needs no caution. */
+    public abstract void setOwner(MessageBody body, Object exchange);
+
+    /**
+     * Once its exchange ended and its pooled blocks went back: empties {@code body} if it held any, so
+     * that reading it throws instead of showing another request's bytes.
+     */
+    public abstract void releasePooled(MessageBody body);
+
     /** Gives back what the body holds outside the heap, once its exchange ended: closes the files it owns. */
     public abstract void release(MessageBody body);
 }

@@ -179,7 +179,7 @@ public final class HttpConnection implements Runnable, MessageIo {
             if (transport == null && !openTransport()) {
                 return;
             }
-            in = new InputBuffer(transport.input());
+            in = new InputBuffer(transport.input(), transport.plainChannel());
             out = new OutputBuffer(transport.output(), transport.plainChannel());
             parser = new RequestHeadParser(in, transport);
             writer = new ResponseWriter(this, out);
@@ -491,6 +491,16 @@ public final class HttpConnection implements Runnable, MessageIo {
     @Override
     public void writeBodyPiece(ResponseWriter.Framing framing, ByteBuffer data, boolean last, boolean flush) throws IOException {
         writer.writeChunk(framing, data, flush);
+    }
+
+    @Override
+    public boolean gathersDirectPieces() {
+        return out.sendsFiles();
+    }
+
+    @Override
+    public void writeDirectPieces(ByteBuffer[] pieces) throws IOException {
+        out.writeDirect(pieces);
     }
 
     @Override

@@ -91,6 +91,22 @@ public interface MessageIo {
         throw new UnsupportedOperationException("this protocol does not send files directly");
     }
 
+    /**
+     * Returns true when {@link #writeDirectPieces} writes several direct buffers with one system call
+     * (a plain HTTP/1.1 connection); false when body pieces go one by one.
+     */
+    default boolean gathersDirectPieces() {
+        return false;
+    }
+
+    /**
+     * Writes direct buffers as consecutive pieces of a body framed by its length, with what is buffered
+     * before them, in as few writes as the socket takes; only called when {@link #gathersDirectPieces()}.
+     */
+    default void writeDirectPieces(ByteBuffer[] pieces) throws IOException {
+        throw new UnsupportedOperationException("this protocol writes body pieces one by one");
+    }
+
     /** Ends the body (the last chunk of a chunked body; an HTTP/2 END_STREAM if none went out yet). */
     void writeEnd(ResponseWriter.Framing framing) throws IOException;
 

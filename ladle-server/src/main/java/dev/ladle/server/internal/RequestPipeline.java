@@ -104,6 +104,30 @@ final class RequestPipeline {
             // the files a response body took over are closed, sent or not
             BodyAccess.get().release(response);
         }
+        if (ex.pooledBlocks != null) {
+            givePooledBlocksBack(ex);
+        }
+    }
+
+    /**
+     * The request body's pool blocks go back (those application code saw are dropped), and the bodies
+     * that held views of them are emptied, so that a body kept past its exchange never shows the bytes
+     * of a later request.
+     */
+    private void givePooledBlocksBack(Exchange ex) {
+        BodyAccess access = BodyAccess.get();
+        MessageBody request = ex.requestBodyIfCreated();
+        if (request != null) {
+            access.releasePooled(request);
+        }
+        MessageBody response = ex.responseBodyIfCreated();
+        if (response != null) {
+            access.releasePooled(response);
+        }
+        for (PooledBlock block : ex.pooledBlocks) {
+            state.bodyBuffers.giveBack(block);
+        }
+        ex.pooledBlocks = null;
     }
 
     // ---- steps -----------------------------------------------------------------------------------
@@ -268,6 +292,8 @@ final class RequestPipeline {
         setBodyTimeout(limits);
         if (body.getAccumulate()) {
             accumulateBody(ex, reader, body, limits, events);
+        } else if (reader.readsIntoDirectBuffers() && reader.remaining() > BODY_BUFFER_SIZE) {
+            passThroughPooled(ex, reader, body, events);
         } else {
             byte[] bodyBuffer = bodyBuffer();
             int n;
@@ -293,6 +319,10 @@ final class RequestPipeline {
             throws IOException, HttpException {
         long max = limits.getMaxRequestBodySize();
         long declared = reader.remaining();
+        if (declared > FIRST_BODY_BLOCK && reader.readsIntoDirectBuffers()) {
+            accumulatePooled(ex, reader, body, max, events);
+            return;
+        }
         // a declared length was counted whole against the body memory budget; blocks of an undeclared one are counted here
         boolean countBlocks = ex.bodyBytesReserved == 0;
         int size = (int) (declared > 0 ? Math.min(declared, FIRST_BODY_BLOCK) : FIRST_CHUNKED_BLOCK);
@@ -322,6 +352,66 @@ final class RequestPipeline {
             }
             block = new byte[size];
             filled = fill(reader, block, 0, body, max, events);
+        }
+    }
+
+    /**
+     * Reads a large body with a Content-Length on a plain connection into blocks of the server's buffer
+     * pool, straight from the socket: no copy into the heap, and a handler that passes the body on
+     * ({@code appendShared}) sends it from there. A block is taken only once the one before is full, so a
+     * client that declares a large body and sends nothing holds at most one. The blocks go back when the
+     * exchange ends.
+     */
+    private void accumulatePooled(Exchange ex, BodyReader reader, MessageBody body, long max, MessageEvents events)
+            throws IOException, HttpException {
+        BodyAccess access = BodyAccess.get();
+        ex.pooledBlocks = new java.util.ArrayList<>(8);
+        while (!reader.isDone()) {
+            PooledBlock block = state.bodyBuffers.take();
+            ex.pooledBlocks.add(block);
+            ByteBuffer buffer = block.buffer();
+            while (buffer.hasRemaining() && !reader.isDone()) {
+                int start = buffer.position();
+                int n = readBodyBytes(reader, buffer);
+                if (body.length() + buffer.position() > max) {
+                    throw new HttpException(Status.CONTENT_TOO_LARGE, "request body larger than " + max + " bytes");
+                }
+                if (events != null && n > 0) {
+                    events.chunk(buffer.duplicate().flip().position(start));
+                }
+            }
+            access.appendPooled(body, buffer.flip(), block);
+        }
+    }
+
+    /**
+     * A large body nobody keeps (GotChunk listeners only), on a plain connection: read straight from the
+     * socket into one block of the buffer pool, reused for every piece, which the listeners see in place.
+     */
+    private void passThroughPooled(Exchange ex, BodyReader reader, MessageBody body, MessageEvents events)
+            throws IOException, HttpException {
+        PooledBlock block = state.bodyBuffers.take();
+        ex.pooledBlocks = new java.util.ArrayList<>(1);
+        ex.pooledBlocks.add(block);
+        ByteBuffer buffer = block.buffer();
+        while (!reader.isDone()) {
+            buffer.clear();
+            if (readBodyBytes(reader, buffer) < 0) {
+                break;
+            }
+            buffer.flip();
+            body.gotChunk(buffer);
+            if (events != null) {
+                events.chunk(buffer);
+            }
+        }
+    }
+
+    private static int readBodyBytes(BodyReader reader, ByteBuffer dst) throws IOException, HttpException {
+        try {
+            return reader.read(dst);
+        } catch (SocketTimeoutException e) {
+            throw new HttpException(Status.REQUEST_TIMEOUT, "request body not received in time");
         }
     }
 
