@@ -12,15 +12,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * thousands of large short-lived arrays per second make G1 grow the heap to its cap.
  *
  * <p>A block is lent to one exchange and comes back when the exchange ends ({@link #giveBack}); one
- * that escaped to application code is dropped instead (the garbage collector frees it). Blocks that come
- * back are all kept: a direct buffer can only be freed by the garbage collector, which runs rarely when
- * bodies stay out of the heap, so dropping and reallocating blocks would let freed ones pile up. The pool
- * is thus as large as the most blocks lent at once, which the body memory budget
- * ({@code Limits.getRequestBodyMemoryBudget()}) bounds. Thread-safe; the lock guards only the free list.
+ * that escaped to application code is dropped instead (the garbage collector frees it). The blocks
+ * lent are bounded by the body memory budget ({@code Limits.getRequestBodyMemoryBudget()}), which they
+ * are counted against. The pool keeps free up to twice as many blocks as are lent at the time, and at
+ * least {@link #MIN_RETAINED}: a direct buffer is freed only by the garbage collector, which runs rarely
+ * when bodies stay out of the heap, so a steady load must find its blocks here rather than drop and
+ * allocate them, while what a burst left behind goes once the burst is over. Thread-safe; the lock guards only the free
+ * list.
  */
 public final class BodyBufferPool {
     /** The size of a block: what one socket read fills at most. */
     public static final int BLOCK_SIZE = 256 * 1024;
+    /** Free blocks kept however few are lent (16 MiB). */
+    static final int MIN_RETAINED = 64;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
@@ -42,15 +46,20 @@ public final class BodyBufferPool {
         return new PooledBlock(buffer.clear());
     }
 
-    /** Takes a lent block back: kept for reuse unless it escaped. */
+    /**
+     * Takes a lent block back: kept for reuse unless it escaped; then the free blocks beyond what the
+     * load needs go (the oldest first), so that a burst does not stay in memory.
+     */
     void giveBack(PooledBlock block) {
-        lent.decrementAndGet();
-        if (block.escaped()) {
-            return;
-        }
+        long keep = Math.max(MIN_RETAINED, 2 * lent.decrementAndGet());
         lock.lock();
         try {
-            free.addFirst(block.buffer());
+            if (!block.escaped()) {
+                free.addFirst(block.buffer());
+            }
+            while (free.size() > keep) {
+                free.pollLast();
+            }
         } finally {
             lock.unlock();
         }

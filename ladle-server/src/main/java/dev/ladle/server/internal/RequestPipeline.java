@@ -292,7 +292,10 @@ final class RequestPipeline {
         setBodyTimeout(limits);
         if (body.getAccumulate()) {
             accumulateBody(ex, reader, body, limits, events);
-        } else if (reader.readsIntoDirectBuffers() && reader.remaining() > BODY_BUFFER_SIZE) {
+        } else if (reader.readsIntoDirectBuffers() && reader.remaining() > BODY_BUFFER_SIZE
+                && state.counters.bodyBudget.tryReserve(BodyBufferPool.BLOCK_SIZE, limits.getRequestBodyMemoryBudget())) {
+            // the block is counted against the body memory budget like a kept body; without room, the scratch array
+            ex.bodyBytesReserved += BodyBufferPool.BLOCK_SIZE;
             passThroughPooled(ex, reader, body, events);
         } else {
             byte[] bodyBuffer = bodyBuffer();
