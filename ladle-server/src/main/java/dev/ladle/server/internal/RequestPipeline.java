@@ -9,7 +9,6 @@ import dev.ladle.http.Status;
 import dev.ladle.server.Limits;
 import dev.ladle.server.ServerCallback;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -23,31 +22,15 @@ import java.util.Map;
 final class RequestPipeline {
     private static final System.Logger LOG = System.getLogger(RequestPipeline.class.getName());
 
-    /** The first array of a kept body with a Content-Length; later ones are {@link #MAX_BODY_BLOCK}. */
-    private static final int FIRST_BODY_BLOCK = 64 * 1024;
-    private static final int FIRST_CHUNKED_BLOCK = 16 * 1024;
-    /**
-     * The largest array a kept body is read into: half of G1's smallest region (1 MiB) is where an
-     * array becomes a humongous object, which G1 allocates region by region and reclaims late, so a
-     * stream of large bodies in larger arrays grows the heap to its cap.
-     */
-    private static final int MAX_BODY_BLOCK = 256 * 1024;
-    /**
-     * Kept bodies with a Content-Length up to this size become one exact array once their first block
-     * arrived (which {@code flatten()} returns without a copy); larger ones stay in blocks.
-     */
-    private static final int EXACT_BODY_LIMIT = MAX_BODY_BLOCK;
-    /** Scratch space for streamed and discarded bodies: large reads mean few system calls. */
-    private static final int BODY_BUFFER_SIZE = 64 * 1024;
-
     private final MessageIo io;
     private final ServerState state;
-    /** Scratch space for request bodies, reused across requests; made on the first body, dropped when idle. */
-    private volatile byte[] bodyBuffer;
+    /** Reads the request bodies the server keeps or hands to listeners, and gives back their memory. */
+    private final RequestBodyCollector bodies;
 
     RequestPipeline(MessageIo io) {
         this.io = io;
         this.state = io.state();
+        this.bodies = new RequestBodyCollector(state);
     }
 
     /**
@@ -104,30 +87,7 @@ final class RequestPipeline {
             // the files a response body took over are closed, sent or not
             BodyAccess.get().release(response);
         }
-        if (ex.pooledBlocks != null) {
-            givePooledBlocksBack(ex);
-        }
-    }
-
-    /**
-     * The request body's pool blocks go back (those application code saw are dropped), and the bodies
-     * that held views of them are emptied, so that a body kept past its exchange never shows the bytes
-     * of a later request.
-     */
-    private void givePooledBlocksBack(Exchange ex) {
-        BodyAccess access = BodyAccess.get();
-        MessageBody request = ex.requestBodyIfCreated();
-        if (request != null) {
-            access.releasePooled(request);
-        }
-        MessageBody response = ex.responseBodyIfCreated();
-        if (response != null) {
-            access.releasePooled(response);
-        }
-        for (PooledBlock block : ex.pooledBlocks) {
-            state.bodyBuffers.giveBack(block);
-        }
-        ex.pooledBlocks = null;
+        bodies.exchangeEnded(ex);
     }
 
     // ---- steps -----------------------------------------------------------------------------------
@@ -234,16 +194,8 @@ final class RequestPipeline {
      */
     private void reserveBodyMemory(Exchange ex, Limits limits) throws HttpException {
         if (ex.getStatus() == 0 && ex.declaredLength > 0 && !ex.bodyReader.isDone() && accumulating(ex)) {
-            reserveBodyMemory(ex, ex.declaredLength, limits);
+            bodies.reserve(ex, ex.declaredLength, limits);
         }
-    }
-
-    private void reserveBodyMemory(Exchange ex, long bytes, Limits limits) throws HttpException {
-        if (!state.counters.bodyBudget.tryReserve(bytes, limits.getRequestBodyMemoryBudget())) {
-            state.counters.refusedByBodyBudget.increment();
-            throw new HttpException(Status.SERVICE_UNAVAILABLE, "no memory for the request body now");
-        }
-        ex.bodyBytesReserved += bytes;
     }
 
     private static boolean accumulating(Exchange ex) {
@@ -291,177 +243,20 @@ final class RequestPipeline {
         MessageEvents events = ex.eventsIfAny();
         setBodyTimeout(limits);
         if (body.getAccumulate()) {
-            accumulateBody(ex, reader, body, limits, events);
-        } else if (reader.readsIntoDirectBuffers() && reader.remaining() > BODY_BUFFER_SIZE
-                && state.counters.bodyBudget.tryReserve(BodyBufferPool.BLOCK_SIZE, limits.getRequestBodyMemoryBudget())) {
-            // the block is counted against the body memory budget like a kept body; without room, the scratch array
-            ex.bodyBytesReserved += BodyBufferPool.BLOCK_SIZE;
-            passThroughPooled(ex, reader, body, events);
+            bodies.keep(ex, reader, body, limits, events);
         } else {
-            byte[] bodyBuffer = bodyBuffer();
-            int n;
-            while ((n = readBodyBytes(reader, bodyBuffer, 0, bodyBuffer.length)) >= 0) {
-                ByteBuffer chunk = ByteBuffer.wrap(bodyBuffer, 0, n);
-                body.gotChunk(chunk);
-                if (events != null) {
-                    events.chunk(chunk);
-                }
-            }
+            bodies.passOn(ex, reader, body, limits, events);
         }
         gotBody(ex);
     }
 
-    /**
-     * Reads a body to keep straight into arrays the body then owns: no scratch copy, and a body of up to
-     * 256 KiB (sized by its Content-Length) is one array that {@code flatten()} returns as is; a larger
-     * one stays in arrays of 256 KiB, never humongous, which a handler can pass on without a copy
-     * ({@code getChunk}, {@code appendOwned}). The first array is at most 64 KiB and the rest come as data
-     * actually arrives, so a client that declares a large body and sends nothing costs at most that.
-     */
-    private void accumulateBody(Exchange ex, BodyReader reader, MessageBody body, Limits limits, MessageEvents events)
-            throws IOException, HttpException {
-        long max = limits.getMaxRequestBodySize();
-        long declared = reader.remaining();
-        if (declared > FIRST_BODY_BLOCK && reader.readsIntoDirectBuffers()) {
-            accumulatePooled(ex, reader, body, max, events);
-            return;
-        }
-        // a declared length was counted whole against the body memory budget; blocks of an undeclared one are counted here
-        boolean countBlocks = ex.bodyBytesReserved == 0;
-        int size = (int) (declared > 0 ? Math.min(declared, FIRST_BODY_BLOCK) : FIRST_CHUNKED_BLOCK);
-        if (countBlocks) {
-            reserveBodyMemory(ex, size, limits);
-        }
-        byte[] block = new byte[size];
-        int filled = fill(reader, block, 0, body, max, events);
-        if (declared > block.length && declared <= EXACT_BODY_LIMIT && filled == block.length) {
-            // The client sent the first block, so it means it: one array of the declared size, read in
-            // place, that flatten() will hand out without copying.
-            block = java.util.Arrays.copyOf(block, (int) declared);
-            filled = fill(reader, block, filled, body, max, events);
-        }
-        while (true) {
-            if (filled > 0) {
-                body.appendOwned(filled == block.length ? block : java.util.Arrays.copyOf(block, filled));
-            }
-            if (filled < block.length || reader.isDone()) {
-                return;
-            }
-            long remaining = reader.remaining();
-            // a declared body whose first block came is meant: whole blocks; an undeclared one doubles
-            size = (int) (remaining > 0 ? Math.min(remaining, MAX_BODY_BLOCK) : Math.min(size * 2L, MAX_BODY_BLOCK));
-            if (countBlocks) {
-                reserveBodyMemory(ex, size, limits);
-            }
-            block = new byte[size];
-            filled = fill(reader, block, 0, body, max, events);
-        }
-    }
-
-    /**
-     * Reads a large body with a Content-Length on a plain connection into blocks of the server's buffer
-     * pool, straight from the socket: no copy into the heap, and a handler that passes the body on
-     * ({@code appendShared}) sends it from there. A block is taken only once the one before is full, so a
-     * client that declares a large body and sends nothing holds at most one. The blocks go back when the
-     * exchange ends.
-     */
-    private void accumulatePooled(Exchange ex, BodyReader reader, MessageBody body, long max, MessageEvents events)
-            throws IOException, HttpException {
-        BodyAccess access = BodyAccess.get();
-        ex.pooledBlocks = new java.util.ArrayList<>(8);
-        while (!reader.isDone()) {
-            PooledBlock block = state.bodyBuffers.take();
-            ex.pooledBlocks.add(block);
-            ByteBuffer buffer = block.buffer();
-            while (buffer.hasRemaining() && !reader.isDone()) {
-                int start = buffer.position();
-                int n = readBodyBytes(reader, buffer);
-                if (body.length() + buffer.position() > max) {
-                    throw new HttpException(Status.CONTENT_TOO_LARGE, "request body larger than " + max + " bytes");
-                }
-                if (events != null && n > 0) {
-                    events.chunk(buffer.duplicate().flip().position(start));
-                }
-            }
-            access.appendPooled(body, buffer.flip(), block);
-        }
-    }
-
-    /**
-     * A large body nobody keeps (GotChunk listeners only), on a plain connection: read straight from the
-     * socket into one block of the buffer pool, reused for every piece, which the listeners see in place.
-     */
-    private void passThroughPooled(Exchange ex, BodyReader reader, MessageBody body, MessageEvents events)
-            throws IOException, HttpException {
-        PooledBlock block = state.bodyBuffers.take();
-        ex.pooledBlocks = new java.util.ArrayList<>(1);
-        ex.pooledBlocks.add(block);
-        ByteBuffer buffer = block.buffer();
-        while (!reader.isDone()) {
-            buffer.clear();
-            if (readBodyBytes(reader, buffer) < 0) {
-                break;
-            }
-            buffer.flip();
-            body.gotChunk(buffer);
-            if (events != null) {
-                events.chunk(buffer);
-            }
-        }
-    }
-
-    private static int readBodyBytes(BodyReader reader, ByteBuffer dst) throws IOException, HttpException {
-        try {
-            return reader.read(dst);
-        } catch (SocketTimeoutException e) {
-            throw new HttpException(Status.REQUEST_TIMEOUT, "request body not received in time");
-        }
-    }
-
-    /**
-     * Reads body bytes into {@code block} from {@code from} until it is full or the body ends, checking
-     * the size limit and firing GotChunk per read; returns the bytes now in the block.
-     */
-    private static int fill(BodyReader reader, byte[] block, int from, MessageBody body, long max, MessageEvents events)
-            throws IOException, HttpException {
-        int filled = from;
-        int n;
-        while (filled < block.length && (n = readBodyBytes(reader, block, filled, block.length - filled)) >= 0) {
-            if (body.length() + filled + n > max) {
-                throw new HttpException(Status.CONTENT_TOO_LARGE, "request body larger than " + max + " bytes");
-            }
-            if (events != null) {
-                events.chunk(ByteBuffer.wrap(block, filled, n));
-            }
-            filled += n;
-        }
-        return filled;
-    }
-
-    private byte[] bodyBuffer() {
-        byte[] b = bodyBuffer;
-        if (b == null) {
-            b = new byte[BODY_BUFFER_SIZE];
-            bodyBuffer = b;
-        }
-        return b;
-    }
-
     /** Lets the body scratch space go; called by the watchdog for a connection that stays idle. */
     void dropBodyBuffer() {
-        bodyBuffer = null;
+        bodies.dropScratch();
     }
 
     private void setBodyTimeout(Limits limits) throws IOException {
         io.setBodyReadTimeout((int) Math.min(Integer.MAX_VALUE, limits.getBodyReadTimeout().toMillis()));
-    }
-
-    private static int readBodyBytes(BodyReader reader, byte[] b, int off, int len) throws IOException, HttpException {
-        try {
-            return reader.read(b, off, len);
-        } catch (SocketTimeoutException e) {
-            throw new HttpException(Status.REQUEST_TIMEOUT, "request body not received in time");
-        }
     }
 
     /** Reads the body for a handler's request body stream, firing the body events as it goes. */
@@ -475,7 +270,7 @@ final class RequestPipeline {
             sendContinue(ex);
         }
         setBodyTimeout(state.limits());
-        int n = readBodyBytes(reader, b, off, len);
+        int n = RequestBodyCollector.read(reader, b, off, len);
         ResponseTimer timer = ex.responseTimer;
         if (timer != null) {
             // a handler consuming a long upload is working, not stuck
@@ -504,8 +299,8 @@ final class RequestPipeline {
             return;
         }
         setBodyTimeout(limits);
-        byte[] bodyBuffer = bodyBuffer();
-        while (readBodyBytes(reader, bodyBuffer, 0, bodyBuffer.length) >= 0) {
+        byte[] scratch = bodies.scratch();
+        while (RequestBodyCollector.read(reader, scratch, 0, scratch.length) >= 0) {
             // discarded
         }
     }
