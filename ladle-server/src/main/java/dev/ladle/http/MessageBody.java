@@ -156,17 +156,24 @@ public final class MessageBody {
      */
     public void appendShared(MessageBody source) {
         List<Object> pieces;
-        boolean sameExchange;
+        byte[] one;
+        Object sourceOwner;
         synchronized (source) {
             source.checkReadable();
             if (source.base != 0) {
                 throw new IllegalStateException("body chunks were discarded (accumulate is off)");
             }
-            pieces = source.single != null ? List.of(ByteBuffer.wrap(source.single))
-                    : source.chunks == null ? List.of() : List.copyOf(source.chunks);
-            sameExchange = source.owner != null && source.owner == owner;
+            one = source.single;
+            pieces = source.chunks == null ? List.of() : List.copyOf(source.chunks);
+            sourceOwner = source.owner;
+        }
+        if (one != null) {
+            // one array, the common small body: shared as it is
+            appendOwned(one);
+            return;
         }
         synchronized (this) {
+            boolean sameExchange = sourceOwner != null && sourceOwner == owner;
             for (Object piece : pieces) {
                 if (piece instanceof PooledChunk pooled && !sameExchange) {
                     pooled.block().escape();
@@ -175,6 +182,7 @@ public final class MessageBody {
             }
         }
     }
+
 
     /** Throws when the server took this body's pooled buffers back; call with the monitor held. */
     void checkReadable() {
