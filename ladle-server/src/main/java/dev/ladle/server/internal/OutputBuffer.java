@@ -191,32 +191,18 @@ final class OutputBuffer {
      * again after each partial write.
      */
     private void writeGathering(ByteBuffer data) throws IOException {
-        ByteBuffer head = ByteBuffer.wrap(buf, 0, count);
-        count = 0;
         ByteBuffer rest = data.duplicate();
-        ByteBuffer[] pieces = {head, null};
-        writeStarted = System.nanoTime() | 1;
-        try {
-            while (head.hasRemaining() || rest.hasRemaining()) {
-                int n = rest.isDirect() ? rest.remaining() : Math.min(rest.remaining(), GATHER_SLICE);
-                ByteBuffer slice = rest.slice(rest.position(), n);
-                pieces[1] = slice;
-                while (head.hasRemaining() || slice.hasRemaining()) {
-                    channel.write(pieces);
-                }
-                rest.position(rest.position() + n);
-            }
-        } catch (IOException e) {
-            failed = true;
-            throw e;
-        } finally {
-            writeStarted = 0;
-        }
+        do {
+            int n = rest.isDirect() ? rest.remaining() : Math.min(rest.remaining(), GATHER_SLICE);
+            writeDirect(new ByteBuffer[] {rest.slice(rest.position(), n)});
+            rest.position(rest.position() + n);
+        } while (rest.hasRemaining());
     }
 
     /**
-     * Writes what is buffered and the direct buffers {@code pieces} with gathering writes ({@code writev}),
-     * on a connection that {@link #sendsFiles()}: no copy, as few system calls as the socket allows.
+     * Writes what is buffered, then {@code pieces}, with gathering writes ({@code writev}) on a connection
+     * that {@link #sendsFiles()}: direct buffers without a copy, in as few system calls as the socket
+     * takes; timed for the write watchdog as writes are.
      */
     void writeDirect(ByteBuffer[] pieces) throws IOException {
         ByteBuffer[] all = new ByteBuffer[pieces.length + 1];
