@@ -53,7 +53,12 @@ public interface ServerMessage {
     /** Returns the request headers. */
     MessageHeaders getRequestHeaders();
 
-    /** Returns the request body: accumulated by the time normal handlers run, unless accumulation was turned off. */
+    /**
+     * Returns the request body: accumulated by the time normal handlers run, unless accumulation was
+     * turned off. A large body that arrived on a plain HTTP/1.1 connection is held in the server's own
+     * buffers until the exchange ends; read it, or share it with the response
+     * ({@link MessageBody#appendShared}), before then (see {@link MessageBody}).
+     */
     MessageBody getRequestBody();
 
     /** Returns the response headers; {@code Date} (and {@code Server}, when configured) are already set. */

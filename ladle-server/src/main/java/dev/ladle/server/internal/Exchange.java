@@ -98,6 +98,8 @@ public final class Exchange implements ServerMessage {
     volatile ResponseTimer responseTimer;
     /** Request body bytes counted against the server's body memory budget, given back when the exchange ends. */
     long bodyBytesReserved;
+    /** The pool blocks the request body was read into, given back when the exchange ends; null for none. */
+    java.util.List<PooledBlock> pooledBlocks;
     /** The handler failed after the head went out: the response must end cut short, not completed. */
     boolean responseCut;
 
@@ -254,6 +256,7 @@ public final class Exchange implements ServerMessage {
     public MessageBody getRequestBody() {
         if (requestBody == null) {
             requestBody = new MessageBody();
+            BodyAccess.get().setOwner(requestBody, this);
             if (bodyStepDone) {
                 // first asked for after the body step (a body of no bytes, or one nobody kept):
                 // it is complete, which is how Forms.decodeMultipart tells a normal handler from an early one
@@ -279,6 +282,7 @@ public final class Exchange implements ServerMessage {
     public MessageBody getResponseBody() {
         if (responseBody == null) {
             responseBody = new MessageBody();
+            BodyAccess.get().setOwner(responseBody, this);
         }
         return responseBody;
     }

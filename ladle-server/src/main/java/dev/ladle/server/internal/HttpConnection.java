@@ -200,8 +200,8 @@ public final class HttpConnection implements Runnable, MessageIo {
             if (transport == null && !openTransport()) {
                 return;
             }
-            in = new InputBuffer(transport.input());
-            out = new OutputBuffer(transport.output());
+            in = new InputBuffer(transport.input(), transport.plainChannel());
+            out = new OutputBuffer(transport.output(), transport.plainChannel());
             parser = new RequestHeadParser(in, transport);
             writer = new ResponseWriter(this, out);
             pipeline = new RequestPipeline(this);
@@ -559,6 +559,27 @@ public final class HttpConnection implements Runnable, MessageIo {
     @Override
     public void writeBodyPiece(ResponseWriter.Framing framing, ByteBuffer data, boolean last, boolean flush) throws IOException {
         writer.writeChunk(framing, data, flush);
+    }
+
+    @Override
+    public boolean gathersDirectPieces() {
+        return out.sendsFiles();
+    }
+
+    @Override
+    public void writeDirectPieces(ByteBuffer[] pieces) throws IOException {
+        out.writeDirect(pieces);
+    }
+
+    @Override
+    public boolean sendsFiles() {
+        return out.sendsFiles();
+    }
+
+    @Override
+    public void writeFilePiece(ResponseWriter.Framing framing, java.nio.channels.FileChannel file, long position, long count)
+            throws IOException {
+        state.counters.fileBytesTransferred.add(writer.writeFile(framing, file, position, count));
     }
 
     @Override

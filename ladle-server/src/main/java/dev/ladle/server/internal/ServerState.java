@@ -28,6 +28,8 @@ public final class ServerState {
     public final ConnectionRegistry connections = new ConnectionRegistry();
     /** What the resource caps did, for {@code ServerStatistics}; holds the body memory budget. */
     public final ResourceCounters counters = new ResourceCounters();
+    /** The direct buffers large request bodies are read into on plain HTTP/1.1 connections. */
+    public final BodyBufferPool bodyBuffers = new BodyBufferPool();
     /** The connection caps' counts. */
     final ConnectionAdmission admission = new ConnectionAdmission(counters);
     /** Answers the connections the caps refuse. */
