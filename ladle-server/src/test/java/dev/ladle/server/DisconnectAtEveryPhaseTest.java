@@ -167,6 +167,33 @@ class DisconnectAtEveryPhaseTest {
         assertAbortedAndNothingLeft();
     }
 
+    /**
+     * The connection of a request that ended stays counted until the request's finished event fired:
+     * the event is held back until the connection is gone, if it can go first. Otherwise an event of an
+     * earlier request could land after a caller saw no connection left (the warm-up's, in these tests).
+     */
+    @BothProtocols
+    void clientLeavingRightAfterTheResponseEndsItsConnectionOnlyAfterRequestFinished(Protocol protocol) throws Exception {
+        AtomicInteger connectionsAtFinish = new AtomicInteger(-1);
+        CountDownLatch finishedSeen = new CountDownLatch(1);
+        server.onRequestFinished(m -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (server.getConnectionCount() > 0 && System.nanoTime() < deadline) {
+                pollPause();
+            }
+            connectionsAtFinish.set(server.getConnectionCount());
+            finishedSeen.countDown();
+        });
+        try (ProtocolClient c = protocol.connect(base)) {
+            assertThat(c.send(Request.of("POST", "/echo").body("bye")).read().bodyText()).isEqualTo("got 3");
+        }
+        assertThat(finishedSeen.await(5, TimeUnit.SECONDS)).as("request-finished fired").isTrue();
+        assertThat(connectionsAtFinish.get()).as("connections open when request-finished fired").isEqualTo(1);
+        awaitNoConnections();
+        assertThat(finished.get()).as("request-finished").isEqualTo(1);
+        assertThat(aborted.get()).as("request-aborted").isZero();
+    }
+
     @BothProtocols
     void clientLeavingMidStreamedUploadDeletesTheTemporaryFile(Protocol protocol) throws Exception {
         try (ProtocolClient c = protocol.connect(base)) {
@@ -287,6 +314,15 @@ class DisconnectAtEveryPhaseTest {
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime() < deadline).as(what).isTrue();
             Thread.sleep(10); // a poll interval
+        }
+    }
+
+    private static void pollPause() {
+        try {
+            Thread.sleep(10); // a poll interval
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
