@@ -167,6 +167,19 @@ class DisconnectAtEveryPhaseTest {
         assertAbortedAndNothingLeft();
     }
 
+    @BothProtocols
+    void clientResettingMidBodyAbortsTheRequestAndLeavesNothingBehind(Protocol protocol) throws Exception {
+        ProtocolClient c = protocol.connect(base);
+        try {
+            c.sendHead(Request.of("POST", "/echo").header("Content-Length", "100000"));
+            c.sendBody(new byte[1000]);
+            awaitStarted();
+        } finally {
+            c.closeWithReset();
+        }
+        assertAbortedAndNothingLeft();
+    }
+
     /**
      * The connection of a request that ended stays counted until the request's finished event fired:
      * the event is held back until the connection is gone, if it can go first. Otherwise an event of an
