@@ -128,8 +128,12 @@ class RenegotiationTest {
             assertThat(nextFrame(socket.getInputStream()) & 0xFF).as("the server's SETTINGS").isEqualTo(4);
 
             socket.startHandshake();
-            out.write(frame(6, 0, new byte[8]));
-            out.flush();
+            try {
+                out.write(frame(6, 0, new byte[8]));
+                out.flush();
+            } catch (java.net.SocketException cut) {
+                return; // the server cut the connection at the renegotiation already: refused
+            }
 
             assertThat(pingAnswered(socket.getInputStream())).isFalse();
         }
