@@ -208,7 +208,7 @@ final class JsonReader {
             // unpaired surrogate is grammatical JSON (RFC 8259 §8.2) and is kept as the lone UTF-16 unit
             case 'u' -> out.append(hex4(start));
             default -> throw error(start, "invalid escape sequence '\\" + (c < 0x20 ? codePoint(c) : String.valueOf(c))
-                    + "' (allowed: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
+                    + "' (allowed: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u and four hex digits)");
         }
     }
 
