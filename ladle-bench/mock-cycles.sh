@@ -31,22 +31,8 @@ mkdir -p "$work"
 say() { printf '%s\n' "$*" >&2; }
 die() { say "mock-cycles.sh: $*"; exit 1; }
 
-java_major() { # the feature version of the java binary $1, or nothing
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
-}
-
-pick_jdk() { # the same search as ../ladle: $JAVA_HOME, the javac on PATH, /usr/lib/jvm/*
-  local candidates=() c major
-  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-  command -v javac >/dev/null 2>&1 && candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
-  for c in /usr/lib/jvm/* /opt/java/* /opt/jdk*; do [ -d "$c" ] && candidates+=("$c"); done
-  for c in "${candidates[@]}"; do
-    [ -x "$c/bin/javac" ] || continue
-    major=$(java_major "$c/bin/java")
-    if [ -n "$major" ] && [ "$major" -ge 21 ]; then echo "$c"; return 0; fi
-  done
-  return 1
-}
+# shellcheck source=harness/jdk.sh
+. "$here/harness/jdk.sh"
 
 JAVA_HOME=$(pick_jdk) || die "no JDK 21 or newer found (set JAVA_HOME)"
 export JAVA_HOME

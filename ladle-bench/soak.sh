@@ -35,13 +35,10 @@ NEWCONN=$(count 500000)
 WSMSG=$(count 1000000)
 ABORTS=$(count 10000)
 
-JAVA_HOME=${JAVA_HOME:-}
-for c in "$JAVA_HOME" /usr/lib/jvm/*; do
-  [ -n "$c" ] && [ -x "$c/bin/jcmd" ] || continue
-  v=$("$c/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p')
-  if [ -n "$v" ] && [ "$v" -ge 21 ]; then JAVA_HOME=$c; break; fi
-done
-[ -n "$JAVA_HOME" ] && [ -x "$JAVA_HOME/bin/jcmd" ] || die "no JDK 21 or newer with jcmd found (set JAVA_HOME)"
+# shellcheck source=harness/jdk.sh
+. "$here/harness/jdk.sh"
+JAVA_HOME=$(pick_jdk) || die "no JDK 21 or newer found (set JAVA_HOME)"
+[ -n "$JAVA_HOME" ] && [ -x "$JAVA_HOME/bin/jcmd" ] || die "the JDK at $JAVA_HOME has no jcmd (set JAVA_HOME to a full JDK)"
 JAVA="$JAVA_HOME/bin/java"
 JCMD="$JAVA_HOME/bin/jcmd"
 command -v wrk >/dev/null || die "wrk is missing (apt-get install wrk)"
