@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,10 +170,7 @@ class FileBodyTest {
         }
         // the HEAD exchange ends (and closes its file) once its response is written, which on HTTP/2 may
         // come after the client read that response and the probe's
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (opened.stream().anyMatch(FileChannel::isOpen) && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        DisconnectAtEveryPhaseTest.awaitTrue(() -> opened.stream().noneMatch(FileChannel::isOpen), "the file closed");
         assertThat(opened).allSatisfy(channel -> assertThat(channel.isOpen()).isFalse());
     }
 

@@ -213,13 +213,7 @@ class GracefulShutdownUnderLoadTest {
     void afterTheShutdownTimeoutNothingOfTheServerIsStillRunning() throws Exception {
         Duration timeout = Duration.ofSeconds(1);
         ResourceCounts before = start(timeout);
-        CountDownLatch stuckRunning = new CountDownLatch(1);
-        CountDownLatch neverReleased = new CountDownLatch(1);
-        server.addHandler("/stuck", (s, m, p, q) -> {
-            stuckRunning.countDown();
-            // ignores the shutdown: only an interrupt ends this wait
-            neverReleased.await();
-        });
+        CountDownLatch stuckRunning = addStuckHandler();
         server.addHandler("/endless", (s, m, p, q) -> {
             m.setStatus(200);
             OutputStream out = m.getResponseBodyStream();
@@ -255,12 +249,7 @@ class GracefulShutdownUnderLoadTest {
     void afterTheShutdownTimeoutAnHttp2HandlerThatIgnoresTheShutdownIsEndedToo() throws Exception {
         Duration timeout = Duration.ofSeconds(1);
         ResourceCounts before = start(timeout);
-        CountDownLatch stuckRunning = new CountDownLatch(1);
-        CountDownLatch neverReleased = new CountDownLatch(1);
-        server.addHandler("/stuck", (s, m, p, q) -> {
-            stuckRunning.countDown();
-            neverReleased.await();
-        });
+        CountDownLatch stuckRunning = addStuckHandler();
         try (Http2Client c = new Http2Client(base)) {
             c.send(ProtocolClient.Request.get("/stuck"));
             assertThat(stuckRunning.await(5, TimeUnit.SECONDS)).isTrue();
@@ -507,5 +496,16 @@ class GracefulShutdownUnderLoadTest {
             }
             return body.toByteArray();
         }
+    }
+
+    /** A handler at /stuck that ignores the shutdown (only an interrupt ends its wait); counts down once it runs. */
+    private CountDownLatch addStuckHandler() {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch neverReleased = new CountDownLatch(1);
+        server.addHandler("/stuck", (s, m, p, q) -> {
+            running.countDown();
+            neverReleased.await();
+        });
+        return running;
     }
 }
