@@ -1,0 +1,78 @@
+package dev.ladle.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The launch plan and the statistics of {@code run.sh}'s harness ({@code harness/launches.sh},
+ * {@code results.sh}, {@code table.sh}), run by bash with the launches themselves replaced by a line
+ * that names them: the warm-up launch is not recorded, rounds alternate the server order, and the table
+ * shows the median and the spread of the launches.
+ */
+class HarnessTest {
+    private static final Path HARNESS = Path.of("harness").toAbsolutePath();
+
+    /** Runs {@code script} in bash after sourcing the harness parts, with run.sh's say and die. */
+    private static List<String> bash(String script) throws IOException, InterruptedException {
+        String prelude = "set -euo pipefail; say() { :; }; die() { echo \"die: $*\"; exit 1; }\n"
+                + "for part in results launches table; do . '" + HARNESS + "'/$part.sh; done\n";
+        Process p = new ProcessBuilder("bash", "-c", prelude + script).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("bash ended").isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out.lines().toList();
+    }
+
+    @Test
+    void roundsAfterTheUnrecordedWarmUpAlternateTheServerOrder() throws Exception {
+        List<String> launches = bash("""
+                PEERS="ladle netty jetty"; SERVERS=$PEERS; ROWS=plaintext; LAUNCHES=3; MEMORY_LAUNCHES=1
+                metric plaintext "Keep-alive" req/s higher
+                row plaintext shared
+                launch() { echo "$LAUNCH $2"; }
+                run_group shared
+                """);
+        assertThat(launches).containsExactly(
+                "0 ladle",
+                "1 ladle", "1 netty", "1 jetty",
+                "2 jetty", "2 netty", "2 ladle",
+                "3 ladle", "3 netty", "3 jetty");
+    }
+
+    @Test
+    void memoryRowsRunOnlyInTheirLaunchesAndNeverInTheWarmUp() throws Exception {
+        List<String> launches = bash("""
+                PEERS="ladle netty"; SERVERS=$PEERS; ROWS=idle10k; LAUNCHES=3; MEMORY_LAUNCHES=1
+                metric idle_memory "Idle" KiB lower
+                row idle10k own
+                memory_row idle10k
+                for l in 0 1 2 3; do echo "$l: $(group_rows own ladle $l | tr '\\n' ' ')"; done
+                """);
+        assertThat(launches).containsExactly("0: ", "1: idle10k ", "2: ", "3: ");
+    }
+
+    @Test
+    void theWarmUpLaunchesFigureIsNotRecordedAndTheTableShowsMedianAndSpread() throws Exception {
+        List<String> figures = bash("""
+                PEERS="ladle netty"; SERVERS=$PEERS
+                metric plaintext "Keep-alive" req/s higher
+                LAUNCH=0; put plaintext ladle 1
+                LAUNCH=1; put plaintext ladle 100; put plaintext netty 80
+                LAUNCH=2; put plaintext ladle 120; put plaintext netty 90
+                LAUNCH=3; put plaintext ladle 90; put plaintext netty 100
+                summarize
+                echo "${VALUES[plaintext,ladle]}|${MEDIAN[plaintext,ladle]}|${SPREAD[plaintext,ladle]}"
+                echo "${MEDIAN[plaintext,netty]}|${SPREAD[plaintext,netty]}"
+                echo "$(ratio "${MEDIAN[plaintext,ladle]}" "${MEDIAN[plaintext,netty]}" higher)"
+                echo "$(stats 2.5 1 4 3)"
+                """);
+        // ladle: launches 100, 120, 90 (the warm-up's 1 dropped): median 100, farthest 120 = 20 %
+        assertThat(figures).containsExactly("100 120 90|100|20", "90|11", "1.11", "2.8 1 4");
+    }
+}
