@@ -16,9 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FileBodyTest {
     @TempDir
     Path dir;
+    private EngineFixture fixture;
     private Server server;
     private URI base;
     /** Every channel the handler opened, to check that the server closed it. */
@@ -39,8 +38,7 @@ class FileBodyTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new Server();
-        server.addHandler("/file", (s, msg, path, query) -> {
+        fixture = EngineFixture.start(new Limits(), server -> server.addHandler("/file", (s, msg, path, query) -> {
             Path file = dir.resolve(path.substring("/file/".length()));
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
             opened.add(channel);
@@ -48,13 +46,9 @@ class FileBodyTest {
             msg.getResponseBody().appendFile(channel, 0, channel.size());
             changeFile(file, query);
             msg.setStatus(200);
-        });
-        server.addHandler("/probe", (s, msg, path, query) -> {
-            msg.setResponse("text/plain", "GET /probe".getBytes(StandardCharsets.US_ASCII));
-            msg.setStatus(200);
-        });
-        server.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
-        base = server.getUris().get(0);
+        }));
+        server = fixture.server;
+        base = fixture.uri;
     }
 
     /** What a test asks the handler to do to the file after appending it: shrink it, grow it, or fail. */
@@ -77,7 +71,7 @@ class FileBodyTest {
 
     @AfterEach
     void stop() {
-        server.close();
+        fixture.close();
     }
 
     private byte[] write(String name, int size) throws IOException {
@@ -171,10 +165,7 @@ class FileBodyTest {
         }
         // the HEAD exchange ends (and closes its file) once its response is written, which on HTTP/2 may
         // come after the client read that response and the probe's
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (opened.stream().anyMatch(FileChannel::isOpen) && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        DisconnectAtEveryPhaseTest.awaitTrue(() -> opened.stream().noneMatch(FileChannel::isOpen), "the file closed");
         assertThat(opened).allSatisfy(channel -> assertThat(channel.isOpen()).isFalse());
     }
 
@@ -283,5 +274,6 @@ class FileBodyTest {
             assertThat(Arrays.copyOfRange(body, 1, 70_001)).isEqualTo(expected);
             assertThat(body[70_001]).isEqualTo((byte) '>');
         }
+        assertThat(transferred()).as("bytes sent by sendfile").isZero();
     }
 }
