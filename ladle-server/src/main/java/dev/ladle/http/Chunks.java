@@ -38,7 +38,10 @@ final class Chunks {
         return null;
     }
 
-    /** Returns {@code count} bytes of {@code chunk} from {@code offset}: a chunk of its kind sharing its memory or file. */
+    /**
+     * Returns {@code count} bytes of {@code chunk} from {@code offset}: a chunk of its kind, sharing its
+     * memory or file.
+     */
     static Object cut(Object chunk, long offset, long count) {
         if (chunk instanceof FileRegion region) {
             return region.slice(offset, count);

@@ -37,8 +37,8 @@ public final class MessageBody {
 
     /**
      * Chunks not yet discarded, each a {@link ByteBuffer}, a {@link PooledChunk} or a {@link FileRegion};
-     * {@code base} is the body offset of the first one. Null while the body is empty or is exactly {@link #single}: most
-     * responses are one array, which needs no list.
+     * {@code base} is the body offset of the first one. Null while the body is empty or is exactly
+     * {@link #single}: most responses are one array, which needs no list.
      */
     List<Object> chunks;
     /** The whole body when it is one owned array (then {@code chunks} is null). */

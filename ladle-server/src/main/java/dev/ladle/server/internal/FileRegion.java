@@ -31,28 +31,37 @@ public record FileRegion(FileChannel channel, long position, long length) {
      */
     public ByteBuffer read(int max) {
         ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(max, length));
-        readFully(buffer, position);
+        readUnchecked(buffer);
         return buffer.flip();
     }
 
     /** Reads the whole region into {@code dst} from {@code dstOffset}; throws as {@link #read} does. */
     public void readInto(byte[] dst, int dstOffset) {
-        readFully(ByteBuffer.wrap(dst, dstOffset, (int) length), position);
+        readUnchecked(ByteBuffer.wrap(dst, dstOffset, (int) length));
     }
 
-    private void readFully(ByteBuffer buffer, long filePosition) {
-        long at = filePosition;
+    private void readUnchecked(ByteBuffer dst) {
         try {
-            while (buffer.hasRemaining()) {
-                int n = channel.read(buffer, at);
-                if (n < 0) {
-                    throw new EOFException("the file ended " + buffer.remaining()
-                            + " bytes before the body's end: it shrank after it was appended");
-                }
-                at += n;
-            }
+            readFully(channel, position, dst);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads {@code dst.remaining()} bytes of {@code file} from {@code position} into {@code dst}.
+     *
+     * @throws EOFException when the file ends first: it shrank after its bytes were appended to a body
+     */
+    static void readFully(FileChannel file, long position, ByteBuffer dst) throws IOException {
+        long at = position;
+        while (dst.hasRemaining()) {
+            int n = file.read(dst, at);
+            if (n < 0) {
+                throw new EOFException("the file ended " + dst.remaining()
+                        + " bytes early: it shrank after it was appended");
+            }
+            at += n;
         }
     }
 }
