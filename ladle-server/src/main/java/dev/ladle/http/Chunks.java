@@ -26,7 +26,7 @@ final class Chunks {
      * Returns the bytes of {@code chunks}, whose first starts at body offset {@code base}, from body offset
      * {@code offset} to the end of the chunk holding it, cut as {@link #cut} does; null when none holds it.
      */
-    static Object from(List<Object> chunks, long base, long offset) {
+    static Object at(List<Object> chunks, long base, long offset) {
         long pos = base;
         for (Object chunk : chunks) {
             long n = lengthOf(chunk);

@@ -376,7 +376,7 @@ public final class MessageBody {
         if (single != null) {
             return offset < length ? ByteBuffer.wrap(single, (int) offset, (int) (length - offset)).slice() : null;
         }
-        return chunks == null ? null : Chunks.from(chunks, base, offset);
+        return chunks == null ? null : Chunks.at(chunks, base, offset);
     }
 
     /** Tells the body that the chunk returned by {@link #getChunk} was written: dropped when not accumulating. */
