@@ -1,5 +1,6 @@
 package dev.ladle.http;
 
+import dev.ladle.server.internal.FileRegion;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -7,7 +8,7 @@ import java.util.List;
 
 /**
  * What {@link MessageBody} does with its chunks, each a {@link ByteBuffer}, a {@link PooledChunk} or a
- * {@link FileRegion}: their lengths, views of them, joining them into one array.
+ * {@link FileRegion}: their lengths, finding and cutting them without a copy, joining them into one array.
  */
 final class Chunks {
     private Chunks() {
@@ -21,11 +22,38 @@ final class Chunks {
         return chunk instanceof PooledChunk p ? p.data().remaining() : ((FileRegion) chunk).length();
     }
 
-    /** Returns a view of {@code buffer} from {@code skip} bytes after its position. */
-    static ByteBuffer view(ByteBuffer buffer, long skip) {
-        ByteBuffer view = buffer.duplicate();
-        view.position(view.position() + (int) skip);
-        return view;
+    /**
+     * Returns the bytes of {@code chunks}, whose first starts at body offset {@code base}, from body offset
+     * {@code offset} to the end of the chunk holding it, cut as {@link #cut} does; null when none holds it.
+     */
+    static Object at(List<Object> chunks, long base, long offset) {
+        long pos = base;
+        for (Object chunk : chunks) {
+            long n = lengthOf(chunk);
+            if (offset < pos + n) {
+                return cut(chunk, offset - pos, pos + n - offset);
+            }
+            pos += n;
+        }
+        return null;
+    }
+
+    /**
+     * Returns {@code count} bytes of {@code chunk} from {@code offset}: a chunk of its kind, sharing its
+     * memory or file.
+     */
+    static Object cut(Object chunk, long offset, long count) {
+        if (chunk instanceof FileRegion region) {
+            return region.slice(offset, count);
+        }
+        if (chunk instanceof PooledChunk pooled) {
+            return new PooledChunk(slice(pooled.data(), offset, count), pooled.block());
+        }
+        return slice((ByteBuffer) chunk, offset, count);
+    }
+
+    private static ByteBuffer slice(ByteBuffer buffer, long offset, long count) {
+        return buffer.slice(buffer.position() + (int) offset, (int) count);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.ladle.http;
 
 import dev.ladle.server.internal.BodyAccess;
+import dev.ladle.server.internal.FileRegion;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
@@ -35,9 +36,9 @@ public final class MessageBody {
     static final int FILE_READ_SIZE = 64 * 1024;
 
     /**
-     * Chunks not yet discarded, each a {@link ByteBuffer} or a {@link FileRegion}; {@code base} is the
-     * body offset of the first one. Null while the body is empty or is exactly {@link #single}: most
-     * responses are one array, which needs no list.
+     * Chunks not yet discarded, each a {@link ByteBuffer}, a {@link PooledChunk} or a {@link FileRegion};
+     * {@code base} is the body offset of the first one. Null while the body is empty or is exactly
+     * {@link #single}: most responses are one array, which needs no list.
      */
     List<Object> chunks;
     /** The whole body when it is one owned array (then {@code chunks} is null). */
@@ -336,41 +337,46 @@ public final class MessageBody {
      * @throws java.io.UncheckedIOException when a file region cannot be read, or its file became shorter
      */
     public ByteBuffer getChunk(long offset) {
-        FileRegion region;
-        long within;
+        return chunkAt(offset, true);
+    }
+
+    /**
+     * Does {@link #getChunk}'s work; with {@code escape} false (the server's own sending) a view of a
+     * pooled block does not mark the block as seen by application code.
+     */
+    ByteBuffer chunkAt(long offset, boolean escape) {
+        Object piece;
         synchronized (this) {
             checkReadable();
             if (offset < base) {
                 throw new IllegalArgumentException("offset " + offset + " was already discarded");
             }
-            if (single != null && offset < length) {
-                return ByteBuffer.wrap(single, (int) offset, (int) (length - offset)).slice();
-            }
-            long pos = base;
-            region = null;
-            within = 0;
-            for (Object chunk : chunks == null ? List.of() : chunks) {
-                long n = Chunks.lengthOf(chunk);
-                if (offset < pos + n) {
-                    if (chunk instanceof PooledChunk pooled) {
-                        // application code may keep the view: the server never reuses the block
-                        pooled.block().escape();
-                        return Chunks.view(pooled.data(), offset - pos);
-                    }
-                    if (chunk instanceof ByteBuffer buffer) {
-                        return Chunks.view(buffer, offset - pos);
-                    }
-                    region = (FileRegion) chunk;
-                    within = offset - pos;
-                    break;
-                }
-                pos += n;
-            }
-            if (region == null) {
+            piece = pieceAt(offset);
+            if (piece == null) {
                 return complete ? ByteBuffer.allocate(0) : null;
             }
+            if (piece instanceof PooledChunk pooled) {
+                if (escape) {
+                    // application code may keep the view: the server never reuses the block
+                    pooled.block().escape();
+                }
+                return pooled.data();
+            }
         }
-        return region.read(within, FILE_READ_SIZE);
+        // a file region is read outside the monitor
+        return piece instanceof ByteBuffer buffer ? buffer : ((FileRegion) piece).read(FILE_READ_SIZE);
+    }
+
+    /**
+     * Returns the bytes from body offset {@code offset} (not before {@code base}) to the end of the chunk
+     * holding them, sharing its memory or file ({@link Chunks#cut}); null when none holds them. Call with
+     * the monitor held.
+     */
+    Object pieceAt(long offset) {
+        if (single != null) {
+            return offset < length ? ByteBuffer.wrap(single, (int) offset, (int) (length - offset)).slice() : null;
+        }
+        return chunks == null ? null : Chunks.at(chunks, base, offset);
     }
 
     /** Tells the body that the chunk returned by {@link #getChunk} was written: dropped when not accumulating. */

@@ -1,6 +1,7 @@
 package dev.ladle.http;
 
 import dev.ladle.server.internal.BodyAccess;
+import dev.ladle.server.internal.FileRegion;
 import dev.ladle.server.internal.PooledBlock;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,24 +12,9 @@ import java.util.List;
 final class MessageBodyAccess extends BodyAccess {
 
     @Override
-    public FileSlice fileAt(MessageBody body, long offset) {
+    public FileRegion fileAt(MessageBody body, long offset) {
         synchronized (body) {
-            if (body.chunks == null || offset < body.base) {
-                return null;
-            }
-            long pos = body.base;
-            for (Object chunk : body.chunks) {
-                long n = Chunks.lengthOf(chunk);
-                if (offset < pos + n) {
-                    if (chunk instanceof FileRegion region) {
-                        FileRegion rest = region.from(offset - pos);
-                        return new FileSlice(rest.channel(), rest.position(), rest.length());
-                    }
-                    return null;
-                }
-                pos += n;
-            }
-            return null;
+            return offset >= body.base && body.pieceAt(offset) instanceof FileRegion region ? region : null;
         }
     }
 
@@ -76,7 +62,7 @@ final class MessageBodyAccess extends BodyAccess {
                 long start = Math.max(from, pos);
                 long stop = Math.min(end, pos + n);
                 if (start < stop) {
-                    pieces.add(cut(chunk, start - pos, stop - start));
+                    pieces.add(Chunks.cut(chunk, start - pos, stop - start));
                 }
                 pos += n;
             }
@@ -88,37 +74,9 @@ final class MessageBodyAccess extends BodyAccess {
         }
     }
 
-    /** Returns {@code count} bytes of {@code chunk} from {@code offset}, sharing its memory or file. */
-    private static Object cut(Object chunk, long offset, long count) {
-        if (chunk instanceof FileRegion region) {
-            return region.slice(offset, count);
-        }
-        if (chunk instanceof PooledChunk pooled) {
-            ByteBuffer data = pooled.data();
-            return new PooledChunk(data.slice(data.position() + (int) offset, (int) count), pooled.block());
-        }
-        ByteBuffer buffer = (ByteBuffer) chunk;
-        return buffer.slice(buffer.position() + (int) offset, (int) count);
-    }
-
     @Override
     public ByteBuffer chunkAt(MessageBody body, long offset) {
-        synchronized (body) {
-            if (body.chunks != null && offset >= body.base) {
-                long pos = body.base;
-                for (Object chunk : body.chunks) {
-                    long n = Chunks.lengthOf(chunk);
-                    if (offset < pos + n) {
-                        if (chunk instanceof PooledChunk pooled) {
-                            return Chunks.view(pooled.data(), offset - pos);
-                        }
-                        break;
-                    }
-                    pos += n;
-                }
-            }
-        }
-        return body.getChunk(offset);
+        return body.chunkAt(offset, false);
     }
 
     @Override

@@ -121,13 +121,33 @@ class MessageBodyTest {
         byte[] first = {1, 2, 3};
         source.appendOwned(first);
         source.appendOwned(ByteBuffer.allocateDirect(2).put(new byte[] {4, 5}).flip());
-        source.appendFile(open(file(10)), 0, 10);
+        Path path = file(10);
+        FileChannel channel = open(path);
+        source.appendFile(channel, 0, 10);
         MessageBody target = new MessageBody();
         target.append("<");
         target.appendShared(source);
         assertThat(target.length()).isEqualTo(1 + 3 + 2 + 10);
         assertThat(target.getChunk(1).array()).isSameAs(first);
-        assertThat(Arrays.copyOfRange(target.flatten(), 0, 6)).containsExactly('<', 1, 2, 3, 4, 5);
+        assertThat(target.getChunk(4).isDirect()).isTrue();
+        byte[] flat = target.flatten();
+        assertThat(Arrays.copyOfRange(flat, 0, 6)).containsExactly('<', 1, 2, 3, 4, 5);
+        assertThat(Arrays.copyOfRange(flat, 6, 16)).isEqualTo(Files.readAllBytes(path));
+        // the file stays the source's: only its truncate() closes it
+        target.truncate();
+        assertThat(channel.isOpen()).isTrue();
+        source.truncate();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void appendSharedOfABodyThatIsOneArraySharesThatArray() {
+        byte[] only = {1, 2, 3};
+        MessageBody source = new MessageBody();
+        source.appendOwned(only);
+        MessageBody target = new MessageBody();
+        target.appendShared(source);
+        assertThat(target.flatten()).isSameAs(only);
     }
 
     @Test

@@ -2,16 +2,16 @@ package dev.ladle.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ladle.http.MessageBody;
 import dev.ladle.server.ProtocolClient.Request;
 import dev.ladle.server.ProtocolClient.Response;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,58 +19,36 @@ import org.junit.jupiter.api.Test;
 /**
  * Request bodies of every size class echoed byte-exactly, with a Content-Length and chunked: kept by
  * the server and sent back from where it holds them ({@code appendShared}, or {@code appendOwned} of each
- * {@code getChunk}), kept and flattened, or streamed through the handler's body streams. The sizes sit on the engine's buffer sizes: the input
- * buffer (8 KiB), the output buffer (16 KiB), the first body block (64 KiB) and the largest (256 KiB).
+ * {@code getChunk}), kept and flattened, or streamed through the handler's body streams. The sizes sit
+ * on the engine's buffer sizes: the input buffer (8 KiB), the output buffer (16 KiB), the first body
+ * block (64 KiB) and the largest (256 KiB).
  */
 class EchoBodiesTest {
     private static final int[] SIZES = {0, 1, 4096, 8 * 1024, 16 * 1024, 64 * 1024, 256 * 1024, 256 * 1024 + 1, 1 << 20};
 
     private static final String[] PATHS = {"/appendShared", "/shared", "/flat", "/stream"};
 
-    private Server server;
+    private EngineFixture fixture;
     private URI base;
 
     @BeforeEach
     void start() throws Exception {
-        server = new Server();
-        server.addHandler("/shared", (s, msg, path, query) -> {
-            MessageBody request = msg.getRequestBody();
-            MessageBody response = msg.getResponseBody();
-            for (long at = 0; at < request.length(); ) {
-                ByteBuffer chunk = request.getChunk(at);
-                response.appendOwned(chunk);
-                at += chunk.remaining();
-            }
-            msg.getResponseHeaders().replace("Content-Type", "application/octet-stream");
-            msg.setStatus(200);
+        fixture = EngineFixture.start(new Limits(), server -> {
+            EchoHandlers.addTo(server);
+            server.addEarlyHandler("/stream", (s, msg, path, query) -> {
+                msg.setStatus(200);
+                msg.getResponseHeaders().replace("Content-Type", "application/octet-stream");
+                try (InputStream in = msg.getRequestBodyStream(); OutputStream out = msg.getResponseBodyStream()) {
+                    in.transferTo(out);
+                }
+            });
         });
-        server.addHandler("/appendShared", (s, msg, path, query) -> {
-            msg.getResponseBody().appendShared(msg.getRequestBody());
-            msg.getResponseHeaders().replace("Content-Type", "application/octet-stream");
-            msg.setStatus(200);
-        });
-        server.addHandler("/flat", (s, msg, path, query) -> {
-            msg.setResponse("application/octet-stream", msg.getRequestBody().flatten());
-            msg.setStatus(200);
-        });
-        server.addEarlyHandler("/stream", (s, msg, path, query) -> {
-            msg.setStatus(200);
-            msg.getResponseHeaders().replace("Content-Type", "application/octet-stream");
-            try (InputStream in = msg.getRequestBodyStream(); OutputStream out = msg.getResponseBodyStream()) {
-                in.transferTo(out);
-            }
-        });
-        server.addHandler("/probe", (s, msg, path, query) -> {
-            msg.setResponse("text/plain", "GET /probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            msg.setStatus(200);
-        });
-        server.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
-        base = server.getUris().get(0);
+        base = fixture.uri;
     }
 
     @AfterEach
     void stop() {
-        server.close();
+        fixture.close();
     }
 
     private static byte[] bytes(int size) {
@@ -92,14 +70,19 @@ class EchoBodiesTest {
         return client.endBody().read();
     }
 
-    @BothProtocols
-    void everySizeEchoesByteExactWithAContentLength(Protocol protocol) throws Exception {
+    /** How a test sends a body to a path and reads the answer. */
+    private interface Sender {
+        Response send(ProtocolClient client, String path, byte[] body) throws Exception;
+    }
+
+    /** Every path echoes every size byte-exact, each on a new connection, the body sent by {@code sender}. */
+    private void assertEveryPathEchoesEverySize(Protocol protocol, Sender sender) throws Exception {
         for (String path : PATHS) {
             for (int size : SIZES) {
                 // a streamed answer that began before its body was read closes an HTTP/1.1 connection
                 try (ProtocolClient client = protocol.connect(base)) {
                     byte[] body = bytes(size);
-                    Response r = withLength(client, path, body);
+                    Response r = sender.send(client, path, body);
                     assertThat(r.status()).isEqualTo(200);
                     assertThat(r.body()).as("%s %d bytes", path, size).isEqualTo(body);
                 }
@@ -108,17 +91,13 @@ class EchoBodiesTest {
     }
 
     @BothProtocols
+    void everySizeEchoesByteExactWithAContentLength(Protocol protocol) throws Exception {
+        assertEveryPathEchoesEverySize(protocol, EchoBodiesTest::withLength);
+    }
+
+    @BothProtocols
     void everySizeEchoesByteExactChunked(Protocol protocol) throws Exception {
-        for (String path : PATHS) {
-            for (int size : SIZES) {
-                try (ProtocolClient client = protocol.connect(base)) {
-                    byte[] body = bytes(size);
-                    Response r = streamed(client, path, body, 10_000);
-                    assertThat(r.status()).isEqualTo(200);
-                    assertThat(r.body()).as("%s %d bytes", path, size).isEqualTo(body);
-                }
-            }
-        }
+        assertEveryPathEchoesEverySize(protocol, (client, path, body) -> streamed(client, path, body, 10_000));
     }
 
     @BothProtocols
@@ -146,19 +125,33 @@ class EchoBodiesTest {
     @Test
     void twentyMebibytesStreamThroughTheHandlersBodyStreamsWhileTheClientStillSends() throws Exception {
         byte[] body = bytes(20 << 20);
+        int held = 1 << 20;
+        CountDownLatch echoBegan = new CountDownLatch(1);
         try (WireClient wire = new WireClient(base)) {
-            // the echo comes back while the body is still going out: send from another thread
+            // the echo comes back while the body is still going out: send from another thread, holding the
+            // last mebibyte back until the echo began (a server that read the whole body first never answers)
             Thread sender = Thread.ofVirtual().start(() -> {
                 try {
                     wire.send("POST /stream HTTP/1.1\r\nHost: test\r\nContent-Length: " + body.length + "\r\n\r\n");
-                    wire.send(body);
+                    wire.send(Arrays.copyOf(body, body.length - held));
+                    if (echoBegan.await(10, TimeUnit.SECONDS)) {
+                        wire.send(Arrays.copyOfRange(body, body.length - held, body.length));
+                    }
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             });
-            WireClient.Response r = wire.read();
+            assertThat(wire.readHead().status()).isEqualTo(200);
+            ByteArrayOutputStream echoed = new ByteArrayOutputStream();
+            echoed.writeBytes(wire.readChunk());
+            echoBegan.countDown();
+            for (byte[] chunk = wire.readChunk(); chunk != null; chunk = wire.readChunk()) {
+                echoed.writeBytes(chunk);
+            }
             sender.join();
-            assertThat(r.body()).isEqualTo(body);
+            assertThat(echoed.toByteArray()).isEqualTo(body);
         }
     }
 }

@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FileBodyTest {
     @TempDir
     Path dir;
+    private EngineFixture fixture;
     private Server server;
     private URI base;
     /** Every channel the handler opened, to check that the server closed it. */
@@ -38,8 +38,7 @@ class FileBodyTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new Server();
-        server.addHandler("/file", (s, msg, path, query) -> {
+        fixture = EngineFixture.start(new Limits(), server -> server.addHandler("/file", (s, msg, path, query) -> {
             Path file = dir.resolve(path.substring("/file/".length()));
             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
             opened.add(channel);
@@ -47,13 +46,9 @@ class FileBodyTest {
             msg.getResponseBody().appendFile(channel, 0, channel.size());
             changeFile(file, query);
             msg.setStatus(200);
-        });
-        server.addHandler("/probe", (s, msg, path, query) -> {
-            msg.setResponse("text/plain", "GET /probe".getBytes(StandardCharsets.US_ASCII));
-            msg.setStatus(200);
-        });
-        server.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
-        base = server.getUris().get(0);
+        }));
+        server = fixture.server;
+        base = fixture.uri;
     }
 
     /** What a test asks the handler to do to the file after appending it: shrink it, grow it, or fail. */
@@ -76,7 +71,7 @@ class FileBodyTest {
 
     @AfterEach
     void stop() {
-        server.close();
+        fixture.close();
     }
 
     private byte[] write(String name, int size) throws IOException {
@@ -279,5 +274,6 @@ class FileBodyTest {
             assertThat(Arrays.copyOfRange(body, 1, 70_001)).isEqualTo(expected);
             assertThat(body[70_001]).isEqualTo((byte) '>');
         }
+        assertThat(transferred()).as("bytes sent by sendfile").isZero();
     }
 }

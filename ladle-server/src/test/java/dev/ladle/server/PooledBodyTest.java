@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +23,10 @@ import org.junit.jupiter.api.Test;
  */
 class PooledBodyTest {
     private static final int LARGE = 1 << 20;
+    /** Sends the request body back from where the server holds it ({@code appendShared}). */
+    private static final String ECHO = "/appendShared";
 
+    private EngineFixture fixture;
     private Server server;
     private URI base;
     private final AtomicReference<MessageBody> keptBody = new AtomicReference<>();
@@ -34,43 +36,35 @@ class PooledBodyTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new Server();
-        server.setLimits(new Limits().setBodyReadTimeout(Duration.ofMillis(500)));
-        server.addHandler("/echo", (s, msg, path, query) -> {
-            msg.getResponseBody().appendShared(msg.getRequestBody());
-            msg.getResponseHeaders().replace("Content-Type", "application/octet-stream");
-            msg.setStatus(200);
+        fixture = EngineFixture.start(new Limits().setBodyReadTimeout(Duration.ofMillis(500)), server -> {
+            EchoHandlers.addTo(server);
+            server.addHandler("/keep", (s, msg, path, query) -> {
+                keptBody.set(msg.getRequestBody());
+                keptChunk.compareAndSet(null, msg.getRequestBody().getChunk(0));
+                MessageBody copy = new MessageBody();
+                copy.appendShared(msg.getRequestBody());
+                sharedCopy.compareAndSet(null, copy);
+                msg.setResponse("text/plain", Long.toString(msg.getRequestBody().length()).getBytes(StandardCharsets.US_ASCII));
+                msg.setStatus(200);
+            });
+            server.addEarlyHandler("/digest", (s, msg, path, query) -> {
+                msg.getRequestBody().setAccumulate(false);
+                java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+                msg.onGotChunk(digest::update);
+                msg.onGotBody(() -> digests.add(java.util.HexFormat.of().formatHex(digest.digest())));
+            });
+            server.addHandler("/digest", (s, msg, path, query) -> {
+                msg.setResponse("text/plain", digests.remove(0).getBytes(StandardCharsets.US_ASCII));
+                msg.setStatus(200);
+            });
         });
-        server.addHandler("/keep", (s, msg, path, query) -> {
-            keptBody.set(msg.getRequestBody());
-            keptChunk.compareAndSet(null, msg.getRequestBody().getChunk(0));
-            MessageBody copy = new MessageBody();
-            copy.appendShared(msg.getRequestBody());
-            sharedCopy.compareAndSet(null, copy);
-            msg.setResponse("text/plain", Long.toString(msg.getRequestBody().length()).getBytes(StandardCharsets.US_ASCII));
-            msg.setStatus(200);
-        });
-        server.addEarlyHandler("/digest", (s, msg, path, query) -> {
-            msg.getRequestBody().setAccumulate(false);
-            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-            msg.onGotChunk(digest::update);
-            msg.onGotBody(() -> digests.add(java.util.HexFormat.of().formatHex(digest.digest())));
-        });
-        server.addHandler("/digest", (s, msg, path, query) -> {
-            msg.setResponse("text/plain", digests.remove(0).getBytes(StandardCharsets.US_ASCII));
-            msg.setStatus(200);
-        });
-        server.addHandler("/probe", (s, msg, path, query) -> {
-            msg.setResponse("text/plain", "GET /probe".getBytes(StandardCharsets.US_ASCII));
-            msg.setStatus(200);
-        });
-        server.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
-        base = server.getUris().get(0);
+        server = fixture.server;
+        base = fixture.uri;
     }
 
     @AfterEach
     void stop() {
-        server.close();
+        fixture.close();
     }
 
     private static byte[] bytes(int size, long seed) {
@@ -91,18 +85,18 @@ class PooledBodyTest {
                 switch (i % 4) {
                     case 0 -> {
                         // the client leaves halfway through the body
-                        wire.send(postHead("/echo", body.length));
+                        wire.send(postHead(ECHO, body.length));
                         wire.send(Arrays.copyOf(body, 150_000));
                         wire.socket().setSoLinger(true, 0);
                     }
                     case 1 -> {
                         // the client leaves before reading the echo
-                        wire.send(postHead("/echo", body.length));
+                        wire.send(postHead(ECHO, body.length));
                         wire.send(body);
                         wire.socket().setSoLinger(true, 0);
                     }
                     default -> {
-                        wire.send(postHead("/echo", body.length));
+                        wire.send(postHead(ECHO, body.length));
                         wire.send(body);
                         assertThat(wire.read().body()).isEqualTo(body);
                         wire.assertOpen();
@@ -124,7 +118,7 @@ class PooledBodyTest {
         for (int i = 0; i < 40; i++) {
             clients.add(Thread.ofVirtual().start(() -> {
                 try (WireClient wire = new WireClient(base)) {
-                    wire.send(postHead("/echo", body.length)).send(body);
+                    wire.send(postHead(ECHO, body.length)).send(body);
                     if (Arrays.equals(wire.read().body(), body)) {
                         echoed.incrementAndGet();
                     }
@@ -163,7 +157,7 @@ class PooledBodyTest {
             wire.read();
             for (int i = 0; i < 20; i++) {
                 byte[] other = bytes(LARGE, 100 + i);
-                wire.send(postHead("/echo", LARGE)).send(other);
+                wire.send(postHead(ECHO, LARGE)).send(other);
                 assertThat(wire.read().body()).isEqualTo(other);
             }
         }
@@ -177,7 +171,7 @@ class PooledBodyTest {
     @Test
     void aLargeBodyThatStallsGets408() throws Exception {
         try (WireClient wire = new WireClient(base)) {
-            wire.send(postHead("/echo", LARGE)).send(bytes(200_000, 4));
+            wire.send(postHead(ECHO, LARGE)).send(bytes(200_000, 4));
             WireClient.Response r = wire.read();
             assertThat(r.status()).isEqualTo(408);
             wire.assertClosed();
@@ -205,7 +199,7 @@ class PooledBodyTest {
     void aLargeBodyEchoedWithAppendSharedArrivesWhole(Protocol protocol) throws Exception {
         byte[] body = bytes(3 * LARGE + 12_345, 5);
         try (ProtocolClient client = protocol.connect(base)) {
-            assertThat(client.send(Request.of("POST", "/echo").body(body)).read().body()).isEqualTo(body);
+            assertThat(client.send(Request.of("POST", ECHO).body(body)).read().body()).isEqualTo(body);
             assertThat(client.get("/probe").status()).isEqualTo(200);
         }
     }

@@ -2,7 +2,7 @@ package dev.ladle.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ladle.http.MessageBody;
+import dev.ladle.server.EchoHandlers;
 import dev.ladle.server.EngineCounters;
 import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +33,6 @@ class BodiesOverTlsTest {
     @TempDir
     static Path dir;
     static TestPki pki;
-    static TlsCertificate serverCertificate;
 
     Server server;
     URI base;
@@ -43,31 +41,17 @@ class BodiesOverTlsTest {
     @BeforeAll
     static void createPki() throws IOException {
         pki = TestPki.create(dir.resolve("pki"));
-        serverCertificate = TlsCertificate.fromPemFiles(pki.serverChain, pki.serverKey);
     }
 
     @BeforeEach
     void start() throws Exception {
         server = new Server();
-        server.setTlsCertificate(serverCertificate);
+        server.setTlsCertificate(pki.serverCertificate());
+        EchoHandlers.addTo(server);
         server.addHandler("/file", (s, msg, path, query) -> {
             FileChannel channel = FileChannel.open(dir.resolve(path.substring("/file/".length())));
             msg.getResponseHeaders().replace("Content-Type", "application/octet-stream");
             msg.getResponseBody().appendFile(channel, 0, channel.size());
-            msg.setStatus(200);
-        });
-        server.addHandler("/shared", (s, msg, path, query) -> {
-            MessageBody request = msg.getRequestBody();
-            for (long at = 0; at < request.length(); ) {
-                ByteBuffer chunk = request.getChunk(at);
-                msg.getResponseBody().appendOwned(chunk);
-                at += chunk.remaining();
-            }
-            msg.getResponseHeaders().replace("Content-Type", "application/octet-stream");
-            msg.setStatus(200);
-        });
-        server.addHandler("/flat", (s, msg, path, query) -> {
-            msg.setResponse("application/octet-stream", msg.getRequestBody().flatten());
             msg.setStatus(200);
         });
         server.listenLocal(0, EnumSet.of(ListenOption.HTTPS, ListenOption.IPV4_ONLY));

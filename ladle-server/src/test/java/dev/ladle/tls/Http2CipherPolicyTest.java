@@ -25,13 +25,11 @@ class Http2CipherPolicyTest {
     @TempDir
     static Path dir;
     static TestPki pki;
-    static TlsCertificate certificate;
     Server server;
 
     @BeforeAll
     static void createPki() throws IOException {
         pki = TestPki.create(dir.resolve("pki"));
-        certificate = TlsCertificate.fromPemFiles(pki.serverChain, pki.serverKey);
     }
 
     @AfterEach
@@ -43,7 +41,7 @@ class Http2CipherPolicyTest {
 
     private int start(TlsProfile profile) throws IOException {
         server = new Server();
-        server.setTlsCertificate(certificate);
+        server.setTlsCertificate(pki.serverCertificate());
         server.setTlsProfile(profile);
         server.addHandler("/", (s, msg, path, query) -> {
             msg.setStatus(200);

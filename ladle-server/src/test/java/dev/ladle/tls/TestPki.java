@@ -113,6 +113,11 @@ final class TestPki {
                 "-subj", "/CN=Stranger", "-addext", "extendedKeyUsage=clientAuth");
     }
 
+    /** Reads the server certificate (for 127.0.0.1 and localhost, with its chain to the CA) as the server would. */
+    TlsCertificate serverCertificate() throws IOException {
+        return new Issued(serverChain, serverKey).load();
+    }
+
     /** A certificate file and its key file. */
     record Issued(Path cert, Path key) {
         /** Reads them as the server would. */

@@ -1,7 +1,6 @@
 package dev.ladle.server.internal;
 
 import dev.ladle.http.MessageBody;
-import java.nio.channels.FileChannel;
 
 /**
  * What the server does with a {@link MessageBody} beyond its public API: find the file regions it can
@@ -42,15 +41,11 @@ public abstract class BodyAccess {
         return access;
     }
 
-    /** A stretch of a file in a body: {@code length} bytes of {@code channel} from {@code position}. */
-    public record FileSlice(FileChannel channel, long position, long length) {
-    }
-
     /**
      * Returns the file region that holds body offset {@code offset}, from that offset to the region's
      * end; null when the bytes there are in memory or the body has none there.
      */
-    public abstract FileSlice fileAt(MessageBody body, long offset);
+    public abstract FileRegion fileAt(MessageBody body, long offset);
 
     /** Returns true when the body holds a file region (its bytes are not all in memory). */
     public abstract boolean hasFiles(MessageBody body);

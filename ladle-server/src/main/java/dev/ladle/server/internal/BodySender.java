@@ -52,7 +52,7 @@ final class BodySender {
             offset = sendFlat(body, io, framing, events);
         }
         while (body != null && offset < declared) {
-            BodyAccess.FileSlice file = files ? BodyAccess.get().fileAt(body, offset) : null;
+            FileRegion file = files ? BodyAccess.get().fileAt(body, offset) : null;
             if (file != null) {
                 long n = Math.min(file.length(), declared - offset);
                 io.writeFilePiece(framing, file.channel(), file.position(), n);

@@ -50,22 +50,21 @@ final class InputBuffer {
      * @return the count read, or -1 at the end of the stream
      */
     int read(java.nio.ByteBuffer dst) throws IOException {
-        int buffered = limit - pos;
-        if (buffered == 0 && in.available() > 0) {
-            int n = channel.read(dst);
-            if (n != 0) {
-                return n;
+        if (pos == limit) {
+            // the channel has no read timeout: it is read only when bytes wait, so that it never blocks
+            if (in.available() > 0) {
+                int n = channel.read(dst);
+                if (n != 0) {
+                    return n;
+                }
             }
-        }
-        if (buffered == 0) {
             pos = 0;
             limit = 0;
             if (fill(buf.length) <= 0) {
                 return -1;
             }
-            buffered = limit - pos;
         }
-        int n = Math.min(buffered, dst.remaining());
+        int n = Math.min(limit - pos, dst.remaining());
         dst.put(buf, pos, n);
         pos += n;
         return n;

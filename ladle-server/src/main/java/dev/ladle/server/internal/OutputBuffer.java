@@ -256,7 +256,8 @@ final class OutputBuffer {
             // Nothing went: the socket's buffer is full (a virtual thread's socket does not block in
             // sendfile), or the file ended. A blocking write of the next piece waits for room.
             if (file.size() <= position + done) {
-                throw shrank(count - done);
+                throw new EOFException("the file ended " + (count - done)
+                        + " bytes early: it shrank while it was sent");
             }
             room(1);
             int piece = (int) Math.min(count - done, buf.length);
@@ -282,17 +283,8 @@ final class OutputBuffer {
 
     /** Reads {@code n} bytes of {@code file} from {@code position} into the buffer, which has room for them. */
     private void readFile(FileChannel file, long position, int n) throws IOException {
-        ByteBuffer into = ByteBuffer.wrap(buf, count, n);
-        while (into.hasRemaining()) {
-            if (file.read(into, position + into.position() - count) < 0) {
-                throw shrank(into.remaining());
-            }
-        }
+        FileRegion.readFully(file, position, ByteBuffer.wrap(buf, count, n));
         count += n;
-    }
-
-    private static EOFException shrank(long missing) {
-        return new EOFException("the file ended " + missing + " bytes early: it shrank while it was sent");
     }
 
     /** The array while the connection is idle; the watchdog may drop it for a connection that stays idle. */

@@ -13,9 +13,10 @@ import java.util.List;
 /**
  * Applies a request's {@code Range} to a complete response (RFC 9110 section 14), as libsoup does
  * automatically: only for GET, status 200, a complete non-empty accumulated body whose length the server
- * computes. The parts share the body's memory and files: nothing is copied, a file is not read. One range gives 206 with {@code Content-Range}; several give {@code multipart/byteranges};
+ * computes. One range gives 206 with {@code Content-Range}; several give {@code multipart/byteranges};
  * none satisfiable gives 416 with {@code Content-Range: bytes *}{@code /N}. {@code If-Range} is
- * honoured. A handler opts out by setting {@code Accept-Ranges: none} or any Content-Range itself.
+ * honoured. A handler opts out by setting {@code Accept-Ranges: none} or any Content-Range itself. The
+ * parts share the body's memory and files: nothing is copied, a file is not read.
  */
 final class RangeResponder {
 
@@ -30,7 +31,7 @@ final class RangeResponder {
         MessageHeaders response = ex.getResponseHeaders();
         if (body == null || body.length() == 0 || !body.getAccumulate() || ex.streamingBody
                 || response.contains("Transfer-Encoding") || response.contains("Content-Range")
-                || response.headerEquals("Accept-Ranges", "none") || !hasRangeHeader(ex)) {
+                || response.headerEquals("Accept-Ranges", "none")) {
             return;
         }
         MessageHeaders request = ex.getRequestHeaders();
@@ -77,10 +78,6 @@ final class RangeResponder {
         }
         body.appendOwned(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
         response.replace("Content-Type", "multipart/byteranges; boundary=" + boundary);
-    }
-
-    private static boolean hasRangeHeader(Exchange ex) {
-        return ex.hasRange;
     }
 
     /** {@code If-Range}: an entity tag must strongly match the ETag; a date must equal Last-Modified. */

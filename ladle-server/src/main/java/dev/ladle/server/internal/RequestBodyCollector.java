@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The body step of the {@link RequestPipeline} for one connection: reads a request body the server keeps
@@ -157,8 +158,7 @@ final class RequestBodyCollector {
     private void passOnPooled(Exchange ex, BodyReader reader, MessageBody body, MessageEvents events)
             throws IOException, HttpException {
         PooledBlock block = state.bodyBuffers.take();
-        ex.pooledBlocks = new ArrayList<>(1);
-        ex.pooledBlocks.add(block);
+        ex.pooledBlocks = List.of(block);
         ByteBuffer buffer = block.buffer();
         while (!reader.isDone()) {
             buffer.clear();
