@@ -171,8 +171,9 @@ final class Httpd implements Running {
     }
 
     @Override
-    public void startDraining() {
-        server.startDraining();
+    public void drain(Duration grace) {
+        server.drain(grace);
+        removeSocketFile();
     }
 
     /** Stops accepting connections; requests in flight go on. */
@@ -188,6 +189,10 @@ final class Httpd implements Running {
     @Override
     public void close() {
         server.close();
+        removeSocketFile();
+    }
+
+    private void removeSocketFile() {
         if (unixSocket != null) {
             try {
                 Files.deleteIfExists(unixSocket);

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -70,8 +71,9 @@ final class MockHttpd implements Running {
     }
 
     @Override
-    public void startDraining() {
-        mock.server().startDraining();
+    public void drain(Duration grace) {
+        mock.server().drain(grace);
+        mock.close();
     }
 
     @Override
