@@ -20,13 +20,6 @@ class WebSocketEchoIT {
     @TempDir
     Path dir;
 
-    private HttpdProcess serve(String... flags) throws Exception {
-        String[] args = new String[flags.length + 4];
-        System.arraycopy(new String[] {"--bind", "127.0.0.1", "--port", "0"}, 0, args, 0, 4);
-        System.arraycopy(flags, 0, args, 4, flags.length);
-        return HttpdProcess.serve(dir, 1, args);
-    }
-
     /** Collects what the server sends: text as String, binary as byte[], a close as "close CODE". */
     private static final class Collector implements WebSocket.Listener {
         final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
@@ -81,7 +74,7 @@ class WebSocketEchoIT {
 
     @Test
     void textAndBinaryMessagesComeBack() throws Exception {
-        try (HttpdProcess httpd = serve("--ws-echo", "/ws")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--ws-echo", "/ws")) {
             Collector collector = new Collector();
             WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(ws(httpd, "/ws"), collector).get(30, TimeUnit.SECONDS);
@@ -96,7 +89,7 @@ class WebSocketEchoIT {
 
     @Test
     void permessageDeflateIsNegotiated() throws Exception {
-        try (HttpdProcess httpd = serve("--ws-echo", "/ws")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--ws-echo", "/ws")) {
             String response = Clients.raw(httpd.uri(), "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     + "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n" + closeFrame());
@@ -114,7 +107,7 @@ class WebSocketEchoIT {
 
     @Test
     void aMessageOverWsMaxMessageClosesWith1009() throws Exception {
-        try (HttpdProcess httpd = serve("--ws-echo", "/ws", "--ws-max-message", "1k")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--ws-echo", "/ws", "--ws-max-message", "1k")) {
             Collector collector = new Collector();
             WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(ws(httpd, "/ws"), collector).get(30, TimeUnit.SECONDS);
@@ -127,7 +120,7 @@ class WebSocketEchoIT {
 
     @Test
     void aFourMebibyteMessageComesBackUnderTheDefaultLimit() throws Exception {
-        try (HttpdProcess httpd = serve("--ws-echo", "/ws")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--ws-echo", "/ws")) {
             Collector collector = new Collector();
             WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(ws(httpd, "/ws"), collector).get(30, TimeUnit.SECONDS);
@@ -140,7 +133,7 @@ class WebSocketEchoIT {
 
     @Test
     void wsOriginRefusesOtherOrigins() throws Exception {
-        try (HttpdProcess httpd = serve("--ws-echo", "/ws", "--ws-origin", "https://good.example")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--ws-echo", "/ws", "--ws-origin", "https://good.example")) {
             String request = "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: %s\r\n\r\n";
             assertThat(Clients.status(Clients.raw(httpd.uri(), String.format(request, "https://evil.example"))))
@@ -152,7 +145,7 @@ class WebSocketEchoIT {
 
     @Test
     void wsProtocolPicksTheServersPreferredProtocol() throws Exception {
-        try (HttpdProcess httpd = serve("--ws-echo", "/ws", "--ws-protocol", "v2.echo", "--ws-protocol", "v1.echo")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--ws-echo", "/ws", "--ws-protocol", "v2.echo", "--ws-protocol", "v1.echo")) {
             Collector collector = new Collector();
             WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
                     .subprotocols("v1.echo", "v2.echo")
@@ -166,7 +159,7 @@ class WebSocketEchoIT {
 
     @Test
     void aStopClosesOpenConnectionsWithGoingAwayWithoutWaiting() throws Exception {
-        try (HttpdProcess httpd = serve("--ws-echo", "/ws")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--ws-echo", "/ws")) {
             Collector collector = new Collector();
             WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(ws(httpd, "/ws"), collector).get(30, TimeUnit.SECONDS);
@@ -183,7 +176,7 @@ class WebSocketEchoIT {
 
     @Test
     void aPlainGetOnTheWebSocketPathIsRefused() throws Exception {
-        try (HttpdProcess httpd = serve("--ws-echo", "/ws")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--ws-echo", "/ws")) {
             assertThat(Clients.get(httpd.uri(), "/ws").statusCode()).isEqualTo(400);
         }
     }
