@@ -5,19 +5,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code nginx} is not installed. {@code NginxForwardingIT} has nginx with {@code X-Forwarded-*} and https.
  */
 class NginxIT {
-    private static final long WAIT_SECONDS = HttpdProcess.WAIT.toSeconds();
     private static final Pattern UPGRADED = Pattern.compile("\"GET /ws HTTP/1\\.1\" 101 ");
 
     @TempDir
@@ -57,51 +49,6 @@ class NginxIT {
     private void startTwo(String config, List<String> flags, Map<String, String> more) throws Exception {
         Path nginxDir = Files.createDirectories(dir.resolve("nginx"));
         balancer = pair.start(dir, flags, (a, b) -> Balancer.nginx(nginx, nginxDir, config, a, b, more));
-    }
-
-    /** One WebSocket session through nginx: what it received, and how it closed. */
-    private static final class Session implements WebSocket.Listener {
-        final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
-        final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-        private final StringBuilder text = new StringBuilder();
-        WebSocket socket;
-
-        static Session open(URI uri) throws Exception {
-            Session session = new Session();
-            session.socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, session)
-                    .get(WAIT_SECONDS, TimeUnit.SECONDS);
-            return session;
-        }
-
-        /** Sends {@code message} and returns the echo. */
-        String echo(String message) throws Exception {
-            socket.sendText(message, true).get(WAIT_SECONDS, TimeUnit.SECONDS);
-            String echoed = texts.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-            assertThat(echoed).as("the echo of " + message).isNotNull();
-            return echoed;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                texts.add(text.toString());
-                text.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            closeCode.complete(statusCode);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            closeCode.completeExceptionally(error);
-        }
     }
 
     private static int count(Pattern pattern, String text) {
@@ -136,9 +83,9 @@ class NginxIT {
         balancer.awaitServedBy("/hello.txt", pair.upstreams());
         URI ws = URI.create("ws://127.0.0.1:" + balancer.uri().getPort() + "/ws");
 
-        List<Session> sessions = new ArrayList<>();
+        List<WebSocketSession> sessions = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            Session session = Session.open(ws);
+            WebSocketSession session = WebSocketSession.open(ws);
             assertThat(session.echo("hello " + i)).isEqualTo("hello " + i);
             sessions.add(session);
         }
@@ -150,18 +97,18 @@ class NginxIT {
         draining.awaitStderrLine(line -> line.contains("draining"));
         // the first instance's sessions end with 1001 at once; the access log said how many there are
         long deadline = System.nanoTime() + HttpdProcess.WAIT.toNanos();
-        List<Session> closed = new ArrayList<>();
+        List<WebSocketSession> closed = new ArrayList<>();
         while (closed.size() < onFirst) {
             closed = sessions.stream().filter(session -> session.closeCode.isDone()).toList();
             assertThat(System.nanoTime() - deadline).as("%d of %d sessions closed", closed.size(), onFirst).isNegative();
             Thread.sleep(20);
         }
         assertThat(closed).hasSize(onFirst);
-        for (Session session : closed) {
+        for (WebSocketSession session : closed) {
             assertThat(session.closeCode.get()).isEqualTo(1001);
         }
         // the other instance's sessions go on
-        for (Session session : sessions) {
+        for (WebSocketSession session : sessions) {
             if (!closed.contains(session)) {
                 assertThat(session.echo("still here")).isEqualTo("still here");
             }
@@ -169,7 +116,7 @@ class NginxIT {
         // reconnecting while the first instance drains: its 503 sends nginx to the other one (two
         // handshakes at least, so that round robin offers one of them to the draining instance)
         for (int i = 0; i < Math.max(2, closed.size()); i++) {
-            Session again = Session.open(ws);
+            WebSocketSession again = WebSocketSession.open(ws);
             assertThat(again.echo("again " + i)).isEqualTo("again " + i);
             sessions.add(again);
         }

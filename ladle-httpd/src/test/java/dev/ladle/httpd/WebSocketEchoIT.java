@@ -3,14 +3,10 @@ package dev.ladle.httpd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,54 +16,6 @@ class WebSocketEchoIT {
     @TempDir
     Path dir;
 
-    /** Collects what the server sends: text as String, binary as byte[], a close as "close CODE". */
-    private static final class Collector implements WebSocket.Listener {
-        final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
-        private final StringBuilder text = new StringBuilder();
-        private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                received.add(text.toString());
-                text.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-            byte[] bytes = new byte[data.remaining()];
-            data.get(bytes);
-            binary.writeBytes(bytes);
-            if (last) {
-                received.add(binary.toByteArray());
-                binary.reset();
-            }
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            received.add("close " + statusCode);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            received.add("error " + error);
-        }
-
-        Object next() throws InterruptedException {
-            Object item = received.poll(30, TimeUnit.SECONDS);
-            assertThat(item).as("a message within 30 s").isNotNull();
-            return item;
-        }
-    }
-
     private static URI ws(HttpdProcess httpd, String path) {
         return URI.create("ws://" + httpd.uri().getHost() + ":" + httpd.uri().getPort() + path);
     }
@@ -75,15 +23,14 @@ class WebSocketEchoIT {
     @Test
     void textAndBinaryMessagesComeBack() throws Exception {
         try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--ws-echo", "/ws")) {
-            Collector collector = new Collector();
-            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(ws(httpd, "/ws"), collector).get(30, TimeUnit.SECONDS);
+            WebSocketSession session = WebSocketSession.open(ws(httpd, "/ws"));
+            WebSocket socket = session.socket();
             socket.sendText("héllo", true).get(30, TimeUnit.SECONDS);
-            assertThat(collector.next()).isEqualTo("héllo");
+            assertThat(session.next()).isEqualTo("héllo");
             socket.sendBinary(ByteBuffer.wrap(new byte[] {0, 1, 2, (byte) 255}), true).get(30, TimeUnit.SECONDS);
-            assertThat(collector.next()).isEqualTo(new byte[] {0, 1, 2, (byte) 255});
+            assertThat(session.next()).isEqualTo(new byte[] {0, 1, 2, (byte) 255});
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(30, TimeUnit.SECONDS);
-            assertThat(collector.next()).isEqualTo("close 1000");
+            assertThat(session.next()).isEqualTo("close 1000");
         }
     }
 
@@ -108,26 +55,24 @@ class WebSocketEchoIT {
     @Test
     void aMessageOverWsMaxMessageClosesWith1009() throws Exception {
         try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--ws-echo", "/ws", "--ws-max-message", "1k")) {
-            Collector collector = new Collector();
-            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(ws(httpd, "/ws"), collector).get(30, TimeUnit.SECONDS);
+            WebSocketSession session = WebSocketSession.open(ws(httpd, "/ws"));
+            WebSocket socket = session.socket();
             socket.sendText("x".repeat(1024), true).get(30, TimeUnit.SECONDS);
-            assertThat(collector.next()).isEqualTo("x".repeat(1024));
+            assertThat(session.next()).isEqualTo("x".repeat(1024));
             socket.sendText("x".repeat(1025), true).get(30, TimeUnit.SECONDS);
-            assertThat(collector.next()).isEqualTo("close 1009");
+            assertThat(session.next()).isEqualTo("close 1009");
         }
     }
 
     @Test
     void aFourMebibyteMessageComesBackUnderTheDefaultLimit() throws Exception {
         try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--ws-echo", "/ws")) {
-            Collector collector = new Collector();
-            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(ws(httpd, "/ws"), collector).get(30, TimeUnit.SECONDS);
+            WebSocketSession session = WebSocketSession.open(ws(httpd, "/ws"));
+            WebSocket socket = session.socket();
             byte[] big = new byte[4 << 20];
             new java.util.Random(1).nextBytes(big);
             socket.sendBinary(ByteBuffer.wrap(big), true).get(30, TimeUnit.SECONDS);
-            assertThat(collector.next()).isEqualTo(big);
+            assertThat(session.next()).isEqualTo(big);
         }
     }
 
@@ -146,29 +91,26 @@ class WebSocketEchoIT {
     @Test
     void wsProtocolPicksTheServersPreferredProtocol() throws Exception {
         try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--ws-echo", "/ws", "--ws-protocol", "v2.echo", "--ws-protocol", "v1.echo")) {
-            Collector collector = new Collector();
-            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .subprotocols("v1.echo", "v2.echo")
-                    .buildAsync(ws(httpd, "/ws"), collector).get(30, TimeUnit.SECONDS);
+            WebSocketSession session = WebSocketSession.open(ws(httpd, "/ws"), "v1.echo", "v2.echo");
+            WebSocket socket = session.socket();
             assertThat(socket.getSubprotocol()).isEqualTo("v2.echo");
             CompletableFuture<WebSocket> sent = socket.sendText("hi", true);
             sent.get(30, TimeUnit.SECONDS);
-            assertThat(collector.next()).isEqualTo("hi");
+            assertThat(session.next()).isEqualTo("hi");
         }
     }
 
     @Test
     void aStopClosesOpenConnectionsWithGoingAwayWithoutWaiting() throws Exception {
         try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--ws-echo", "/ws")) {
-            Collector collector = new Collector();
-            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(ws(httpd, "/ws"), collector).get(30, TimeUnit.SECONDS);
+            WebSocketSession session = WebSocketSession.open(ws(httpd, "/ws"));
+            WebSocket socket = session.socket();
             // one echo first: the server side is then surely past the handshake and reading frames
             socket.sendText("ready", true).get(30, TimeUnit.SECONDS);
-            assertThat(collector.next()).isEqualTo("ready");
+            assertThat(session.next()).isEqualTo("ready");
             long start = System.nanoTime();
             httpd.signal("TERM");
-            assertThat(collector.next()).isEqualTo("close 1001");
+            assertThat(session.next()).isEqualTo("close 1001");
             assertThat(httpd.awaitExit()).isZero();
             assertThat((System.nanoTime() - start) / 1_000_000).as("milliseconds to stop").isLessThan(5000);
         }
