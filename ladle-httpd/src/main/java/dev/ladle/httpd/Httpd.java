@@ -171,9 +171,8 @@ final class Httpd implements Running {
     }
 
     @Override
-    public void drain(Duration grace) {
-        server.drain(grace);
-        removeSocketFile();
+    public void startDraining() {
+        server.startDraining();
     }
 
     /** Stops accepting connections; requests in flight go on. */
@@ -189,10 +188,6 @@ final class Httpd implements Running {
     @Override
     public void close() {
         server.close();
-        removeSocketFile();
-    }
-
-    private void removeSocketFile() {
         if (unixSocket != null) {
             try {
                 Files.deleteIfExists(unixSocket);

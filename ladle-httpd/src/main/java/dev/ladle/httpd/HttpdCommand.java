@@ -247,21 +247,24 @@ final class HttpdCommand implements Callable<Integer> {
      * new connections, requests in flight finish (at most 10 s more), exit 0.
      */
     private void stop(Running httpd) {
-        String stopping = httpd instanceof MockHttpd ? "stopping the mock server"
-                : "stopping; requests in flight get up to " + Httpd.SHUTDOWN_TIMEOUT.toSeconds() + " s";
         Duration grace = balancer.drainGrace();
-        if (grace.isZero()) {
-            httpd.disconnect();
-            err.println("ladle-httpd: " + stopping);
-            err.flush();
-            httpd.close();
-        } else {
+        if (!grace.isZero()) {
             err.println("ladle-httpd: draining for " + DurationFlag.describe(grace) + ": health checks answer 503,"
-                    + " each connection closes after its next response; then " + stopping);
+                    + " each connection closes after its next response");
             err.flush();
-            // the balancer's health checks need the grace to fail and take this process out of rotation
-            httpd.drain(grace);
+            httpd.startDraining();
+            try {
+                // the balancer's health checks need this long to fail and take this process out of rotation
+                Thread.sleep(grace);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        httpd.disconnect();
+        err.println(httpd instanceof MockHttpd ? "ladle-httpd: stopping the mock server"
+                : "ladle-httpd: stopping; requests in flight get up to " + Httpd.SHUTDOWN_TIMEOUT.toSeconds() + " s");
+        err.flush();
+        httpd.close();
         out.flush();
         // a signal would otherwise end the JVM with 128 + the signal number; a graceful stop is a success
         Runtime.getRuntime().halt(0);

@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -71,9 +70,8 @@ final class MockHttpd implements Running {
     }
 
     @Override
-    public void drain(Duration grace) {
-        mock.server().drain(grace);
-        mock.close();
+    public void startDraining() {
+        mock.server().startDraining();
     }
 
     @Override

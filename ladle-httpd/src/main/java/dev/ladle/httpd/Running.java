@@ -1,7 +1,6 @@
 package dev.ladle.httpd;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 
 /** What ladle-httpd runs until it is told to stop: the file server, or with {@code --mock} the mock server. */
@@ -10,11 +9,10 @@ interface Running extends AutoCloseable {
     List<URI> uris();
 
     /**
-     * Drains for {@code grace}, then stops as {@link #close()} does ({@link dev.ladle.server.Server#drain}):
-     * health checks answer 503, each connection closes after its next response, the listeners stay open
-     * for the grace.
+     * Starts draining: health checks answer 503, each connection closes after its next response, the
+     * listeners stay open ({@link dev.ladle.server.Server#startDraining()}).
      */
-    void drain(Duration grace);
+    void startDraining();
 
     /** Stops accepting connections; requests in flight go on. */
     void disconnect();
