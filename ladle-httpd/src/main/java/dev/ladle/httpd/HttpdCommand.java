@@ -249,10 +249,11 @@ final class HttpdCommand implements Callable<Integer> {
     private void stop(Running httpd) {
         Duration grace = balancer.drainGrace();
         if (!grace.isZero()) {
+            // said once it is so: a request sent after this line gets the draining answer
+            httpd.startDraining();
             err.println("ladle-httpd: draining for " + DurationFlag.describe(grace) + ": health checks answer 503,"
                     + " each connection closes after its next response");
             err.flush();
-            httpd.startDraining();
             try {
                 // the balancer's health checks need this long to fail and take this process out of rotation
                 Thread.sleep(grace);

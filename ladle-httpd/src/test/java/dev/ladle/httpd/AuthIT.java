@@ -26,13 +26,6 @@ class AuthIT {
         Files.writeString(dir.resolve("private/secret.txt"), "secret");
     }
 
-    private HttpdProcess serve(String... flags) throws Exception {
-        String[] args = new String[flags.length + 4];
-        System.arraycopy(new String[] {"--bind", "127.0.0.1", "--port", "0"}, 0, args, 0, 4);
-        System.arraycopy(flags, 0, args, 4, flags.length);
-        return HttpdProcess.serve(dir, 1, args);
-    }
-
     private static String curlStatus(String... args) throws Exception {
         String[] all = new String[args.length + 4];
         System.arraycopy(new String[] {"-o", "/dev/null", "-w", "%{http_code}"}, 0, all, 0, 4);
@@ -42,7 +35,7 @@ class AuthIT {
 
     @Test
     void basicChallengesWithoutCredentialsAndAcceptsTheRightPassword() throws Exception {
-        try (HttpdProcess httpd = serve("--auth", "basic", "--user", "alice:s3cr:et")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--auth", "basic", "--user", "alice:s3cr:et")) {
             HttpResponse<String> challenge = Clients.get(httpd.uri(), "/hello.txt");
             assertThat(challenge.statusCode()).isEqualTo(401);
             assertThat(challenge.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
@@ -56,7 +49,7 @@ class AuthIT {
 
     @Test
     void digestAcceptsTheRightPasswordAndRefusesAWrongOne() throws Exception {
-        try (HttpdProcess httpd = serve("--auth", "digest", "--user", "alice:secret")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--auth", "digest", "--user", "alice:secret")) {
             String url = httpd.uri().resolve("/hello.txt").toString();
             HttpResponse<String> challenge = Clients.get(httpd.uri(), "/hello.txt");
             assertThat(challenge.statusCode()).isEqualTo(401);
@@ -69,7 +62,7 @@ class AuthIT {
 
     @Test
     void everyRepeatedUserCanLogIn() throws Exception {
-        try (HttpdProcess httpd = serve("--auth", "basic", "--user", "alice:one", "--user", "bob:two")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--auth", "basic", "--user", "alice:one", "--user", "bob:two")) {
             String url = httpd.uri().resolve("/hello.txt").toString();
             assertThat(curlStatus("-u", "alice:one", url)).isEqualTo("200");
             assertThat(curlStatus("-u", "bob:two", url)).isEqualTo("200");
@@ -79,7 +72,7 @@ class AuthIT {
 
     @Test
     void authPathProtectsOnlyThatPrefix() throws Exception {
-        try (HttpdProcess httpd = serve("--auth", "basic", "--user", "alice:secret", "--auth-path", "/private")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--auth", "basic", "--user", "alice:secret", "--auth-path", "/private")) {
             assertThat(Clients.get(httpd.uri(), "/hello.txt").statusCode()).isEqualTo(200);
             assertThat(Clients.get(httpd.uri(), "/private/secret.txt").statusCode()).isEqualTo(401);
             assertThat(Clients.get(httpd.uri(), "/private").statusCode()).isEqualTo(401);
@@ -90,7 +83,7 @@ class AuthIT {
 
     @Test
     void theJdkClientAuthenticatesWithBasic() throws Exception {
-        try (HttpdProcess httpd = serve("--auth", "basic", "--user", "alice:secret")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--auth", "basic", "--user", "alice:secret")) {
             HttpClient client = HttpClient.newBuilder().authenticator(new Authenticator() {
                 @Override
                 protected PasswordAuthentication getPasswordAuthentication() {
@@ -107,7 +100,7 @@ class AuthIT {
 
     @Test
     void theAccessLogNamesTheAuthenticatedUser() throws Exception {
-        try (HttpdProcess httpd = serve("--auth", "basic", "--user", "alice:secret", "--access-log")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--auth", "basic", "--user", "alice:secret", "--access-log")) {
             curlStatus("-u", "alice:secret", httpd.uri().resolve("/hello.txt").toString());
             assertThat(httpd.awaitStdoutLine()).startsWith("127.0.0.1 - alice [").endsWith("\"GET /hello.txt HTTP/1.1\" 200 5");
         }
@@ -115,7 +108,7 @@ class AuthIT {
 
     @Test
     void uploadsNeedCredentialsToo() throws Exception {
-        try (HttpdProcess httpd = serve("--auth", "basic", "--user", "alice:secret", "--allow-put")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--auth", "basic", "--user", "alice:secret", "--allow-put")) {
             HttpResponse<String> refused = Clients.send(HttpRequest.newBuilder(httpd.uri().resolve("/up.txt"))
                     .PUT(HttpRequest.BodyPublishers.ofString("x")));
             assertThat(refused.statusCode()).isEqualTo(401);

@@ -1,5 +1,7 @@
 package dev.ladle.httpd;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -29,7 +31,7 @@ import java.util.regex.Pattern;
 /**
  * A real load balancer (Debian's {@code haproxy} or {@code nginx}) run in the foreground on an ephemeral
  * port, with a configuration from {@code src/test/resources/balancers/} written to a temporary directory.
- * The tests skip themselves where the binary is missing ({@link #find}).
+ * The tests skip themselves where the binary is missing ({@link #require}).
  */
 final class Balancer implements AutoCloseable {
     private final String name;
@@ -45,7 +47,7 @@ final class Balancer implements AutoCloseable {
     }
 
     /** Returns the path of the executable {@code name} on the PATH or in the sbin directories, if any. */
-    static Optional<Path> find(String name) {
+    private static Optional<Path> find(String name) {
         List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
         dirs.addAll(List.of("/usr/sbin", "/usr/local/sbin", "/sbin"));
         for (String dir : dirs) {
@@ -60,9 +62,15 @@ final class Balancer implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The reason a test gives when it skips for want of {@code binary}. */
-    static String missing(String binary, String debianPackage) {
-        return binary + " is not installed (apt-get install " + debianPackage + "; .ci/run installs it when run as root)";
+    /**
+     * Returns the path of the executable {@code binary}; where it is missing, skips the test (a JUnit
+     * assumption) saying which Debian package has it.
+     */
+    static Path require(String binary, String debianPackage) {
+        Optional<Path> path = find(binary);
+        assumeTrue(path.isPresent(), binary + " is not installed (apt-get install " + debianPackage
+                + "; .ci/run installs it when run as root)");
+        return path.get();
     }
 
     /**
@@ -93,12 +101,7 @@ final class Balancer implements AutoCloseable {
         return text;
     }
 
-    /** Starts HAProxy in front of {@code backendPorts} (two) with {@code haproxy.cfg}. */
-    static Balancer haproxy(Path binary, Path dir, int portA, int portB) throws IOException {
-        return haproxy(binary, dir, "haproxy.cfg", portA, portB);
-    }
-
-    /** Starts HAProxy in front of {@code backendPorts} (two) with the configuration {@code resource}. */
+    /** Starts HAProxy in front of the instances on {@code portA} and {@code portB} with the configuration {@code resource}. */
     static Balancer haproxy(Path binary, Path dir, String resource, int portA, int portB) throws IOException {
         int port = freePort();
         Path cfg = dir.resolve("haproxy.cfg");
@@ -111,13 +114,8 @@ final class Balancer implements AutoCloseable {
         return new Balancer("haproxy", process, URI.create("http://127.0.0.1:" + port + "/"), log);
     }
 
-    /** Starts nginx in front of {@code backendPorts} (two) with {@code nginx.conf}. */
-    static Balancer nginx(Path binary, Path dir, int portA, int portB) throws IOException {
-        return nginx(binary, dir, "nginx.conf", portA, portB, Map.of());
-    }
-
     /**
-     * Starts nginx in front of {@code backendPorts} (two) with the configuration {@code resource}, its
+     * Starts nginx in front of the instances on {@code portA} and {@code portB} with the configuration {@code resource}, its
      * placeholders beyond the ports, the directory and the user filled from {@code more}.
      */
     static Balancer nginx(Path binary, Path dir, String resource, int portA, int portB, Map<String, String> more)
@@ -159,6 +157,11 @@ final class Balancer implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /** {@code haproxy} or {@code nginx}. */
+    String name() {
+        return name;
     }
 
     /** The balancer's frontend. */

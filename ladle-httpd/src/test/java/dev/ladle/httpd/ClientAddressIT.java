@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
@@ -83,9 +82,7 @@ class ClientAddressIT {
         void theHttpsPortReadsTheHeaderBeforeTheTlsHandshake() throws Exception {
             String target = "/hello.txt?test=tls";
             URI uri = httpd.awaitUris(2).get(1);
-            try (Socket tcp = new Socket()) {
-                tcp.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 10_000);
-                tcp.setSoTimeout((int) HttpdProcess.WAIT.toMillis());
+            try (Socket tcp = Clients.connect(uri)) {
                 Clients.writeNow(tcp.getOutputStream(), "PROXY TCP4 " + CLIENT + " 127.0.0.1 40001 443\r\n");
                 try (SSLSocket tls = (SSLSocket) certificates.trustingClientContext().getSocketFactory()
                         .createSocket(tcp, uri.getHost(), uri.getPort(), true)) {
@@ -101,9 +98,7 @@ class ClientAddressIT {
 
         @Test
         void aConnectionThatStartsWithoutAHeaderIsClosedWithoutAnAnswer() throws Exception {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(httpd.uri().getHost(), httpd.uri().getPort()), 10_000);
-                socket.setSoTimeout((int) HttpdProcess.WAIT.toMillis());
+            try (Socket socket = Clients.connect(httpd.uri())) {
                 Clients.writeNow(socket.getOutputStream(), request("/hello.txt?test=none"));
                 // closed with the request unread: the end of the stream, or a reset for the unread bytes
                 int first;

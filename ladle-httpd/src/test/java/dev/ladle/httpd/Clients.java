@@ -107,6 +107,19 @@ final class Clients {
         }
     }
 
+    /** Opens a raw connection to {@code base}'s host and port, reads timing out after {@link HttpdProcess#WAIT}. */
+    static Socket connect(URI base) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 10_000);
+            socket.setSoTimeout((int) HttpdProcess.WAIT.toMillis());
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
     /** Returns the status code of a raw response text. */
     static int status(String response) {
         return Integer.parseInt(response.substring(9, 12));

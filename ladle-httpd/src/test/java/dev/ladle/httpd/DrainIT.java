@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -31,24 +30,10 @@ class DrainIT {
         Files.writeString(dir.resolve("hello.txt"), "hello");
     }
 
-    private HttpdProcess serve(String... flags) throws Exception {
-        String[] args = new String[flags.length + 4];
-        System.arraycopy(new String[] {"--bind", "127.0.0.1", "--port", "0"}, 0, args, 0, 4);
-        System.arraycopy(flags, 0, args, 4, flags.length);
-        return HttpdProcess.serve(dir, 1, args);
-    }
-
-    private static Socket connect(URI uri) throws IOException {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
-        socket.setSoTimeout((int) HttpdProcess.WAIT.toMillis());
-        return socket;
-    }
-
     @Test
     void sigtermWithHealthDrainsForTheGraceServingNewConnectionsThenStops() throws Exception {
-        try (HttpdProcess httpd = serve("--health", "/health", "--drain-grace", "3s");
-             Socket idle = connect(httpd.uri())) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--health", "/health", "--drain-grace", "3s");
+             Socket idle = Clients.connect(httpd.uri())) {
             assertThat(Clients.status(Clients.raw(httpd.uri(), "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")))
                     .isEqualTo(200);
             Clients.writeNow(idle.getOutputStream(), "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -82,7 +67,7 @@ class DrainIT {
 
     @Test
     void theHealthPathNeedsNoCredentialsWhenTheFilesDo() throws Exception {
-        try (HttpdProcess httpd = serve("--auth", "basic", "--user", "alice:secret", "--health", "/health")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--auth", "basic", "--user", "alice:secret", "--health", "/health")) {
             assertThat(Clients.get(httpd.uri(), "/health").statusCode()).isEqualTo(200);
             assertThat(Clients.get(httpd.uri(), "/hello.txt").statusCode()).isEqualTo(401);
         }
@@ -90,7 +75,7 @@ class DrainIT {
 
     @Test
     void reusePortLetsASecondInstanceListenOnTheSamePortAndTakeOver() throws Exception {
-        try (HttpdProcess first = serve("--reuse-port")) {
+        try (HttpdProcess first = HttpdProcess.serveLocal(dir, "--reuse-port")) {
             String port = Integer.toString(first.uri().getPort());
             try (HttpdProcess second = HttpdProcess.serve(dir, 1, "--bind", "127.0.0.1", "--port", port, "--reuse-port")) {
                 assertThat(second.uri()).isEqualTo(first.uri());
@@ -103,7 +88,7 @@ class DrainIT {
 
     @Test
     void withoutReusePortASecondInstanceOnTheSamePortExits1() throws Exception {
-        try (HttpdProcess first = serve("--reuse-port")) {
+        try (HttpdProcess first = HttpdProcess.serveLocal(dir, "--reuse-port")) {
             String port = Integer.toString(first.uri().getPort());
             HttpdProcess.Result result = HttpdProcess.run(dir, "--bind", "127.0.0.1", "--port", port);
             assertThat(result.exitCode()).isEqualTo(1);
@@ -121,9 +106,9 @@ class DrainIT {
         Path key = dir.resolve("nonce.key");
         Files.write(key, "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
         String[] digest = {"--auth", "digest", "--user", "alice:secret"};
-        try (HttpdProcess a = serve(concat(digest, "--nonce-key-file", key.toString()));
-             HttpdProcess b = serve(concat(digest, "--nonce-key-file", key.toString()));
-             HttpdProcess stranger = serve(digest)) {
+        try (HttpdProcess a = HttpdProcess.serveLocal(dir, concat(digest, "--nonce-key-file", key.toString()));
+             HttpdProcess b = HttpdProcess.serveLocal(dir, concat(digest, "--nonce-key-file", key.toString()));
+             HttpdProcess stranger = HttpdProcess.serveLocal(dir, digest)) {
             HttpResponse<String> challenge = Clients.get(a.uri(), "/hello.txt");
             assertThat(challenge.statusCode()).isEqualTo(401);
             String nonce = DigestAnswer.nonce(challenge.headers().allValues("WWW-Authenticate"));

@@ -15,16 +15,9 @@ class FeatureFlagsIT {
     @TempDir
     Path dir;
 
-    private HttpdProcess serve(String... flags) throws Exception {
-        String[] args = new String[flags.length + 4];
-        System.arraycopy(new String[] {"--bind", "127.0.0.1", "--port", "0"}, 0, args, 0, 4);
-        System.arraycopy(flags, 0, args, 4, flags.length);
-        return HttpdProcess.serve(dir, 1, args);
-    }
-
     @Test
     void echoAnswersPostWithTheBodyAndItsContentType() throws Exception {
-        try (HttpdProcess httpd = serve("--echo", "/echo")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--echo", "/echo")) {
             HttpResponse<String> response = Clients.send(HttpRequest.newBuilder(httpd.uri().resolve("/echo"))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")), "Content-Type", "application/json");
             assertThat(response.statusCode()).isEqualTo(200);
@@ -35,7 +28,7 @@ class FeatureFlagsIT {
 
     @Test
     void echoAnswersPutAndCoversPathsBelow() throws Exception {
-        try (HttpdProcess httpd = serve("--echo", "/echo")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--echo", "/echo")) {
             Clients.CurlResult result = Clients.curl("-X", "PUT", "--data-binary", "raw bytes",
                     "-H", "Content-Type: text/x-test", "-D", "-", httpd.uri().resolve("/echo/deeper").toString());
             assertThat(result.stdout()).contains("HTTP/1.1 200 ").contains("Content-Type: text/x-test")
@@ -45,7 +38,7 @@ class FeatureFlagsIT {
 
     @Test
     void echoWithoutAContentTypeAnswersOctetStream() throws Exception {
-        try (HttpdProcess httpd = serve("--echo", "/echo")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--echo", "/echo")) {
             String response = Clients.raw(httpd.uri(), "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
                     + "Connection: close\r\n\r\nabc");
             assertThat(response).contains("Content-Type: application/octet-stream\r\n").endsWith("\r\n\r\nabc");
@@ -54,7 +47,7 @@ class FeatureFlagsIT {
 
     @Test
     void echoRefusesGetWith405() throws Exception {
-        try (HttpdProcess httpd = serve("--echo", "/echo")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--echo", "/echo")) {
             HttpResponse<String> response = Clients.get(httpd.uri(), "/echo");
             assertThat(response.statusCode()).isEqualTo(405);
             assertThat(response.headers().firstValue("Allow")).hasValue("POST, PUT");
@@ -64,14 +57,14 @@ class FeatureFlagsIT {
     @Test
     void echoLeavesTheFilesServedElsewhere() throws Exception {
         Files.writeString(dir.resolve("echoes.txt"), "file");
-        try (HttpdProcess httpd = serve("--echo", "/echo")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--echo", "/echo")) {
             assertThat(Clients.get(httpd.uri(), "/echoes.txt").body()).isEqualTo("file");
         }
     }
 
     @Test
     void maxBodyRefusesALargerEchoBodyWith413() throws Exception {
-        try (HttpdProcess httpd = serve("--echo", "/echo", "--max-body", "1k")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--echo", "/echo", "--max-body", "1k")) {
             HttpResponse<String> small = Clients.send(HttpRequest.newBuilder(httpd.uri().resolve("/echo"))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1024])));
             assertThat(small.statusCode()).isEqualTo(200);
@@ -84,7 +77,7 @@ class FeatureFlagsIT {
     @Test
     void accessLogWritesOneCommonLogFormatLinePerRequest() throws Exception {
         Files.writeString(dir.resolve("hello.txt"), "hello");
-        try (HttpdProcess httpd = serve("--access-log")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--access-log")) {
             URI uri = httpd.uri();
             Clients.get(uri, "/hello.txt?q=1");
             assertThat(httpd.awaitStdoutLine()).matches(
@@ -100,7 +93,7 @@ class FeatureFlagsIT {
     @Test
     void withoutAccessLogStdoutHasOnlyTheUris() throws Exception {
         Files.writeString(dir.resolve("hello.txt"), "hello");
-        try (HttpdProcess httpd = serve()) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir)) {
             assertThat(Clients.get(httpd.uri(), "/hello.txt").statusCode()).isEqualTo(200);
             httpd.signal("TERM");
             assertThat(httpd.awaitExit()).isZero();

@@ -9,10 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,63 +30,37 @@ class HaproxyIT {
     Path dir;
 
     private Path haproxy;
-    private final List<HttpdProcess> instances = new ArrayList<>();
+    private final BalancedPair pair = new BalancedPair();
     private Balancer balancer;
 
     @BeforeEach
     void findHaproxy() {
-        Optional<Path> binary = Balancer.find("haproxy");
-        assumeTrue(binary.isPresent(), Balancer.missing("haproxy", "haproxy"));
-        haproxy = binary.get();
+        haproxy = Balancer.require("haproxy", "haproxy");
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        if (balancer != null) {
-            balancer.close();
-        }
-        for (HttpdProcess instance : instances) {
-            instance.close();
-        }
+        pair.close();
     }
 
-    private void startTwo(List<String> flags) throws Exception {
-        RollingRestart.startTwo(dir, flags, instances);
-        balancer = Balancer.haproxy(haproxy, Files.createDirectories(dir.resolve("haproxy")),
-                instances.get(0).uri().getPort(), instances.get(1).uri().getPort());
+    /** Starts two instances with {@code flags} and HAProxy in front of them with the configuration {@code config}. */
+    private void startTwo(String config, List<String> flags) throws Exception {
+        Path haproxyDir = Files.createDirectories(dir.resolve("haproxy"));
+        balancer = pair.start(dir, flags, (a, b) -> Balancer.haproxy(haproxy, haproxyDir, config, a, b));
     }
 
     @Test
     void aRollingRestartUnderKeepAliveLoadLosesNoRequest() throws Exception {
-        byte[] payload = new byte[8 * 1024];
-        new Random(17).nextBytes(payload);
-        Files.write(dir.resolve("payload.bin"), payload);
         List<String> flags = List.of("--reuse-port", "--health", "/health", "--drain-grace", GRACE);
-        startTwo(flags);
-        balancer.awaitServedBy("/payload.bin", Set.of("a", "b"));
-
-        KeepAliveLoad load = KeepAliveLoad.start(balancer.uri(), "/payload.bin", payload, 4);
-        List<RollingRestart.Restart> restarts = RollingRestart.run(instances, dir, flags);
-        // after both restarts only the new processes are left: they serve what follows
-        long before = load.ok();
-        balancer.awaitServedBy("/payload.bin", Set.of("a", "b"));
-        KeepAliveLoad.Figures figures = load.stop();
-
-        System.out.println("HAProxy rolling restart: " + figures + "; " + balancer.retried());
-        restarts.forEach(r -> System.out.println("HAProxy rolling restart: " + r));
-        assertThat(figures.failed()).as("failed requests; the first: %s\nHAProxy said:\n%s", figures.firstFailures(),
-                balancer.output()).isZero();
-        assertThat(figures.ok()).isGreaterThan(before).isEqualTo(figures.sent());
-        assertThat(figures.sent()).as("requests sent during the restarts").isGreaterThan(100);
+        startTwo("haproxy.cfg", flags);
+        pair.assertARollingRestartLosesNoRequest(dir, flags, Set.of("a", "b"));
     }
 
     @Test
     void withSendProxyV2TheAccessLogsShowTheClientsAddressNotHaproxys() throws Exception {
         assumeTrue(Clients.otherLoopbackWorks(), "cannot bind a client socket to " + Clients.OTHER_LOOPBACK);
         Files.writeString(dir.resolve("hello.txt"), "hello");
-        RollingRestart.startTwo(dir, List.of("--proxy-protocol", "--health", "/health", "--access-log"), instances);
-        balancer = Balancer.haproxy(haproxy, Files.createDirectories(dir.resolve("haproxy")), "haproxy-send-proxy.cfg",
-                instances.get(0).uri().getPort(), instances.get(1).uri().getPort());
+        startTwo("haproxy-send-proxy.cfg", List.of("--proxy-protocol", "--health", "/health", "--access-log"));
         // the client on 127.0.0.2, HAProxy on 127.0.0.1 (where it connects from too)
         HttpClient client = Clients.boundTo(Clients.OTHER_LOOPBACK, null);
 
@@ -97,7 +68,7 @@ class HaproxyIT {
         balancer.awaitServedBy(client, "/hello.txt", Set.of("a", "b"));
 
         String clientAddress = Clients.OTHER_LOOPBACK.getHostAddress() + " - - [";
-        for (HttpdProcess instance : instances) {
+        for (HttpdProcess instance : pair.instances) {
             assertThat(instance.awaitStdoutLine(line -> line.contains("\"GET /hello.txt "))).startsWith(clientAddress);
             assertThat(instance.drainStdout().lines().filter(line -> line.contains("\"GET /hello.txt ")))
                     .as("the access log of %s", instance.uri()).allSatisfy(line -> assertThat(line).startsWith(clientAddress));
@@ -109,7 +80,7 @@ class HaproxyIT {
         Files.writeString(dir.resolve("hello.txt"), "hello");
         Path key = dir.resolve("nonce.key");
         Files.write(key, "an example key shared by both instances".getBytes(StandardCharsets.US_ASCII));
-        startTwo(List.of("--health", "/health", "--auth", "digest", "--user", "alice:secret",
+        startTwo("haproxy.cfg", List.of("--health", "/health", "--auth", "digest", "--user", "alice:secret",
                 "--nonce-key-file", key.toString()));
         balancer.awaitServedBy("/health", Set.of("a", "b"));
 

@@ -81,6 +81,13 @@ final class HttpdProcess implements AutoCloseable {
         return httpd;
     }
 
+    /** Starts the server on an ephemeral port of 127.0.0.1 ({@code --bind 127.0.0.1 --port 0}, then {@code flags}) and waits for its URI. */
+    static HttpdProcess serveLocal(Path workDir, String... flags) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--port", "0"));
+        args.addAll(List.of(flags));
+        return serve(workDir, 1, args.toArray(String[]::new));
+    }
+
     /** Runs the jar to completion (for flags that exit at once) and returns what it did. */
     static Result run(Path workDir, String... args) throws IOException, InterruptedException {
         try (HttpdProcess httpd = start(workDir, args)) {

@@ -9,11 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NginxForwardingIT {
     private static final String HSTS = "max-age=600";
 
-    private final List<HttpdProcess> instances = new ArrayList<>();
+    private final BalancedPair pair = new BalancedPair();
     private Balancer balancer;
     private URI https;
     private HttpClient plainClient;
@@ -42,33 +39,25 @@ class NginxForwardingIT {
 
     @BeforeAll
     void startNginxInFrontOfTwoInstances(@TempDir Path dir) throws Exception {
-        Optional<Path> nginx = Balancer.find("nginx");
-        assumeTrue(nginx.isPresent(), Balancer.missing("nginx", "nginx-light"));
+        Path nginx = Balancer.require("nginx", "nginx-light");
         assumeTrue(Clients.otherLoopbackWorks(), "cannot bind a client socket to " + Clients.OTHER_LOOPBACK);
         Certificates certificates = Certificates.create(Files.createDirectories(dir.resolve("certificates")));
         Files.writeString(dir.resolve("hello.txt"), "hello");
-        RollingRestart.startTwo(dir, List.of("--trusted-proxy", "127.0.0.1", "--trusted-headers", "x-forwarded",
-                "--hsts", "600", "--access-log"), instances);
         int tlsPort = Balancer.freePort();
-        balancer = Balancer.nginx(nginx.get(), Files.createDirectories(dir.resolve("nginx")), "nginx-forwarded.conf",
-                instances.get(0).uri().getPort(), instances.get(1).uri().getPort(), Map.of("TLS_PORT",
-                        Integer.toString(tlsPort), "CERT", certificates.serverCert.toString(),
-                        "KEY", certificates.serverKey.toString()));
+        Path nginxDir = Files.createDirectories(dir.resolve("nginx"));
+        Map<String, String> tls = Map.of("TLS_PORT", Integer.toString(tlsPort), "CERT", certificates.serverCert.toString(),
+                "KEY", certificates.serverKey.toString());
+        balancer = pair.start(dir, List.of("--trusted-proxy", "127.0.0.1", "--trusted-headers", "x-forwarded",
+                "--hsts", "600", "--access-log"), (a, b) -> Balancer.nginx(nginx, nginxDir, "nginx-forwarded.conf", a, b, tls));
         https = URI.create("https://127.0.0.1:" + tlsPort + "/");
         plainClient = Clients.boundTo(Clients.OTHER_LOOPBACK, null);
         httpsClient = Clients.boundTo(Clients.OTHER_LOOPBACK, certificates.trustingClientContext());
-        balancer.awaitServedBy(plainClient, "/hello.txt", Set.of("127.0.0.1:" + instances.get(0).uri().getPort(),
-                "127.0.0.1:" + instances.get(1).uri().getPort()));
+        balancer.awaitServedBy(plainClient, "/hello.txt", pair.upstreams());
     }
 
     @AfterAll
     void stopAll() throws Exception {
-        if (balancer != null) {
-            balancer.close();
-        }
-        for (HttpdProcess instance : instances) {
-            instance.close();
-        }
+        pair.close();
     }
 
     private HttpResponse<String> get(HttpClient client, URI base, String target, String... headers) throws Exception {
@@ -85,7 +74,7 @@ class NginxForwardingIT {
     /** Returns the access log line of {@code target} from the instance that answered {@code response}. */
     private String logLine(HttpResponse<String> response, String target) throws InterruptedException {
         String servedBy = response.headers().firstValue("X-Served-By").orElseThrow();
-        HttpdProcess instance = instances.stream().filter(i -> servedBy.equals("127.0.0.1:" + i.uri().getPort()))
+        HttpdProcess instance = pair.instances.stream().filter(i -> servedBy.equals("127.0.0.1:" + i.uri().getPort()))
                 .findFirst().orElseThrow(() -> new AssertionError("served by an unknown upstream " + servedBy));
         return instance.awaitStdoutLine(line -> line.contains("\"GET " + target + " "));
     }

@@ -7,9 +7,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,17 +19,10 @@ class ShutdownIT {
     @TempDir
     Path dir;
 
-    private static Socket connect(URI uri) throws IOException {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
-        socket.setSoTimeout((int) HttpdProcess.WAIT.toMillis());
-        return socket;
-    }
-
     @Test
     void sigtermLetsASlowUploadInFlightFinishThenExits0() throws Exception {
-        try (HttpdProcess httpd = HttpdProcess.serve(dir, 1, "--bind", "127.0.0.1", "--port", "0", "--allow-put");
-             Socket upload = connect(httpd.uri())) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--allow-put");
+             Socket upload = Clients.connect(httpd.uri())) {
             OutputStream out = upload.getOutputStream();
             BufferedReader in = new BufferedReader(new InputStreamReader(upload.getInputStream(), StandardCharsets.ISO_8859_1));
             Clients.writeNow(out, "PUT /slow.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n");
@@ -42,7 +33,7 @@ class ShutdownIT {
 
             httpd.signal("TERM");
             httpd.awaitStderrLine(line -> line.contains("stopping"));
-            assertThatThrownBy(() -> connect(httpd.uri()).close()).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> Clients.connect(httpd.uri()).close()).isInstanceOf(IOException.class);
             assertThat(httpd.isAlive()).isTrue();
 
             Clients.writeNow(out, "-last");
@@ -54,8 +45,8 @@ class ShutdownIT {
 
     @Test
     void anUploadStillInFlightAfterTenSecondsIsCutAndLeavesNoFile() throws Exception {
-        try (HttpdProcess httpd = HttpdProcess.serve(dir, 1, "--bind", "127.0.0.1", "--port", "0", "--allow-put");
-             Socket upload = connect(httpd.uri())) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir, "--allow-put");
+             Socket upload = Clients.connect(httpd.uri())) {
             OutputStream out = upload.getOutputStream();
             BufferedReader in = new BufferedReader(new InputStreamReader(upload.getInputStream(), StandardCharsets.ISO_8859_1));
             Clients.writeNow(out, "PUT /never.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n");
@@ -74,7 +65,7 @@ class ShutdownIT {
 
     @Test
     void sigintStopsTheServerWithExitCode0() throws Exception {
-        try (HttpdProcess httpd = HttpdProcess.serve(dir, 1, "--bind", "127.0.0.1", "--port", "0")) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir)) {
             httpd.signal("INT");
             assertThat(httpd.awaitExit()).isZero();
             assertThat(httpd.drainStderr()).contains("stopping").doesNotContain("Exception");
@@ -84,8 +75,8 @@ class ShutdownIT {
     @Test
     void anIdleKeepAliveConnectionDoesNotDelayTheStop() throws Exception {
         Files.writeString(dir.resolve("hello.txt"), "hello");
-        try (HttpdProcess httpd = HttpdProcess.serve(dir, 1, "--bind", "127.0.0.1", "--port", "0");
-             Socket idle = connect(httpd.uri())) {
+        try (HttpdProcess httpd = HttpdProcess.serveLocal(dir);
+             Socket idle = Clients.connect(httpd.uri())) {
             Clients.writeNow(idle.getOutputStream(), "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n");
             BufferedReader in = new BufferedReader(new InputStreamReader(idle.getInputStream(), StandardCharsets.ISO_8859_1));
             assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");

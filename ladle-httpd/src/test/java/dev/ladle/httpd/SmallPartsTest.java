@@ -73,6 +73,19 @@ class SmallPartsTest {
     }
 
     @Test
+    void theDrainGraceIsFiveSecondsWithHealthNoneWithoutAndWhatDrainGraceSaysWhenGiven() {
+        BalancerFlags flags = new BalancerFlags();
+        assertThat(flags.drainGrace()).as("without --health: nothing checks it, so no wait").isEqualTo(java.time.Duration.ZERO);
+        flags.health = "/health";
+        assertThat(flags.drainGrace()).isEqualTo(java.time.Duration.ofSeconds(5));
+        flags.drainGrace = java.time.Duration.ofMillis(250);
+        assertThat(flags.drainGrace()).isEqualTo(java.time.Duration.ofMillis(250));
+        flags.health = null;
+        flags.drainGrace = java.time.Duration.ZERO;
+        assertThat(flags.drainGrace()).isEqualTo(java.time.Duration.ZERO);
+    }
+
+    @Test
     void mediaTypesComeFromTheExtensionCaseInsensitively() {
         assertThat(MediaTypes.forFileName("index.HTML")).isEqualTo("text/html; charset=utf-8");
         assertThat(MediaTypes.forFileName("a.tar.gz")).isEqualTo("application/gzip");

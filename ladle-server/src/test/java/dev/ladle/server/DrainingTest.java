@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -13,10 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -31,47 +28,28 @@ import org.junit.jupiter.api.Test;
 class DrainingTest {
     private static final long WAIT_SECONDS = 30;
 
+    private SlowRequestServer slow;
     private Server server;
     private URI uri;
-    private final CountDownLatch slowStarted = new CountDownLatch(1);
-    private final CountDownLatch releaseSlow = new CountDownLatch(1);
 
     @BeforeEach
     void start() throws IOException {
-        server = new Server();
-        server.addHealthHandler("/health");
-        server.addHandler("/", (s, msg, path, query) -> {
-            msg.setResponse("text/plain", "hello".getBytes(StandardCharsets.UTF_8));
-            msg.setStatus(200);
+        slow = SlowRequestServer.start(new Limits(), setup -> {
+            setup.addHealthHandler("/health");
+            setup.addHandler("/ready", (s, msg, path, query) -> {
+                // a user's own readiness answer
+                msg.setResponse("text/plain", (s.isDraining() ? "leaving" : "here").getBytes(StandardCharsets.UTF_8));
+                msg.setStatus(200);
+            });
+            setup.addWebSocketHandler("/ws", null, null, (s, msg, path, conn) -> { });
         });
-        server.addHandler("/slow", (s, msg, path, query) -> {
-            slowStarted.countDown();
-            await(releaseSlow);
-            msg.setResponse("text/plain", "slow".getBytes(StandardCharsets.UTF_8));
-            msg.setStatus(200);
-        });
-        server.addHandler("/ready", (s, msg, path, query) -> {
-            // a user's own readiness answer
-            msg.setResponse("text/plain", (s.isDraining() ? "leaving" : "here").getBytes(StandardCharsets.UTF_8));
-            msg.setStatus(200);
-        });
-        server.addWebSocketHandler("/ws", null, null, (s, msg, path, conn) -> { });
-        server.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
-        uri = server.getUris().get(0);
+        server = slow.server();
+        uri = slow.uri();
     }
 
     @AfterEach
     void stop() {
-        releaseSlow.countDown();
-        server.close();
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        slow.close();
     }
 
     /** Polls a condition no event tells about (a connection accepted but silent), up to the wait. */
@@ -83,13 +61,12 @@ class DrainingTest {
         }
     }
 
-    private static boolean endOfStream(WireClient client) throws IOException {
-        InputStream in = client.socket().getInputStream();
-        try {
-            return in.read() < 0;
-        } catch (java.net.SocketException reset) {
-            return true;
-        }
+    /** Asserts that a request for {@code /} on {@code c} is served, says {@code Connection: close}, and that the server then closes. */
+    private static void assertServedOnceThenClosed(WireClient c) throws IOException {
+        WireClient.Response r = c.get("/").read();
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.hasToken("connection", "close")).isTrue();
+        c.assertClosed();
     }
 
     @Test
@@ -138,14 +115,14 @@ class DrainingTest {
             WireClient.Response first = c.get("/").read();
             assertThat(first.hasToken("connection", "close")).isFalse();
             c.get("/slow");
-            assertThat(slowStarted.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+            assertThat(slow.awaitSlowStarted(Duration.ofSeconds(WAIT_SECONDS))).isTrue();
             server.startDraining();
-            releaseSlow.countDown();
+            slow.releaseSlow();
             WireClient.Response last = c.read();
             assertThat(last.status()).isEqualTo(200);
-            assertThat(last.bodyText()).isEqualTo("slow");
+            assertThat(last.bodyText()).isEqualTo("slow done");
             assertThat(last.hasToken("connection", "close")).isTrue();
-            assertThat(endOfStream(c)).isTrue();
+            c.assertClosed();
         }
     }
 
@@ -154,10 +131,7 @@ class DrainingTest {
         try (WireClient c = new WireClient(uri)) {
             assertThat(c.get("/").read().hasToken("connection", "close")).isFalse();
             server.startDraining();
-            WireClient.Response r = c.get("/").read();
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.hasToken("connection", "close")).isTrue();
-            assertThat(endOfStream(c)).isTrue();
+            assertServedOnceThenClosed(c);
         }
     }
 
@@ -166,7 +140,7 @@ class DrainingTest {
         try (WireClient c = new WireClient(uri)) {
             assertThat(c.get("/").read().status()).isEqualTo(200);
             server.drain(Duration.ofMillis(100));
-            assertThat(endOfStream(c)).isTrue();
+            c.assertClosed();
         }
     }
 
@@ -175,10 +149,7 @@ class DrainingTest {
         try (WireClient c = new WireClient(uri)) {
             awaitTrue(() -> server.getConnectionCount() == 1, "the server to accept the connection");
             server.startDraining();
-            WireClient.Response r = c.get("/").read();
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.hasToken("connection", "close")).isTrue();
-            assertThat(endOfStream(c)).isTrue();
+            assertServedOnceThenClosed(c);
         }
     }
 
@@ -188,9 +159,7 @@ class DrainingTest {
         awaitTrue(server::isDraining, "draining to begin");
         for (int i = 0; i < 3; i++) {
             try (WireClient c = new WireClient(uri)) {
-                WireClient.Response r = c.get("/").read();
-                assertThat(r.status()).isEqualTo(200);
-                assertThat(r.hasToken("connection", "close")).isTrue();
+                assertServedOnceThenClosed(c);
             }
         }
         assertThat(draining.isAlive()).as("still in its grace").isTrue();
@@ -218,14 +187,14 @@ class DrainingTest {
     void aRequestInFlightOutlivesTheGraceWithinTheShutdownTimeout() throws Exception {
         try (WireClient c = new WireClient(uri)) {
             c.get("/slow");
-            assertThat(slowStarted.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+            assertThat(slow.awaitSlowStarted(Duration.ofSeconds(WAIT_SECONDS))).isTrue();
             Thread draining = Thread.ofVirtual().start(() -> server.drain(Duration.ofMillis(100)));
             // the grace is over once the listeners are gone; the slow request still runs
             awaitTrue(() -> server.getListeners().isEmpty(), "the grace to end");
             assertThat(draining.isAlive()).isTrue();
-            releaseSlow.countDown();
+            slow.releaseSlow();
             WireClient.Response r = c.read();
-            assertThat(r.bodyText()).isEqualTo("slow");
+            assertThat(r.bodyText()).isEqualTo("slow done");
             assertThat(r.hasToken("connection", "close")).isTrue();
             assertThat(draining.join(Duration.ofSeconds(WAIT_SECONDS))).isTrue();
         }

@@ -27,8 +27,16 @@ class TrustedProxiesTest {
         assertThat(p.trusts(ip("2001:db8:1234::5"))).isTrue();
         assertThat(p.trusts(ip("::1"))).isTrue();
         assertThat(p.trusts(ip("2001:db9::1"))).isFalse();
+        // 0.0.0.0/0 above trusts every IPv4 address: each range is tested on its own below
+        assertThat(p.trusts(ip("198.51.100.1"))).isTrue();
         TrustedProxies narrow = TrustedProxies.of("192.0.2.7", "10.0.0.0/8", "172.16.0.0/12", "2001:db8::/32");
+        assertThat(narrow.trusts(ip("192.0.2.7"))).isTrue();
+        assertThat(narrow.trusts(ip("10.255.1.2"))).isTrue();
+        assertThat(narrow.trusts(ip("172.16.0.0"))).isTrue();
+        assertThat(narrow.trusts(ip("172.31.255.255"))).isTrue();
+        assertThat(narrow.trusts(ip("2001:db8:1234::5"))).isTrue();
         assertThat(narrow.trusts(ip("192.0.2.8"))).isFalse();
+        assertThat(narrow.trusts(ip("172.15.255.255"))).isFalse();
         assertThat(narrow.trusts(ip("172.32.0.1"))).isFalse();
         assertThat(narrow.trusts(ip("11.0.0.1"))).isFalse();
         assertThat(narrow.trusts(new InetSocketAddress(ip("10.1.1.1"), 80))).isTrue();

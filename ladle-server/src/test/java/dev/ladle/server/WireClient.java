@@ -228,7 +228,10 @@ public final class WireClient implements AutoCloseable {
         }
     }
 
-    /** Asserts that the server closed the connection (seen within 5 s). */
+    /**
+     * Asserts that the server closed the connection (seen within 5 s) without sending anything more: a
+     * byte before the end, or silence, fails.
+     */
     public void assertClosed() throws IOException {
         assertThat(closedWithin(5000)).as("server closed the connection").isTrue();
     }

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ladle.server.ListenOption;
 import dev.ladle.server.ProxyHeader;
 import dev.ladle.server.Server;
+import dev.ladle.server.WireClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -119,8 +121,13 @@ class ProxyProtocolTlsTest {
     }
 
     @Test
-    void tlsClientWithoutAHeaderIsRefusedWithoutAnAnswer() {
+    void tlsClientWithoutAHeaderIsRefusedWithoutAnAnswer() throws Exception {
         assertThatThrownBy(() -> TlsClients.fetch(context, port)).isInstanceOf(IOException.class);
+        // not a byte back, not even a TLS alert: the server closes at the ClientHello's first byte
+        try (WireClient raw = new WireClient(URI.create("http://127.0.0.1:" + port + "/"))) {
+            raw.send(TlsClients.clientHello());
+            raw.assertClosed();
+        }
     }
 
     /** A socket whose output starts with {@code prefix}, written together with the first bytes the TLS layer writes. */

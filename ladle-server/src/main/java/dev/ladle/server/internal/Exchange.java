@@ -171,8 +171,10 @@ public final class Exchange implements ServerMessage {
             if (requestTarget == null) {
                 return ForwardedClient.NONE;
             }
-            f = ForwardedClient.resolve(io.state().trustedProxies(), io.remoteAddress(), this::getRequestHeaders,
-                    this::ownAuthority);
+            // nothing to resolve, and nothing allocated, unless the connection's client is a trusted proxy
+            dev.ladle.server.TrustedProxies trusted = io.state().trustedProxies();
+            f = trusted.trusts(io.remoteAddress())
+                    ? ForwardedClient.resolve(trusted, getRequestHeaders(), this::ownAuthority) : ForwardedClient.NONE;
             forwarded = f;
         }
         return f;

@@ -3,7 +3,6 @@ package dev.ladle.server.internal;
 import dev.ladle.http.MessageHeaders;
 import dev.ladle.server.TrustedProxies;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -20,25 +19,20 @@ record ForwardedClient(InetSocketAddress address, String scheme, String authorit
     static final ForwardedClient NONE = new ForwardedClient(null, null, null);
 
     /**
-     * Resolves a request's client: nothing unless {@code peer} is trusted; then {@code Forwarded} when
-     * read and well-formed, else the {@code X-Forwarded-*} fields when read, walked from the right.
+     * Resolves the client of a request whose connection comes from a trusted proxy (the caller checked
+     * {@link TrustedProxies#trusts}): {@code Forwarded} when read and well-formed, else the
+     * {@code X-Forwarded-*} fields when read, walked from the right.
      *
-     * @param peer the connection's client (after a PROXY header, if any)
-     * @param headers the request's header fields, asked for only when the peer is trusted
+     * @param headers the request's header fields
      * @param requestAuthority the request's own authority, for a forwarded port without a host
      */
-    static ForwardedClient resolve(TrustedProxies trusted, SocketAddress peer, Supplier<MessageHeaders> headers,
-                                   Supplier<String> requestAuthority) {
-        if (trusted.isEmpty() || !trusted.trusts(peer)) {
-            return NONE;
-        }
-        MessageHeaders fields = headers.get();
+    static ForwardedClient resolve(TrustedProxies trusted, MessageHeaders headers, Supplier<String> requestAuthority) {
         List<ForwardedHop> hops = null;
         if (trusted.headers().contains(TrustedProxies.Header.FORWARDED)) {
-            hops = ForwardedField.parse(fields.getAll("Forwarded"));
+            hops = ForwardedField.parse(headers.getAll("Forwarded"));
         }
         if (hops == null && trusted.headers().contains(TrustedProxies.Header.X_FORWARDED)) {
-            hops = XForwardedFields.hops(fields, requestAuthority);
+            hops = XForwardedFields.hops(headers, requestAuthority);
         }
         return hops == null ? NONE : walk(trusted, hops);
     }

@@ -134,6 +134,15 @@ final class Hosts {
     }
 
     private static boolean isIpv4Address(byte[] b, int start, int end) {
+        return parseIpv4(b, start, end, null);
+    }
+
+    /**
+     * RFC 3986's dotted-quad IPv4address in {@code b[start, end)}: four decimal numbers 0-255 without
+     * leading zeros. Writes the four bytes into {@code out} unless it is null (a check only allocates
+     * nothing); returns false when it is not one, {@code out} then partly written.
+     */
+    static boolean parseIpv4(byte[] b, int start, int end, byte[] out) {
         int parts = 0;
         int i = start;
         while (true) {
@@ -146,6 +155,9 @@ final class Hosts {
             }
             if (digits == 0 || digits > 3 || value > 255 || (digits > 1 && b[i - digits] == '0')) {
                 return false;
+            }
+            if (out != null) {
+                out[parts] = (byte) value;
             }
             parts++;
             if (i == end) {

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * and that configuration names: never a name lookup, never a zone, no octal or shortened IPv4 forms.
  */
 public final class IpLiterals {
-    private static final int IPV4_PARTS = 4;
+    private static final int IPV4_BYTES = 4;
 
     private IpLiterals() {
     }
@@ -21,30 +21,10 @@ public final class IpLiterals {
      * @return the address, or null when {@code s} is not one
      */
     public static Inet4Address ipv4(String s) {
-        byte[] bytes = new byte[IPV4_PARTS];
-        int part = 0;
-        int i = 0;
-        int n = s.length();
-        while (true) {
-            int start = i;
-            int value = 0;
-            while (i < n && i - start < 3 && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-                value = value * 10 + (s.charAt(i) - '0');
-                i++;
-            }
-            int digits = i - start;
-            if (digits == 0 || value > 255 || (digits > 1 && s.charAt(start) == '0')) {
-                return null;
-            }
-            bytes[part++] = (byte) value;
-            if (part == IPV4_PARTS) {
-                return i == n ? (Inet4Address) byAddress(bytes) : null;
-            }
-            if (i == n || s.charAt(i) != '.') {
-                return null;
-            }
-            i++;
-        }
+        byte[] text = s.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] bytes = new byte[IPV4_BYTES];
+        return s.length() == text.length && Hosts.parseIpv4(text, 0, text.length, bytes)
+                ? (Inet4Address) byAddress(bytes) : null;
     }
 
     /**

@@ -41,6 +41,11 @@ final class H2TestClient implements AutoCloseable {
             return ByteBuffer.wrap(payload, offset, 4).getInt();
         }
 
+        /** The last stream id of a GOAWAY frame. */
+        int lastStreamId() {
+            return int32(0) & 0x7fff_ffff;
+        }
+
         /** The error code of a RST_STREAM or GOAWAY frame. */
         int errorCode() {
             return type == GOAWAY ? int32(4) : int32(0);

@@ -3,14 +3,11 @@ package dev.ladle.server.internal.http2;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
+import dev.ladle.server.SlowRequestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,36 +17,20 @@ import org.junit.jupiter.api.Test;
  * streams in flight finish, and a connection opened while draining serves its first stream first.
  */
 class Http2DrainingTest {
+    private SlowRequestServer slow;
     private Server server;
     private int port;
-    private final CountDownLatch slowStarted = new CountDownLatch(1);
-    private final CountDownLatch releaseSlow = new CountDownLatch(1);
 
     @BeforeEach
     void start() throws IOException {
-        server = new Server();
-        server.addHandler("/", (s, msg, path, query) -> {
-            msg.setStatus(200);
-            msg.setResponse("text/plain", "ok".getBytes(UTF_8));
-        });
-        server.addHandler("/slow", (s, msg, path, query) -> {
-            slowStarted.countDown();
-            try {
-                releaseSlow.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            msg.setStatus(200);
-            msg.setResponse("text/plain", "slow done".getBytes(UTF_8));
-        });
-        server.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
-        port = server.getUris().get(0).getPort();
+        slow = SlowRequestServer.start();
+        server = slow.server();
+        port = slow.port();
     }
 
     @AfterEach
     void stop() {
-        releaseSlow.countDown();
-        server.close();
+        slow.close();
     }
 
     /** What a client read up to a stream's END_STREAM: the GOAWAY's last stream id (or -1) and the body. */
@@ -65,9 +46,8 @@ class Http2DrainingTest {
         while (!ended || lastStream < 0) {
             H2TestClient.Frame f = c.next();
             if (f.type() == H2TestClient.GOAWAY) {
-                ByteBuffer p = ByteBuffer.wrap(f.payload());
-                lastStream = p.getInt() & 0x7fff_ffff;
-                code = p.getInt();
+                lastStream = f.lastStreamId();
+                code = f.errorCode();
             } else if (f.streamId() == streamId) {
                 assertThat(f.type()).as("frame type on stream %d", streamId).isNotEqualTo(H2TestClient.RST_STREAM);
                 if (f.type() == H2TestClient.DATA) {
@@ -85,14 +65,13 @@ class Http2DrainingTest {
             c.get(1, "/");
             assertThat(c.response(1).text()).isEqualTo("ok");
             c.get(3, "/slow");
-            assertThat(slowStarted.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(slow.awaitSlowStarted(Duration.ofSeconds(30))).isTrue();
             server.startDraining();
             H2TestClient.Frame goAway = c.nextSignificant();
             assertThat(goAway.type()).isEqualTo(H2TestClient.GOAWAY);
-            ByteBuffer p = ByteBuffer.wrap(goAway.payload());
-            assertThat(p.getInt() & 0x7fff_ffff).as("last stream id").isEqualTo(3);
-            assertThat(p.getInt()).as("error code").isEqualTo(ErrorCode.NO_ERROR.code());
-            releaseSlow.countDown();
+            assertThat(goAway.lastStreamId()).as("last stream id").isEqualTo(3);
+            assertThat(goAway.errorCode()).as("error code").isEqualTo(ErrorCode.NO_ERROR.code());
+            slow.releaseSlow();
             assertThat(c.response(3).text()).isEqualTo("slow done");
             assertThat(c.awaitClosed(30_000)).isTrue();
         }

@@ -1,15 +1,13 @@
 package dev.ladle.server.internal.http2;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ladle.server.Limits;
-import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
+import dev.ladle.server.SlowRequestServer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -17,37 +15,20 @@ import org.junit.jupiter.api.Test;
 
 /** How a whole {@link Server} ends HTTP/2 connections: close() with GOAWAY, the idle timeout, events. */
 class Http2ServerLifecycleTest {
+    private SlowRequestServer slow;
     private Server server;
     private int port;
-    private final CountDownLatch slowStarted = new CountDownLatch(1);
-    private final CountDownLatch releaseSlow = new CountDownLatch(1);
 
     private void start(Limits limits) throws IOException {
-        server = new Server();
-        server.setLimits(limits);
-        server.addHandler("/", (s, msg, path, query) -> {
-            msg.setStatus(200);
-            msg.setResponse("text/plain", "ok".getBytes(UTF_8));
-        });
-        server.addHandler("/slow", (s, msg, path, query) -> {
-            slowStarted.countDown();
-            try {
-                releaseSlow.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            msg.setStatus(200);
-            msg.setResponse("text/plain", "slow done".getBytes(UTF_8));
-        });
-        server.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
-        port = server.getUris().get(0).getPort();
+        slow = SlowRequestServer.start(limits, s -> { });
+        server = slow.server();
+        port = slow.port();
     }
 
     @AfterEach
     void stop() {
-        releaseSlow.countDown();
-        if (server != null) {
-            server.close();
+        if (slow != null) {
+            slow.close();
         }
     }
 
@@ -58,14 +39,13 @@ class Http2ServerLifecycleTest {
             c.get(1, "/");
             assertThat(c.response(1).text()).isEqualTo("ok");
             c.get(3, "/slow");
-            assertThat(slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(slow.awaitSlowStarted(Duration.ofSeconds(10))).isTrue();
             Thread closing = Thread.ofVirtual().start(server::close);
             H2TestClient.Frame goAway = c.nextSignificant();
             assertThat(goAway.type()).isEqualTo(H2TestClient.GOAWAY);
-            ByteBuffer p = ByteBuffer.wrap(goAway.payload());
-            assertThat(p.getInt() & 0x7fff_ffff).as("last stream id").isEqualTo(3);
-            assertThat(p.getInt()).as("error code").isEqualTo(ErrorCode.NO_ERROR.code());
-            releaseSlow.countDown();
+            assertThat(goAway.lastStreamId()).as("last stream id").isEqualTo(3);
+            assertThat(goAway.errorCode()).as("error code").isEqualTo(ErrorCode.NO_ERROR.code());
+            slow.releaseSlow();
             assertThat(c.response(3).text()).isEqualTo("slow done");
             assertThat(c.awaitClosed(10_000)).isTrue();
             closing.join(10_000);
