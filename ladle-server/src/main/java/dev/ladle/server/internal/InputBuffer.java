@@ -62,8 +62,13 @@ final class InputBuffer {
         return n;
     }
 
-    /** The array an idle connection waits for its next request in: enough for most request heads. */
-    private byte[] idleBuf = new byte[IDLE_SIZE];
+    private static final byte[] EMPTY = new byte[0];
+
+    /**
+     * The array an idle connection waits for its next request in: enough for most request heads. Null
+     * while the connection is parked without a thread ({@link #releaseWhileParked}).
+     */
+    private byte[] idleBuf;
     /**
      * The main array while the connection is idle. The write watchdog may drop it (set it to null) when
      * the connection stays idle, so that thousands of idle keep-alive connections cost little memory.
@@ -76,11 +81,26 @@ final class InputBuffer {
      */
     void parkForIdle() {
         if (pos == limit && buf != idleBuf) {
-            parked = buf;
+            if (idleBuf == null) {
+                idleBuf = new byte[IDLE_SIZE];
+            }
+            parked = buf.length == 0 ? null : buf;
             buf = idleBuf;
             pos = 0;
             limit = 0;
         }
+    }
+
+    /**
+     * Lets every array go while the connection waits without a thread (nothing may be unread); the
+     * next {@link #parkForIdle()} makes a new idle array, and reading after it a new main one.
+     */
+    void releaseWhileParked() {
+        buf = EMPTY;
+        idleBuf = null;
+        parked = null;
+        pos = 0;
+        limit = 0;
     }
 
     /** After an idle wait: back to the main array (a new one if it was dropped), with what was read. */

@@ -34,6 +34,8 @@ public final class ServerState {
     final ConnectionRefusal refusal = new ConnectionRefusal();
     /** Exchanges waiting on the application, for the response timeout. */
     final ResponseDeadlines responseDeadlines = new ResponseDeadlines(this);
+    /** Where idle plain connections wait without a thread. */
+    final IdleSelector idleSelector = new IdleSelector();
 
     private volatile Limits limits = new Limits();
     private volatile String serverHeader;
