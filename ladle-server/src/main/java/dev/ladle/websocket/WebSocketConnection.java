@@ -582,8 +582,8 @@ public class WebSocketConnection {
             if (closeReceived && closeSent && type == ConnectionType.SERVER) {
                 return false;
             }
-            if (parking != null && state == WebSocketState.OPEN && reader.isEmpty()
-                    && parking.parkIfIdle(reader::readOnce, this::read)) {
+            if (parking != null && mayPark() && reader.isEmpty()
+                    && parking.parkIfIdle(reader::readOnce, this::mayPark, this::read)) {
                 reader.releaseBuffer();
                 readerThread = null; // a parked connection holds no thread, not even a finished one
                 return true;
@@ -608,6 +608,14 @@ public class WebSocketConnection {
                 fail(e);
             }
         }
+    }
+
+    /**
+     * True while the reader may park: the connection is open. (Events queued for the reader run when it
+     * next wakes, parked or not: a frame, a write or a close wakes it.)
+     */
+    private boolean mayPark() {
+        return state == WebSocketState.OPEN;
     }
 
     /** After our close frame only the peer's close matters; everything else is skipped unread. */

@@ -208,6 +208,26 @@ class IdleParkingTest {
     }
 
     @Test
+    void http2ConnectionWhoseLastStreamEndsWhileTheReaderWaitsStillParks() throws Exception {
+        int baseline = ResourceCounts.threadsNamed(CONNECTION_THREAD);
+        EngineFixture f = EngineFixture.start(new Limits(), s -> s.addHandler("/slow", (srv, msg, path, query) -> {
+            // a handler that works for a few park thresholds: the reader waits with this stream open
+            try {
+                Thread.sleep(800);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            msg.setResponse("text/plain", "slow".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            msg.setStatus(200);
+        }));
+        try (f; ProtocolClient c = f.connect(Protocol.HTTP_2)) {
+            assertThat(c.get("/slow").bodyText()).isEqualTo("slow");
+            awaitParked(baseline);
+            assertThat(c.get("/after").bodyText()).isEqualTo("GET /after");
+        }
+    }
+
+    @Test
     void closeSendsGoawayToAParkedHttp2Connection() throws Exception {
         int baseline = ResourceCounts.threadsNamed(CONNECTION_THREAD);
         EngineFixture f = EngineFixture.start();

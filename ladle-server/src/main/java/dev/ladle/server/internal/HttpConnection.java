@@ -282,7 +282,10 @@ public final class HttpConnection implements Runnable, MessageIo {
         }
     }
 
-    /** Before an HTTP/1 park: the last message is held weakly unless somebody listens to its events. */
+    /**
+     * Before a park: the last message (a WebSocket's handshake) is held weakly unless somebody listens
+     * to its events; a WebSocket that parks again finds it held weakly already.
+     */
     private void holdLastWeakly() {
         Exchange last = current;
         if (last != null && last.eventsIfAny() == null) {
@@ -297,17 +300,27 @@ public final class HttpConnection implements Runnable, MessageIo {
     }
 
     /**
-     * The short wait before parking: runs {@code read} under the park threshold as read timeout.
+     * The wait of a protocol reader before it parks ({@link IdleParking#parkIfIdle}): runs {@code read}
+     * with the park threshold as read timeout, again after each quiet step until the reader and this
+     * connection may park.
      *
-     * @return true when nothing came: the caller should park
+     * @return true when a quiet step ended at a moment both allow a park: the caller parks; false when
+     *     the read returned
      */
-    private boolean quietBeforeParking(IdleParking.Read read) throws IOException {
+    private boolean quietUntilParking(IdleParking.Read read, java.util.function.BooleanSupplier readerMayPark)
+            throws IOException {
         transport.setReadTimeout(PARK_AFTER_MILLIS);
         try {
-            read.read();
-            return false;
-        } catch (SocketTimeoutException e) {
-            return true;
+            while (true) {
+                try {
+                    read.read();
+                    return false;
+                } catch (SocketTimeoutException e) {
+                    if (mayPark() && readerMayPark.getAsBoolean()) {
+                        return true;
+                    }
+                }
+            }
         } finally {
             transport.setReadTimeout(0);
         }
@@ -452,8 +465,8 @@ public final class HttpConnection implements Runnable, MessageIo {
         Transport t = transport;
         Exchange started = pendingFirst;
         pendingFirst = null;
-        IdleParking idle = parking == null ? null : (read, resume) -> {
-            if (!mayPark() || !quietBeforeParking(read)) {
+        IdleParking idle = parking == null ? null : (read, mayPark, resume) -> {
+            if (!quietUntilParking(read, mayPark)) {
                 return false;
             }
             parkedStep = resume;
@@ -750,7 +763,7 @@ public final class HttpConnection implements Runnable, MessageIo {
         OutputStream frames = out.unbuffered();
         InputStream input = handOver();
         if (parking != null) {
-            input = new ParkingInputStream(input, (read, resume) -> parkWebSocket(upgrade, read, resume));
+            input = new ParkingInputStream(input, (read, mayPark, resume) -> parkWebSocket(upgrade, read, mayPark, resume));
         }
         InputStream frameInput = input;
         webSockets().add(upgrade);
@@ -772,11 +785,12 @@ public final class HttpConnection implements Runnable, MessageIo {
      * The WebSocket reader's idle wait ({@link IdleParking}): parks after the threshold; the resumed
      * thread reads on, and deregisters the WebSocket once it ended.
      */
-    private boolean parkWebSocket(WebSocketUpgrade upgrade, IdleParking.Read read, IdleParking.Resume resume)
-            throws IOException {
-        if (!mayPark() || !quietBeforeParking(read)) {
+    private boolean parkWebSocket(WebSocketUpgrade upgrade, IdleParking.Read read, java.util.function.BooleanSupplier mayPark,
+                                  IdleParking.Resume resume) throws IOException {
+        if (!quietUntilParking(read, mayPark)) {
             return false;
         }
+        holdLastWeakly();
         parkedStep = () -> {
             boolean parkedAgain = false;
             try {

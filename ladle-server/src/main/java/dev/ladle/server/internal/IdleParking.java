@@ -5,8 +5,8 @@ import java.io.IOException;
 /**
  * How a protocol reader that waits for its peer between messages (a WebSocket between frames, HTTP/2
  * with no stream open) lets its connection wait without a thread, in the server's
- * {@link IdleSelector}. The reader asks at each such wait with nothing buffered; the connection waits
- * a short while on its thread first, so that a busy connection never parks.
+ * {@link IdleSelector}. The reader asks at each wait with nothing buffered; the connection waits a
+ * short while on its thread first, so that a busy connection never parks.
  *
  * <p>Reader thread only.
  */
@@ -29,13 +29,15 @@ public interface IdleParking {
     }
 
     /**
-     * Waits a short while for the peer: calls {@code read} under a short read timeout (then the read
-     * timeout is 0, none, again).
+     * Waits for the peer in steps of the park threshold: calls {@code read} under that read timeout
+     * (then the read timeout is 0, none, again) until it returns, or a step passed quietly at a moment
+     * {@code mayPark} allows a park (a reader that cannot park yet, an HTTP/2 connection with a stream
+     * still answering, waits on, so that it parks once it can).
      *
      * @return false when the read returned (bytes, or the end of the stream): the reader goes on as
-     *     usual; true when nothing came: the reader lets its buffers go and returns up its stack without
+     *     usual; true when it parks: the reader lets its buffers go and returns up its stack without
      *     ending the connection, which then waits without a thread and runs {@code resume} on a new
      *     thread when the peer sends again, closes, or another thread writes to it
      */
-    boolean parkIfIdle(Read read, Resume resume) throws IOException;
+    boolean parkIfIdle(Read read, java.util.function.BooleanSupplier mayPark, Resume resume) throws IOException;
 }

@@ -1,9 +1,7 @@
 package dev.ladle.server.internal;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.util.Arrays;
 
 /**
@@ -194,7 +192,63 @@ final class InputBuffer {
         if (unread.length == 0) {
             return in;
         }
-        return new SequenceInputStream(new ByteArrayInputStream(unread), in);
+        return new PrefixedInput(unread, in);
+    }
+
+    /**
+     * Bytes read ahead, then the rest of a stream; unlike a {@link java.io.SequenceInputStream} it lets
+     * the bytes go once they were read, so a long-lived connection does not keep them.
+     */
+    private static final class PrefixedInput extends InputStream {
+        private final InputStream in;
+        private byte[] prefix;
+        private int next;
+
+        PrefixedInput(byte[] prefix, InputStream in) {
+            this.prefix = prefix;
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] p = prefix;
+            if (p == null) {
+                return in.read();
+            }
+            int b = p[next++] & 0xff;
+            if (next == p.length) {
+                prefix = null;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            byte[] p = prefix;
+            if (p == null) {
+                return in.read(b, off, len);
+            }
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            int n = Math.min(len, p.length - next);
+            System.arraycopy(p, next, b, off, n);
+            next += n;
+            if (next == p.length) {
+                prefix = null;
+            }
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            byte[] p = prefix;
+            return p == null ? in.available() : p.length - next;
+        }
+
+        @Override
+        public void close() throws IOException {
+            prefix = null;
+            in.close();
+        }
     }
 
     /** Signals a request head that does not fit the configured limits. */

@@ -17,7 +17,7 @@ final class ParkingInputStream extends FilterInputStream implements IdleParking 
     }
 
     @Override
-    public boolean parkIfIdle(Read read, Resume resume) throws IOException {
-        return parking.parkIfIdle(read, resume);
+    public boolean parkIfIdle(Read read, java.util.function.BooleanSupplier mayPark, Resume resume) throws IOException {
+        return parking.parkIfIdle(read, mayPark, resume);
     }
 }

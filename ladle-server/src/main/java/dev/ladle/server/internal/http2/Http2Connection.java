@@ -138,17 +138,17 @@ public final class Http2Connection {
     }
 
     /**
-     * Reads and dispatches frames; between frames with nothing buffered and no stream open, offers the
-     * thread to {@link #parking}.
+     * Reads and dispatches frames; between frames with nothing buffered, waits through {@link #parking},
+     * which parks the reader once no stream is open.
      *
      * @return true when the reader parked (its buffers and the idle stream threads are let go); false
      *     at the end of the input
      */
     private boolean readFrames() throws IOException, ConnectionException {
         while (true) {
-            if (parking != null && reader.isEmpty() && mayPark()
-                    && parking.parkIfIdle(reader::readOnce, () -> read(false))) {
+            if (parking != null && reader.isEmpty() && parking.parkIfIdle(reader::readOnce, this::mayPark, () -> read(false))) {
                 reader.releaseBuffers();
+                headerBlocks.releaseIdle();
                 writer.releaseIdleBuffer();
                 writer.setReaderThread(null); // a parked connection holds no thread, not even a finished one
                 runner.retireIdleWorkers(false);
