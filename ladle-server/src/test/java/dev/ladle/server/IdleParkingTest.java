@@ -75,8 +75,9 @@ class IdleParkingTest {
     }
 
     /**
-     * Asserts that the connection keeps its thread during three park thresholds while a request head is
-     * half read: waiting out a span of time is the point here, so this polls for that long.
+     * Asserts that the connection keeps its thread during three park thresholds (while a request head is
+     * half read, or after a busy spell): waiting out a span of time is the point here, so this polls for
+     * that long.
      */
     private static void assertKeepsItsThreadForAWhile(int baseline) throws InterruptedException {
         ResourceCounts.awaitThreadsAtMost(CONNECTION_THREAD, baseline + 1, PARK_WAIT_MILLIS);
@@ -85,6 +86,22 @@ class IdleParkingTest {
             assertThat(ResourceCounts.threadsNamed(CONNECTION_THREAD)).as("threads while a head is half read")
                     .isGreaterThan(baseline);
             Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void busyConnectionWaitsWithoutTimerThroughItsFirstPauseThenParksFromItsNextOn() throws Exception {
+        int baseline = ResourceCounts.threadsNamed(CONNECTION_THREAD);
+        try (EngineFixture f = EngineFixture.start(); WireClient c = f.connect()) {
+            // a sustained exchange: its waits are untimed (a timer per request would cost the hot path)
+            for (int i = 0; i < 40; i++) {
+                assertThat(c.get("/busy/" + i).read().status()).isEqualTo(200);
+            }
+            assertKeepsItsThreadForAWhile(baseline);
+            // the request after a pause: its connection waits timed again, and parks
+            assertThat(c.get("/after-pause").read().bodyText()).isEqualTo("GET /after-pause");
+            awaitParked(baseline);
+            c.assertOpen();
         }
     }
 

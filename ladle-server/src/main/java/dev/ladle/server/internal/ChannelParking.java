@@ -174,12 +174,8 @@ final class ChannelParking {
 
         @Override
         public void flush() throws IOException {
-            lockForWrite();
-            try {
-                out.flush();
-            } finally {
-                modeLock.unlock();
-            }
+            // a socket's stream sends on write and has nothing to flush: no need to wait for a parked connection
+            out.flush();
         }
 
         @Override

@@ -39,6 +39,17 @@ public final class HttpConnection implements Runnable, MessageIo {
      * that thousands of quiet ones hold no thread.
      */
     static final int PARK_AFTER_MILLIS = 250;
+    private static final long PARK_AFTER_NANOS = PARK_AFTER_MILLIS * 1_000_000L;
+    /**
+     * Idle waits in a row, each begun less than {@link #PARK_AFTER_MILLIS} after the one before, after
+     * which a connection counts as busy and waits without a timeout. A timed wait costs a timer, and a
+     * virtual thread's timer wakes a platform thread twice (to set it and to cancel it): 2.7 more context
+     * switches per request on the keep-alive row, and a third more CPU, when every wait was timed. A
+     * connection in a sustained exchange stops paying that after this many; one that exchanges a few
+     * messages (a page's requests, a WebSocket's greeting, an HTTP/2 request's frames) and falls silent
+     * still parks.
+     */
+    private static final int BUSY_AFTER_QUICK_WAITS = 16;
     /** What {@link #awaitRequest} found: the next request's first bytes, the end, or a park. */
     private static final int REQUEST = 0;
     private static final int END = 1;
@@ -102,6 +113,10 @@ public final class HttpConnection implements Runnable, MessageIo {
     private IdleParking.Resume parkedStep;
     /** What the resumed thread continues with; handed over through the selector. */
     private IdleParking.Resume resumeStep;
+    /** {@link System#nanoTime()} when the last idle wait began (connection thread only). */
+    private long lastWaitStart = System.nanoTime() - 2 * PARK_AFTER_NANOS;
+    /** Idle waits in a row that began soon after the one before, up to {@link #BUSY_AFTER_QUICK_WAITS}. */
+    private int quickWaits;
 
     /** This connection's place in the connection caps' counts (given back when it ends or is stolen), or null. */
     private final ConnectionAdmission.Ticket admission;
@@ -294,21 +309,41 @@ public final class HttpConnection implements Runnable, MessageIo {
         }
     }
 
+    /**
+     * Called as an idle wait begins: true when the wait should be timed so that the connection can
+     * park, false for one that should wait without a timeout. A connection waits timed until its waits
+     * came quickly one after another {@link #BUSY_AFTER_QUICK_WAITS} times; then it counts as busy and
+     * waits untimed, free of timers, until a wait begins the park threshold or more after the one
+     * before. So a connection in a sustained exchange that falls silent keeps its thread until its next
+     * message (or the idle timeout), as every connection did before parking existed, and parks from
+     * then on; any other parks in every pause.
+     */
+    private boolean waitMayPark() {
+        long now = System.nanoTime();
+        boolean quick = now - lastWaitStart < PARK_AFTER_NANOS;
+        lastWaitStart = now;
+        quickWaits = quick ? Math.min(quickWaits + 1, BUSY_AFTER_QUICK_WAITS) : 0;
+        return mayPark() && quickWaits < BUSY_AFTER_QUICK_WAITS;
+    }
+
     /** Returns true when this connection may give up its thread now. */
     private boolean mayPark() {
         return parking != null && !closing && !stolen;
     }
 
     /**
-     * The wait of a protocol reader before it parks ({@link IdleParking#parkIfIdle}): runs {@code read}
-     * with the park threshold as read timeout, again after each quiet step until the reader and this
-     * connection may park.
+     * The wait of a protocol reader before it parks ({@link IdleParking#parkIfIdle}): unless the
+     * connection is busy ({@link #waitMayPark}), runs {@code read} with the park threshold as read
+     * timeout, again after each quiet step until the reader and this connection may park.
      *
      * @return true when a quiet step ended at a moment both allow a park: the caller parks; false when
-     *     the read returned
+     *     the read returned, or the connection is busy and the caller should wait as usual
      */
     private boolean quietUntilParking(IdleParking.Read read, java.util.function.BooleanSupplier readerMayPark)
             throws IOException {
+        if (!waitMayPark()) {
+            return false;
+        }
         transport.setReadTimeout(PARK_AFTER_MILLIS);
         try {
             while (true) {
@@ -419,7 +454,9 @@ public final class HttpConnection implements Runnable, MessageIo {
             pendingFirst = null;
             requested = true;
             current = ex;
-            parkedLast = null;
+            if (parkedLast != null) {
+                parkedLast = null;
+            }
             if (!pipeline.process(ex, started) || stolen) {
                 return;
             }
@@ -564,9 +601,8 @@ public final class HttpConnection implements Runnable, MessageIo {
             }
             in.compactIfWorthIt();
             // The watchdog enforces the idle timeout and takes the buffers of connections that stay
-            // idle. A plain connection waits with the park threshold as read timeout (a timed wait costs
-            // a timer per request, but a thread held by every quiet connection costs far more), then
-            // parks; a TLS one waits without a timeout.
+            // idle. A plain connection that may park waits with the park threshold as read timeout, then
+            // parks; a busy one, and a TLS one, waits without a timeout.
             in.parkForIdle();
             out.parkForIdle();
             if (idleSince == 0) {
@@ -574,7 +610,7 @@ public final class HttpConnection implements Runnable, MessageIo {
                 idleSince = System.nanoTime() | 1;
             }
             try {
-                if (mayPark()) {
+                if (waitMayPark()) {
                     transport.setReadTimeout(PARK_AFTER_MILLIS);
                     try {
                         return in.fill(in.buf.length) > 0 ? REQUEST : END;
