@@ -25,8 +25,11 @@ final class AuthSetup {
      * Adds the auth domain to {@code server}.
      *
      * @param users {@code NAME:PASSWORD} pairs; the password is everything after the first colon
+     * @param healthPath the {@code --health} path, exempt (a balancer's checks carry no credentials), or null
+     * @param nonceKey the Digest nonce key shared by the instances behind one balancer, or null for a random one
      */
-    static AuthDomain install(Server server, HttpdCommand.AuthScheme scheme, List<String> users, String path) {
+    static AuthDomain install(Server server, HttpdCommand.AuthScheme scheme, List<String> users, String path,
+                              String healthPath, byte[] nonceKey) {
         Map<String, String> passwords = new HashMap<>();
         for (String user : users) {
             int colon = user.indexOf(':');
@@ -40,7 +43,13 @@ final class AuthSetup {
                 return password == null ? null : DigestAuthDomain.encodePassword(user, REALM, password);
             });
         };
+        if (nonceKey != null && domain instanceof DigestAuthDomain digest) {
+            digest.setNonceSecret(nonceKey);
+        }
         domain.addPath(path);
+        if (healthPath != null) {
+            domain.removePath(healthPath);
+        }
         server.addAuthDomain(domain);
         return domain;
     }

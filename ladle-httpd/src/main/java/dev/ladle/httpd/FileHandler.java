@@ -126,54 +126,85 @@ final class FileHandler implements ServerCallback {
     }
 
     private void file(ServerMessage msg, Path file, boolean headOnly) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            // attributes read after opening describe what this channel reads, even if the file is replaced
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            long size = attributes.size();
-            Validators validators = Validators.of(attributes);
-            String contentType = MediaTypes.forFileName(file.getFileName().toString());
-            MessageHeaders request = msg.getRequestHeaders();
-            MessageHeaders response = msg.getResponseHeaders();
-            response.replace("ETag", validators.etag());
-            response.replace("Last-Modified", validators.lastModifiedHeader());
-            response.replace("Accept-Ranges", "bytes");
-            switch (Preconditions.evaluate(msg.getMethod(), request, validators)) {
-                case NOT_MODIFIED -> {
-                    msg.setStatus(Status.NOT_MODIFIED);
-                    return;
-                }
-                case FAILED -> {
-                    Responses.plain(msg, Status.PRECONDITION_FAILED);
-                    return;
-                }
-                case PROCEED -> {
-                }
-            }
-            List<Range> ranges = headOnly || !Preconditions.rangeApplies(request, validators)
-                    ? null : request.getRanges(size);
-            if (ranges != null && ranges.isEmpty()) {
-                response.replace("Content-Range", "bytes */" + size);
-                Responses.plain(msg, Status.RANGE_NOT_SATISFIABLE);
-                return;
-            }
-            response.replace("Content-Type", contentType);
-            if (ranges == null) {
-                FileSender.sendWhole(msg, channel, size, headOnly);
-            } else if (ranges.size() == 1) {
-                FileSender.sendRange(msg, channel, size, ranges.get(0));
-            } else {
-                FileSender.sendRanges(msg, channel, size, ranges, contentType);
-            }
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             Responses.plain(msg, Status.NOT_FOUND);
+            return;
         } catch (AccessDeniedException e) {
             Responses.plain(msg, Status.FORBIDDEN);
+            return;
         } catch (IOException e) {
-            // the client left while the body was written: the server ends the connection
-            LOG.log(System.Logger.Level.DEBUG, "sending {0} failed: {1}", file, e.toString());
-            if (msg.getStatus() == 0) {
-                Responses.plain(msg, Status.INTERNAL_SERVER_ERROR);
+            LOG.log(System.Logger.Level.DEBUG, "opening {0} failed: {1}", file, e.toString());
+            Responses.plain(msg, Status.INTERNAL_SERVER_ERROR);
+            return;
+        }
+        boolean handedOver = false;
+        try {
+            handedOver = answer(msg, file, channel, headOnly);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "reading {0} failed: {1}", file, e.toString());
+            Responses.plain(msg, Status.INTERNAL_SERVER_ERROR);
+        } finally {
+            if (!handedOver) {
+                closeQuietly(channel);
             }
+        }
+    }
+
+    /**
+     * Answers with the open file: its validators, then a precondition's answer, or the file (or ranges of
+     * it) as the response body.
+     *
+     * @return true when the response body took the channel over (it closes it), false when the caller must
+     */
+    private static boolean answer(ServerMessage msg, Path file, FileChannel channel, boolean headOnly) throws IOException {
+        // attributes read after opening describe what this channel reads, even if the file is replaced
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        long size = attributes.size();
+        Validators validators = Validators.of(attributes);
+        MessageHeaders request = msg.getRequestHeaders();
+        MessageHeaders response = msg.getResponseHeaders();
+        response.replace("ETag", validators.etag());
+        response.replace("Last-Modified", validators.lastModifiedHeader());
+        response.replace("Accept-Ranges", "bytes");
+        switch (Preconditions.evaluate(msg.getMethod(), request, validators)) {
+            case NOT_MODIFIED -> {
+                msg.setStatus(Status.NOT_MODIFIED);
+                return false;
+            }
+            case FAILED -> {
+                Responses.plain(msg, Status.PRECONDITION_FAILED);
+                return false;
+            }
+            case PROCEED -> {
+            }
+        }
+        List<Range> ranges = headOnly || !Preconditions.rangeApplies(request, validators)
+                ? null : request.getRanges(size);
+        if (ranges != null && ranges.isEmpty()) {
+            response.replace("Content-Range", "bytes */" + size);
+            Responses.plain(msg, Status.RANGE_NOT_SATISFIABLE);
+            return false;
+        }
+        String contentType = MediaTypes.forFileName(file.getFileName().toString());
+        response.replace("Content-Type", contentType);
+        if (ranges == null) {
+            FileSender.sendWhole(msg, channel, size);
+        } else if (ranges.size() == 1) {
+            FileSender.sendRange(msg, channel, size, ranges.get(0));
+        } else {
+            FileSender.sendRanges(msg, channel, size, ranges, contentType);
+        }
+        return true;
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // opened for reading: nothing is lost
         }
     }
 

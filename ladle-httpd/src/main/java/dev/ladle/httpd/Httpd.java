@@ -60,27 +60,36 @@ final class Httpd implements Running {
             if (options.wsEcho != null) {
                 WebSocketEcho.install(server, options.wsEcho, options.wsOrigin, options.wsProtocols, options.wsMaxMessage);
             }
+            if (options.balancer.health != null) {
+                server.addHealthHandler(options.balancer.health);
+            }
             if (options.auth != null) {
-                AuthSetup.install(server, options.auth, options.users, options.authPath);
+                AuthSetup.install(server, options.auth, options.users, options.authPath, options.balancer.health,
+                        NonceKey.read(options.balancer.nonceKeyFile));
             }
             if (options.tlsCert != null) {
                 TlsSetup.configure(server, options.tlsCert, options.tlsKey, options.clientCert.mode, options.trust);
                 TlsSetup.configureRevocation(server, options.crls, options.ocsp, options.ocspResponder, options.revocationSoftFail);
                 // HttpdCommand.checkFlags has checked the profile's lists
                 server.setTlsProfile(options.tlsProfile());
-                if (options.hsts != null) {
-                    server.setStrictTransportSecurity(Duration.ofSeconds(options.hsts), false);
-                }
+            }
+            server.setTrustedProxies(options.balancer.trustedProxies());
+            if (options.hsts != null) {
+                // on https listeners, and on requests a trusted proxy says came over https
+                server.setStrictTransportSecurity(Duration.ofSeconds(options.hsts), false);
             }
             if (options.accessLog) {
                 new AccessLog(System.out).install(server);
             }
             boolean tcp = options.unix == null || options.isSet("--port");
+            Set<ListenOption> plain = options.balancer.tcpListenOptions();
             if (tcp) {
-                listen(server, options.bind, options.port, EnumSet.noneOf(ListenOption.class));
+                listen(server, options.bind, options.port, plain);
             }
             if (options.tlsCert != null) {
-                listen(server, options.bind, options.httpsPort, EnumSet.of(ListenOption.HTTPS));
+                EnumSet<ListenOption> https = EnumSet.copyOf(plain);
+                https.add(ListenOption.HTTPS);
+                listen(server, options.bind, options.httpsPort, https);
             }
             if (options.unix != null) {
                 listenUnix(server, options.unix);
@@ -99,7 +108,7 @@ final class Httpd implements Running {
                 case "all" -> server.listenAll(port, options);
                 default -> server.listen(new InetSocketAddress(address(bind), port), options);
             }
-        } catch (IOException e) {
+        } catch (IOException | UnsupportedOperationException e) {
             throw new StartupException(e.getMessage());
         }
     }
@@ -159,6 +168,11 @@ final class Httpd implements Running {
     @Override
     public List<URI> uris() {
         return server.getUris();
+    }
+
+    @Override
+    public void startDraining() {
+        server.startDraining();
     }
 
     /** Stops accepting connections; requests in flight go on. */

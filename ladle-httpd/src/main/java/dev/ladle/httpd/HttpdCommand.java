@@ -6,12 +6,14 @@ import dev.ladle.tls.TlsProfile;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Spec;
             "Serves the files under a directory over HTTP/1.1 and HTTP/2, built on the Ladle server library;",
             "with --mock DIR, a mock server answering from the WireMock-style mapping files under DIR instead,",
             "with WireMock's admin API under /__admin/.",
-            "Prints each URI it listens on, one per line, when ready; SIGINT or SIGTERM stops it gracefully."})
+            "Prints each URI it listens on, one per line, when ready; SIGINT or SIGTERM stops it gracefully",
+            "(after draining for --drain-grace)."})
 final class HttpdCommand implements Callable<Integer> {
     /** The default of {@code --ws-max-message}. */
     static final long DEFAULT_WS_MAX_MESSAGE = 16L << 20;
@@ -154,8 +157,9 @@ final class HttpdCommand implements Callable<Integer> {
     List<String> tlsCiphers = new ArrayList<>();
 
     @Option(names = "--hsts", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "" + DEFAULT_HSTS_SECONDS,
-            description = "Send Strict-Transport-Security: max-age=SECONDS on every HTTPS response "
-                    + "(without a value: " + DEFAULT_HSTS_SECONDS + ", one year; no includeSubDomains; 0 clears it in browsers).")
+            description = "Send Strict-Transport-Security: max-age=SECONDS on every HTTPS response, and on the requests a"
+                    + " --trusted-proxy says came over https (without a value: " + DEFAULT_HSTS_SECONDS + ", one year;"
+                    + " no includeSubDomains; 0 clears it in browsers).")
     Long hsts;
 
     @Option(names = "--auth", paramLabel = "basic|digest", description = "Require HTTP authentication.")
@@ -192,6 +196,10 @@ final class HttpdCommand implements Callable<Integer> {
 
     @Option(names = "--access-log", description = "Log each request on stdout in the Common Log Format.")
     boolean accessLog;
+
+    // behind a load balancer
+    @Mixin
+    BalancerFlags balancer = new BalancerFlags();
 
     @Option(names = "--max-body", paramLabel = "BYTES", converter = ByteSize.class, defaultValue = "64m",
             description = "Largest request body (upload or echo) accepted (default: 64m).")
@@ -234,8 +242,24 @@ final class HttpdCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs on SIGINT or SIGTERM: no new connections, requests in flight finish (at most 10 s), exit 0. */
+    /**
+     * Runs on SIGINT or SIGTERM: drains for the {@linkplain BalancerFlags#drainGrace() grace} (listeners open), then no
+     * new connections, requests in flight finish (at most 10 s more), exit 0.
+     */
     private void stop(Running httpd) {
+        Duration grace = balancer.drainGrace();
+        if (!grace.isZero()) {
+            err.println("ladle-httpd: draining for " + DurationFlag.describe(grace) + ": health checks answer 503,"
+                    + " each connection closes after its next response");
+            err.flush();
+            httpd.startDraining();
+            try {
+                // the balancer's health checks need this long to fail and take this process out of rotation
+                Thread.sleep(grace);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         httpd.disconnect();
         err.println(httpd instanceof MockHttpd ? "ladle-httpd: stopping the mock server"
                 : "ladle-httpd: stopping; requests in flight get up to " + Httpd.SHUTDOWN_TIMEOUT.toSeconds() + " s");
@@ -295,12 +319,17 @@ final class HttpdCommand implements Callable<Integer> {
         if (wsEcho == null && (wsOrigin != null || !wsProtocols.isEmpty() || isSet("--ws-max-message"))) {
             throw usage("--ws-max-message, --ws-origin and --ws-protocol need --ws-echo");
         }
+        balancer.check(this);
     }
 
     /** {@code --tls-profile}, {@code --tls-protocols}, {@code --tls-ciphers} and {@code --hsts}. */
     private void checkTlsPolicy() {
-        if (tlsCert == null && (isSet("--tls-profile") || !tlsProtocols.isEmpty() || !tlsCiphers.isEmpty() || hsts != null)) {
-            throw usage("--tls-profile, --tls-protocols, --tls-ciphers and --hsts need --tls-cert and --tls-key");
+        if (tlsCert == null && (isSet("--tls-profile") || !tlsProtocols.isEmpty() || !tlsCiphers.isEmpty())) {
+            throw usage("--tls-profile, --tls-protocols and --tls-ciphers need --tls-cert and --tls-key");
+        }
+        // behind a proxy that terminates TLS, the requests it says came over https are the https ones
+        if (tlsCert == null && balancer.trustedProxies.isEmpty() && hsts != null) {
+            throw usage("--hsts needs --tls-cert and --tls-key, or --trusted-proxy (for https ended at the proxy)");
         }
         if (hsts != null && hsts < 0) {
             throw usage("--hsts must be 0 or more seconds, got " + hsts);
@@ -345,6 +374,16 @@ final class HttpdCommand implements Callable<Integer> {
                 throw usage(option + " does not go with --mock, which serves mapping files, not a directory of files");
             }
         }
+        for (String option : List.of("--reuse-port", "--health", "--drain-grace", "--nonce-key-file")) {
+            if (isSet(option)) {
+                throw usage(option + " is not supported with --mock: the mock server stops at once");
+            }
+        }
+        for (String option : List.of("--proxy-protocol", "--trusted-proxy", "--trusted-headers")) {
+            if (isSet(option)) {
+                throw usage(option + " is not supported with --mock: the mock server answers its clients directly");
+            }
+        }
     }
 
     /** Returns true when the user gave {@code option} on the command line (rather than its default). */
@@ -358,13 +397,13 @@ final class HttpdCommand implements Callable<Integer> {
         }
     }
 
-    private void checkPath(String option, String value) {
+    void checkPath(String option, String value) {
         if (value != null && !value.startsWith("/")) {
             throw usage(option + " must start with /, got '" + value + "'");
         }
     }
 
-    private ParameterException usage(String message) {
+    ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
     }
 

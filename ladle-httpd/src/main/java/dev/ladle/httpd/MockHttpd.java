@@ -70,6 +70,11 @@ final class MockHttpd implements Running {
     }
 
     @Override
+    public void startDraining() {
+        mock.server().startDraining();
+    }
+
+    @Override
     public void disconnect() {
         mock.server().disconnect();
     }

@@ -2,8 +2,10 @@ package dev.ladle.httpd;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The directory ladle-httpd serves, and the one place that turns a request path into a file under it.
@@ -74,6 +76,9 @@ final class RootDirectory {
      * is checked, and a dangling symbolic link is refused because writing through it could land anywhere.
      */
     boolean contains(Path path) {
+        if (noLinkBelowRoot(path)) {
+            return true;
+        }
         Path probe = path;
         while (probe != null) {
             try {
@@ -88,5 +93,30 @@ final class RootDirectory {
             }
         }
         return false;
+    }
+
+    /**
+     * Returns true when every name of {@code path} below the root exists and none is a symbolic link:
+     * then the path lies under the root as it is written ({@link #resolve} made sure of that), which one
+     * {@code lstat} per name proves, where resolving the real path costs a {@code readlink} for every
+     * name of the whole path. False when a name is missing or a link, or cannot be read: the caller
+     * then resolves the real path.
+     */
+    private boolean noLinkBelowRoot(Path path) {
+        if (!path.startsWith(realRoot)) {
+            return false;
+        }
+        Path probe = realRoot;
+        for (Path name : realRoot.relativize(path)) {
+            probe = probe.resolve(name);
+            try {
+                if (Files.readAttributes(probe, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isSymbolicLink()) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -8,6 +8,12 @@ interface Running extends AutoCloseable {
     /** The URIs it listens on, to print when ready. */
     List<URI> uris();
 
+    /**
+     * Starts draining: health checks answer 503, each connection closes after its next response, the
+     * listeners stay open ({@link dev.ladle.server.Server#startDraining()}).
+     */
+    void startDraining();
+
     /** Stops accepting connections; requests in flight go on. */
     void disconnect();
 

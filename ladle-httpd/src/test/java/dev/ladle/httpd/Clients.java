@@ -4,9 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /** The clients the integration tests drive ladle-httpd with: the JDK HttpClient, curl and raw sockets. */
 final class Clients {
@@ -27,6 +30,46 @@ final class Clients {
             .build();
 
     private Clients() {
+    }
+
+    /**
+     * A loopback address other than 127.0.0.1 (Linux routes all of 127.0.0.0/8 to the loopback
+     * interface): a client bound to it is told apart from a balancer on 127.0.0.1 in the server's logs.
+     */
+    static final InetAddress OTHER_LOOPBACK = loopback(127, 0, 0, 2);
+
+    private static InetAddress loopback(int a, int b, int c, int d) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) a, (byte) b, (byte) c, (byte) d});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Returns true when a socket can be bound to {@link #OTHER_LOOPBACK} here (not on every platform). */
+    static boolean otherLoopbackWorks() {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(OTHER_LOOPBACK, 0));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Returns a JDK client like {@link #HTTP} whose connections come from {@code local}, trusting the
+     * certificates of {@code tls} when given (null for the system's).
+     */
+    static HttpClient boundTo(InetAddress local, SSLContext tls) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
+                .localAddress(local);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        return builder.build();
     }
 
     /** GETs {@code path} (raw, already encoded) under {@code base} with the JDK client. */
@@ -47,7 +90,15 @@ final class Clients {
      * the answer until the server closes (send {@code Connection: close}); returns it as Latin-1 text.
      */
     static String raw(URI base, String request) throws IOException {
+        return rawFrom(null, base, request);
+    }
+
+    /** As {@link #raw}, from a socket bound to {@code local} (null: any local address). */
+    static String rawFrom(InetAddress local, URI base, String request) throws IOException {
         try (Socket socket = new Socket()) {
+            if (local != null) {
+                socket.bind(new InetSocketAddress(local, 0));
+            }
             socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 10_000);
             socket.setSoTimeout((int) HttpdProcess.WAIT.toMillis());
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));

@@ -24,7 +24,7 @@ import java.util.function.Predicate;
  */
 final class HttpdProcess implements AutoCloseable {
     /** How long a test waits for the process to print something or to exit. */
-    static final Duration WAIT = Duration.ofSeconds(30);
+    static final Duration WAIT = Duration.ofSeconds(60); // a JVM start on a loaded 2-core CI machine took over 30 s
 
     private final Process process;
     private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
@@ -109,6 +109,16 @@ final class HttpdProcess implements AutoCloseable {
     /** Waits for the next stdout line. */
     String awaitStdoutLine() throws InterruptedException {
         return poll(stdout, "stdout");
+    }
+
+    /** Waits for a stdout line matching {@code condition} (an access log line), skipping others. */
+    String awaitStdoutLine(Predicate<String> condition) throws InterruptedException {
+        while (true) {
+            String line = poll(stdout, "stdout");
+            if (condition.test(line)) {
+                return line;
+            }
+        }
     }
 
     /** Waits for a stderr line matching {@code condition}, skipping others. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -36,7 +37,8 @@ class StartupErrorsIT {
         HttpdProcess.Result result = HttpdProcess.run(dir, "--help");
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).startsWith("Usage: ladle-httpd").contains("--allow-put", "--tls-cert", "--ws-echo",
-                "--access-log", "--max-body", "--unix", "--auth-path", "--no-http2");
+                "--access-log", "--max-body", "--unix", "--auth-path", "--no-http2", "--reuse-port", "--proxy-protocol",
+                "--trusted-proxy", "--trusted-headers");
     }
 
     @Test
@@ -75,11 +77,32 @@ class StartupErrorsIT {
         "--ws-origin=https://example.org",
         "--ws-protocol=chat",
         "--ws-max-message=1k",
+        "--health=/",
+        "--drain-grace=soon",
+        "--nonce-key-file=nonce.key",
+        "--trusted-proxy=proxy.example.org",
+        "--trusted-headers=x-forwarded",
+        "--hsts",
     })
     void aBadFlagValueOrCombinationExits2(String flag) throws Exception {
         HttpdProcess.Result result = HttpdProcess.run(dir, flag);
         assertThat(result.exitCode()).as(result.stderr()).isEqualTo(2);
         assertThat(result.stderr()).startsWith("ladle-httpd: ").contains("Usage: ladle-httpd");
+        assertNoStackTrace(result);
+    }
+
+    @ParameterizedTest(name = "{0} {1} exits 2")
+    @CsvSource({
+        "--mock=.,                   --proxy-protocol,          --proxy-protocol is not supported with --mock",
+        "--mock=.,                   --trusted-proxy=127.0.0.1, --trusted-proxy is not supported with --mock",
+        "--unix=ladle.sock,          --proxy-protocol,          --proxy-protocol applies to TCP ports",
+        "--trusted-proxy=127.0.0.1,  --trusted-headers=all,     --trusted-headers takes both, forwarded or x-forwarded",
+        "--trusted-proxy=10.0.0.0/33, --access-log,             --trusted-proxy: bad prefix length in \"10.0.0.0/33\"",
+    })
+    void aBalancerFlagThatCannotApplyExits2SayingWhy(String first, String second, String message) throws Exception {
+        HttpdProcess.Result result = HttpdProcess.run(dir, first, second);
+        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(2);
+        assertThat(result.stderr()).startsWith("ladle-httpd: " + message).contains("Usage: ladle-httpd");
         assertNoStackTrace(result);
     }
 

@@ -1,6 +1,8 @@
 package dev.ladle.http;
 
+import dev.ladle.server.internal.BodyAccess;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,22 +14,45 @@ import java.util.List;
  * the server takes them with {@link #getChunk(long)} and reports each one written with
  * {@link #wroteChunk(ByteBuffer)}, which drops it when accumulation is off.
  *
+ * <p>A body may also hold stretches of files ({@link #appendFile}), which are read only when the body
+ * is: a plain HTTP/1.1 connection sends them with {@code sendfile}, without copying them through memory.
+ *
+ * <p>A large request body that arrived on a plain HTTP/1.1 connection is held in the server's own
+ * buffers, outside the heap, which it reuses once the exchange ended: read such a body (or
+ * {@link #appendShared share} it with the response) before then. Afterwards it is empty and reading it
+ * throws {@link IllegalStateException}; {@link #flatten()} it first to keep its bytes longer. Buffers
+ * handed out by {@link #getChunk} are never reused.
+ *
  * <p>Thread-safe: a handler thread may append while the connection's thread writes. The monitor only
  * guards memory operations, never I/O, so it costs nothing per body and cannot pin a carrier thread.
  */
 public final class MessageBody {
+    static {
+        BodyAccess.install(new MessageBodyAccess());
+    }
+
+    /** File regions are read in pieces of at most this size where they cannot be sent as they are. */
+    static final int FILE_READ_SIZE = 64 * 1024;
+
     /**
-     * Chunks not yet discarded; {@code base} is the body offset of the first one. Null while the body is
-     * empty or is exactly {@link #single}: most responses are one array, which needs no list.
+     * Chunks not yet discarded, each a {@link ByteBuffer} or a {@link FileRegion}; {@code base} is the
+     * body offset of the first one. Null while the body is empty or is exactly {@link #single}: most
+     * responses are one array, which needs no list.
      */
-    private List<ByteBuffer> chunks;
+    List<Object> chunks;
     /** The whole body when it is one owned array (then {@code chunks} is null). */
-    private byte[] single;
-    private long base;
-    private long length;
-    private boolean complete;
+    byte[] single;
+    long base;
+    long length;
+    boolean complete;
     private boolean accumulate = true;
     private byte[] flattened;
+    /** The channels taken over by {@link #appendFile}, closed by {@link #truncate()} or when the exchange ends. */
+    List<FileChannel> files;
+    /** The exchange this body belongs to, or null for a body made by application code. */
+    Object owner;
+    /** True once the server took back the buffers of the pooled chunks this body held. */
+    boolean released;
 
     /** Creates an empty, incomplete, accumulating body. */
     public MessageBody() {
@@ -42,19 +67,19 @@ public final class MessageBody {
     public void append(byte[] data, int offset, int length) {
         byte[] copy = new byte[length];
         System.arraycopy(data, offset, copy, 0, length);
-        appendOwned(ByteBuffer.wrap(copy));
+        appendChunk(ByteBuffer.wrap(copy));
     }
 
     /** Appends a copy of the remaining bytes of {@code data} (its position is not moved). */
     public void append(ByteBuffer data) {
         ByteBuffer copy = ByteBuffer.allocate(data.remaining());
         copy.put(data.duplicate()).flip();
-        appendOwned(copy);
+        appendChunk(copy);
     }
 
     /** Appends the UTF-8 bytes of {@code text}. */
     public void append(String text) {
-        appendOwned(ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        appendChunk(ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /**
@@ -70,22 +95,122 @@ public final class MessageBody {
                 return;
             }
         }
-        appendOwned(ByteBuffer.wrap(data));
+        appendChunk(ByteBuffer.wrap(data));
     }
 
-    private void appendOwned(ByteBuffer chunk) {
+    /**
+     * Appends the remaining bytes of {@code data} without copying them: the body keeps a view of them
+     * (the buffer's own position and limit stay the caller's), so the caller must not change those bytes
+     * afterwards. A chunk of another body ({@link #getChunk}) appended to a response this way is sent
+     * from where it is, with no copy.
+     *
+     * @throws IllegalStateException when the body is already complete
+     */
+    public void appendOwned(ByteBuffer data) {
+        ByteBuffer view = data.slice();
+        synchronized (this) {
+            addChunk(view, view.remaining());
+        }
+    }
+
+    /**
+     * Appends {@code length} bytes of {@code file} from {@code position}, to be read only when they are
+     * read or sent: a plain HTTP/1.1 connection sends them with {@code sendfile}, without copying them
+     * through memory; TLS and HTTP/2 connections read them in pieces of at most 64 KiB. The body takes
+     * the channel over: it is closed once the exchange whose response this body is ended, or by
+     * {@link #truncate()} (a body the server never sends leaves that to its creator's {@code truncate()}).
+     * A file that is shorter than promised when the bytes are read cuts the response off: the server closes
+     * the connection instead of sending a body shorter than its {@code Content-Length}.
+     *
+     * @throws IllegalArgumentException when {@code position} or {@code length} is negative
+     * @throws IllegalStateException when the body is already complete
+     */
+    public void appendFile(FileChannel file, long position, long length) {
+        java.util.Objects.requireNonNull(file, "file");
+        if (position < 0 || length < 0) {
+            throw new IllegalArgumentException("negative file position or length: " + position + ", " + length);
+        }
         synchronized (this) {
             if (complete) {
                 throw new IllegalStateException("body already complete");
             }
-            chunks().add(chunk);
-            length += chunk.remaining();
-            flattened = null;
+            if (files == null) {
+                files = new ArrayList<>(1);
+            }
+            files.add(file);
+            if (length > 0) {
+                addChunk(new FileRegion(file, position, length), length);
+            }
         }
     }
 
+    /**
+     * Appends the bytes {@code source} holds now without copying them: the two bodies share them, so
+     * neither may change them. Appending a request body to its own exchange's response this way echoes it
+     * with no copy, also when it is held in the server's own buffers (which stay valid until the exchange
+     * ended); appended to any other body, such bytes are never reused by the server. File regions are
+     * shared too; their files stay owned by {@code source}.
+     *
+     * @throws IllegalStateException when this body is complete, or {@code source}'s bytes are discarded or
+     *     were released with its exchange
+     */
+    public void appendShared(MessageBody source) {
+        List<Object> pieces;
+        byte[] one;
+        Object sourceOwner;
+        synchronized (source) {
+            source.checkReadable();
+            if (source.base != 0) {
+                throw new IllegalStateException("body chunks were discarded (accumulate is off)");
+            }
+            one = source.single;
+            pieces = source.chunks == null ? List.of() : List.copyOf(source.chunks);
+            sourceOwner = source.owner;
+        }
+        if (one != null) {
+            // one array, the common small body: shared as it is
+            appendOwned(one);
+            return;
+        }
+        synchronized (this) {
+            boolean sameExchange = sourceOwner != null && sourceOwner == owner;
+            for (Object piece : pieces) {
+                if (piece instanceof PooledChunk pooled && !sameExchange) {
+                    pooled.block().escape();
+                }
+                addChunk(piece instanceof ByteBuffer b ? b.duplicate() : piece, Chunks.lengthOf(piece));
+            }
+        }
+    }
+
+
+    /** Throws when the server took this body's pooled buffers back; call with the monitor held. */
+    void checkReadable() {
+        if (released) {
+            throw new IllegalStateException("the request body's buffers went back to the server when its exchange"
+                    + " ended: read it (or flatten() it) before the exchange ends");
+        }
+    }
+
+    /** Appends a buffer nobody else has. */
+    private void appendChunk(ByteBuffer chunk) {
+        synchronized (this) {
+            addChunk(chunk, chunk.remaining());
+        }
+    }
+
+    /** Adds a chunk (a buffer or a file region) of {@code n} bytes; call with the monitor held. */
+    void addChunk(Object chunk, long n) {
+        if (complete) {
+            throw new IllegalStateException("body already complete");
+        }
+        chunks().add(chunk);
+        length += n;
+        flattened = null;
+    }
+
     /** The chunk list, made on first need (holding {@link #single} if there is one); call with the monitor held. */
-    private List<ByteBuffer> chunks() {
+    List<Object> chunks() {
         if (chunks == null) {
             chunks = new ArrayList<>(2);
             if (single != null) {
@@ -123,7 +248,9 @@ public final class MessageBody {
      * @throws IllegalStateException when accumulation is off and chunks were already discarded
      */
     public byte[] flatten() {
+        List<Object> pieces;
         synchronized (this) {
+            checkReadable();
             if (base != 0) {
                 throw new IllegalStateException("body chunks were discarded (accumulate is off)");
             }
@@ -138,36 +265,46 @@ public final class MessageBody {
                 flattened = new byte[0];
                 return flattened;
             }
-            if (chunks.size() == 1 && chunks.get(0).hasArray() && chunks.get(0).arrayOffset() == 0
-                    && chunks.get(0).position() == 0 && chunks.get(0).remaining() == chunks.get(0).array().length) {
-                flattened = chunks.get(0).array();
+            if (chunks.size() == 1 && chunks.get(0) instanceof ByteBuffer only && only.hasArray()
+                    && only.arrayOffset() == 0 && only.position() == 0 && only.remaining() == only.array().length) {
+                flattened = only.array();
                 return flattened;
             }
             if (length > Integer.MAX_VALUE - 16) {
                 throw new IllegalStateException("body of " + length + " bytes does not fit in an array");
             }
-            byte[] all = new byte[(int) length];
-            int pos = 0;
-            for (ByteBuffer chunk : chunks) {
-                int n = chunk.remaining();
-                chunk.duplicate().get(all, pos, n);
-                pos += n;
-            }
-            flattened = all;
-            return all;
+            pieces = List.copyOf(chunks);
         }
+        // joined outside the monitor: file regions are read from disk
+        byte[] all = Chunks.join(pieces);
+        synchronized (this) {
+            flattened = all;
+        }
+        return all;
     }
 
-    /** Removes every chunk and resets the length to 0; the body is incomplete again. */
+    /**
+     * Removes every chunk and resets the length to 0; the body is incomplete again. Closes the files it
+     * took over ({@link #appendFile}).
+     */
     public void truncate() {
+        List<FileChannel> owned;
         synchronized (this) {
-            chunks = null;
-            single = null;
-            base = 0;
-            length = 0;
-            complete = false;
-            flattened = null;
+            clearContent();
+            owned = files;
+            files = null;
         }
+        Chunks.closeAll(owned);
+    }
+
+    /** Drops every chunk, leaving the files owned as they are; call with the monitor held. */
+    void clearContent() {
+        chunks = null;
+        single = null;
+        base = 0;
+        length = 0;
+        complete = false;
+        flattened = null;
     }
 
     /** Returns whether chunks are kept after they are read or written (default true). */
@@ -191,13 +328,18 @@ public final class MessageBody {
     /**
      * Returns the data from body offset {@code offset} up to the end of the chunk holding it, as a view
      * that shares the body's memory (so that the server can write it without a copy): read it, do not
-     * change it. At the end of the body, returns an empty buffer when the body is complete and null when
+     * change it. In a file region ({@link #appendFile}) it is a new buffer of at most 64 KiB read from the
+     * file. At the end of the body, returns an empty buffer when the body is complete and null when
      * more may still be appended.
      *
      * @throws IllegalArgumentException when {@code offset} lies in a chunk already discarded
+     * @throws java.io.UncheckedIOException when a file region cannot be read, or its file became shorter
      */
     public ByteBuffer getChunk(long offset) {
+        FileRegion region;
+        long within;
         synchronized (this) {
+            checkReadable();
             if (offset < base) {
                 throw new IllegalArgumentException("offset " + offset + " was already discarded");
             }
@@ -205,25 +347,45 @@ public final class MessageBody {
                 return ByteBuffer.wrap(single, (int) offset, (int) (length - offset)).slice();
             }
             long pos = base;
-            for (ByteBuffer chunk : chunks == null ? List.<ByteBuffer>of() : chunks) {
-                int n = chunk.remaining();
+            region = null;
+            within = 0;
+            for (Object chunk : chunks == null ? List.of() : chunks) {
+                long n = Chunks.lengthOf(chunk);
                 if (offset < pos + n) {
-                    ByteBuffer view = chunk.duplicate();
-                    view.position(view.position() + (int) (offset - pos));
-                    return view;
+                    if (chunk instanceof PooledChunk pooled) {
+                        // application code may keep the view: the server never reuses the block
+                        pooled.block().escape();
+                        return Chunks.view(pooled.data(), offset - pos);
+                    }
+                    if (chunk instanceof ByteBuffer buffer) {
+                        return Chunks.view(buffer, offset - pos);
+                    }
+                    region = (FileRegion) chunk;
+                    within = offset - pos;
+                    break;
                 }
                 pos += n;
             }
-            return complete ? ByteBuffer.allocate(0) : null;
+            if (region == null) {
+                return complete ? ByteBuffer.allocate(0) : null;
+            }
         }
+        return region.read(within, FILE_READ_SIZE);
     }
 
     /** Tells the body that the chunk returned by {@link #getChunk} was written: dropped when not accumulating. */
     public void wroteChunk(ByteBuffer chunk) {
         synchronized (this) {
             if (!accumulate && (single != null || chunks != null && !chunks.isEmpty())) {
-                ByteBuffer first = chunks().remove(0);
-                base += first.remaining();
+                Object first = chunks().get(0);
+                if (first instanceof FileRegion region && chunk.remaining() < region.length()) {
+                    // a file region is read in pieces: only the piece written goes
+                    chunks.set(0, region.from(chunk.remaining()));
+                    base += chunk.remaining();
+                } else {
+                    chunks.remove(0);
+                    base += Chunks.lengthOf(first);
+                }
             }
         }
     }

@@ -74,6 +74,7 @@ public class Server implements AutoCloseable {
 
     private final ServerState state;
     private final ServerStatistics statistics;
+    private final Draining draining;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock listenLock = new ReentrantLock();
     private final List<Consumer<ServerMessage>> startedListeners = new CopyOnWriteArrayList<>();
@@ -87,6 +88,7 @@ public class Server implements AutoCloseable {
     public Server() {
         this.state = new ServerState(this, new Events());
         this.statistics = new ServerStatistics(state.counters);
+        this.draining = new Draining(state);
         state.webSocketExtensions.add(DeflateExtension.class);
         setServerHeader("");
     }
@@ -161,6 +163,23 @@ public class Server implements AutoCloseable {
     /** Returns true when plain listeners accept HTTP/2 by prior knowledge (see {@link #setH2cEnabled}). */
     public boolean isH2cEnabled() {
         return state.h2cEnabled();
+    }
+
+    /**
+     * Believes the forwarding headers ({@code Forwarded}, {@code X-Forwarded-For}/{@code -Proto}/
+     * {@code -Host}/{@code -Port}) of requests whose connection comes from one of {@code proxies}: they
+     * then decide {@link ServerMessage#getRemoteAddress()}, {@link ServerMessage#getUri()} and
+     * {@link ServerMessage#isSecure()}, on HTTP/1 and HTTP/2 alike. See {@link TrustedProxies} for how the
+     * chain is walked. Off by default ({@link TrustedProxies#NONE}); applies to requests read afterwards.
+     * Behind a PROXY protocol listener, the connection's client is the address the PROXY header carried.
+     */
+    public void setTrustedProxies(TrustedProxies proxies) {
+        state.setTrustedProxies(Objects.requireNonNull(proxies, "proxies"));
+    }
+
+    /** Returns the proxies set with {@link #setTrustedProxies}; {@link TrustedProxies#NONE} by default. */
+    public TrustedProxies getTrustedProxies() {
+        return state.trustedProxies();
     }
 
     /** Returns the raw-paths setting. */
@@ -293,12 +312,15 @@ public class Server implements AutoCloseable {
      *
      * @throws IOException when the address cannot be bound; the message names the address
      * @throws IllegalStateException when {@code HTTPS} is asked for and no certificate is set
+     * @throws UnsupportedOperationException when {@link ListenOption#REUSE_PORT} is asked for on a platform
+     *     without {@code SO_REUSEPORT}
+     * @throws IllegalArgumentException when {@link ListenOption#REUSE_PORT} is asked for on a Unix-domain address
      */
     public void listen(SocketAddress address, Set<ListenOption> options) throws IOException {
         Objects.requireNonNull(address, "address");
         Set<ListenOption> opts = options(options);
         checkHttps(opts);
-        ServerSocketChannel channel = bind(address);
+        ServerSocketChannel channel = bind(address, opts);
         boolean ipv6Only = address instanceof InetSocketAddress inet && inet.getAddress() instanceof Inet6Address;
         addListener(channel, opts, ipv6Only, List.of());
     }
@@ -336,31 +358,31 @@ public class Server implements AutoCloseable {
             throw new IllegalArgumentException("IPV4_ONLY and IPV6_ONLY exclude each other");
         }
         if (v4Only) {
-            addListener(bind(new InetSocketAddress(v4, port)), opts, false, List.of());
+            addListener(bind(new InetSocketAddress(v4, port), opts), opts, false, List.of());
             return;
         }
         if (v6Only) {
-            addListener(bind(new InetSocketAddress(v6, port)), opts, true, List.of());
+            addListener(bind(new InetSocketAddress(v6, port), opts), opts, true, List.of());
             return;
         }
         if (!separate) {
             ServerSocketChannel dual;
             try {
-                dual = bind(new InetSocketAddress(v6, port));
+                dual = bind(new InetSocketAddress(v6, port), opts);
             } catch (IOException e) {
                 // no IPv6 on this host: IPv4 alone
-                addListener(bind(new InetSocketAddress(v4, port)), opts, false, List.of());
+                addListener(bind(new InetSocketAddress(v4, port), opts), opts, false, List.of());
                 return;
             }
             int bound = ((InetSocketAddress) dual.getLocalAddress()).getPort();
             addListener(dual, opts, false, List.of(new InetSocketAddress(v4, bound)));
             return;
         }
-        ServerSocketChannel first = bind(new InetSocketAddress(v4, port));
+        ServerSocketChannel first = bind(new InetSocketAddress(v4, port), opts);
         int bound = ((InetSocketAddress) first.getLocalAddress()).getPort();
         ServerSocketChannel second;
         try {
-            second = bind(new InetSocketAddress(v6, bound));
+            second = bind(new InetSocketAddress(v6, bound), opts);
         } catch (IOException e) {
             if (port != 0) {
                 first.close();
@@ -383,6 +405,10 @@ public class Server implements AutoCloseable {
         Objects.requireNonNull(channel, "channel");
         Set<ListenOption> opts = options(options);
         checkHttps(opts);
+        if (opts.contains(ListenOption.REUSE_PORT)) {
+            throw new IllegalArgumentException("ListenOption.REUSE_PORT cannot apply to a channel that is already bound:"
+                    + " set StandardSocketOptions.SO_REUSEPORT on it before binding");
+        }
         if (channel.getLocalAddress() == null) {
             throw new IOException("listenSocket: the channel is not bound");
         }
@@ -414,7 +440,12 @@ public class Server implements AutoCloseable {
         }
     }
 
-    private static ServerSocketChannel bind(SocketAddress address) throws IOException {
+    private static ServerSocketChannel bind(SocketAddress address, Set<ListenOption> options) throws IOException {
+        boolean reusePort = options.contains(ListenOption.REUSE_PORT);
+        if (reusePort && address instanceof UnixDomainSocketAddress) {
+            throw new IllegalArgumentException("ListenOption.REUSE_PORT applies to TCP listeners, not to the Unix-domain socket "
+                    + address);
+        }
         ServerSocketChannel channel = address instanceof UnixDomainSocketAddress
                 ? ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)
                 : ServerSocketChannel.open(((InetSocketAddress) address).getAddress() instanceof Inet4Address
@@ -423,8 +454,18 @@ public class Server implements AutoCloseable {
             if (address instanceof InetSocketAddress) {
                 channel.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
             }
+            if (reusePort) {
+                if (!channel.supportedOptions().contains(java.net.StandardSocketOptions.SO_REUSEPORT)) {
+                    throw new UnsupportedOperationException("ListenOption.REUSE_PORT: this platform ("
+                            + System.getProperty("os.name") + ") has no SO_REUSEPORT for server sockets");
+                }
+                channel.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
+            }
             channel.bind(address, 1024);
             return channel;
+        } catch (UnsupportedOperationException e) {
+            channel.close();
+            throw e;
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw new IOException("cannot listen on " + describe(address) + ": " + e.getMessage(), e);
@@ -444,7 +485,8 @@ public class Server implements AutoCloseable {
                              List<InetSocketAddress> alsoReported) {
         listenLock.lock();
         try {
-            Listener listener = new Listener(state, channel, options.contains(ListenOption.HTTPS), ipv6Only, alsoReported);
+            Listener listener = new Listener(state, channel, options.contains(ListenOption.HTTPS),
+                    options.contains(ListenOption.PROXY_PROTOCOL), ipv6Only, alsoReported);
             listeners.add(listener);
             state.setListening(true);
             listener.start();
@@ -517,9 +559,17 @@ public class Server implements AutoCloseable {
      * closed and the threads serving their requests interrupted, so that a handler blocked in an
      * interruptible wait ends too; a handler that ignores interrupts keeps its thread until it returns.
      * Returns when every connection ended, or at most a second after the shutdown timeout.
+     *
+     * <p>A {@linkplain #startDraining() draining} server stays draining until {@code close()} returns
+     * (its health handlers answer 503 to the end), then is no longer: it may listen again and serve as
+     * new. A {@link #drain} waiting out its grace on another thread stops waiting.
      */
     @Override
     public void close() {
+        draining.closing(this::closeConnections);
+    }
+
+    private void closeConnections() {
         disconnect();
         state.connections.drain(true);
         try {
@@ -532,6 +582,72 @@ public class Server implements AutoCloseable {
             Thread.currentThread().interrupt();
             state.connections.closeAll();
         }
+    }
+
+    // ---- draining ------------------------------------------------------------------------------
+
+    /**
+     * Starts draining: the server is about to close and says so to clients and load balancers, while it
+     * still accepts and serves connections. From now on:
+     * <ul>
+     *   <li>{@link #isDraining()} is true, and handlers added with {@link #addHealthHandler} answer
+     *       {@code 503}, so that a balancer's health checks fail and it sends new clients elsewhere;</li>
+     *   <li>every HTTP/1 response says {@code Connection: close} and its connection closes after it, on
+     *       connections open now and accepted later alike. A keep-alive connection idle between
+     *       requests stays open for its next request rather than close now: a client (a balancer
+     *       reusing its pooled connection) may be sending one on it at this very moment, which would go
+     *       unanswered; {@link #close()} ends those still idle after the grace;</li>
+     *   <li>each HTTP/2 connection gets GOAWAY ({@code NO_ERROR}, the last stream it opened): streams in
+     *       flight finish, later ones go elsewhere; a connection accepted while draining gets it with
+     *       its first request;</li>
+     *   <li>each WebSocket gets close code 1001 (going away); a new WebSocket handshake gets
+     *       {@code 503}, which a balancer may retry on another instance;</li>
+     *   <li>the listeners stay open and keep accepting, so that clients the balancer still sends (until
+     *       its checks fail) are served rather than refused.</li>
+     * </ul>
+     * Calling it again does nothing more. The state ends with {@link #close()}; there is no way back
+     * short of that. Listening on new addresses while draining is allowed; they drain too.
+     */
+    public void startDraining() {
+        draining.start();
+    }
+
+    /**
+     * Returns true from {@link #startDraining()} (or {@link #drain}) until {@link #close()} returned: for
+     * a handler of the user's that reports health or readiness its own way.
+     */
+    public boolean isDraining() {
+        return draining.isDraining();
+    }
+
+    /**
+     * Drains for {@code grace}, then closes: {@link #startDraining()}, a wait of {@code grace} with the
+     * listeners open (long enough for the balancer's health checks to fail: HAProxy needs
+     * {@code inter × fall}), then {@link #close()}, which gives the requests still in flight up to
+     * {@link Limits#getShutdownTimeout()} more. So the whole takes at most {@code grace} plus the
+     * shutdown timeout plus about a second. Blocks the calling thread throughout; a {@link #close()}
+     * from another thread ends the wait early. When the calling thread is interrupted, the wait ends,
+     * the server closes and the interrupt status is set again.
+     *
+     * @param grace how long the listeners stay open while draining; zero closes at once
+     * @throws IllegalArgumentException when {@code grace} is negative
+     */
+    public void drain(Duration grace) {
+        draining.drain(grace, this::close);
+    }
+
+    /**
+     * Adds (or replaces) a handler at {@code path} for a load balancer's health checks: {@code GET} and
+     * {@code HEAD} get {@code 200} with {@code ok} while the server serves, {@code 503} with
+     * {@code draining} once it {@linkplain #startDraining() drains}; other methods get {@code 405}.
+     * Responses are {@code text/plain} with {@code Cache-Control: no-store}. Like any handler it covers
+     * the paths below {@code path} too, and auth domains covering it apply: exempt it with
+     * {@link AuthDomain#removePath}.
+     *
+     * @throws IllegalArgumentException when the path does not start with {@code /}
+     */
+    public void addHealthHandler(String path) {
+        addHandler(path, Draining.healthHandler(path));
     }
 
     // ---- TLS -----------------------------------------------------------------------------------
@@ -695,7 +811,9 @@ public class Server implements AutoCloseable {
     /**
      * Sends {@code Strict-Transport-Security: max-age=SECONDS} (RFC 6797), followed by
      * {@code ; includeSubDomains} when asked, on every response over TLS: handlers' answers and the
-     * error responses the server makes itself alike; never on plain http, where browsers ignore it. It
+     * error responses the server makes itself alike; never on plain http, where browsers ignore it. A
+     * request that trusted proxies forwarded from an https client ({@link #setTrustedProxies}) counts as
+     * over TLS once its head is read. It
      * is set before handlers run, so a handler may replace or remove it. Off by default.
      *
      * @param maxAge how long browsers keep to https for this host, in whole seconds; zero tells them to

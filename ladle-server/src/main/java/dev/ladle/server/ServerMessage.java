@@ -36,7 +36,8 @@ public interface ServerMessage {
     /**
      * Returns the absolute request URI: the connection's scheme, the {@code Host} header (or the
      * absolute-form target, or the local address for HTTP/1.0 without Host), and the path and query as
-     * sent. For {@code OPTIONS *} the path is {@code *}.
+     * sent. For {@code OPTIONS *} the path is {@code *}. Trusted proxies' forwarding headers
+     * ({@link Server#setTrustedProxies}) replace the scheme and the authority with the client's.
      */
     URI getUri();
 
@@ -52,7 +53,12 @@ public interface ServerMessage {
     /** Returns the request headers. */
     MessageHeaders getRequestHeaders();
 
-    /** Returns the request body: accumulated by the time normal handlers run, unless accumulation was turned off. */
+    /**
+     * Returns the request body: accumulated by the time normal handlers run, unless accumulation was
+     * turned off. A large body that arrived on a plain HTTP/1.1 connection is held in the server's own
+     * buffers until the exchange ends; read it, or share it with the response
+     * ({@link MessageBody#appendShared}), before then (see {@link MessageBody}).
+     */
     MessageBody getRequestBody();
 
     /** Returns the response headers; {@code Date} (and {@code Server}, when configured) are already set. */
@@ -97,16 +103,39 @@ public interface ServerMessage {
      */
     void setRedirect(int status, String location);
 
-    /** Returns the client's address, or null when the connection was given without one. */
+    /**
+     * Returns the client's address, or null when the connection was given without one: the socket's
+     * peer, unless a PROXY protocol header ({@link ListenOption#PROXY_PROTOCOL}) named the client, or
+     * trusted proxies' forwarding headers did ({@link Server#setTrustedProxies}; then the port is 0
+     * when they named none).
+     */
     SocketAddress getRemoteAddress();
 
-    /** Returns the local address the request arrived on, or null when unknown. */
+    /**
+     * Returns the address of the socket's peer, whatever a PROXY header or forwarding headers say:
+     * behind a load balancer, the balancer's. Null when the connection was given without one.
+     */
+    SocketAddress getPeerAddress();
+
+    /**
+     * Returns the PROXY protocol header the connection started with, or null on a listener without
+     * {@link ListenOption#PROXY_PROTOCOL}. The same for every request of the connection.
+     */
+    ProxyHeader getProxyHeader();
+
+    /**
+     * Returns the local address the request arrived on, or null when unknown: the socket's own, also
+     * behind a PROXY header (whose destination is {@code getProxyHeader().destinationAddress()}).
+     */
     SocketAddress getLocalAddress();
 
-    /** Returns the client's IP address as a string, or null when the remote address is not an IP address. */
+    /** Returns the IP address of {@link #getRemoteAddress()} as a string, or null when it is not an IP address. */
     String getRemoteHost();
 
-    /** Returns true when the request arrived over TLS. */
+    /**
+     * Returns true when the request arrived over TLS, or trusted proxies' forwarding headers say the
+     * client used {@code https} ({@link Server#setTrustedProxies}).
+     */
     boolean isSecure();
 
     /** Returns true for {@code OPTIONS *}. */

@@ -114,12 +114,18 @@ class DisconnectAtEveryPhaseTest {
     private final AtomicInteger webSocketCloseCode = new AtomicInteger(-1);
     private final CountDownLatch webSocketClosed = new CountDownLatch(1);
 
-    /** One exchange over each protocol, so that what a server makes once (its watchdog, classes) is in the baseline. */
+    /**
+     * One exchange over each protocol, so that what a server makes once (its watchdog, classes) is in the
+     * baseline; and one large body on HTTP/1.1, whose block of the body buffer pool the server keeps.
+     */
     private void warmUp() throws Exception {
         for (Protocol protocol : Protocol.values()) {
             try (ProtocolClient c = protocol.connect(base)) {
                 assertThat(c.send(Request.of("POST", "/echo").body("warm")).read().bodyText()).isEqualTo("got 4");
             }
+        }
+        try (ProtocolClient c = Protocol.HTTP_1_1.connect(base)) {
+            assertThat(c.send(Request.of("POST", "/echo").body(new byte[100_000])).read().bodyText()).isEqualTo("got 100000");
         }
         awaitNoConnections();
         started.set(0);

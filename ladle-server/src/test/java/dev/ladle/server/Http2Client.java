@@ -82,6 +82,11 @@ final class Http2Client implements ProtocolClient {
     private boolean closed;
 
     Http2Client(URI uri) throws IOException {
+        this(uri, new byte[0]);
+    }
+
+    /** Connects and sends {@code preamble} (a PROXY protocol header) before the HTTP/2 preface, in the same write. */
+    Http2Client(URI uri, byte[] preamble) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress(uri.getHost().replace("[", "").replace("]", ""), uri.getPort()), 5000);
         socket.setSoTimeout(10_000);
@@ -89,7 +94,9 @@ final class Http2Client implements ProtocolClient {
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
         authority = uri.getAuthority();
-        out.write(PREFACE);
+        byte[] first = java.util.Arrays.copyOf(preamble, preamble.length + PREFACE.length);
+        System.arraycopy(PREFACE, 0, first, preamble.length, PREFACE.length);
+        out.write(first);
         writeFrame(SETTINGS, 0, 0, ByteBuffer.allocate(6).putShort((short) SETTINGS_ENABLE_PUSH).putInt(0).array());
         while (!peerSettingsSeen) {
             if (!pump()) {

@@ -2,6 +2,9 @@ package dev.ladle.bench.load;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.net.InetSocketAddress;
 
 /**
  * The idle-connections scale row: opens N keep-alive connections that each send one request and then
@@ -18,6 +20,7 @@ import java.net.InetSocketAddress;
  *
  * <pre>
  * java ... dev.ladle.bench.load.IdleConnections PORT SERVER_PID [COUNT] [PROBES] [IDLE_SECONDS] [http1|websocket|http2]
+ *     [--sources N] [--native]
  * </pre>
  *
  * <p>With {@code websocket} each connection is upgraded at {@code /ws} and echoes one 5-byte message
@@ -35,7 +38,14 @@ import java.net.InetSocketAddress;
  * set ({@code VmRSS}). run.sh starts this row's server with a fixed, pre-touched heap
  * ({@code -Xms=-Xmx}, {@code -XX:+AlwaysPreTouch}) so that the RSS difference is the memory outside
  * the heap (thread stacks, socket buffers, direct buffers) and the two parts add up without counting
- * garbage. Prints {@code key=value} lines for run.sh.
+ * garbage. With {@code --native} the server is not a JVM (nginx): only its resident set is measured
+ * (SERVER_PID is then the process that holds the connections, nginx's worker).
+ *
+ * <p>{@code --sources N} spreads the connections over the source addresses 127.0.0.1 to 127.0.0.N in
+ * turn: a client can have one connection per ephemeral port and source address to one server port, so
+ * 100,000 connections need several addresses (the port range holds about 28,000 ports). With one
+ * source (the default) the kernel chooses the address as before. Prints {@code key=value} lines for
+ * run.sh; a failure is a {@code failed ...} line and exit status 1.
  */
 public final class IdleConnections {
     private static final byte[] REQUEST =
@@ -51,87 +61,157 @@ public final class IdleConnections {
     private IdleConnections() {
     }
 
+    /** What one run measures: the arguments of the class comment. */
+    record Options(int port, long serverPid, int count, int probes, double idleSeconds, Mode mode,
+                   int sources, boolean nativeServer) {
+        static Options parse(String[] args) {
+            List<String> positional = new ArrayList<>();
+            int sources = 1;
+            boolean nativeServer = false;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--sources" -> sources = Integer.parseInt(args[++i]);
+                    case "--native" -> nativeServer = true;
+                    default -> positional.add(args[i]);
+                }
+            }
+            if (positional.size() < 2 || sources < 1 || sources > 254) {
+                throw new IllegalArgumentException("usage: IdleConnections PORT SERVER_PID [COUNT] [PROBES] [IDLE_SECONDS]"
+                        + " [http1|websocket|http2] [--sources 1..254] [--native]");
+            }
+            return new Options(Integer.parseInt(positional.get(0)), Long.parseLong(positional.get(1)),
+                    positional.size() > 2 ? Integer.parseInt(positional.get(2)) : 10_000,
+                    positional.size() > 3 ? Integer.parseInt(positional.get(3)) : 2_000,
+                    positional.size() > 4 ? Double.parseDouble(positional.get(4)) : 5,
+                    positional.size() > 5 ? Mode.valueOf(positional.get(5).toUpperCase(Locale.ROOT)) : Mode.HTTP1,
+                    sources, nativeServer);
+        }
+    }
+
     /** Runs the row; see the class comment. */
     public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(args[0]);
-        long serverPid = Long.parseLong(args[1]);
-        int count = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
-        int probes = args.length > 3 ? Integer.parseInt(args[3]) : 2_000;
-        double idleSeconds = args.length > 4 ? Double.parseDouble(args[4]) : 5;
-        Mode mode = args.length > 5 ? Mode.valueOf(args[5].toUpperCase(Locale.ROOT)) : Mode.HTTP1;
+        System.exit(run(args, System.out));
+    }
 
-        Footprint before = footprint(serverPid);
-        List<Idle> idle = new ArrayList<>(count);
+    /**
+     * Runs the row with the class comment's arguments, printing its {@code key=value} lines to
+     * {@code out}; returns the exit status: 0, or 1 when the connections could not all be opened.
+     *
+     * @throws IllegalArgumentException for arguments that do not parse
+     */
+    public static int run(String[] args, PrintStream out) throws IOException, InterruptedException {
+        Options options = Options.parse(args);
+        Footprint before = footprint(options);
+        List<Idle> idle = new ArrayList<>(options.count());
         byte[] answer = new byte[4096];
         long started = System.nanoTime();
         try {
-            for (int i = 0; i < count; i++) {
+            for (int i = 0; i < options.count(); i++) {
                 Socket socket = new Socket();
                 idle.add(new Idle(socket, null));
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+                connect(socket, i, options.sources(), options.port());
                 // a server that stops answering (out of memory, say) fails the row instead of hanging it
                 socket.setSoTimeout(10_000);
-                if (mode == Mode.HTTP2) {
-                    idle.set(i, new Idle(socket, new Http2Connection(socket, "127.0.0.1:" + port)));
+                if (options.mode() == Mode.HTTP2) {
+                    idle.set(i, new Idle(socket, new Http2Connection(socket, "127.0.0.1:" + options.port())));
                 }
-                if (!exchange(idle.get(i), answer, mode, true)) {
+                if (!exchange(idle.get(i), answer, options.mode(), true)) {
                     throw new IOException("connection " + i + " closed before its answer");
                 }
             }
-            System.out.println("opened=" + idle.size() + " open_seconds=" + (System.nanoTime() - started) / 1e9);
-            Thread.sleep((long) (idleSeconds * 1000));
-            Footprint after = footprint(serverPid);
-            long rss = (after.rssKiB() - before.rssKiB()) * 1024;
-            long heap = after.liveHeapBytes() - before.liveHeapBytes();
-            System.out.println("rss_before_kib=" + before.rssKiB());
-            System.out.println("rss_after_kib=" + after.rssKiB());
-            System.out.println("live_heap_before_bytes=" + before.liveHeapBytes());
-            System.out.println("live_heap_after_bytes=" + after.liveHeapBytes());
-            System.out.printf("off_heap_per_connection_kib=%.2f%n", rss / 1024.0 / count);
-            System.out.printf("heap_per_connection_kib=%.2f%n", heap / 1024.0 / count);
-            System.out.printf("memory_per_connection_kib=%.2f%n", (rss + heap) / 1024.0 / count);
-
-            if (probes > 0) {
-                Percentiles latency = new Percentiles(probes);
-                try (HttpProbe probe = new HttpProbe("127.0.0.1", port)) {
-                    for (int i = 0; i < probes / 10; i++) {
-                        probe.get(); // warm the client's own path
-                    }
-                    for (int i = 0; i < probes; i++) {
-                        long t0 = System.nanoTime();
-                        probe.get();
-                        latency.add(System.nanoTime() - t0);
-                    }
-                    System.out.printf("p50_ms=%.3f%np99_ms=%.3f%n", latency.millis(50), latency.millis(99));
-                } catch (IOException e) {
-                    System.out.println("probe_failed=" + e.getMessage());
-                }
+            out.println("opened=" + idle.size() + " open_seconds=" + (System.nanoTime() - started) / 1e9
+                    + " source_addresses=" + options.sources());
+            Thread.sleep((long) (options.idleSeconds() * 1000));
+            printMemory(out, before, footprint(options), options.count());
+            if (options.probes() > 0) {
+                probe(out, options.port(), options.probes());
             }
-            int alive = 0;
-            // a bounded check: a server that neither answers nor closes must not stall the run
-            long checkDeadline = System.nanoTime() + 20_000_000_000L;
-            for (Idle connection : idle) {
-                if (System.nanoTime() > checkDeadline) {
-                    break;
-                }
-                try {
-                    connection.socket().setSoTimeout(1_000);
-                    if (exchange(connection, answer, mode, false)) {
-                        alive++;
-                    }
-                } catch (IOException e) {
-                    // the server dropped this idle connection: counted as not open
-                }
-            }
-            System.out.println("still_open=" + alive);
+            out.println("still_open=" + stillOpen(idle, answer, options.mode()));
+            return 0;
         } catch (IOException e) {
-            System.out.println("failed after " + idle.size() + " connections: " + e);
-            System.exit(1);
+            out.println("failed after " + idle.size() + " connections: " + e);
+            return 1;
         } finally {
             for (Idle connection : idle) {
                 connection.socket().close();
             }
         }
+    }
+
+    /**
+     * The source address of the {@code connection}-th socket when spread over {@code sources}
+     * addresses: 127.0.0.1 to 127.0.0.{@code sources} in turn; null for a single source (the kernel
+     * chooses).
+     */
+    public static InetAddress sourceAddress(int connection, int sources) throws IOException {
+        if (sources <= 1) {
+            return null;
+        }
+        return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (1 + connection % sources)});
+    }
+
+    /**
+     * Connects {@code socket} (new, unbound) to 127.0.0.1:{@code port} from the source address of the
+     * {@code connection}-th socket (see {@link #sourceAddress}), with a 10 s connect timeout.
+     */
+    public static void connect(Socket socket, int connection, int sources, int port) throws IOException {
+        InetAddress source = sourceAddress(connection, sources);
+        if (source != null) {
+            socket.bind(new InetSocketAddress(source, 0));
+        }
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+    }
+
+    private static void printMemory(PrintStream out, Footprint before, Footprint after, int count) {
+        long rss = (after.rssKiB() - before.rssKiB()) * 1024;
+        long heap = after.liveHeapBytes() - before.liveHeapBytes();
+        out.println("rss_before_kib=" + before.rssKiB());
+        out.println("rss_after_kib=" + after.rssKiB());
+        out.println("live_heap_before_bytes=" + before.liveHeapBytes());
+        out.println("live_heap_after_bytes=" + after.liveHeapBytes());
+        out.printf(Locale.ROOT, "off_heap_per_connection_kib=%.2f%n", rss / 1024.0 / count);
+        out.printf(Locale.ROOT, "heap_per_connection_kib=%.2f%n", heap / 1024.0 / count);
+        out.printf(Locale.ROOT, "memory_per_connection_kib=%.2f%n", (rss + heap) / 1024.0 / count);
+    }
+
+    /** The latency of {@code probes} new requests on one more connection, after a tenth as many unmeasured. */
+    private static void probe(PrintStream out, int port, int probes) {
+        Percentiles latency = new Percentiles(probes);
+        try (HttpProbe probe = new HttpProbe("127.0.0.1", port)) {
+            for (int i = 0; i < probes / 10; i++) {
+                probe.get(); // warm the client's own path
+            }
+            for (int i = 0; i < probes; i++) {
+                long t0 = System.nanoTime();
+                probe.get();
+                latency.add(System.nanoTime() - t0);
+            }
+            out.printf(Locale.ROOT, "p50_ms=%.3f%np99_ms=%.3f%n", latency.millis(50), latency.millis(99));
+        } catch (IOException e) {
+            out.println("probe_failed=" + e.getMessage());
+        }
+    }
+
+    /** How many of the idle connections still answer one more exchange. */
+    private static int stillOpen(List<Idle> idle, byte[] answer, Mode mode) throws IOException {
+        int alive = 0;
+        // a bounded check (20 s, and 2 ms per connection): a server that neither answers nor closes
+        // must not stall the run
+        long checkDeadline = System.nanoTime() + 20_000_000_000L + idle.size() * 2_000_000L;
+        for (Idle connection : idle) {
+            if (System.nanoTime() > checkDeadline) {
+                break;
+            }
+            try {
+                connection.socket().setSoTimeout(1_000);
+                if (exchange(connection, answer, mode, false)) {
+                    alive++;
+                }
+            } catch (IOException e) {
+                // the server dropped this idle connection: counted as not open
+            }
+        }
+        return alive;
     }
 
     /**
@@ -183,8 +263,15 @@ public final class IdleConnections {
     private record Footprint(long rssKiB, long liveHeapBytes) {
     }
 
-    /** Collects the server's heap (the class histogram does a full GC) and reads both sizes. */
-    private static Footprint footprint(long pid) throws IOException, InterruptedException {
+    /**
+     * Collects the server's heap (the class histogram does a full GC) and reads both sizes; for a native
+     * server only the resident set (the live heap is 0).
+     */
+    private static Footprint footprint(Options options) throws IOException, InterruptedException {
+        long pid = options.serverPid();
+        if (options.nativeServer()) {
+            return new Footprint(residentKiB(pid), 0);
+        }
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         Process histogram = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
                 .redirectErrorStream(true).start();
@@ -199,10 +286,14 @@ public final class IdleConnections {
         if (total.length < 3) {
             throw new IOException("no class histogram from pid " + pid);
         }
-        long live = Long.parseLong(total[2]);
+        return new Footprint(residentKiB(pid), Long.parseLong(total[2]));
+    }
+
+    /** The resident set of process {@code pid} ({@code VmRSS}), in KiB. */
+    private static long residentKiB(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith("VmRSS:")) {
-                return new Footprint(Long.parseLong(line.replaceAll("[^0-9]", "")), live);
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
         throw new IOException("no VmRSS for pid " + pid);

@@ -15,9 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Ladle on its public API, answering the same endpoints as the peers. The upload is streamed: an early
- * handler turns accumulation off and counts the chunks as they arrive, so the body never sits in the
- * heap. WebSocket messages at {@code /ws} are sent back as they came; https uses the benchmark's
+ * Ladle on its public API, answering the same endpoints as the peers. The echo sends the request body back
+ * from where it was read ({@code MessageBody.appendShared}). The upload is streamed: an early handler
+ * turns accumulation off and counts the chunks as they arrive, so the body never sits in the heap. WebSocket messages at {@code /ws} are sent back as they came; https uses the benchmark's
  * PKCS#12 key.
  */
 public final class LadlePeer implements BenchServer {
@@ -36,7 +36,9 @@ public final class LadlePeer implements BenchServer {
             msg.setStatus(Status.OK);
         });
         server.addHandler(Endpoints.ECHO, (srv, msg, path, query) -> {
-            msg.setResponse(Endpoints.OCTET_STREAM, msg.getRequestBody().flatten());
+            // the request body goes back from where it was read, as Netty's composite buffer does: no copy
+            msg.getResponseBody().appendShared(msg.getRequestBody());
+            msg.getResponseHeaders().replace("Content-Type", Endpoints.OCTET_STREAM);
             msg.setStatus(Status.OK);
         });
         server.addEarlyHandler(Endpoints.UPLOAD, (srv, msg, path, query) -> {

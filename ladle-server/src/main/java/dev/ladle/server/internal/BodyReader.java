@@ -13,6 +13,24 @@ interface BodyReader {
      */
     int read(byte[] dst, int off, int len) throws IOException, HttpException;
 
+    /**
+     * Returns true when {@link #read(java.nio.ByteBuffer)} reads straight from the socket into a direct
+     * buffer (a body framed by length on a plain TCP connection).
+     */
+    default boolean readsIntoDirectBuffers() {
+        return false;
+    }
+
+    /**
+     * Reads up to {@code dst.remaining()} body bytes into {@code dst}; only where
+     * {@link #readsIntoDirectBuffers()}.
+     *
+     * @return the count read, or -1 at the end of the body
+     */
+    default int read(java.nio.ByteBuffer dst) throws IOException, HttpException {
+        throw new UnsupportedOperationException("this body is read into arrays");
+    }
+
     /** Returns true once the whole body has been read. */
     boolean isDone();
 

@@ -79,6 +79,31 @@ final class ConnectionAdmission {
         return new Ticket(this, address, Verdict.ADMITTED);
     }
 
+    /**
+     * Counts an admitted connection that {@link #admit} counted in the total only (a PROXY protocol
+     * listener's, before its header named the client) under {@code address} as well. Returns the ticket
+     * that now holds both places, {@code ticket} being spent; a refusal when the address is over its cap
+     * (counted, and {@code ticket} still holds the total); or {@code ticket} itself when there is nothing
+     * to count (no address, no cap, a ticket that already has an address or was released).
+     */
+    Ticket addAddress(Ticket ticket, InetAddress address, Limits limits) {
+        int perAddressCap = limits.getMaxConnectionsPerAddress();
+        if (address == null || perAddressCap == Integer.MAX_VALUE || ticket.admission != this || ticket.address != null) {
+            return ticket;
+        }
+        if (perAddress.merge(address, 1, Integer::sum) > perAddressCap) {
+            perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+            counters.refusedByAddressLimit.increment();
+            return Ticket.ADDRESS_FULL;
+        }
+        if (!ticket.released.compareAndSet(false, true)) {
+            // the connection ended meanwhile and gave its place back
+            perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+            return ticket;
+        }
+        return new Ticket(this, address, Verdict.ADMITTED);
+    }
+
     private void release(InetAddress address) {
         if (address != null) {
             perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);

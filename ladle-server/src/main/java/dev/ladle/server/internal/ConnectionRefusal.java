@@ -2,7 +2,6 @@ package dev.ladle.server.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,7 +37,9 @@ final class ConnectionRefusal {
         try {
             THREADS.start(() -> {
                 try {
-                    answer(client.socket(), UnavailableAnswer.http1(state, false, reason));
+                    answer(new SocketTransport(client.socket()), UnavailableAnswer.http1(state, false, reason));
+                } catch (IOException e) {
+                    // the socket closed under us: nothing to answer
                 } finally {
                     closeQuietly(client);
                     inFlight.decrementAndGet();
@@ -50,14 +51,31 @@ final class ConnectionRefusal {
         }
     }
 
+    /**
+     * Refuses a connection on the calling thread, which serves it (a cap refused the client a PROXY
+     * header named): a plain one gets the 503 and a lingering close, an https one, whose TLS handshake
+     * has not begun, is closed at once.
+     */
+    void refuseNow(ServerState state, Transport transport, boolean https, String reason) {
+        LOG.log(System.Logger.Level.DEBUG, "refusing a connection: {0}", reason);
+        try {
+            if (!https) {
+                answer(transport, UnavailableAnswer.http1(state, false, reason));
+            }
+        } finally {
+            transport.close();
+        }
+    }
+
     /** Writes the answer, ends our side, then reads the client's bytes away for a moment. */
-    private static void answer(Socket socket, byte[] response) {
+    private static void answer(Transport transport, byte[] response) {
         try {
             // a few hundred bytes: the socket's send buffer takes them without blocking
-            socket.getOutputStream().write(response);
-            socket.shutdownOutput();
-            socket.setSoTimeout(LINGER_READ_TIMEOUT_MILLIS);
-            InputStream in = socket.getInputStream();
+            transport.output().write(response);
+            transport.output().flush();
+            transport.shutdownOutput();
+            transport.setReadTimeout(LINGER_READ_TIMEOUT_MILLIS);
+            InputStream in = transport.input();
             byte[] sink = new byte[4096];
             long deadline = System.nanoTime() + LINGER_MILLIS * 1_000_000L;
             int drained = 0;

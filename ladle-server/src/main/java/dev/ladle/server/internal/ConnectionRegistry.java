@@ -126,6 +126,17 @@ public final class ConnectionRegistry {
         }
     }
 
+    /**
+     * Tells every connection, accepted streams included, that the server drains: WebSockets go away,
+     * HTTP/2 connections get GOAWAY, HTTP/1 ones answer their next request with {@code Connection:
+     * close} (see {@code HttpConnection.drain}).
+     */
+    public void startDraining() {
+        for (HttpConnection connection : live) {
+            connection.drain();
+        }
+    }
+
     /** Waits until no connection is left or {@code millis} pass; returns true when none is left. */
     public boolean awaitEmpty(long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);

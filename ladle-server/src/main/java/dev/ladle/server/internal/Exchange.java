@@ -58,6 +58,8 @@ public final class Exchange implements ServerMessage {
     MessageHeaders requestHeaders;
     private MessageBody requestBody;
     private URI uri;
+    /** What trusted forwarding headers say about the client, once the head was read and someone asked; else null. */
+    private ForwardedClient forwarded;
 
     // ---- the response ----
     private HttpVersion responseVersion;
@@ -96,6 +98,8 @@ public final class Exchange implements ServerMessage {
     volatile ResponseTimer responseTimer;
     /** Request body bytes counted against the server's body memory budget, given back when the exchange ends. */
     long bodyBytesReserved;
+    /** The pool blocks the request body was read into, given back when the exchange ends; null for none. */
+    java.util.List<PooledBlock> pooledBlocks;
     /** The handler failed after the head went out: the response must end cut short, not completed. */
     boolean responseCut;
 
@@ -120,8 +124,9 @@ public final class Exchange implements ServerMessage {
 
     private URI buildUri() {
         RequestTarget t = requestTarget;
-        String scheme = io.isSecure() ? "https" : "http";
-        String authority = t != null && t.authority() != null ? t.authority() : host();
+        ForwardedClient client = forwarded();
+        String scheme = client.scheme() != null ? client.scheme() : io.isSecure() ? "https" : "http";
+        String authority = client.authority() != null ? client.authority() : ownAuthority();
         String path = t == null ? "/" : t.rawPath().equals("*") ? "/*" : t.rawPath();
         StringBuilder sb = new StringBuilder(scheme.length() + authority.length() + path.length() + 8);
         sb.append(scheme).append("://").append(authority);
@@ -148,6 +153,29 @@ public final class Exchange implements ServerMessage {
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
         }
+    }
+
+    /** The authority the request itself names: its absolute-form target's, else {@link #host()}. */
+    private String ownAuthority() {
+        RequestTarget t = requestTarget;
+        return t != null && t.authority() != null ? t.authority() : host();
+    }
+
+    /**
+     * Returns what trusted forwarding headers say about the client; {@link ForwardedClient#NONE} before
+     * the head was read (the headers are not there yet: nothing is remembered then).
+     */
+    private ForwardedClient forwarded() {
+        ForwardedClient f = forwarded;
+        if (f == null) {
+            if (requestTarget == null) {
+                return ForwardedClient.NONE;
+            }
+            f = ForwardedClient.resolve(io.state().trustedProxies(), io.remoteAddress(), this::getRequestHeaders,
+                    this::ownAuthority);
+            forwarded = f;
+        }
+        return f;
     }
 
     /** Returns the Host header value (HTTP/2: the authority), or the local address for HTTP/1.0 requests without one. */
@@ -228,6 +256,7 @@ public final class Exchange implements ServerMessage {
     public MessageBody getRequestBody() {
         if (requestBody == null) {
             requestBody = new MessageBody();
+            BodyAccess.get().setOwner(requestBody, this);
             if (bodyStepDone) {
                 // first asked for after the body step (a body of no bytes, or one nobody kept):
                 // it is complete, which is how Forms.decodeMultipart tells a normal handler from an early one
@@ -253,6 +282,7 @@ public final class Exchange implements ServerMessage {
     public MessageBody getResponseBody() {
         if (responseBody == null) {
             responseBody = new MessageBody();
+            BodyAccess.get().setOwner(responseBody, this);
         }
         return responseBody;
     }
@@ -316,7 +346,7 @@ public final class Exchange implements ServerMessage {
             responseHeaders.append("Server", server);
         }
         String strictTransportSecurity = io.state().strictTransportSecurity();
-        if (strictTransportSecurity != null && io.isSecure()) {
+        if (strictTransportSecurity != null && isSecure()) {
             responseHeaders.append("Strict-Transport-Security", strictTransportSecurity);
         }
     }
@@ -385,7 +415,18 @@ public final class Exchange implements ServerMessage {
 
     @Override
     public SocketAddress getRemoteAddress() {
-        return io.remoteAddress();
+        InetSocketAddress client = forwarded().address();
+        return client != null ? client : io.remoteAddress();
+    }
+
+    @Override
+    public SocketAddress getPeerAddress() {
+        return io.peerAddress();
+    }
+
+    @Override
+    public dev.ladle.server.ProxyHeader getProxyHeader() {
+        return io.proxyHeader();
     }
 
     @Override
@@ -395,13 +436,14 @@ public final class Exchange implements ServerMessage {
 
     @Override
     public String getRemoteHost() {
-        return io.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
+        return getRemoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : null;
     }
 
     @Override
     public boolean isSecure() {
-        return io.isSecure();
+        String scheme = forwarded().scheme();
+        return scheme != null ? scheme.equals("https") : io.isSecure();
     }
 
     @Override

@@ -27,6 +27,34 @@ final class FixedLengthBodyReader implements BodyReader {
     }
 
     @Override
+    public boolean readsIntoDirectBuffers() {
+        return in.readsIntoDirectBuffers();
+    }
+
+    @Override
+    public int read(java.nio.ByteBuffer dst) throws IOException {
+        if (remaining == 0) {
+            return -1;
+        }
+        int limit = dst.limit();
+        if (dst.remaining() > remaining) {
+            // never past the body: the next request may follow it
+            dst.limit(dst.position() + (int) remaining);
+        }
+        int n;
+        try {
+            n = in.read(dst);
+        } finally {
+            dst.limit(limit);
+        }
+        if (n < 0) {
+            throw new EOFException("connection closed with " + remaining + " body bytes missing");
+        }
+        remaining -= n;
+        return n;
+    }
+
+    @Override
     public boolean isDone() {
         return remaining == 0;
     }

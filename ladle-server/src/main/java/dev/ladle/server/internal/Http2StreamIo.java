@@ -349,6 +349,16 @@ final class Http2StreamIo implements MessageIo {
     }
 
     @Override
+    public SocketAddress peerAddress() {
+        return connection.peerAddress();
+    }
+
+    @Override
+    public dev.ladle.server.ProxyHeader proxyHeader() {
+        return connection.proxyHeader();
+    }
+
+    @Override
     public List<X509Certificate> peerCertificates() {
         return connection.peerCertificates();
     }

@@ -68,7 +68,7 @@ public final class HttpConnection implements Runnable, MessageIo {
     RequestHeadParser parser;
     ResponseWriter writer;
     private RequestPipeline pipeline;
-    /** True while waiting for the first byte of the next request. */
+    /** True while waiting for the first byte of the next request, or for the PROXY header before the first. */
     private volatile boolean idle;
     /** {@link System#nanoTime()} when the current idle wait began, or 0: read by the watchdog. */
     private volatile long idleSince;
@@ -118,8 +118,13 @@ public final class HttpConnection implements Runnable, MessageIo {
     /** Idle waits in a row that began soon after the one before, up to {@link #BUSY_AFTER_QUICK_WAITS}. */
     private int quickWaits;
 
-    /** This connection's place in the connection caps' counts (given back when it ends or is stolen), or null. */
-    private final ConnectionAdmission.Ticket admission;
+    /**
+     * This connection's place in the connection caps' counts (given back when it ends or is stolen), or
+     * null; replaced once when a PROXY header names the client, whose address the per-address cap counts.
+     */
+    private volatile ConnectionAdmission.Ticket admission;
+    /** The PROXY protocol header the connection started with (a {@code PROXY_PROTOCOL} listener), or null. */
+    private volatile dev.ladle.server.ProxyHeader proxyHeader;
     /** {@link System#nanoTime()} (made odd) when the response timeout answered and half-closed this connection; 0 before. */
     private volatile long timedOutAt;
 
@@ -138,9 +143,9 @@ public final class HttpConnection implements Runnable, MessageIo {
         launch(new HttpConnection(state, transport, null, null, acceptedStream, null));
     }
 
-    /** Serves a stream connection a listener accepted (a Unix-domain socket), holding its place in the caps' counts. */
-    static void startAccepted(ServerState state, Transport transport, ConnectionAdmission.Ticket admission) {
-        launch(new HttpConnection(state, transport, null, null, false, admission));
+    /** Serves a stream connection {@code listener} accepted (a Unix-domain socket), holding its place in the caps' counts. */
+    static void startAccepted(ServerState state, Transport transport, Listener listener, ConnectionAdmission.Ticket admission) {
+        launch(new HttpConnection(state, transport, null, listener, false, admission));
     }
 
     /** Serves a socket accepted by {@code listener}, doing the TLS handshake first for an https listener. */
@@ -161,8 +166,9 @@ public final class HttpConnection implements Runnable, MessageIo {
     }
 
     private void releaseAdmission() {
-        if (admission != null) {
-            admission.release();
+        ConnectionAdmission.Ticket ticket = admission;
+        if (ticket != null) {
+            ticket.release();
         }
     }
 
@@ -180,11 +186,23 @@ public final class HttpConnection implements Runnable, MessageIo {
         return t != null ? t.localAddress() : plainSocket == null ? null : plainSocket.getLocalSocketAddress();
     }
 
-    /** Returns the peer's address, also before a TLS handshake finished. */
+    /** Returns the client's address: the one a PROXY header carried, else the peer's; also before a TLS handshake finished. */
     @Override
     public java.net.SocketAddress remoteAddress() {
+        dev.ladle.server.ProxyHeader header = proxyHeader;
+        return header != null && header.sourceAddress() != null ? header.sourceAddress() : peerAddress();
+    }
+
+    /** Returns the address of the socket's peer (a balancer's, behind one), also before a TLS handshake finished. */
+    @Override
+    public java.net.SocketAddress peerAddress() {
         Transport t = transport;
         return t != null ? t.remoteAddress() : plainSocket == null ? null : plainSocket.getRemoteSocketAddress();
+    }
+
+    @Override
+    public dev.ladle.server.ProxyHeader proxyHeader() {
+        return proxyHeader;
     }
 
     /** Returns the peer's certificates: empty until a TLS handshake finished. */
@@ -227,11 +245,14 @@ public final class HttpConnection implements Runnable, MessageIo {
 
     /** The connection's first stretch: the transport (a TLS handshake), the buffers, then requests. */
     private void open() throws IOException {
+        if (listener != null && listener.proxyProtocol() && !startProxied()) {
+            return;
+        }
         if (transport == null && !openTransport()) {
             return;
         }
-        in = new InputBuffer(transport.input());
-        out = new OutputBuffer(transport.output());
+        in = new InputBuffer(transport.input(), transport.plainChannel());
+        out = new OutputBuffer(transport.output(), transport.plainChannel());
         parser = new RequestHeadParser(in, transport, out);
         writer = new ResponseWriter(this, out);
         pipeline = new RequestPipeline(this);
@@ -375,6 +396,31 @@ public final class HttpConnection implements Runnable, MessageIo {
         }
     }
 
+    /**
+     * Reads the PROXY header a {@code PROXY_PROTOCOL} listener's connection starts with, and counts the
+     * connection under the client's address; false when the connection ended instead (no valid header
+     * in time: closed without a word; the client's address over its cap: refused).
+     */
+    private boolean startProxied() throws IOException {
+        Transport t = transport != null ? transport : new SocketTransport(plainSocket);
+        ProxyPreamble.Outcome outcome;
+        // idle until the header is in: a server that closes ends this connection at once, as one awaiting a request
+        idle = true;
+        try {
+            if (closing) {
+                return false;
+            }
+            outcome = ProxyPreamble.read(state, t, admission, listener.https());
+        } finally {
+            idle = false;
+        }
+        if (outcome.ticket() != null) {
+            admission = outcome.ticket();
+        }
+        proxyHeader = outcome.header();
+        return outcome.header() != null;
+    }
+
     /** Creates the transport of an accepted socket; false when a TLS handshake failed. */
     private boolean openTransport() throws IOException {
         if (!listener.https()) {
@@ -509,8 +555,10 @@ public final class HttpConnection implements Runnable, MessageIo {
             parkedStep = resume;
             return true;
         };
-        Http2Connection engine = new Http2Connection(config, handOver(), t.output(), this::closeTransport,
-                stream -> new Http2StreamIo(this, stream).serve(), idle);
+        Http2Connection engine = new Http2Connection(config, handOver(), t.output(), this::closeTransport, stream -> {
+            streamStarted();
+            new Http2StreamIo(this, stream).serve();
+        }, idle);
         http2 = engine;
         if (started != null) {
             // the TLS handshake's message carried the AcceptCertificate listeners; no request follows on it
@@ -520,6 +568,22 @@ public final class HttpConnection implements Runnable, MessageIo {
             engine.goAway();
         }
         engine.serve();
+    }
+
+    /** True once an HTTP/2 stream of this connection reached its handler: {@link #drain()} then sends GOAWAY. */
+    private volatile boolean streamSeen;
+
+    /**
+     * An HTTP/2 stream starts. While the server drains, a connection whose GOAWAY {@link #drain()} left
+     * for its first stream gets it now, naming this stream as the last, so that it and those sent with
+     * it are served and the client takes the rest elsewhere (GOAWAY goes once; later calls do nothing).
+     */
+    private void streamStarted() {
+        streamSeen = true;
+        Http2Connection engine = http2;
+        if (engine != null && state.drain.isDraining()) {
+            engine.goAway();
+        }
     }
 
     /** The HTTP/2 connection receive window: room for many streams' uploads at once. */
@@ -547,7 +611,7 @@ public final class HttpConnection implements Runnable, MessageIo {
     void runWebSocket(WebSocketUpgrade upgrade, Runnable run) {
         webSockets().add(upgrade);
         try {
-            if (closing) {
+            if (closing || state.drain.isDraining()) {
                 upgrade.goingAway();
             }
             run.run();
@@ -683,10 +747,14 @@ public final class HttpConnection implements Runnable, MessageIo {
         return closing;
     }
 
-    /** Returns true when a kept-alive connection may serve another request (libsoup: the server must still listen). */
+    /**
+     * Returns true when a kept-alive connection may serve another request: libsoup's rule (the server must
+     * still listen), and never while the server drains, so that each response then says
+     * {@code Connection: close}.
+     */
     @Override
     public boolean mayKeepAlive() {
-        return !closing && (acceptedStream || state.listening());
+        return !closing && !state.drain.isDraining() && (acceptedStream || state.listening());
     }
 
     // ---- the HTTP/1 side of MessageIo --------------------------------------------------------------
@@ -744,6 +812,27 @@ public final class HttpConnection implements Runnable, MessageIo {
     @Override
     public void writeBodyPiece(ResponseWriter.Framing framing, ByteBuffer data, boolean last, boolean flush) throws IOException {
         writer.writeChunk(framing, data, flush);
+    }
+
+    @Override
+    public boolean gathersDirectPieces() {
+        return out.sendsFiles();
+    }
+
+    @Override
+    public void writeDirectPieces(ByteBuffer[] pieces) throws IOException {
+        out.writeDirect(pieces);
+    }
+
+    @Override
+    public boolean sendsFiles() {
+        return out.sendsFiles();
+    }
+
+    @Override
+    public void writeFilePiece(ResponseWriter.Framing framing, java.nio.channels.FileChannel file, long position, long count)
+            throws IOException {
+        state.counters.fileBytesTransferred.add(writer.writeFile(framing, file, position, count));
     }
 
     @Override
@@ -955,7 +1044,7 @@ public final class HttpConnection implements Runnable, MessageIo {
         releaseAdmission();
         state.connections.remove(this);
         Transport t = transport;
-        return new StolenConnection(rest, t.output(), t.localAddress(), t.remoteAddress(), t);
+        return new StolenConnection(rest, t.output(), t.localAddress(), remoteAddress(), t);
     }
 
     /**
@@ -984,6 +1073,27 @@ public final class HttpConnection implements Runnable, MessageIo {
             engine.goAway();
         } else if ((upgrades == null || upgrades.isEmpty()) && idle) {
             abort();
+        }
+    }
+
+    /**
+     * The server started draining. Its WebSockets get 1001; an HTTP/2 connection that has begun a stream
+     * gets GOAWAY now (one that has not gets it with its first, see {@link #streamStarted}). An HTTP/1
+     * connection is left as it is: the draining state makes its next response say
+     * {@code Connection: close}, busy or idle. Closing an idle keep-alive connection now would race
+     * with a request the client (a balancer reusing its pooled connection) may be sending on it, which
+     * would then go unanswered; {@code close()} ends those still idle after the grace.
+     */
+    void drain() {
+        Set<WebSocketUpgrade> upgrades = webSockets;
+        if (upgrades != null) {
+            for (WebSocketUpgrade upgrade : upgrades) {
+                upgrade.goingAway();
+            }
+        }
+        Http2Connection engine = http2;
+        if (engine != null && streamSeen) {
+            engine.goAway();
         }
     }
 

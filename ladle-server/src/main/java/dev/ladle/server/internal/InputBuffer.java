@@ -15,6 +15,8 @@ final class InputBuffer {
     private static final int IDLE_SIZE = 512;
 
     private final InputStream in;
+    /** The socket under {@code in} on a plain TCP connection, which body bytes are read from directly; or null. */
+    private final java.nio.channels.SocketChannel channel;
     /** The bytes; valid between {@code pos} and {@code limit}. */
     byte[] buf = new byte[INITIAL_SIZE];
     /** The next unread byte. */
@@ -23,7 +25,48 @@ final class InputBuffer {
     int limit;
 
     InputBuffer(InputStream in) {
+        this(in, null);
+    }
+
+    /** @param channel the socket under {@code in} on a plain TCP connection, or null */
+    InputBuffer(InputStream in, java.nio.channels.SocketChannel channel) {
         this.in = in;
+        this.channel = channel;
+    }
+
+    /** Returns true when {@link #read(java.nio.ByteBuffer)} can read from the socket into a direct buffer. */
+    boolean readsIntoDirectBuffers() {
+        return channel != null;
+    }
+
+    /**
+     * Reads up to {@code dst.remaining()} bytes into {@code dst}: the buffered ones first; then, when the
+     * socket has bytes waiting, straight from the socket (a direct buffer takes them without a copy);
+     * otherwise it waits for them the way every read here does, through the stream, whose read timeout
+     * applies, and hands over what came.
+     *
+     * @return the count read, or -1 at the end of the stream
+     */
+    int read(java.nio.ByteBuffer dst) throws IOException {
+        int buffered = limit - pos;
+        if (buffered == 0 && in.available() > 0) {
+            int n = channel.read(dst);
+            if (n != 0) {
+                return n;
+            }
+        }
+        if (buffered == 0) {
+            pos = 0;
+            limit = 0;
+            if (fill(buf.length) <= 0) {
+                return -1;
+            }
+            buffered = limit - pos;
+        }
+        int n = Math.min(buffered, dst.remaining());
+        dst.put(buf, pos, n);
+        pos += n;
+        return n;
     }
 
     /** Returns the number of bytes read from the stream but not yet consumed. */

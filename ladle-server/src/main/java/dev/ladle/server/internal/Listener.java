@@ -28,6 +28,7 @@ public final class Listener implements Runnable {
     private final ServerState state;
     private final ServerSocketChannel channel;
     private final boolean https;
+    private final boolean proxyProtocol;
     private final boolean ipv6Only;
     private final List<InetSocketAddress> alsoReported;
     private final AcceptBackoff backoff;
@@ -39,14 +40,16 @@ public final class Listener implements Runnable {
     /**
      * Creates a listener; {@link #start()} begins accepting.
      *
+     * @param proxyProtocol every connection starts with a PROXY protocol header
      * @param ipv6Only refuse IPv4 clients (the JDK cannot make IPv6-only sockets itself)
      * @param alsoReported further addresses to report in {@link #uris()} (both families of a dual-stack socket)
      */
-    public Listener(ServerState state, ServerSocketChannel channel, boolean https, boolean ipv6Only,
-                    List<InetSocketAddress> alsoReported) {
+    public Listener(ServerState state, ServerSocketChannel channel, boolean https, boolean proxyProtocol,
+                    boolean ipv6Only, List<InetSocketAddress> alsoReported) {
         this.state = state;
         this.channel = channel;
         this.https = https;
+        this.proxyProtocol = proxyProtocol;
         this.ipv6Only = ipv6Only;
         this.alsoReported = List.copyOf(alsoReported);
         this.backoff = new AcceptBackoff(state.connections, state.counters);
@@ -60,6 +63,11 @@ public final class Listener implements Runnable {
     /** Returns true for an https listener. */
     public boolean https() {
         return https;
+    }
+
+    /** Returns true when every connection starts with a PROXY protocol header. */
+    public boolean proxyProtocol() {
+        return proxyProtocol;
     }
 
     /** Starts the accept loop on a virtual thread. */
@@ -109,7 +117,9 @@ public final class Listener implements Runnable {
             closeQuietly(client);
             return;
         }
-        ConnectionAdmission.Ticket ticket = state.admission.admit(inet == null ? null : inet.getAddress(), state.limits());
+        // behind a PROXY header the peer is the balancer: the client's address is counted once the header named it
+        InetAddress counted = inet == null || proxyProtocol ? null : inet.getAddress();
+        ConnectionAdmission.Ticket ticket = state.admission.admit(counted, state.limits());
         if (ticket.verdict() != ConnectionAdmission.Verdict.ADMITTED) {
             state.refusal.refuse(state, client, https, ticket.verdict() == ConnectionAdmission.Verdict.SERVER_FULL
                     ? "too many connections" : "too many connections from your address");
@@ -122,7 +132,7 @@ public final class Listener implements Runnable {
             } else {
                 SocketAddress local = client.getLocalAddress();
                 HttpConnection.startAccepted(state, new StreamTransport(Channels.newInputStream(client),
-                        Channels.newOutputStream(client), local, remote, client), ticket);
+                        Channels.newOutputStream(client), local, remote, client), this, ticket);
             }
         } catch (IOException | RuntimeException | Error e) {
             ticket.release();

@@ -72,6 +72,41 @@ public interface MessageIo {
      */
     void writeBodyPiece(ResponseWriter.Framing framing, ByteBuffer data, boolean last, boolean flush) throws IOException;
 
+    /**
+     * Returns true when file regions of a body can go out by {@link #writeFilePiece} (a plain HTTP/1.1
+     * connection, {@code sendfile}); false when they must be read into memory and written as pieces.
+     */
+    default boolean sendsFiles() {
+        return false;
+    }
+
+    /**
+     * Writes {@code count} bytes of {@code file} from {@code position} as one piece of the body; only
+     * called when {@link #sendsFiles()}.
+     *
+     * @throws java.io.EOFException when the file ends before {@code count} bytes (it shrank)
+     */
+    default void writeFilePiece(ResponseWriter.Framing framing, java.nio.channels.FileChannel file, long position, long count)
+            throws IOException {
+        throw new UnsupportedOperationException("this protocol does not send files directly");
+    }
+
+    /**
+     * Returns true when {@link #writeDirectPieces} writes several direct buffers with one system call
+     * (a plain HTTP/1.1 connection); false when body pieces go one by one.
+     */
+    default boolean gathersDirectPieces() {
+        return false;
+    }
+
+    /**
+     * Writes direct buffers as consecutive pieces of a body framed by its length, with what is buffered
+     * before them, in as few writes as the socket takes; only called when {@link #gathersDirectPieces()}.
+     */
+    default void writeDirectPieces(ByteBuffer[] pieces) throws IOException {
+        throw new UnsupportedOperationException("this protocol writes body pieces one by one");
+    }
+
     /** Ends the body (the last chunk of a chunked body; an HTTP/2 END_STREAM if none went out yet). */
     void writeEnd(ResponseWriter.Framing framing) throws IOException;
 
@@ -129,8 +164,14 @@ public interface MessageIo {
     /** Returns the local address, or null. */
     SocketAddress localAddress();
 
-    /** Returns the peer's address, or null. */
+    /** Returns the client's address (the one a PROXY header carried, else the peer's), or null. */
     SocketAddress remoteAddress();
+
+    /** Returns the socket peer's address (a balancer's, behind one), or null. */
+    SocketAddress peerAddress();
+
+    /** Returns the PROXY protocol header the connection started with, or null. */
+    dev.ladle.server.ProxyHeader proxyHeader();
 
     /** Returns the client's certificate chain; empty when none. */
     List<X509Certificate> peerCertificates();

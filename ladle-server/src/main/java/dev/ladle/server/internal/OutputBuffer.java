@@ -1,20 +1,28 @@
 package dev.ladle.server.internal;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
 
 /**
  * The write side of a connection: one reused byte array that a response head and a small body are
- * written into, so that a typical response leaves in one write. Larger bodies go straight to the stream.
+ * written into, so that a typical response leaves in one write. Larger bodies go straight to the stream,
+ * and, on a plain TCP connection, larger pieces of files straight from the file ({@code sendfile}).
  */
 final class OutputBuffer {
     private static final int SIZE = 16 * 1024;
+    /** The most of a heap buffer one gathering write takes (see {@link #writeGathering}). */
+    private static final int GATHER_SLICE = 256 * 1024;
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private static final byte[] EMPTY = new byte[0];
 
     private final OutputStream out;
+    /** The socket under a plain TCP connection, which files are sent to; null for other transports. */
+    private final SocketChannel channel;
     private byte[] buf = new byte[SIZE];
     private int count;
     /** A write to the stream failed: the peer is gone, and every later write fails too. */
@@ -25,7 +33,18 @@ final class OutputBuffer {
     private boolean unflushed;
 
     OutputBuffer(OutputStream out) {
+        this(out, null);
+    }
+
+    /** @param channel the socket under {@code out} on a plain TCP connection, to send files to; or null */
+    OutputBuffer(OutputStream out, SocketChannel channel) {
         this.out = out;
+        this.channel = channel;
+    }
+
+    /** Returns true when files can be sent straight to the socket ({@link #writeFile}). */
+    boolean sendsFiles() {
+        return channel != null;
     }
 
     /** Returns true once a write to the connection failed. */
@@ -147,6 +166,10 @@ final class OutputBuffer {
     }
 
     void write(ByteBuffer data) throws IOException {
+        if (channel != null && data.remaining() >= SIZE / 2) {
+            writeGathering(data);
+            return;
+        }
         if (data.hasArray()) {
             write(data.array(), data.arrayOffset() + data.position(), data.remaining());
             return;
@@ -158,6 +181,118 @@ final class OutputBuffer {
             d.get(buf, count, n);
             count += n;
         }
+    }
+
+    /**
+     * Writes what is buffered and {@code data} with one gathering write ({@code writev}) to the socket:
+     * the head and a large body piece leave together, and a direct buffer leaves without a copy. A heap
+     * buffer is written in slices of at most {@link #GATHER_SLICE}, because the JDK copies a heap buffer
+     * into a direct one on every attempt, and a slow client would otherwise make it copy the same bytes
+     * again after each partial write.
+     */
+    private void writeGathering(ByteBuffer data) throws IOException {
+        ByteBuffer rest = data.duplicate();
+        do {
+            int n = rest.isDirect() ? rest.remaining() : Math.min(rest.remaining(), GATHER_SLICE);
+            writeDirect(new ByteBuffer[] {rest.slice(rest.position(), n)});
+            rest.position(rest.position() + n);
+        } while (rest.hasRemaining());
+    }
+
+    /**
+     * Writes what is buffered, then {@code pieces}, with gathering writes ({@code writev}) on a connection
+     * that {@link #sendsFiles()}: direct buffers without a copy, in as few system calls as the socket
+     * takes; timed for the write watchdog as writes are.
+     */
+    void writeDirect(ByteBuffer[] pieces) throws IOException {
+        ByteBuffer[] all = new ByteBuffer[pieces.length + 1];
+        all[0] = ByteBuffer.wrap(buf, 0, count);
+        count = 0;
+        long left = all[0].remaining();
+        for (int i = 0; i < pieces.length; i++) {
+            all[i + 1] = pieces[i].duplicate();
+            left += all[i + 1].remaining();
+        }
+        writeStarted = System.nanoTime() | 1;
+        try {
+            int first = 0;
+            while (left > 0) {
+                left -= channel.write(all, first, all.length - first);
+                while (!all[first].hasRemaining() && first < all.length - 1) {
+                    first++;
+                }
+            }
+        } catch (IOException e) {
+            failed = true;
+            throw e;
+        } finally {
+            writeStarted = 0;
+        }
+    }
+
+    /**
+     * Writes {@code count} bytes of {@code file} from {@code position}, on a connection that
+     * {@link #sendsFiles()}: a piece that fits in the buffer is read into it, so that a small file leaves
+     * in one write with its head; a larger one follows what is buffered by {@code sendfile}.
+     *
+     * @return the bytes sent by {@code sendfile}
+     * @throws EOFException when the file ends before {@code count} bytes (it shrank)
+     */
+    long writeFile(FileChannel file, long position, long count) throws IOException {
+        if (count <= buf.length - this.count) {
+            readFile(file, position, (int) count);
+            return 0;
+        }
+        flushBuffer();
+        long done = 0;
+        long transferred = 0;
+        while (done < count) {
+            long n = transfer(file, position + done, count - done);
+            if (n > 0) {
+                done += n;
+                transferred += n;
+                continue;
+            }
+            // Nothing went: the socket's buffer is full (a virtual thread's socket does not block in
+            // sendfile), or the file ended. A blocking write of the next piece waits for room.
+            if (file.size() <= position + done) {
+                throw shrank(count - done);
+            }
+            room(1);
+            int piece = (int) Math.min(count - done, buf.length);
+            readFile(file, position + done, piece);
+            flushBuffer();
+            done += piece;
+        }
+        return transferred;
+    }
+
+    /** One {@code transferTo} to the socket, timed for the write watchdog as writes are. */
+    private long transfer(FileChannel file, long position, long count) throws IOException {
+        writeStarted = System.nanoTime() | 1;
+        try {
+            return file.transferTo(position, count, channel);
+        } catch (IOException e) {
+            failed = true;
+            throw e;
+        } finally {
+            writeStarted = 0;
+        }
+    }
+
+    /** Reads {@code n} bytes of {@code file} from {@code position} into the buffer, which has room for them. */
+    private void readFile(FileChannel file, long position, int n) throws IOException {
+        ByteBuffer into = ByteBuffer.wrap(buf, count, n);
+        while (into.hasRemaining()) {
+            if (file.read(into, position + into.position() - count) < 0) {
+                throw shrank(into.remaining());
+            }
+        }
+        count += n;
+    }
+
+    private static EOFException shrank(long missing) {
+        return new EOFException("the file ended " + missing + " bytes early: it shrank while it was sent");
     }
 
     /** The array while the connection is idle; the watchdog may drop it for a connection that stays idle. */

@@ -5,7 +5,6 @@ import dev.ladle.http.MessageBody;
 import dev.ladle.http.MessageHeaders;
 import dev.ladle.http.Range;
 import dev.ladle.http.Status;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -14,7 +13,7 @@ import java.util.List;
 /**
  * Applies a request's {@code Range} to a complete response (RFC 9110 section 14), as libsoup does
  * automatically: only for GET, status 200, a complete non-empty accumulated body whose length the server
- * computes. One range gives 206 with {@code Content-Range}; several give {@code multipart/byteranges};
+ * computes. The parts share the body's memory and files: nothing is copied, a file is not read. One range gives 206 with {@code Content-Range}; several give {@code multipart/byteranges};
  * none satisfiable gives 416 with {@code Content-Range: bytes *}{@code /N}. {@code If-Range} is
  * honoured. A handler opts out by setting {@code Accept-Ranges: none} or any Content-Range itself.
  */
@@ -50,13 +49,15 @@ final class RangeResponder {
             ex.setResponseBodyInternal(new byte[0]);
             return;
         }
-        byte[] all = body.flatten();
+        // the ranges are views of the body (and sub-regions of its files), never copies of it
+        BodyAccess access = BodyAccess.get();
+        MessageBody whole = access.moveOut(body);
         ex.setStatusInternal(Status.PARTIAL_CONTENT);
+        response.remove("Content-Length");
         if (ranges.size() == 1) {
             Range r = ranges.get(0);
             response.setContentRange(r.start(), r.end(), total);
-            ex.setResponseBodyInternal(java.util.Arrays.copyOfRange(all, (int) r.start(), (int) r.end() + 1));
-            response.remove("Content-Length");
+            access.appendSlice(body, whole, r.start(), r.length());
             return;
         }
         byte[] boundaryBytes = new byte[16];
@@ -64,7 +65,6 @@ final class RangeResponder {
         java.util.concurrent.ThreadLocalRandom.current().nextBytes(boundaryBytes);
         String boundary = HexFormat.of().formatHex(boundaryBytes);
         String type = response.getOne("Content-Type");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Range r : ranges) {
             StringBuilder part = new StringBuilder("\r\n--").append(boundary).append("\r\n");
             if (type != null) {
@@ -72,13 +72,11 @@ final class RangeResponder {
             }
             part.append("Content-Range: bytes ").append(r.start()).append('-').append(r.end()).append('/').append(total)
                     .append("\r\n\r\n");
-            out.writeBytes(part.toString().getBytes(StandardCharsets.ISO_8859_1));
-            out.write(all, (int) r.start(), (int) r.length());
+            body.appendOwned(part.toString().getBytes(StandardCharsets.ISO_8859_1));
+            access.appendSlice(body, whole, r.start(), r.length());
         }
-        out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        body.appendOwned(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
         response.replace("Content-Type", "multipart/byteranges; boundary=" + boundary);
-        response.remove("Content-Length");
-        ex.setResponseBodyInternal(out.toByteArray());
     }
 
     private static boolean hasRangeHeader(Exchange ex) {

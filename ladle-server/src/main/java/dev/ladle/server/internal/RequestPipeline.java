@@ -9,7 +9,6 @@ import dev.ladle.http.Status;
 import dev.ladle.server.Limits;
 import dev.ladle.server.ServerCallback;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -23,26 +22,15 @@ import java.util.Map;
 final class RequestPipeline {
     private static final System.Logger LOG = System.getLogger(RequestPipeline.class.getName());
 
-    /** The first array of a kept body with a Content-Length; later ones double up to {@link #MAX_BODY_BLOCK}. */
-    private static final int FIRST_BODY_BLOCK = 64 * 1024;
-    private static final int FIRST_CHUNKED_BLOCK = 16 * 1024;
-    private static final int MAX_BODY_BLOCK = 256 * 1024;
-    /**
-     * Kept bodies with a Content-Length up to this size become one exact array once their first block
-     * arrived; larger ones stay in blocks (below G1's humongous size for small heaps).
-     */
-    private static final int EXACT_BODY_LIMIT = 2 * 1024 * 1024;
-    /** Scratch space for streamed and discarded bodies: large reads mean few system calls. */
-    private static final int BODY_BUFFER_SIZE = 64 * 1024;
-
     private final MessageIo io;
     private final ServerState state;
-    /** Scratch space for request bodies, reused across requests; made on the first body, dropped when idle. */
-    private volatile byte[] bodyBuffer;
+    /** Reads the request bodies the server keeps or hands to listeners, and gives back their memory. */
+    private final RequestBodyCollector bodies;
 
     RequestPipeline(MessageIo io) {
         this.io = io;
         this.state = io.state();
+        this.bodies = new RequestBodyCollector(state);
     }
 
     /**
@@ -89,11 +77,17 @@ final class RequestPipeline {
         }
     }
 
-    /** What an exchange holds of the server's shared resources goes back: its body memory, its response timer. */
+    /** What an exchange holds of the server's shared resources goes back: its body memory, its response timer, its files. */
     private void exchangeEnded(Exchange ex) {
         state.counters.bodyBudget.release(ex.bodyBytesReserved);
         ex.bodyBytesReserved = 0;
         state.responseDeadlines.exchangeEnded(ex);
+        MessageBody response = ex.responseBodyIfCreated();
+        if (response != null) {
+            // the files a response body took over are closed, sent or not
+            BodyAccess.get().release(response);
+        }
+        bodies.exchangeEnded(ex);
     }
 
     // ---- steps -----------------------------------------------------------------------------------
@@ -200,16 +194,8 @@ final class RequestPipeline {
      */
     private void reserveBodyMemory(Exchange ex, Limits limits) throws HttpException {
         if (ex.getStatus() == 0 && ex.declaredLength > 0 && !ex.bodyReader.isDone() && accumulating(ex)) {
-            reserveBodyMemory(ex, ex.declaredLength, limits);
+            bodies.reserve(ex, ex.declaredLength, limits);
         }
-    }
-
-    private void reserveBodyMemory(Exchange ex, long bytes, Limits limits) throws HttpException {
-        if (!state.counters.bodyBudget.tryReserve(bytes, limits.getRequestBodyMemoryBudget())) {
-            state.counters.refusedByBodyBudget.increment();
-            throw new HttpException(Status.SERVICE_UNAVAILABLE, "no memory for the request body now");
-        }
-        ex.bodyBytesReserved += bytes;
     }
 
     private static boolean accumulating(Exchange ex) {
@@ -257,108 +243,20 @@ final class RequestPipeline {
         MessageEvents events = ex.eventsIfAny();
         setBodyTimeout(limits);
         if (body.getAccumulate()) {
-            accumulateBody(ex, reader, body, limits, events);
+            bodies.keep(ex, reader, body, limits, events);
         } else {
-            byte[] bodyBuffer = bodyBuffer();
-            int n;
-            while ((n = readBodyBytes(reader, bodyBuffer, 0, bodyBuffer.length)) >= 0) {
-                ByteBuffer chunk = ByteBuffer.wrap(bodyBuffer, 0, n);
-                body.gotChunk(chunk);
-                if (events != null) {
-                    events.chunk(chunk);
-                }
-            }
+            bodies.passOn(ex, reader, body, limits, events);
         }
         gotBody(ex);
     }
 
-    /**
-     * Reads a body to keep straight into arrays the body then owns: no scratch copy, and a body that
-     * fits the first array (up to 64 KiB, sized by its Content-Length) is one array that
-     * {@code flatten()} returns as is. Arrays double as data actually arrives, so a client that
-     * declares a large body and sends nothing costs at most the first one.
-     */
-    private void accumulateBody(Exchange ex, BodyReader reader, MessageBody body, Limits limits, MessageEvents events)
-            throws IOException, HttpException {
-        long max = limits.getMaxRequestBodySize();
-        long declared = reader.remaining();
-        // a declared length was counted whole against the body memory budget; blocks of an undeclared one are counted here
-        boolean countBlocks = ex.bodyBytesReserved == 0;
-        int size = (int) (declared > 0 ? Math.min(declared, FIRST_BODY_BLOCK) : FIRST_CHUNKED_BLOCK);
-        if (countBlocks) {
-            reserveBodyMemory(ex, size, limits);
-        }
-        byte[] block = new byte[size];
-        int filled = fill(reader, block, 0, body, max, events);
-        if (declared > block.length && declared <= EXACT_BODY_LIMIT && filled == block.length) {
-            // The client sent the first block, so it means it: one array of the declared size, read in
-            // place, that flatten() will hand out without copying.
-            byte[] exact = java.util.Arrays.copyOf(block, (int) declared);
-            int total = fill(reader, exact, filled, body, max, events);
-            body.appendOwned(total == exact.length ? exact : java.util.Arrays.copyOf(exact, total));
-            return;
-        }
-        while (true) {
-            if (filled > 0) {
-                body.appendOwned(filled == block.length ? block : java.util.Arrays.copyOf(block, filled));
-            }
-            if (filled < block.length || reader.isDone()) {
-                return;
-            }
-            long remaining = reader.remaining();
-            size = (int) Math.min(Math.min(size * 2L, MAX_BODY_BLOCK), remaining > 0 ? remaining : MAX_BODY_BLOCK);
-            if (countBlocks) {
-                reserveBodyMemory(ex, size, limits);
-            }
-            block = new byte[size];
-            filled = fill(reader, block, 0, body, max, events);
-        }
-    }
-
-    /**
-     * Reads body bytes into {@code block} from {@code from} until it is full or the body ends, checking
-     * the size limit and firing GotChunk per read; returns the bytes now in the block.
-     */
-    private static int fill(BodyReader reader, byte[] block, int from, MessageBody body, long max, MessageEvents events)
-            throws IOException, HttpException {
-        int filled = from;
-        int n;
-        while (filled < block.length && (n = readBodyBytes(reader, block, filled, block.length - filled)) >= 0) {
-            if (body.length() + filled + n > max) {
-                throw new HttpException(Status.CONTENT_TOO_LARGE, "request body larger than " + max + " bytes");
-            }
-            if (events != null) {
-                events.chunk(ByteBuffer.wrap(block, filled, n));
-            }
-            filled += n;
-        }
-        return filled;
-    }
-
-    private byte[] bodyBuffer() {
-        byte[] b = bodyBuffer;
-        if (b == null) {
-            b = new byte[BODY_BUFFER_SIZE];
-            bodyBuffer = b;
-        }
-        return b;
-    }
-
     /** Lets the body scratch space go; called by the watchdog for a connection that stays idle. */
     void dropBodyBuffer() {
-        bodyBuffer = null;
+        bodies.dropScratch();
     }
 
     private void setBodyTimeout(Limits limits) throws IOException {
         io.setBodyReadTimeout((int) Math.min(Integer.MAX_VALUE, limits.getBodyReadTimeout().toMillis()));
-    }
-
-    private static int readBodyBytes(BodyReader reader, byte[] b, int off, int len) throws IOException, HttpException {
-        try {
-            return reader.read(b, off, len);
-        } catch (SocketTimeoutException e) {
-            throw new HttpException(Status.REQUEST_TIMEOUT, "request body not received in time");
-        }
     }
 
     /** Reads the body for a handler's request body stream, firing the body events as it goes. */
@@ -372,7 +270,7 @@ final class RequestPipeline {
             sendContinue(ex);
         }
         setBodyTimeout(state.limits());
-        int n = readBodyBytes(reader, b, off, len);
+        int n = RequestBodyCollector.read(reader, b, off, len);
         ResponseTimer timer = ex.responseTimer;
         if (timer != null) {
             // a handler consuming a long upload is working, not stuck
@@ -401,8 +299,8 @@ final class RequestPipeline {
             return;
         }
         setBodyTimeout(limits);
-        byte[] bodyBuffer = bodyBuffer();
-        while (readBodyBytes(reader, bodyBuffer, 0, bodyBuffer.length) >= 0) {
+        byte[] scratch = bodies.scratch();
+        while (RequestBodyCollector.read(reader, scratch, 0, scratch.length) >= 0) {
             // discarded
         }
     }
@@ -446,7 +344,7 @@ final class RequestPipeline {
         if (ex.getStatus() != 0 || entry == null || entry.webSocket() == null || ex.headersWritten) {
             return null;
         }
-        return WebSocketUpgrade.check(ex, entry.webSocket(), state.webSocketExtensions);
+        return WebSocketUpgrade.check(ex, entry.webSocket(), state.webSocketExtensions, state.drain.isDraining());
     }
 
     /** Calls a handler; an exception becomes a 500 (when nothing was sent yet) and one log line. */

@@ -17,6 +17,11 @@ public final class ResourceCounters {
     public final LongAdder responseTimeouts = new LongAdder();
     /** Failed accept calls. */
     public final LongAdder acceptFailures = new LongAdder();
+    /**
+     * Bytes of file bodies sent straight from the file to the socket ({@code sendfile}), never through
+     * memory: what tests check to tell that path from the copying one.
+     */
+    public final LongAdder fileBytesTransferred = new LongAdder();
     /** The request body bytes held in memory, across all connections. */
     public final BodyMemoryBudget bodyBudget = new BodyMemoryBudget();
 }

@@ -165,6 +165,22 @@ final class ResponseWriter {
         }
     }
 
+    /**
+     * Writes {@code count} bytes of {@code file} from {@code position} as one piece of body, with the
+     * framing's envelope; returns the bytes that went by {@code sendfile}.
+     */
+    long writeFile(Framing framing, java.nio.channels.FileChannel file, long position, long count) throws IOException {
+        if (framing == Framing.CHUNKED) {
+            out.writeHex(count);
+            out.writeCrlf();
+        }
+        long transferred = out.writeFile(file, position, count);
+        if (framing == Framing.CHUNKED) {
+            out.writeCrlf();
+        }
+        return transferred;
+    }
+
     /** Ends a body: the last chunk for chunked framing. */
     void writeEnd(Framing framing) throws IOException {
         if (framing == Framing.CHUNKED) {

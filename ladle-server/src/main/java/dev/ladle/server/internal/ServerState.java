@@ -28,10 +28,14 @@ public final class ServerState {
     public final ConnectionRegistry connections = new ConnectionRegistry();
     /** What the resource caps did, for {@code ServerStatistics}; holds the body memory budget. */
     public final ResourceCounters counters = new ResourceCounters();
+    /** The direct buffers large request bodies are read into on plain HTTP/1.1 connections. */
+    public final BodyBufferPool bodyBuffers = new BodyBufferPool();
     /** The connection caps' counts. */
     final ConnectionAdmission admission = new ConnectionAdmission(counters);
     /** Answers the connections the caps refuse. */
     final ConnectionRefusal refusal = new ConnectionRefusal();
+    /** Whether the server drains before it closes, and the wait of its grace period. */
+    public final DrainState drain = new DrainState();
     /** Exchanges waiting on the application, for the response timeout. */
     final ResponseDeadlines responseDeadlines = new ResponseDeadlines(this);
     /** Where idle plain connections wait without a thread. */
@@ -54,6 +58,7 @@ public final class ServerState {
     private volatile dev.ladle.tls.TlsProfile tlsProfile = dev.ladle.tls.TlsProfile.INTERMEDIATE;
     private volatile boolean http2Enabled = true;
     private volatile boolean h2cEnabled = true;
+    private volatile dev.ladle.server.TrustedProxies trustedProxies = dev.ladle.server.TrustedProxies.NONE;
     /** True while the server has listeners: a kept-alive connection needs one (libsoup). */
     private volatile boolean listening;
 
@@ -205,6 +210,16 @@ public final class ServerState {
     /** Returns true when plain listeners accept HTTP/2 by prior knowledge. */
     public boolean h2cEnabled() {
         return h2cEnabled;
+    }
+
+    /** Returns the proxies whose forwarding headers are believed; {@code NONE} by default. */
+    public dev.ladle.server.TrustedProxies trustedProxies() {
+        return trustedProxies;
+    }
+
+    /** Sets {@link #trustedProxies()}. */
+    public void setTrustedProxies(dev.ladle.server.TrustedProxies proxies) {
+        this.trustedProxies = proxies;
     }
 
     /** Sets {@link #h2cEnabled()}. */

@@ -61,6 +61,11 @@ public class SocketTransport implements Transport {
     }
 
     @Override
+    public java.nio.channels.SocketChannel plainChannel() {
+        return socket instanceof SSLSocket ? null : socket.getChannel();
+    }
+
+    @Override
     public boolean isSecure() {
         return socket instanceof SSLSocket;
     }

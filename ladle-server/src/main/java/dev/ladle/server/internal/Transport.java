@@ -40,6 +40,14 @@ public interface Transport extends java.io.Closeable {
         return true;
     }
 
+    /**
+     * Returns the socket channel under a plain (not TLS) TCP connection, which a file can be sent to with
+     * {@link java.nio.channels.FileChannel#transferTo} ({@code sendfile}); null for every other transport.
+     */
+    default java.nio.channels.SocketChannel plainChannel() {
+        return null;
+    }
+
     /** Returns true for TLS connections. */
     default boolean isSecure() {
         return false;

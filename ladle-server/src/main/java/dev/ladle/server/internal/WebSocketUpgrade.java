@@ -34,7 +34,8 @@ import java.util.Locale;
  * handler names one, case-insensitively (else 403); a sub-protocol the handler speaks when the client
  * offers any, the handler's most preferred winning (else 400); a {@code Sec-WebSocket-Extensions}
  * that parses (else 400). Extension offers that no registered type accepts are declined, not fatal.
- * Every refusal carries a short plain-text reason and {@code Connection: close}.
+ * A valid handshake while the server drains gets 503. Every refusal carries a short plain-text reason
+ * and {@code Connection: close}.
  */
 public final class WebSocketUpgrade {
     private static final System.Logger LOG = System.getLogger(WebSocketUpgrade.class.getName());
@@ -59,10 +60,13 @@ public final class WebSocketUpgrade {
      * headers on success, a refusal otherwise.
      *
      * @param extensionTypes the extension types the server accepts, in order of preference
+     * @param draining true while the server drains: a valid handshake then gets {@code 503}, which a
+     *     balancer may retry on another instance (HAProxy's {@code retry-on 503}, nginx's
+     *     {@code proxy_next_upstream http_503}), where a session accepted here would at once be told 1001
      * @return the accepted upgrade, or null when the handshake was refused
      */
     public static WebSocketUpgrade check(ServerMessage msg, HandlerEntry.WebSocketEndpoint endpoint,
-                                         List<Class<? extends WebSocketExtension>> extensionTypes) {
+                                         List<Class<? extends WebSocketExtension>> extensionTypes, boolean draining) {
         MessageHeaders request = msg.getRequestHeaders();
         boolean overHttp2 = msg.getHttpVersion() == HttpVersion.HTTP_2;
         if (overHttp2 ? !isExtendedConnect(msg)
@@ -103,6 +107,9 @@ public final class WebSocketUpgrade {
             accepted = header == null ? List.of() : negotiate(ExtensionHeader.parse(header), extensionTypes);
         } catch (IllegalArgumentException e) {
             return refuse(msg, Status.BAD_REQUEST, "Invalid WebSocket extensions header");
+        }
+        if (draining) {
+            return refuse(msg, Status.SERVICE_UNAVAILABLE, "Server draining; connect again");
         }
         accept(msg, key, chosen, accepted);
         return new WebSocketUpgrade(endpoint, chosen, accepted);

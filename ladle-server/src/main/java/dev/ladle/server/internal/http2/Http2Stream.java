@@ -170,14 +170,17 @@ public final class Http2Stream {
         }
     }
 
-    /** The declared content-length minus the body bytes received so far, or -1 without content-length. */
+    /**
+     * The declared content-length minus the body bytes read from this stream so far (those received but
+     * still buffered remain to be read, as on HTTP/1), or -1 without content-length.
+     */
     public long requestBodyRemaining() {
         if (request.contentLength() < 0) {
             return -1;
         }
         connection.lock.lock();
         try {
-            return request.contentLength() - received;
+            return request.contentLength() - (received - buffered);
         } finally {
             connection.lock.unlock();
         }
