@@ -258,13 +258,17 @@ class IdleParkingTest {
     }
 
     @Test
-    void theSelectorThreadAndItsDescriptorsGoOnceNoConnectionIsParked() throws Exception {
+    void closeLeavesNeitherTheSelectorThreadNorItsDescriptors() throws Exception {
         ResourceCounts before = ResourceCounts.take(null);
+        int selectors = ResourceCounts.threadsNamed("ladle-idle-selector");
         int baseline = ResourceCounts.threadsNamed(CONNECTION_THREAD);
         try (EngineFixture f = EngineFixture.start(); WireClient c = f.connect()) {
             c.assertOpen();
             awaitParked(baseline);
-            assertThat(ResourceCounts.threadsNamed("ladle-idle-selector")).isPositive();
+            assertThat(ResourceCounts.threadsNamed("ladle-idle-selector")).isEqualTo(selectors + 1);
+            f.server.close();
+            // close() waits for the selector's thread as it waits for the connections
+            assertThat(ResourceCounts.threadsNamed("ladle-idle-selector")).isLessThanOrEqualTo(selectors);
         }
         ResourceCounts.awaitNoMoreThan(before, null, 10_000);
     }

@@ -18,8 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * deregistered and the connection continues on a new virtual thread ({@link ChannelParking#resumed}).
  *
  * <p>Every key operation happens on the selector's thread; other threads only queue requests and
- * wake it. The thread ends a while after the last parked connection left, closing the selector, so
- * that a server with no idle connection holds neither a thread nor descriptors for this.
+ * wake it. The thread ends a while after the last parked connection left (at once when the server no
+ * longer listens), closing the selector, so that a server with no idle connection holds neither a
+ * thread nor descriptors for this.
  */
 final class IdleSelector {
     private static final System.Logger LOG = System.getLogger(IdleSelector.class.getName());
@@ -32,6 +33,13 @@ final class IdleSelector {
     private final ReentrantLock lock = new ReentrantLock();
     private Selector selector;
     private Thread thread;
+    /** True while the server listens: new connections may park soon, so an idle thread lingers. */
+    private final java.util.function.BooleanSupplier listening;
+
+    /** @param listening whether the server still listens (the thread lingers only then) */
+    IdleSelector(java.util.function.BooleanSupplier listening) {
+        this.listening = listening;
+    }
 
     /**
      * Queues a connection whose channel is already non-blocking; the selector registers it, or
@@ -52,6 +60,30 @@ final class IdleSelector {
     void wake(ChannelParking parking) {
         wakes.add(parking);
         signal();
+    }
+
+    /**
+     * Waits at most {@code millis} for the thread to end: it does once nothing is parked or queued and
+     * the server no longer listens.
+     *
+     * @return true when no thread runs any more
+     */
+    boolean awaitEnd(long millis) throws InterruptedException {
+        Thread t;
+        Selector s;
+        lock.lock();
+        try {
+            t = thread;
+            s = selector;
+        } finally {
+            lock.unlock();
+        }
+        if (t == null) {
+            return true;
+        }
+        // out of a lingering wait: the server stopped listening since it began
+        s.wakeup();
+        return t.join(java.time.Duration.ofMillis(millis));
     }
 
     /** Makes sure the thread runs and looks at the queues; false when no selector could be opened. */
@@ -85,7 +117,7 @@ final class IdleSelector {
                 if (ready.isEmpty()) {
                     if (!s.keys().isEmpty()) {
                         s.select();
-                    } else if (s.select(LINGER_MILLIS) == 0 && retire(s)) {
+                    } else if ((!listening.getAsBoolean() || s.select(LINGER_MILLIS) == 0) && retire(s)) {
                         return;
                     }
                     for (SelectionKey key : s.selectedKeys()) {
