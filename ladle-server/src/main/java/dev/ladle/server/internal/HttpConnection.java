@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * One client connection, served by a virtual thread: reads requests one after another from a reused
  * buffer and hands each to the {@link RequestPipeline}, until either side ends the connection.
  *
- * <p>A plain TCP connection that stays quiet for {@link #PARK_AFTER_MILLIS} between requests (or
+ * <p>A plain TCP connection that stays quiet for {@link IdleWait#PARK_AFTER_MILLIS} between requests (or
  * between WebSocket frames, or with no HTTP/2 stream open) gives up its thread and buffers and waits in
  * the server's {@link IdleSelector}; when the peer sends again a new thread goes on where the old one
  * stopped ({@link #drive}). TLS connections and streams keep their thread: only a socket channel can
@@ -33,23 +33,6 @@ public final class HttpConnection implements Runnable, MessageIo {
     private static final Thread.Builder THREADS = Thread.ofVirtual().name("ladle-connection");
     /** How long a connection waits for its next request before the watchdog takes its buffers. */
     private static final long KEEP_BUFFERS_NANOS = 1_000_000_000L;
-    /**
-     * How long a plain connection waits for its peer on its thread before it parks in the idle
-     * selector: long enough that a connection in use never parks between its requests, short enough
-     * that thousands of quiet ones hold no thread.
-     */
-    static final int PARK_AFTER_MILLIS = 250;
-    private static final long PARK_AFTER_NANOS = PARK_AFTER_MILLIS * 1_000_000L;
-    /**
-     * Idle waits in a row, each begun less than {@link #PARK_AFTER_MILLIS} after the one before, after
-     * which a connection counts as busy and waits without a timeout. A timed wait costs a timer, and a
-     * virtual thread's timer wakes a platform thread twice (to set it and to cancel it): 2.7 more context
-     * switches per request on the keep-alive row, and a third more CPU, when every wait was timed. A
-     * connection in a sustained exchange stops paying that after this many; one that exchanges a few
-     * messages (a page's requests, a WebSocket's greeting, an HTTP/2 request's frames) and falls silent
-     * still parks.
-     */
-    private static final int BUSY_AFTER_QUICK_WAITS = 16;
     /** What {@link #awaitRequest} found: the next request's first bytes, the end, or a park. */
     private static final int REQUEST = 0;
     private static final int END = 1;
@@ -113,10 +96,8 @@ public final class HttpConnection implements Runnable, MessageIo {
     private IdleParking.Resume parkedStep;
     /** What the resumed thread continues with; handed over through the selector. */
     private IdleParking.Resume resumeStep;
-    /** {@link System#nanoTime()} when the last idle wait began (connection thread only). */
-    private long lastWaitStart = System.nanoTime() - 2 * PARK_AFTER_NANOS;
-    /** Idle waits in a row that began soon after the one before, up to {@link #BUSY_AFTER_QUICK_WAITS}. */
-    private int quickWaits;
+    /** Which of this connection's waits for its peer are timed, so that it can park. */
+    private final IdleWait idleWait = new IdleWait();
 
     /**
      * This connection's place in the connection caps' counts (given back when it ends or is stolen), or
@@ -330,21 +311,9 @@ public final class HttpConnection implements Runnable, MessageIo {
         }
     }
 
-    /**
-     * Called as an idle wait begins: true when the wait should be timed so that the connection can
-     * park, false for one that should wait without a timeout. A connection waits timed until its waits
-     * came quickly one after another {@link #BUSY_AFTER_QUICK_WAITS} times; then it counts as busy and
-     * waits untimed, free of timers, until a wait begins the park threshold or more after the one
-     * before. So a connection in a sustained exchange that falls silent keeps its thread until its next
-     * message (or the idle timeout), as every connection did before parking existed, and parks from
-     * then on; any other parks in every pause.
-     */
+    /** Called as a wait for the peer begins: true when it is timed and may end in a park ({@link IdleWait}). */
     private boolean waitMayPark() {
-        long now = System.nanoTime();
-        boolean quick = now - lastWaitStart < PARK_AFTER_NANOS;
-        lastWaitStart = now;
-        quickWaits = quick ? Math.min(quickWaits + 1, BUSY_AFTER_QUICK_WAITS) : 0;
-        return mayPark() && quickWaits < BUSY_AFTER_QUICK_WAITS;
+        return idleWait.timed() && mayPark();
     }
 
     /** Returns true when this connection may give up its thread now. */
@@ -354,32 +323,14 @@ public final class HttpConnection implements Runnable, MessageIo {
 
     /**
      * The wait of a protocol reader before it parks ({@link IdleParking#parkIfIdle}): unless the
-     * connection is busy ({@link #waitMayPark}), runs {@code read} with the park threshold as read
-     * timeout, again after each quiet step until the reader and this connection may park.
+     * connection is busy, {@link IdleWait#quietUntilParking} until the reader and this connection may park.
      *
-     * @return true when a quiet step ended at a moment both allow a park: the caller parks; false when
-     *     the read returned, or the connection is busy and the caller should wait as usual
+     * @return true when the caller parks; false when the read returned, or the connection is busy and
+     *     the caller should wait as usual
      */
     private boolean quietUntilParking(IdleParking.Read read, java.util.function.BooleanSupplier readerMayPark)
             throws IOException {
-        if (!waitMayPark()) {
-            return false;
-        }
-        transport.setReadTimeout(PARK_AFTER_MILLIS);
-        try {
-            while (true) {
-                try {
-                    read.read();
-                    return false;
-                } catch (SocketTimeoutException e) {
-                    if (mayPark() && readerMayPark.getAsBoolean()) {
-                        return true;
-                    }
-                }
-            }
-        } finally {
-            transport.setReadTimeout(0);
-        }
+        return waitMayPark() && IdleWait.quietUntilParking(transport, read, () -> mayPark() && readerMayPark.getAsBoolean());
     }
 
     /** Closes the transport from any thread; a parked connection is resumed, so that its end is handled. */
@@ -675,7 +626,7 @@ public final class HttpConnection implements Runnable, MessageIo {
             }
             try {
                 if (waitMayPark()) {
-                    transport.setReadTimeout(PARK_AFTER_MILLIS);
+                    transport.setReadTimeout(IdleWait.PARK_AFTER_MILLIS);
                     try {
                         return in.fill(in.buf.length) > 0 ? REQUEST : END;
                     } catch (SocketTimeoutException e) {
