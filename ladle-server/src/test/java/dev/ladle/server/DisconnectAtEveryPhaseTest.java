@@ -35,6 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DisconnectAtEveryPhaseTest {
     private static final String BOUNDARY = "hostile-boundary";
+    /**
+     * How long an event or a release may take: a bound that catches "never", generous for a loaded
+     * machine; a passing test waits only as long as the server takes.
+     */
+    private static final long PATIENCE_SECONDS = 10;
 
     @TempDir
     Path uploads;
@@ -174,6 +179,46 @@ class DisconnectAtEveryPhaseTest {
     }
 
     @BothProtocols
+    void clientResettingMidBodyAbortsTheRequestAndLeavesNothingBehind(Protocol protocol) throws Exception {
+        ProtocolClient c = protocol.connect(base);
+        try {
+            c.sendHead(Request.of("POST", "/echo").header("Content-Length", "100000"));
+            c.sendBody(new byte[1000]);
+            awaitStarted();
+        } finally {
+            c.closeWithReset();
+        }
+        assertAbortedAndNothingLeft();
+    }
+
+    /**
+     * The connection of a request that ended stays counted until the request's finished event fired:
+     * the event is held back until the connection is gone, if it can go first. Otherwise an event of an
+     * earlier request could land after a caller saw no connection left (the warm-up's, in these tests).
+     */
+    @BothProtocols
+    void clientLeavingRightAfterTheResponseEndsItsConnectionOnlyAfterRequestFinished(Protocol protocol) throws Exception {
+        AtomicInteger connectionsAtFinish = new AtomicInteger(-1);
+        CountDownLatch finishedSeen = new CountDownLatch(1);
+        server.onRequestFinished(m -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (server.getConnectionCount() > 0 && System.nanoTime() < deadline) {
+                pollPause();
+            }
+            connectionsAtFinish.set(server.getConnectionCount());
+            finishedSeen.countDown();
+        });
+        try (ProtocolClient c = protocol.connect(base)) {
+            assertThat(c.send(Request.of("POST", "/echo").body("bye")).read().bodyText()).isEqualTo("got 3");
+        }
+        assertThat(finishedSeen.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).as("request-finished fired").isTrue();
+        assertThat(connectionsAtFinish.get()).as("connections open when request-finished fired").isEqualTo(1);
+        awaitNoConnections();
+        assertThat(finished.get()).as("request-finished").isEqualTo(1);
+        assertThat(aborted.get()).as("request-aborted").isZero();
+    }
+
+    @BothProtocols
     void clientLeavingMidStreamedUploadDeletesTheTemporaryFile(Protocol protocol) throws Exception {
         try (ProtocolClient c = protocol.connect(base)) {
             c.sendHead(Request.of("POST", "/upload")
@@ -242,9 +287,9 @@ class DisconnectAtEveryPhaseTest {
             out.write(frame);
             out.flush();
         }
-        assertThat(webSocketClosed.await(5, TimeUnit.SECONDS)).as("the WebSocket's closed event").isTrue();
+        assertThat(webSocketClosed.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).as("the WebSocket's closed event").isTrue();
         assertThat(webSocketCloseCode.get()).isEqualTo(CloseCode.ABNORMAL);
-        assertThat(disconnected.await(5, TimeUnit.SECONDS)).as("the upgrade message's Disconnected event").isTrue();
+        assertThat(disconnected.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).as("the upgrade message's Disconnected event").isTrue();
         // the upgrade request itself was answered (101) before the client left
         assertThat(finished.get()).isEqualTo(1);
         assertThat(aborted.get()).isZero();
@@ -254,8 +299,8 @@ class DisconnectAtEveryPhaseTest {
     // ---- checks ------------------------------------------------------------------------------------
 
     private void assertAbortedAndNothingLeft() throws Exception {
-        assertThat(abortedLatch.await(5, TimeUnit.SECONDS)).as("request-aborted fired").isTrue();
-        assertThat(disconnected.await(5, TimeUnit.SECONDS)).as("the message's Disconnected event").isTrue();
+        assertThat(abortedLatch.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).as("request-aborted fired").isTrue();
+        assertThat(disconnected.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).as("the message's Disconnected event").isTrue();
         assertThat(started.get()).as("request-started").isEqualTo(1);
         assertThat(aborted.get()).as("request-aborted").isEqualTo(1);
         assertThat(finished.get()).as("request-finished").isZero();
@@ -264,7 +309,7 @@ class DisconnectAtEveryPhaseTest {
 
     private void assertNothingLeft() throws Exception {
         awaitNoConnections();
-        ResourceCounts.awaitNoMoreThan(baseline, uploads, 5000);
+        ResourceCounts.awaitNoMoreThan(baseline, uploads, TimeUnit.SECONDS.toMillis(PATIENCE_SECONDS));
         awaitTrue(() -> {
             System.gc();
             return lastMessage.get() == null;
@@ -287,18 +332,27 @@ class DisconnectAtEveryPhaseTest {
         }
     }
 
-    /** Polls {@code condition} for up to 5 s. */
+    /** Polls {@code condition} for up to {@link #PATIENCE_SECONDS}. */
     static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime() < deadline).as(what).isTrue();
             Thread.sleep(10); // a poll interval
         }
     }
 
+    private static void pollPause() {
+        try {
+            Thread.sleep(10); // a poll interval
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
-            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(latch.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).isTrue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

@@ -92,10 +92,10 @@ final class EngineFixture implements AutoCloseable {
         assertNoInternals(r);
         if (c.protocol() == Protocol.HTTP_1_1) {
             assertThat(r.hasToken("Connection", "close")).isTrue();
-            assertThat(c.endedByServer(5000)).as("server closed the connection").isTrue();
+            assertThat(c.endedByServer(10_000)).as("server closed the connection").isTrue();
         } else {
             if (bodyOutstanding) {
-                assertThat(c.endedByServer(5000)).as("server reset the stream").isTrue();
+                assertThat(c.endedByServer(10_000)).as("server reset the stream").isTrue();
             }
             assertServesAnother(c);
         }

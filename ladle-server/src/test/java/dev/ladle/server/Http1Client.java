@@ -210,6 +210,12 @@ final class Http1Client implements ProtocolClient {
     }
 
     @Override
+    public void closeWithReset() throws IOException {
+        wire.socket().setSoLinger(true, 0);
+        wire.close();
+    }
+
+    @Override
     public void close() throws IOException {
         wire.close();
     }

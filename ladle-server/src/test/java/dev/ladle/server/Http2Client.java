@@ -516,6 +516,12 @@ final class Http2Client implements ProtocolClient {
     }
 
     @Override
+    public void closeWithReset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
+    @Override
     public void close() throws IOException {
         socket.close();
     }

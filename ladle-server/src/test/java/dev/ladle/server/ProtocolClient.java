@@ -97,6 +97,12 @@ public interface ProtocolClient extends AutoCloseable {
      */
     boolean endedByServer(int millis) throws IOException;
 
+    /**
+     * Leaves abruptly: closes the connection with a TCP reset ({@code SO_LINGER} 0) instead of a FIN, so
+     * that the server's next read fails with "connection reset" rather than seeing the end of input.
+     */
+    void closeWithReset() throws IOException;
+
     @Override
     void close() throws IOException;
 

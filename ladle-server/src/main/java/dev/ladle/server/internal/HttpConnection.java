@@ -518,7 +518,13 @@ public final class HttpConnection implements Runnable, MessageIo {
         if (closing) {
             engine.goAway();
         }
-        engine.serve();
+        try {
+            engine.serve();
+        } finally {
+            // A stream's handler may still be between its response and its finished or aborted event:
+            // the connection ends (and stops counting) only after its last request did, as on HTTP/1.
+            engine.awaitHandlers();
+        }
     }
 
     /** True once an HTTP/2 stream of this connection reached its handler: {@link #drain()} then sends GOAWAY. */

@@ -183,6 +183,15 @@ public final class Http2Connection {
         shutdown.goAway();
     }
 
+    /**
+     * Waits, after {@link #serve()} returned, until the handler of every stream it started has returned;
+     * their I/O fails by then, so only a handler busy with something else keeps this waiting (see
+     * {@link #interruptHandlers()}).
+     */
+    public void awaitHandlers() {
+        runner.awaitHandlers();
+    }
+
     /** Closes at once from any thread; streams in flight see their I/O fail and their reset listeners run. */
     public void abort() {
         lingeringClose.closeNow();

@@ -63,13 +63,47 @@ final class StreamHandlerRunner {
         workersLock.lock();
         try {
             idle = idleWorkers.pollLast();
+            running++;
         } finally {
             workersLock.unlock();
         }
         if (idle != null) {
             idle.hand(s);
         } else {
-            STREAM_THREADS.newThread(new StreamWorker(s)).start();
+            try {
+                STREAM_THREADS.newThread(new StreamWorker(s)).start();
+            } catch (RuntimeException | Error e) {
+                handlerEnded();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Waits until the handler of every stream started so far has returned and its stream was settled.
+     * Called once the connection is over (no stream starts any more), so that the connection counts as
+     * open, and a server that closes can interrupt its handlers, until its last request has ended. Not
+     * interruptible: a handler ignoring interrupts keeps its connection, as an HTTP/1 handler does.
+     */
+    void awaitHandlers() {
+        workersLock.lock();
+        try {
+            while (running > 0) {
+                handlersReturned.awaitUninterruptibly();
+            }
+        } finally {
+            workersLock.unlock();
+        }
+    }
+
+    private void handlerEnded() {
+        workersLock.lock();
+        try {
+            if (--running == 0) {
+                handlersReturned.signalAll();
+            }
+        } finally {
+            workersLock.unlock();
         }
     }
 
@@ -116,12 +150,20 @@ final class StreamHandlerRunner {
             LOG.log(WARNING, "HTTP/2 handler failed on " + s, e);
         } finally {
             serving.remove(current);
-            finish(s);
+            try {
+                finish(s);
+            } finally {
+                handlerEnded();
+            }
         }
     }
 
-    /** Guards {@link #idleWorkers} and {@link #workersClosed}. */
+    /** Guards {@link #idleWorkers}, {@link #workersClosed} and {@link #running}. */
     private final ReentrantLock workersLock = new ReentrantLock();
+    /** Signalled when {@link #running} drops to zero. */
+    private final java.util.concurrent.locks.Condition handlersReturned = workersLock.newCondition();
+    /** Streams started whose handler has not returned (or whose stream is not settled) yet. */
+    private int running;
     /** Stream threads that finished their stream and wait for the next one, most recent last. */
     private final ArrayDeque<StreamWorker> idleWorkers = new ArrayDeque<>();
     /** The connection is over: no thread waits for another stream. */

@@ -15,8 +15,11 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A raw HTTP/2 frame client for the engine tests: sends frames built by hand (field blocks as HPACK
@@ -307,33 +310,31 @@ final class H2TestClient implements AutoCloseable {
         return fields;
     }
 
+    /**
+     * Frames of other streams read while waiting for one, in arrival order, their header blocks decoded on
+     * arrival: HPACK's dynamic table follows the order of the wire, so a block skipped (or decoded later)
+     * would put the decoder out of step with the server when responses arrive out of order.
+     */
+    private final Map<Integer, ArrayDeque<StreamFrame>> pending = new HashMap<>();
+
+    /** A frame of one stream, with its header block's fields when it is a HEADERS frame. */
+    private record StreamFrame(Frame frame, List<String> fields) {
+    }
+
     /** Reads the response of {@code streamId} to its END_STREAM; fails on RST_STREAM or GOAWAY. */
     Response response(int streamId) throws IOException {
         List<String> headers = null;
         List<String> trailers = List.of();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
-            Frame f = next();
-            if (f.type() == GOAWAY) {
-                fail("GOAWAY code " + f.errorCode());
-            }
-            if (f.streamId() != streamId) {
-                continue;
-            }
+            StreamFrame sf = nextOf(streamId);
+            Frame f = sf.frame();
             switch (f.type()) {
                 case HEADERS -> {
-                    byte[] block = f.payload();
-                    Frame cur = f;
-                    while (!cur.has(END_HEADERS)) {
-                        cur = next();
-                        assertThat(cur.type()).isEqualTo(CONTINUATION);
-                        block = concat(block, cur.payload());
-                    }
-                    List<String> fields = decode(block);
                     if (headers == null || headers.get(1).startsWith("1")) {
-                        headers = fields;
+                        headers = sf.fields();
                     } else {
-                        trailers = fields;
+                        trailers = sf.fields();
                     }
                     if (f.has(END_STREAM)) {
                         return new Response(headers, body.toByteArray(), trailers);
@@ -350,6 +351,40 @@ final class H2TestClient implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The next frame of {@code streamId}: one kept earlier, or from the wire, keeping other streams' frames. */
+    private StreamFrame nextOf(int streamId) throws IOException {
+        ArrayDeque<StreamFrame> kept = pending.get(streamId);
+        if (kept != null && !kept.isEmpty()) {
+            return kept.poll();
+        }
+        while (true) {
+            Frame f = next();
+            if (f.type() == GOAWAY) {
+                fail("GOAWAY code " + f.errorCode());
+            }
+            if (f.streamId() == 0) {
+                continue;
+            }
+            StreamFrame sf = new StreamFrame(f, f.type() == HEADERS ? decode(headerBlock(f)) : null);
+            if (f.streamId() == streamId) {
+                return sf;
+            }
+            pending.computeIfAbsent(f.streamId(), id -> new ArrayDeque<>()).add(sf);
+        }
+    }
+
+    /** A HEADERS frame's whole field block, with the CONTINUATION frames that follow it. */
+    private byte[] headerBlock(Frame headers) throws IOException {
+        byte[] block = headers.payload();
+        Frame cur = headers;
+        while (!cur.has(END_HEADERS)) {
+            cur = next();
+            assertThat(cur.type()).isEqualTo(CONTINUATION);
+            block = concat(block, cur.payload());
+        }
+        return block;
     }
 
     InputStream input() {
