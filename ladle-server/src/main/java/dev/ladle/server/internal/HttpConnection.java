@@ -503,7 +503,13 @@ public final class HttpConnection implements Runnable, MessageIo {
             if (!quietUntilParking(read, mayPark)) {
                 return false;
             }
-            parkedStep = resume;
+            parkedStep = () -> {
+                try {
+                    resume.run();
+                } finally {
+                    awaitHttp2HandlersUnlessParked();
+                }
+            };
             return true;
         };
         Http2Connection engine = new Http2Connection(config, handOver(), t.output(), this::closeTransport, stream -> {
@@ -521,8 +527,18 @@ public final class HttpConnection implements Runnable, MessageIo {
         try {
             engine.serve();
         } finally {
-            // A stream's handler may still be between its response and its finished or aborted event:
-            // the connection ends (and stops counting) only after its last request did, as on HTTP/1.
+            awaitHttp2HandlersUnlessParked();
+        }
+    }
+
+    /**
+     * After the HTTP/2 reader returned: unless it parked, waits for the stream handlers. One may still be
+     * between its response and its finished or aborted event: the connection ends (and stops counting)
+     * only after its last request did, as on HTTP/1. A parked connection has not ended.
+     */
+    private void awaitHttp2HandlersUnlessParked() {
+        Http2Connection engine = http2;
+        if (parkedStep == null && engine != null) {
             engine.awaitHandlers();
         }
     }
