@@ -52,7 +52,9 @@ import java.util.function.Consumer;
  * URI uri = server.getUris().get(0);
  * }</pre>
  *
- * <p>Each connection is served by its own virtual thread with blocking I/O, so handlers may block. A
+ * <p>Each connection is served by its own virtual thread with blocking I/O, so handlers may block. (A
+ * plain TCP connection quiet for a moment between requests, between WebSocket frames or with no HTTP/2
+ * stream open gives its thread up and waits in a selector; a new thread goes on when the peer sends.) A
  * request goes through these steps, and once a status is set the remaining handler steps are skipped:
  * request started → headers read → auth domains → early handler → {@code Expect: 100-continue} → body
  * read → request read → 404 when no handler covers the path → normal handler → WebSocket handshake →
@@ -509,8 +511,9 @@ public class Server implements AutoCloseable {
     }
 
     /**
-     * Returns the number of open client connections (each served by one virtual thread), including
-     * idle keep-alive ones and those given to {@link #acceptStream}; stolen connections no longer count.
+     * Returns the number of open client connections, including idle keep-alive ones (which wait without a
+     * thread of their own once quiet for a moment) and those given to {@link #acceptStream}; stolen
+     * connections no longer count.
      */
     public int getConnectionCount() {
         return state.connections.size();
@@ -578,6 +581,8 @@ public class Server implements AutoCloseable {
                 state.connections.closeAll();
                 state.connections.awaitEmpty(1000);
             }
+            // the thread that idle connections waited in ends with the last of them
+            state.awaitIdleSelectorEnd(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             state.connections.closeAll();

@@ -1,6 +1,7 @@
 package dev.ladle.websocket;
 
 import dev.ladle.server.Subscription;
+import dev.ladle.server.internal.IdleParking;
 import dev.ladle.websocket.internal.ClosePayload;
 import dev.ladle.websocket.internal.FrameHeader;
 import dev.ladle.websocket.internal.FrameReader;
@@ -63,6 +64,11 @@ public class WebSocketConnection {
     private static final int MAX_CONTROL_PAYLOAD = 125;
 
     private final FrameReader reader;
+    /**
+     * The server's way to let this connection wait without a thread between frames: found on the input
+     * stream the server passes; null for a connection that keeps its reader thread (any other stream).
+     */
+    private final IdleParking parking;
     private final FrameWriter writer;
     private final Closeable closer;
     private final URI uri;
@@ -125,6 +131,7 @@ public class WebSocketConnection {
     public WebSocketConnection(InputStream in, OutputStream out, Closeable closer, URI uri, ConnectionType type,
                                String origin, String protocol, List<WebSocketExtension> extensions) {
         this.reader = new FrameReader(Objects.requireNonNull(in, "in"));
+        this.parking = in instanceof IdleParking p ? p : null;
         this.type = Objects.requireNonNull(type, "type");
         this.writer = new FrameWriter(Objects.requireNonNull(out, "out"), type == ConnectionType.CLIENT);
         this.closer = Objects.requireNonNull(closer, "closer");
@@ -524,8 +531,9 @@ public class WebSocketConnection {
 
     private void read() {
         readerThread = Thread.currentThread();
+        boolean parked = false;
         try {
-            readFrames();
+            parked = readFrames();
         } catch (WebSocketException e) {
             // The framing itself is broken: no later frame can be trusted, so do not wait for a close.
             fail(e);
@@ -534,7 +542,9 @@ public class WebSocketConnection {
                 fireError(e);
             }
         } finally {
-            finish();
+            if (!parked) {
+                finish();
+            }
         }
     }
 
@@ -561,15 +571,26 @@ public class WebSocketConnection {
         closedListeners.forEach(listener -> safely(listener, "onClosed"));
     }
 
-    private void readFrames() throws IOException {
+    /**
+     * Reads frames until the connection is over.
+     *
+     * @return true when the reader parked instead: a new thread goes on with {@link #read()} later
+     */
+    private boolean readFrames() throws IOException {
         while (true) {
             runPendingEvents();
             if (closeReceived && closeSent && type == ConnectionType.SERVER) {
-                return;
+                return false;
+            }
+            if (parking != null && mayPark() && reader.isEmpty()
+                    && parking.parkIfIdle(reader::readOnce, this::mayPark, this::read)) {
+                reader.releaseBuffer();
+                readerThread = null; // a parked connection holds no thread, not even a finished one
+                return true;
             }
             FrameHeader header = reader.readHeader();
             if (header == null) {
-                return;
+                return false;
             }
             if (closeSent) {
                 readWhileClosing(header);
@@ -587,6 +608,14 @@ public class WebSocketConnection {
                 fail(e);
             }
         }
+    }
+
+    /**
+     * True while the reader may park: the connection is open. (Events queued for the reader run when it
+     * next wakes, parked or not: a frame, a write or a close wakes it.)
+     */
+    private boolean mayPark() {
+        return state == WebSocketState.OPEN;
     }
 
     /** After our close frame only the peer's close matters; everything else is skipped unread. */

@@ -114,6 +114,25 @@ public record ResourceCounts(int sockets, int otherDescriptors, Map<String, Inte
         return names;
     }
 
+    /** The number of live threads named {@code name}, virtual ones included. */
+    public static int threadsNamed(String name) {
+        return ladleThreads().getOrDefault(name, 0);
+    }
+
+    /**
+     * Polls (for at most {@code millis}) until at most {@code max} threads named {@code name} are alive,
+     * then asserts it.
+     */
+    public static void awaitThreadsAtMost(String name, int max, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        int now = threadsNamed(name);
+        while (now > max && System.nanoTime() < deadline) {
+            Thread.sleep(20); // a poll interval: the condition is checked, not assumed
+            now = threadsNamed(name);
+        }
+        assertThat(now).as("live threads named %s", name).isLessThanOrEqualTo(max);
+    }
+
     /** A thread dump in JSON: unlike the thread MX bean, it lists virtual threads too. */
     private static String threadDump() {
         try {

@@ -16,8 +16,14 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One client connection, served by its own virtual thread: reads requests one after another from a
- * reused buffer and hands each to the {@link RequestPipeline}, until either side ends the connection.
+ * One client connection, served by a virtual thread: reads requests one after another from a reused
+ * buffer and hands each to the {@link RequestPipeline}, until either side ends the connection.
+ *
+ * <p>A plain TCP connection that stays quiet for {@link IdleWait#PARK_AFTER_MILLIS} between requests (or
+ * between WebSocket frames, or with no HTTP/2 stream open) gives up its thread and buffers and waits in
+ * the server's {@link IdleSelector}; when the peer sends again a new thread goes on where the old one
+ * stopped ({@link #drive}). TLS connections and streams keep their thread: only a socket channel can
+ * wait in a selector, and a TLS socket may hold decrypted bytes the selector cannot see.
  *
  * <p>Other threads touch a connection only to pause or unpause its message, to stream a response
  * body, or to end it ({@link #finishAndClose}, {@link #abort}); those paths go through {@link #lock}.
@@ -27,6 +33,10 @@ public final class HttpConnection implements Runnable, MessageIo {
     private static final Thread.Builder THREADS = Thread.ofVirtual().name("ladle-connection");
     /** How long a connection waits for its next request before the watchdog takes its buffers. */
     private static final long KEEP_BUFFERS_NANOS = 1_000_000_000L;
+    /** What {@link #awaitRequest} found: the next request's first bytes, the end, or a park. */
+    private static final int REQUEST = 0;
+    private static final int END = 1;
+    private static final int PARKED = 2;
 
     final ServerState state;
     Transport transport;
@@ -56,19 +66,38 @@ public final class HttpConnection implements Runnable, MessageIo {
     private Thread watcher;
     /** The thread serving this connection, interrupted by {@link #abort()} to end reads that ignore close. */
     private volatile Thread thread;
-    /** The message in progress or last handled, for the Disconnected event. */
+    /** The message in progress or last handled, for the Disconnected event; null while parked, see {@link #parkedLast}. */
     private volatile Exchange current;
+    /**
+     * The last message while the connection is parked, when nobody subscribed to its events: held
+     * weakly, as a message nobody can reach any more can get no Disconnected listener either.
+     */
+    private volatile java.lang.ref.WeakReference<Exchange> parkedLast;
+    /** True once a request began on this connection (a plain connection's first may be the HTTP/2 preface). */
+    private boolean requested;
     /** The HTTP/2 engine once the connection speaks HTTP/2 (ALPN h2, or the h2c preface); null for HTTP/1. */
     private volatile Http2Connection http2;
     /**
      * The WebSockets this connection carries, told to go away when the server closes: the one it was
      * upgraded to (HTTP/1), or those on its HTTP/2 streams (RFC 8441).
      */
-    private final Set<WebSocketUpgrade> webSockets = ConcurrentHashMap.newKeySet();
+    private volatile Set<WebSocketUpgrade> webSockets;
     /** The first bytes of an HTTP/2 connection on a plain listener (RFC 9113 section 3.4). */
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     /** True while reading the first request of a plain connection that could have been HTTP/2. */
     private boolean h2cCandidate;
+
+    /** How this connection parks in the idle selector; null for one that keeps its thread (TLS, streams). */
+    private volatile ChannelParking parking;
+    /**
+     * Set by the thread that decided to park, as its stack unwinds: what the next thread continues
+     * with. Only the connection's current thread touches it.
+     */
+    private IdleParking.Resume parkedStep;
+    /** What the resumed thread continues with; handed over through the selector. */
+    private IdleParking.Resume resumeStep;
+    /** Which of this connection's waits for its peer are timed, so that it can park. */
+    private final IdleWait idleWait = new IdleWait();
 
     /**
      * This connection's place in the connection caps' counts (given back when it ends or is stolen), or
@@ -192,26 +221,129 @@ public final class HttpConnection implements Runnable, MessageIo {
 
     @Override
     public void run() {
+        drive(this::open);
+    }
+
+    /** The connection's first stretch: the transport (a TLS handshake), the buffers, then requests. */
+    private void open() throws IOException {
+        if (listener != null && listener.proxyProtocol() && !startProxied()) {
+            return;
+        }
+        if (transport == null && !openTransport()) {
+            return;
+        }
+        in = new InputBuffer(transport.input(), transport.plainChannel());
+        out = new OutputBuffer(transport.output(), transport.plainChannel());
+        parser = new RequestHeadParser(in, transport, out);
+        writer = new ResponseWriter(this, out);
+        pipeline = new RequestPipeline(this);
+        serve();
+    }
+
+    /**
+     * Runs {@code step} on this thread; when it returns having asked to park ({@link #parkedStep}),
+     * hands the connection to the idle selector and lets this thread end, or goes on here when the
+     * connection cannot park right now. Ends the connection once a step returns without a park.
+     */
+    private void drive(IdleParking.Resume step) {
         thread = Thread.currentThread();
+        IdleParking.Resume next = step;
+        while (next != null) {
+            parkedStep = null;
+            try {
+                next.run();
+            } catch (IOException e) {
+                parkedStep = null;
+                LOG.log(System.Logger.Level.TRACE, "connection ended: {0}", e.toString());
+            } catch (RuntimeException | Error e) {
+                parkedStep = null;
+                LOG.log(System.Logger.Level.ERROR, "connection failed", e);
+            }
+            next = parkedStep;
+            parkedStep = null;
+            if (next != null && parking.enterNonBlocking()) {
+                resumeStep = next;
+                thread = null; // a parked connection holds no thread, not even a finished one
+                if (parking.park()) {
+                    return; // a new thread goes on (resumeParked); this one must not touch the connection again
+                }
+                resumeStep = null;
+                thread = Thread.currentThread();
+                restoreBlocking();
+                parking = null; // no selector: this connection keeps its thread from now on
+            }
+        }
+        end();
+    }
+
+    /** The idle selector's resume: on a new thread, the channel blocks again, then the parked step goes on. */
+    private void resumeParked() {
+        IdleParking.Resume step = resumeStep;
+        resumeStep = null;
+        drive(() -> {
+            // closed meanwhile: the step's first read fails and ends the connection as usual
+            restoreBlocking();
+            step.run();
+        });
+    }
+
+    /** Puts a parked channel back into blocking mode; a channel closed meanwhile is left to the next read. */
+    private void restoreBlocking() {
+        ChannelParking p = parking;
         try {
-            if (listener != null && listener.proxyProtocol() && !startProxied()) {
-                return;
+            if (p != null) {
+                p.restoreBlocking();
             }
-            if (transport == null && !openTransport()) {
-                return;
-            }
-            in = new InputBuffer(transport.input(), transport.plainChannel());
-            out = new OutputBuffer(transport.output(), transport.plainChannel());
-            parser = new RequestHeadParser(in, transport);
-            writer = new ResponseWriter(this, out);
-            pipeline = new RequestPipeline(this);
-            serve();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.TRACE, "connection ended: {0}", e.toString());
-        } catch (RuntimeException | Error e) {
-            LOG.log(System.Logger.Level.ERROR, "connection failed", e);
-        } finally {
-            end();
+            LOG.log(System.Logger.Level.TRACE, "an idle connection was closed while parked: {0}", e.toString());
+        }
+    }
+
+    /**
+     * Before a park: the last message (a WebSocket's handshake) is held weakly unless somebody listens
+     * to its events; a WebSocket that parks again finds it held weakly already.
+     */
+    private void holdLastWeakly() {
+        Exchange last = current;
+        if (last != null && last.eventsIfAny() == null) {
+            parkedLast = new java.lang.ref.WeakReference<>(last);
+            current = null;
+        }
+    }
+
+    /** Called as a wait for the peer begins: true when it is timed and may end in a park ({@link IdleWait}). */
+    private boolean waitMayPark() {
+        return idleWait.timed() && mayPark();
+    }
+
+    /** Returns true when this connection may give up its thread now. */
+    private boolean mayPark() {
+        return parking != null && !closing && !stolen;
+    }
+
+    /**
+     * The wait of a protocol reader before it parks ({@link IdleParking#parkIfIdle}): unless the
+     * connection is busy, {@link IdleWait#quietUntilParking} until the reader and this connection may park.
+     *
+     * @return true when the caller parks; false when the read returned, or the connection is busy and
+     *     the caller should wait as usual
+     */
+    private boolean quietUntilParking(IdleParking.Read read, java.util.function.BooleanSupplier readerMayPark)
+            throws IOException {
+        return waitMayPark() && IdleWait.quietUntilParking(transport, read, () -> mayPark() && readerMayPark.getAsBoolean());
+    }
+
+    /** Closes the transport from any thread; a parked connection is resumed, so that its end is handled. */
+    private void closeTransport() {
+        transport.close();
+        wakeParked();
+    }
+
+    /** Resumes the connection if it is parked (its channel was closed, or it must end). */
+    private void wakeParked() {
+        ChannelParking p = parking;
+        if (p != null) {
+            p.wake();
         }
     }
 
@@ -243,7 +375,14 @@ public final class HttpConnection implements Runnable, MessageIo {
     /** Creates the transport of an accepted socket; false when a TLS handshake failed. */
     private boolean openTransport() throws IOException {
         if (!listener.https()) {
-            transport = new SocketTransport(plainSocket);
+            java.nio.channels.SocketChannel channel = plainSocket.getChannel();
+            if (channel == null) {
+                transport = new SocketTransport(plainSocket);
+                return true;
+            }
+            ChannelParking p = new ChannelParking(channel, state.idleSelector, this::resumeParked);
+            transport = new SocketTransport(plainSocket, p.guard(plainSocket.getOutputStream()));
+            parking = p;
             return true;
         }
         // libsoup starts the first request at accept time, before TLS, so that listeners can subscribe
@@ -285,12 +424,22 @@ public final class HttpConnection implements Runnable, MessageIo {
             serveHttp2();
             return;
         }
+        serveRequests();
+    }
+
+    /** Serves HTTP/1 requests one after another until the connection ends, or parks between two. */
+    private void serveRequests() throws IOException {
         while (!closing && !stolen) {
-            if (!awaitRequest()) {
+            int next = awaitRequest();
+            if (next == PARKED) {
+                parkedStep = this::serveRequests;
+                return;
+            }
+            if (next == END) {
                 return;
             }
             // the first request (no message yet) of a plain connection may be the HTTP/2 preface
-            if (current == null && !transport.isSecure() && state.h2cEnabled()) {
+            if (!requested && !transport.isSecure() && state.h2cEnabled()) {
                 if (startsWithPreface()) {
                     serveHttp2();
                     return;
@@ -300,7 +449,11 @@ public final class HttpConnection implements Runnable, MessageIo {
             Exchange ex = pendingFirst != null ? pendingFirst : new Exchange(this);
             boolean started = pendingFirst != null;
             pendingFirst = null;
+            requested = true;
             current = ex;
+            if (parkedLast != null) {
+                parkedLast = null;
+            }
             if (!pipeline.process(ex, started) || stolen) {
                 return;
             }
@@ -346,10 +499,23 @@ public final class HttpConnection implements Runnable, MessageIo {
         Transport t = transport;
         Exchange started = pendingFirst;
         pendingFirst = null;
-        Http2Connection engine = new Http2Connection(config, handOver(), t.output(), t::close, stream -> {
+        IdleParking idle = parking == null ? null : (read, mayPark, resume) -> {
+            if (!quietUntilParking(read, mayPark)) {
+                return false;
+            }
+            parkedStep = () -> {
+                try {
+                    resume.run();
+                } finally {
+                    awaitHttp2HandlersUnlessParked();
+                }
+            };
+            return true;
+        };
+        Http2Connection engine = new Http2Connection(config, handOver(), t.output(), this::closeTransport, stream -> {
             streamStarted();
             new Http2StreamIo(this, stream).serve();
-        });
+        }, idle);
         http2 = engine;
         if (started != null) {
             // the TLS handshake's message carried the AcceptCertificate listeners; no request follows on it
@@ -361,8 +527,18 @@ public final class HttpConnection implements Runnable, MessageIo {
         try {
             engine.serve();
         } finally {
-            // A stream's handler may still be between its response and its finished or aborted event:
-            // the connection ends (and stops counting) only after its last request did, as on HTTP/1.
+            awaitHttp2HandlersUnlessParked();
+        }
+    }
+
+    /**
+     * After the HTTP/2 reader returned: unless it parked, waits for the stream handlers. One may still be
+     * between its response and its finished or aborted event: the connection ends (and stops counting)
+     * only after its last request did, as on HTTP/1. A parked connection has not ended.
+     */
+    private void awaitHttp2HandlersUnlessParked() {
+        Http2Connection engine = http2;
+        if (parkedStep == null && engine != null) {
             engine.awaitHandlers();
         }
     }
@@ -406,15 +582,33 @@ public final class HttpConnection implements Runnable, MessageIo {
      * registered so that a server that closes tells it to go away.
      */
     void runWebSocket(WebSocketUpgrade upgrade, Runnable run) {
-        webSockets.add(upgrade);
+        webSockets().add(upgrade);
         try {
             if (closing || state.drain.isDraining()) {
                 upgrade.goingAway();
             }
             run.run();
         } finally {
-            webSockets.remove(upgrade);
+            webSockets().remove(upgrade);
         }
+    }
+
+    /** The WebSockets this connection carries, made with the first: most connections never carry one. */
+    private Set<WebSocketUpgrade> webSockets() {
+        Set<WebSocketUpgrade> upgrades = webSockets;
+        if (upgrades == null) {
+            lock.lock();
+            try {
+                upgrades = webSockets;
+                if (upgrades == null) {
+                    upgrades = ConcurrentHashMap.newKeySet();
+                    webSockets = upgrades;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        return upgrades;
     }
 
     /** Returns true when the next request's bytes are already buffered (then a flush can wait). */
@@ -423,38 +617,64 @@ public final class HttpConnection implements Runnable, MessageIo {
         return watcher == null && in.available() > 0;
     }
 
-    /** Waits for the first byte of the next request; false when the connection should end instead. */
-    private boolean awaitRequest() throws IOException {
+    /**
+     * Waits for the first byte of the next request: {@link #REQUEST} when it came, {@link #END} when the
+     * connection should end instead, {@link #PARKED} when a plain connection stayed quiet past the park
+     * threshold and let its buffers go (it stays {@link #idle}, its idle time running on).
+     */
+    private int awaitRequest() throws IOException {
         if (watcher == null && in.available() > 0) {
-            return true;
+            return REQUEST;
         }
         out.flush();
         idle = true;
+        boolean parked = false;
         try {
             if (closing) {
-                return false;
+                return END;
             }
             if (watcher != null) {
-                return joinWatcher();
+                return joinWatcher() ? REQUEST : END;
             }
             in.compactIfWorthIt();
-            // The wait has no read timeout: a timed park costs a timer per request. The watchdog
-            // enforces the idle timeout instead and takes the buffers of connections that stay idle.
+            // The watchdog enforces the idle timeout and takes the buffers of connections that stay
+            // idle. A plain connection that may park waits with the park threshold as read timeout, then
+            // parks; a busy one, and a TLS one, waits without a timeout.
             in.parkForIdle();
             out.parkForIdle();
-            transport.setReadTimeout(0);
-            idleSince = System.nanoTime() | 1;
+            if (idleSince == 0) {
+                // a resumed connection keeps counting from its first idle moment
+                idleSince = System.nanoTime() | 1;
+            }
             try {
-                return in.fill(in.buf.length) > 0;
+                if (waitMayPark()) {
+                    transport.setReadTimeout(IdleWait.PARK_AFTER_MILLIS);
+                    try {
+                        return in.fill(in.buf.length) > 0 ? REQUEST : END;
+                    } catch (SocketTimeoutException e) {
+                        parked = true;
+                        holdLastWeakly();
+                        in.releaseWhileParked();
+                        out.dropParked();
+                        pipeline.dropBodyBuffer();
+                        return PARKED;
+                    }
+                }
+                transport.setReadTimeout(0);
+                return in.fill(in.buf.length) > 0 ? REQUEST : END;
             } finally {
-                idleSince = 0;
-                in.unparkAfterIdle();
-                out.unparkAfterIdle();
+                if (!parked) {
+                    idleSince = 0;
+                    in.unparkAfterIdle();
+                    out.unparkAfterIdle();
+                }
             }
         } catch (SocketTimeoutException e) {
-            return false;
+            return END;
         } finally {
-            idle = false;
+            if (!parked) {
+                idle = false;
+            }
         }
     }
 
@@ -637,10 +857,50 @@ public final class HttpConnection implements Runnable, MessageIo {
     public void startWebSocket(Exchange ex, WebSocketUpgrade upgrade) throws IOException {
         // frames may be far apart: the HTTP read timeouts no longer apply
         transport.setReadTimeout(0);
-        Transport t = transport;
         // frames go out through the timed stream: the watchdog cuts off a peer that stops reading them
         OutputStream frames = out.unbuffered();
-        runWebSocket(upgrade, () -> upgrade.run(state.server, ex, ex.requestTarget.path(), handOver(), frames, t::close));
+        InputStream input = handOver();
+        if (parking != null) {
+            input = new ParkingInputStream(input, (read, mayPark, resume) -> parkWebSocket(upgrade, read, mayPark, resume));
+        }
+        InputStream frameInput = input;
+        webSockets().add(upgrade);
+        boolean parked = false;
+        try {
+            if (closing) {
+                upgrade.goingAway();
+            }
+            upgrade.run(state.server, ex, ex.requestTarget.path(), frameInput, frames, this::closeTransport);
+            parked = parkedStep != null;
+        } finally {
+            if (!parked) {
+                webSockets().remove(upgrade);
+            }
+        }
+    }
+
+    /**
+     * The WebSocket reader's idle wait ({@link IdleParking}): parks after the threshold; the resumed
+     * thread reads on, and deregisters the WebSocket once it ended.
+     */
+    private boolean parkWebSocket(WebSocketUpgrade upgrade, IdleParking.Read read, java.util.function.BooleanSupplier mayPark,
+                                  IdleParking.Resume resume) throws IOException {
+        if (!quietUntilParking(read, mayPark)) {
+            return false;
+        }
+        holdLastWeakly();
+        parkedStep = () -> {
+            boolean parkedAgain = false;
+            try {
+                resume.run();
+                parkedAgain = parkedStep != null;
+            } finally {
+                if (!parkedAgain) {
+                    webSockets().remove(upgrade);
+                }
+            }
+        };
+        return true;
     }
 
     // ---- pausing ---------------------------------------------------------------------------------
@@ -775,13 +1035,16 @@ public final class HttpConnection implements Runnable, MessageIo {
     /** Asks the connection to close after its current response; an idle one closes now. */
     void finishAndClose() {
         closing = true;
-        for (WebSocketUpgrade upgrade : webSockets) {
-            upgrade.goingAway();
+        Set<WebSocketUpgrade> upgrades = webSockets;
+        if (upgrades != null) {
+            for (WebSocketUpgrade upgrade : upgrades) {
+                upgrade.goingAway();
+            }
         }
         Http2Connection engine = http2;
         if (engine != null) {
             engine.goAway();
-        } else if (webSockets.isEmpty() && idle) {
+        } else if ((upgrades == null || upgrades.isEmpty()) && idle) {
             abort();
         }
     }
@@ -795,8 +1058,11 @@ public final class HttpConnection implements Runnable, MessageIo {
      * would then go unanswered; {@code close()} ends those still idle after the grace.
      */
     void drain() {
-        for (WebSocketUpgrade upgrade : webSockets) {
-            upgrade.goingAway();
+        Set<WebSocketUpgrade> upgrades = webSockets;
+        if (upgrades != null) {
+            for (WebSocketUpgrade upgrade : upgrades) {
+                upgrade.goingAway();
+            }
         }
         Http2Connection engine = http2;
         if (engine != null && streamSeen) {
@@ -838,6 +1104,7 @@ public final class HttpConnection implements Runnable, MessageIo {
         }
         if (t != null) {
             t.close();
+            wakeParked();
         } else if (plainSocket != null) {
             try {
                 plainSocket.close();
@@ -865,6 +1132,10 @@ public final class HttpConnection implements Runnable, MessageIo {
         releaseAdmission();
         state.connections.remove(this);
         Exchange last = current;
+        java.lang.ref.WeakReference<Exchange> weak = parkedLast;
+        if (last == null && weak != null) {
+            last = weak.get();
+        }
         if (last != null) {
             MessageEvents events = last.eventsIfAny();
             if (events != null) {

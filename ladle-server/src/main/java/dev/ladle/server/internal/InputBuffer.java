@@ -1,9 +1,7 @@
 package dev.ladle.server.internal;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.util.Arrays;
 
 /**
@@ -104,8 +102,13 @@ final class InputBuffer {
         return n;
     }
 
-    /** The array an idle connection waits for its next request in: enough for most request heads. */
-    private byte[] idleBuf = new byte[IDLE_SIZE];
+    private static final byte[] EMPTY = new byte[0];
+
+    /**
+     * The array an idle connection waits for its next request in: enough for most request heads. Null
+     * while the connection is parked without a thread ({@link #releaseWhileParked}).
+     */
+    private byte[] idleBuf;
     /**
      * The main array while the connection is idle. The write watchdog may drop it (set it to null) when
      * the connection stays idle, so that thousands of idle keep-alive connections cost little memory.
@@ -118,11 +121,26 @@ final class InputBuffer {
      */
     void parkForIdle() {
         if (pos == limit && buf != idleBuf) {
-            parked = buf;
+            if (idleBuf == null) {
+                idleBuf = new byte[IDLE_SIZE];
+            }
+            parked = buf.length == 0 ? null : buf;
             buf = idleBuf;
             pos = 0;
             limit = 0;
         }
+    }
+
+    /**
+     * Lets every array go while the connection waits without a thread (nothing may be unread); the
+     * next {@link #parkForIdle()} makes a new idle array, and reading after it a new main one.
+     */
+    void releaseWhileParked() {
+        buf = EMPTY;
+        idleBuf = null;
+        parked = null;
+        pos = 0;
+        limit = 0;
     }
 
     /** After an idle wait: back to the main array (a new one if it was dropped), with what was read. */
@@ -216,7 +234,63 @@ final class InputBuffer {
         if (unread.length == 0) {
             return in;
         }
-        return new SequenceInputStream(new ByteArrayInputStream(unread), in);
+        return new PrefixedInput(unread, in);
+    }
+
+    /**
+     * Bytes read ahead, then the rest of a stream; unlike a {@link java.io.SequenceInputStream} it lets
+     * the bytes go once they were read, so a long-lived connection does not keep them.
+     */
+    private static final class PrefixedInput extends InputStream {
+        private final InputStream in;
+        private byte[] prefix;
+        private int next;
+
+        PrefixedInput(byte[] prefix, InputStream in) {
+            this.prefix = prefix;
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] p = prefix;
+            if (p == null) {
+                return in.read();
+            }
+            int b = p[next++] & 0xff;
+            if (next == p.length) {
+                prefix = null;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            byte[] p = prefix;
+            if (p == null) {
+                return in.read(b, off, len);
+            }
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            int n = Math.min(len, p.length - next);
+            System.arraycopy(p, next, b, off, n);
+            next += n;
+            if (next == p.length) {
+                prefix = null;
+            }
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            byte[] p = prefix;
+            return p == null ? in.available() : p.length - next;
+        }
+
+        @Override
+        public void close() throws IOException {
+            prefix = null;
+            in.close();
+        }
     }
 
     /** Signals a request head that does not fit the configured limits. */

@@ -34,10 +34,21 @@ final class RequestHeadParser {
 
     private final InputBuffer in;
     private final Transport transport;
+    /** The responses written but not yet flushed; null when there are none to care for. */
+    private final OutputBuffer pending;
 
     RequestHeadParser(InputBuffer in, Transport transport) {
+        this(in, transport, null);
+    }
+
+    /**
+     * @param pending flushed before the parser waits for more of a head: a response held back because
+     *     the next (pipelined) request was already buffered must not wait for that request's last bytes
+     */
+    RequestHeadParser(InputBuffer in, Transport transport, OutputBuffer pending) {
         this.in = in;
         this.transport = transport;
+        this.pending = pending;
     }
 
     /**
@@ -137,6 +148,9 @@ final class RequestHeadParser {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw new HttpException(Status.REQUEST_TIMEOUT, "request headers not received in time");
+        }
+        if (pending != null) {
+            pending.flush();
         }
         transport.setReadTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
         int n;

@@ -38,6 +38,8 @@ public final class ServerState {
     public final DrainState drain = new DrainState();
     /** Exchanges waiting on the application, for the response timeout. */
     final ResponseDeadlines responseDeadlines = new ResponseDeadlines(this);
+    /** Where idle plain connections wait without a thread. */
+    final IdleSelector idleSelector = new IdleSelector(this::listening);
 
     private volatile Limits limits = new Limits();
     private volatile String serverHeader;
@@ -64,6 +66,16 @@ public final class ServerState {
     public ServerState(Server server, ServerEvents events) {
         this.server = server;
         this.events = events;
+    }
+
+    /**
+     * Waits at most {@code millis} until the thread that idle connections wait in has ended, once no
+     * connection is parked and the server no longer listens (for {@code close()}).
+     *
+     * @return true when it ended (or never ran)
+     */
+    public boolean awaitIdleSelectorEnd(long millis) throws InterruptedException {
+        return idleSelector.awaitEnd(millis);
     }
 
     /** Returns the current limits (never changed in place). */

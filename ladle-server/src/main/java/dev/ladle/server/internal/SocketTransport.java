@@ -16,9 +16,14 @@ public class SocketTransport implements Transport {
 
     /** Wraps a connected socket. */
     public SocketTransport(Socket socket) throws IOException {
+        this(socket, socket.getOutputStream());
+    }
+
+    /** Wraps a connected socket whose writes go through {@code output}, a stream in front of the socket's own. */
+    SocketTransport(Socket socket, OutputStream output) throws IOException {
         this.socket = socket;
         this.input = socket.getInputStream();
-        this.output = socket.getOutputStream();
+        this.output = output;
     }
 
     /** Returns the socket. */

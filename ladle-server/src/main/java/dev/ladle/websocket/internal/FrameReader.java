@@ -39,6 +39,9 @@ public final class FrameReader {
      */
     private static final int GROWN_SIZE = 32 * 1024;
 
+    private static final byte[] EMPTY = new byte[0];
+
+    /** Empty (no array at all) while the connection waits without a thread: see {@link #releaseBuffer()}. */
     private byte[] buffer = new byte[INITIAL_SIZE];
     private int position;
     private int limit;
@@ -89,6 +92,40 @@ public final class FrameReader {
             position += 4;
         }
         return new FrameHeader((b0 & 0x80) != 0, b0 & 0x70, b0 & 0x0F, masked, key, length, minimal);
+    }
+
+    /** Returns true when no byte of a next frame is buffered. */
+    public boolean isEmpty() {
+        return position == limit;
+    }
+
+    /**
+     * Reads once into the empty buffer, letting a read timeout through: the short wait of a reader
+     * that parks when its peer stays quiet.
+     *
+     * @return the number of bytes read, or -1 at the end of the stream
+     */
+    public int readOnce() throws IOException {
+        position = 0;
+        limit = 0;
+        if (buffer.length == 0) {
+            buffer = new byte[INITIAL_SIZE];
+        }
+        int n = in.read(buffer, 0, buffer.length);
+        if (n > 0) {
+            limit = n;
+        }
+        return n;
+    }
+
+    /**
+     * Lets the buffer go (nothing may be buffered), for a connection that waits without a thread: a
+     * grown buffer and the small one alike. The next read makes a small one again.
+     */
+    public void releaseBuffer() {
+        position = 0;
+        limit = 0;
+        buffer = EMPTY;
     }
 
     /** Reads the whole payload of {@code header} into {@code dst} at {@code offset}, unmasked. */
@@ -178,6 +215,9 @@ public final class FrameReader {
     private boolean fill(int needed, boolean cleanEofAllowed) throws IOException {
         if (limit - position >= needed) {
             return true;
+        }
+        if (buffer.length == 0) {
+            buffer = new byte[INITIAL_SIZE];
         }
         if (position > 0) {
             System.arraycopy(buffer, position, buffer, 0, limit - position);

@@ -21,8 +21,8 @@ final class FrameReader {
     private final int maxFrameSize;
     /** The bytes read and not consumed yet, between {@link #pos} and {@link #limit}. */
     private byte[] buf;
-    /** What an idle connection waits for its next frame in: most frames of a request fit. */
-    private final byte[] idleBuf = new byte[IDLE_SIZE];
+    /** What an idle connection waits for its next frame in: most frames of a request fit; null while parked. */
+    private byte[] idleBuf = new byte[IDLE_SIZE];
     /** The large buffer while the small one is in use; the watchdog may take it from an idle connection. */
     private volatile byte[] parked;
     private int pos;
@@ -49,6 +49,49 @@ final class FrameReader {
     private int largeSize() {
         return HEADER_LENGTH + maxFrameSize + 1024;
     }
+
+    /** With nothing buffered: reads go to the small buffer (made again after a park), the large one is parked. */
+    private void useIdleBuffer() {
+        pos = 0;
+        limit = 0;
+        if (idleBuf == null) {
+            idleBuf = new byte[IDLE_SIZE];
+        }
+        if (buf != idleBuf) {
+            parked = buf.length > IDLE_SIZE ? buf : null;
+            buf = idleBuf;
+        }
+    }
+
+    /** Returns true when no byte of a next frame is buffered. */
+    boolean isEmpty() {
+        return pos == limit;
+    }
+
+    /**
+     * Reads once into the empty buffer, letting a read timeout through (a parking reader's short wait).
+     *
+     * @return the number of bytes read, or -1 at the end of the stream
+     */
+    int readOnce() throws IOException {
+        useIdleBuffer();
+        int n = in.read(buf, 0, buf.length);
+        if (n > 0) {
+            limit = n;
+        }
+        return n;
+    }
+
+    /** Lets both buffers go while the connection waits without a thread (nothing buffered). */
+    void releaseBuffers() {
+        pos = 0;
+        limit = 0;
+        buf = EMPTY;
+        idleBuf = null;
+        parked = null;
+    }
+
+    private static final byte[] EMPTY = new byte[0];
 
     /** Lets the large buffer go, for a connection that has been idle a while (called by the watchdog). */
     void dropParked() {
@@ -89,12 +132,7 @@ final class FrameReader {
     boolean next() throws IOException, ConnectionException {
         if (pos == limit) {
             // nothing buffered: wait in the small buffer, so an idle connection can give the large one up
-            pos = 0;
-            limit = 0;
-            if (buf != idleBuf) {
-                parked = buf;
-                buf = idleBuf;
-            }
+            useIdleBuffer();
         }
         if (!fill(HEADER_LENGTH)) {
             if (limit > pos) {

@@ -380,6 +380,7 @@ final class FrameWriter {
             try {
                 if (count == 0) {
                     buf = null;
+                    encoder.releaseIdle();
                 }
             } finally {
                 lock.unlock();

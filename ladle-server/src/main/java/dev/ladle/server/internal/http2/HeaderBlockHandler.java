@@ -68,6 +68,11 @@ final class HeaderBlockHandler {
         this.headerBlock = new HeaderBlockBuffer(config.maxHeaderListSize() + config.maxFrameSize());
     }
 
+    /** Lets the decoder's scratch space go, for a connection that waits without a thread (no block in progress). */
+    void releaseIdle() {
+        decoder.releaseScratch();
+    }
+
     /** True while a block awaits CONTINUATION frames (no other frame may come in between). */
     boolean inProgress() {
         return headerBlock.inProgress();

@@ -11,12 +11,21 @@ final class HpackBlockBuffer {
     private static final int MAX_INTEGER_OCTETS = 6;
     private static final int HUFFMAN = 0x80;
 
-    private byte[] bytes = new byte[256];
+    private static final int INITIAL_SIZE = 256;
+    private static final byte[] EMPTY = new byte[0];
+
+    private byte[] bytes = new byte[INITIAL_SIZE];
     private int length;
 
     /** Forgets the bytes written so far, keeping the capacity. */
     void reset() {
         length = 0;
+    }
+
+    /** Lets the array go (the last block was written out), for an idle connection; the next block makes one. */
+    void release() {
+        length = 0;
+        bytes = EMPTY;
     }
 
     /** The array holding the bytes written: {@code [0, length())}. */
@@ -78,7 +87,7 @@ final class HpackBlockBuffer {
 
     private void ensure(int extra) {
         if (bytes.length - length < extra) {
-            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + extra));
+            bytes = Arrays.copyOf(bytes, Math.max(INITIAL_SIZE, Math.max(bytes.length * 2, length + extra)));
         }
     }
 }

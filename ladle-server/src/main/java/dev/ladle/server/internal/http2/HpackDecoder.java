@@ -28,7 +28,8 @@ public final class HpackDecoder {
     private final HpackDynamicTable table;
     private int maxTableSize;
     private boolean sizeUpdateRequired;
-    private byte[] scratch = new byte[256]; // Huffman-decoded strings; grown on demand and kept
+    private static final int SCRATCH_SIZE = 256;
+    private byte[] scratch = new byte[SCRATCH_SIZE]; // Huffman-decoded strings; grown on demand and kept
 
     // the block being decoded, for the read methods
     private byte[] block;
@@ -41,6 +42,11 @@ public final class HpackDecoder {
     // where the last read string's octets are: in the block (raw) or in scratch (Huffman)
     private byte[] stringBytes;
     private int stringOffset;
+
+    /** Lets the scratch array go between blocks (an idle connection); the next Huffman string makes one. */
+    void releaseScratch() {
+        scratch = new byte[0];
+    }
 
     /**
      * A decoder with an empty dynamic table of {@code maxTableSize} octets.
@@ -269,7 +275,7 @@ public final class HpackDecoder {
         int needed = scratchOffset + HuffmanDecoder.maxDecodedLength(length);
         if (needed > scratch.length) {
             // a name already decoded into the old array stays readable there: callers hold that array
-            scratch = new byte[Math.max(needed, scratch.length * 2)];
+            scratch = new byte[Math.max(SCRATCH_SIZE, Math.max(needed, scratch.length * 2))];
         }
         stringBytes = scratch;
         stringOffset = scratchOffset;

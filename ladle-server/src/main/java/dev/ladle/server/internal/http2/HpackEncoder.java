@@ -45,6 +45,11 @@ public final class HpackEncoder {
     public HpackEncoder() {
     }
 
+    /** Lets the output array go between blocks (an idle connection); the next block makes a new one. */
+    void releaseIdle() {
+        out.release();
+    }
+
     /**
      * The peer's SETTINGS_HEADER_TABLE_SIZE changed (call it once our SETTINGS ACK is on its way). A
      * decrease evicts at once; the change is signalled by a dynamic table size update at the start of the

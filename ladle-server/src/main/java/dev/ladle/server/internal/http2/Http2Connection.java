@@ -47,8 +47,12 @@ public final class Http2Connection {
     private final SettingsExchange settings;
     private final HeaderBlockHandler headerBlocks;
     private final FrameDispatcher dispatcher;
+    /** How the reader parks while no stream is open; null to keep the thread. */
+    private final dev.ladle.server.internal.IdleParking parking;
 
     /**
+     * Creates a connection whose reader keeps its thread for the connection's whole life.
+     *
      * @param config limits and settings
      * @param in the socket's input (after any TLS); read only by {@link #serve()}
      * @param out the socket's output; written under the writer lock
@@ -57,7 +61,24 @@ public final class Http2Connection {
      */
     public Http2Connection(Http2Config config, InputStream in, OutputStream out, Runnable closer,
             Http2StreamHandler handler) {
+        this(config, in, out, closer, handler, null);
+    }
+
+    /**
+     * Creates a connection whose reader may give up its thread while no stream is open.
+     *
+     * @param config limits and settings
+     * @param in the socket's input (after any TLS); read only by {@link #serve()}
+     * @param out the socket's output; written under the writer lock
+     * @param closer closes the underlying socket (any thread, idempotent)
+     * @param handler serves each request stream on its own virtual thread
+     * @param parking asked at each wait for a frame while no stream is open whether to give up the
+     *     thread ({@link #serve()} then returns, and the resume it was given goes on); null to keep it
+     */
+    public Http2Connection(Http2Config config, InputStream in, OutputStream out, Runnable closer,
+            Http2StreamHandler handler, dev.ladle.server.internal.IdleParking parking) {
         this.config = config;
+        this.parking = parking;
         long writeTimeoutNanos = config.writeTimeout().toNanos();
         this.reader = new FrameReader(in, config.maxFrameSize());
         this.writer = new FrameWriter(out, closer, writeTimeoutNanos);
@@ -78,23 +99,26 @@ public final class Http2Connection {
      * Runs on the calling (virtual) thread until the connection ends: sends our SETTINGS at once, reads
      * and checks the client preface (a mismatch gets GOAWAY PROTOCOL_ERROR and a close), then reads
      * frames. Never throws for peer misbehaviour; returns when the connection is over and every stream
-     * was told (their I/O fails, their reset listeners ran).
+     * was told (their I/O fails, their reset listeners ran), or when the reader parked (then the
+     * {@code IdleParking} was given the way to go on).
      */
     public void serve() throws IOException {
         writer.watch();
+        read(true);
+    }
+
+    /** Reads frames on the calling thread until the connection is over or the reader parks again. */
+    private void read(boolean first) throws IOException {
         writer.setReaderThread(Thread.currentThread());
+        boolean parked = false;
         try {
-            settings.sendPreface();
-            if (!reader.readPreface()) {
-                throw new ConnectionException(PROTOCOL_ERROR, "invalid connection preface");
-            }
-            while (reader.next()) {
-                try {
-                    dispatcher.dispatch();
-                } catch (StreamException e) {
-                    resets.streamError(e);
+            if (first) {
+                settings.sendPreface();
+                if (!reader.readPreface()) {
+                    throw new ConnectionException(PROTOCOL_ERROR, "invalid connection preface");
                 }
             }
+            parked = readFrames();
         } catch (ConnectionException e) {
             shutdown.connectionError(e.code(), e.getMessage());
             lingeringClose.closeSoon();
@@ -106,8 +130,48 @@ public final class Http2Connection {
             LOG.log(WARNING, "HTTP/2 connection failed", e);
             shutdown.connectionError(ErrorCode.INTERNAL_ERROR, "internal error");
         } finally {
-            shutdown.end();
-            runner.retireIdleWorkers(true);
+            if (!parked) {
+                shutdown.end();
+                runner.retireIdleWorkers(true);
+            }
+        }
+    }
+
+    /**
+     * Reads and dispatches frames; between frames with nothing buffered, waits through {@link #parking},
+     * which parks the reader once no stream is open.
+     *
+     * @return true when the reader parked (its buffers and the idle stream threads are let go); false
+     *     at the end of the input
+     */
+    private boolean readFrames() throws IOException, ConnectionException {
+        while (true) {
+            if (parking != null && reader.isEmpty() && parking.parkIfIdle(reader::readOnce, this::mayPark, () -> read(false))) {
+                reader.releaseBuffers();
+                headerBlocks.releaseIdle();
+                writer.releaseIdleBuffer();
+                writer.setReaderThread(null); // a parked connection holds no thread, not even a finished one
+                runner.retireIdleWorkers(false);
+                return true;
+            }
+            if (!reader.next()) {
+                return false;
+            }
+            try {
+                dispatcher.dispatch();
+            } catch (StreamException e) {
+                resets.streamError(e);
+            }
+        }
+    }
+
+    /** True when no stream is open, no header block is half read and the connection is not ending. */
+    private boolean mayPark() {
+        lock.lock();
+        try {
+            return registry.isEmpty() && !registry.goingAway() && !registry.ended() && !headerBlocks.inProgress();
+        } finally {
+            lock.unlock();
         }
     }
 
