@@ -6,6 +6,7 @@ import dev.ladle.http.HttpVersion;
 import dev.ladle.http.MessageBody;
 import dev.ladle.http.MessageHeaders;
 import dev.ladle.http.Status;
+import dev.ladle.http.StatusException;
 import dev.ladle.server.Limits;
 import dev.ladle.server.ServerCallback;
 import java.io.IOException;
@@ -347,7 +348,10 @@ final class RequestPipeline {
         return WebSocketUpgrade.check(ex, entry.webSocket(), state.webSocketExtensions, state.drain.isDraining());
     }
 
-    /** Calls a handler; an exception becomes a 500 (when nothing was sent yet) and one log line. */
+    /**
+     * Calls a handler; an exception becomes a 500 (when nothing was sent yet) and one log line, except a
+     * {@link StatusException}, which is the handler's answer.
+     */
     private void invoke(ServerCallback callback, Exchange ex) throws IOException, HttpException {
         RequestTarget target = ex.requestTarget;
         Map<String, String> query;
@@ -383,7 +387,11 @@ final class RequestPipeline {
             if (ex.bodyInputFailed) {
                 throw new IOException("the client left while the handler read the request body", e);
             }
-            handlerFailed(ex, e);
+            if (e instanceof StatusException answer) {
+                handlerAnswered(ex, answer);
+            } else {
+                handlerFailed(ex, e);
+            }
         } finally {
             ResponseDeadlines.handlerReturned(ex, timer);
         }
@@ -399,18 +407,46 @@ final class RequestPipeline {
         ex.paused = false;
         if (!ex.headersWritten) {
             ex.setStatusInternal(Status.INTERNAL_SERVER_ERROR);
-            MessageBody body = ex.responseBodyIfCreated();
-            if (body != null) {
-                body.truncate();
-            }
-            ex.getResponseHeaders().remove("Content-Type");
-            ex.getResponseHeaders().remove("Content-Length");
-            ex.getResponseHeaders().remove("Transfer-Encoding");
+            dropResponseBody(ex);
         } else {
-            // too late for a 500: the response is cut where it is (see respond)
-            ex.closeAfterResponse = true;
-            ex.responseCut = true;
+            cutResponse(ex);
         }
+    }
+
+    /**
+     * A handler left with a {@link StatusException}: its status and reason are the response. A verdict
+     * on the request, not a bug, so it is logged at debug level, without a stack trace.
+     */
+    private void handlerAnswered(Exchange ex, StatusException e) {
+        LOG.log(System.Logger.Level.DEBUG, "handler for {0} {1} answered {2}: {3}",
+                ex.method, ex.target, e.getStatus(), e.getReason());
+        ex.paused = false;
+        if (ex.headersWritten) {
+            cutResponse(ex);
+            return;
+        }
+        dropResponseBody(ex);
+        ex.setStatusInternal(e.getStatus());
+        // other headers the handler set stay: an Allow with a 405, a WWW-Authenticate with a 401
+        ex.getResponseHeaders().replace("Content-Type", "text/plain; charset=utf-8");
+        ex.setResponseBodyInternal((e.getReason() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Drops the body the handler had set, and the fields that described it. */
+    private static void dropResponseBody(Exchange ex) {
+        MessageBody body = ex.responseBodyIfCreated();
+        if (body != null) {
+            body.truncate();
+        }
+        ex.getResponseHeaders().remove("Content-Type");
+        ex.getResponseHeaders().remove("Content-Length");
+        ex.getResponseHeaders().remove("Transfer-Encoding");
+    }
+
+    /** Too late for an error status once the head went out: the response is cut where it is (see respond). */
+    private static void cutResponse(Exchange ex) {
+        ex.closeAfterResponse = true;
+        ex.responseCut = true;
     }
 
     // ---- the response ----------------------------------------------------------------------------
