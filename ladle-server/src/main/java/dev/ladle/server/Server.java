@@ -296,6 +296,22 @@ public class Server implements AutoCloseable {
         return List.copyOf(state.webSocketExtensions);
     }
 
+    /**
+     * Adds a body codec for {@link ServerMessage#getRequestBodyAs} and
+     * {@link ServerMessage#setResponseValue}: it is asked before every codec added earlier and before the
+     * built-in text, bytes and form codecs, so it can take over their types. Safe while serving.
+     *
+     * @throws NullPointerException when {@code codec} is null
+     */
+    public void addBodyCodec(dev.ladle.codec.BodyCodec codec) {
+        state.bodyCodecs.add(codec);
+    }
+
+    /** Returns the body codecs in the order they are asked: the latest added first, the built-in ones last. */
+    public List<dev.ladle.codec.BodyCodec> getBodyCodecs() {
+        return state.bodyCodecs.list();
+    }
+
     /** Adds an auth domain; domains are consulted in the order added. */
     public void addAuthDomain(AuthDomain domain) {
         state.authDomains.add(Objects.requireNonNull(domain, "domain"));

@@ -61,6 +61,26 @@ public interface ServerMessage {
      */
     MessageBody getRequestBody();
 
+    /**
+     * Returns the request body read as a {@code type} by the server's body codecs
+     * ({@link Server#addBodyCodec}): the first codec that reads the request's {@code Content-Type} as a
+     * {@code type} decodes the accumulated body. Built in: {@code String} from text (charset from the
+     * Content-Type, else UTF-8), {@code byte[]} from anything, {@link dev.ladle.codec.Form} or a
+     * {@code Map<String, String>} from forms; JSON with the {@code ladle-jackson} module.
+     *
+     * <p>What the client did wrong leaves the handler as a {@link dev.ladle.http.StatusException}, which
+     * the server answers with its status and reason (let it propagate, or catch it to answer otherwise):
+     * 415 Unsupported Media Type naming the content type when the request has none (and {@code type} is
+     * not {@code byte[]}) or no codec reads it as a {@code type}; 400 Bad Request saying what is wrong
+     * when the body is malformed.
+     *
+     * @return the value, never null
+     * @throws IllegalStateException when the body is not there to read: from an early handler (the body
+     *     is not read yet), after the handler took the body as a stream, or when accumulation is off
+     * @throws NullPointerException when {@code type} is null
+     */
+    <T> T getRequestBodyAs(Class<T> type);
+
     /** Returns the response headers; {@code Date} (and {@code Server}, when configured) are already set. */
     MessageHeaders getResponseHeaders();
 
@@ -102,6 +122,30 @@ public interface ServerMessage {
      * @throws IllegalArgumentException when {@code location} is not a valid URI reference
      */
     void setRedirect(int status, String location);
+
+    /**
+     * Sets {@code value} as the response body, written by the server's body codecs
+     * ({@link Server#addBodyCodec}) in the content type the request's {@code Accept} weighs highest among
+     * those the codecs write the value's class as; sets that {@code Content-Type} (with its charset) and,
+     * when no status is set yet, 200. Built in: a {@code CharSequence} as
+     * {@code text/plain; charset=utf-8}, a {@code byte[]} as {@code application/octet-stream}; JSON with
+     * the {@code ladle-jackson} module.
+     *
+     * @throws dev.ladle.http.StatusException 406 Not Acceptable when the codecs write the value only in
+     *     types the {@code Accept} refuses (nothing is changed then; the server answers 406 unless caught)
+     * @throws IllegalArgumentException when no codec writes values of that class at all
+     * @throws NullPointerException when {@code value} is null
+     */
+    void setResponseValue(Object value);
+
+    /**
+     * Sets the status (with its standard reason phrase) and {@code value} as the response body, as
+     * {@link #setResponseValue(Object)} does; nothing is changed when that throws.
+     *
+     * @throws IllegalArgumentException unless {@code 100 <= status <= 999}, or as
+     *     {@link #setResponseValue(Object)}
+     */
+    void setResponseValue(int status, Object value);
 
     /**
      * Returns the client's address, or null when the connection was given without one: the socket's

@@ -1,6 +1,7 @@
 package dev.ladle.server.internal;
 
 import dev.ladle.auth.AuthDomain;
+import dev.ladle.codec.BodyCodecs;
 import dev.ladle.http.HttpVersion;
 import dev.ladle.http.MessageBody;
 import dev.ladle.http.MessageHeaders;
@@ -268,6 +269,20 @@ public final class Exchange implements ServerMessage {
         return requestBody;
     }
 
+    @Override
+    public <T> T getRequestBodyAs(Class<T> type) {
+        java.util.Objects.requireNonNull(type, "type");
+        if (!bodyStepDone || bodyStreamTaken) {
+            throw new IllegalStateException("the request body is read by the time normal handlers run, not before,"
+                    + " and not when a handler took it as a stream");
+        }
+        MessageBody body = getRequestBody();
+        if (!body.getAccumulate()) {
+            throw new IllegalStateException("the request body was not accumulated (accumulate is off)");
+        }
+        return io.state().bodyCodecs.read(getRequestHeaders().getOne("Content-Type"), body.flatten(), type);
+    }
+
     /** Returns the request body if anybody asked for it, else null (nothing to accumulate into yet). */
     MessageBody requestBodyIfCreated() {
         return requestBody;
@@ -399,6 +414,23 @@ public final class Exchange implements ServerMessage {
         if (body != null && body.length > 0) {
             b.appendOwned(body);
         }
+    }
+
+    @Override
+    public void setResponseValue(Object value) {
+        BodyCodecs.Encoded encoded = io.state().bodyCodecs.write(value, getRequestHeaders().getList("Accept"));
+        setResponse(encoded.contentType().toString(), encoded.body());
+        if (status == 0) {
+            setStatus(Status.OK);
+        }
+    }
+
+    @Override
+    public void setResponseValue(int status, Object value) {
+        checkStatus(status);
+        BodyCodecs.Encoded encoded = io.state().bodyCodecs.write(value, getRequestHeaders().getList("Accept"));
+        setStatus(status);
+        setResponse(encoded.contentType().toString(), encoded.body());
     }
 
     @Override

@@ -24,6 +24,8 @@ public final class ServerState {
     public final List<AuthDomain> authDomains = new CopyOnWriteArrayList<>();
     /** WebSocket extension types the server accepts, in the order added. */
     public final List<Class<? extends WebSocketExtension>> webSocketExtensions = new CopyOnWriteArrayList<>();
+    /** The body codecs of {@code ServerMessage.getRequestBodyAs} and {@code setResponseValue}. */
+    public final dev.ladle.codec.BodyCodecs bodyCodecs = new dev.ladle.codec.BodyCodecs();
     /** Live connections, for disconnect and close. */
     public final ConnectionRegistry connections = new ConnectionRegistry();
     /** What the resource caps did, for {@code ServerStatistics}; holds the body memory budget. */

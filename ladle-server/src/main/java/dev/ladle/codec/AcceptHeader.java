@@ -1,0 +1,93 @@
+package dev.ladle.codec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The media ranges of a request's {@code Accept} and their weights (RFC 9110 section 12.5.1), asked
+ * how much the client wants one content type.
+ */
+final class AcceptHeader {
+    /** A range and its weight, 0 to 1. */
+    private record Range(MediaType range, double q) {
+        /** How specific the range is: a more specific range that matches decides (RFC 9110 section 12.5.1). */
+        int specificity() {
+            int params = range.parameters().containsKey("q") ? range.parameters().size() - 1 : range.parameters().size();
+            return range.type().equals("*") ? 0 : range.subtype().equals("*") ? 1 : 2 + params;
+        }
+    }
+
+    /** Accepts everything with weight 1: a request without an {@code Accept}. */
+    static final AcceptHeader ANY = new AcceptHeader(List.of());
+
+    private final List<Range> ranges;
+
+    private AcceptHeader(List<Range> ranges) {
+        this.ranges = ranges;
+    }
+
+    /**
+     * Parses the field value (several fields joined with commas); null or blank accepts everything.
+     * Elements that are not media ranges, or whose {@code q} is not a number from 0 to 1, are skipped, as
+     * RFC 9110 lets a recipient do with what it cannot parse; a value with no valid range at all accepts
+     * everything, as if absent.
+     */
+    static AcceptHeader parse(String value) {
+        if (value == null || value.isBlank()) {
+            return ANY;
+        }
+        List<Range> ranges = new ArrayList<>();
+        for (String element : splitOutsideQuotes(value)) {
+            if (element.isBlank()) {
+                continue;
+            }
+            try {
+                MediaType range = MediaType.parse(element);
+                if (range.type().equals("*") && !range.subtype().equals("*")) {
+                    continue;
+                }
+                String q = range.parameter("q");
+                double weight = q == null ? 1 : Double.parseDouble(q);
+                if (weight >= 0 && weight <= 1) {
+                    ranges.add(new Range(range, weight));
+                }
+            } catch (IllegalArgumentException e) {
+                // NumberFormatException too: one element we cannot read does not spoil the others
+            }
+        }
+        return ranges.isEmpty() ? ANY : new AcceptHeader(List.copyOf(ranges));
+    }
+
+    private static List<String> splitOutsideQuotes(String value) {
+        List<String> parts = new ArrayList<>();
+        boolean quoted = false;
+        int start = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '\\' && quoted) {
+                i++;
+            } else if (c == ',' && !quoted) {
+                parts.add(value.substring(start, i));
+                start = i + 1;
+            }
+        }
+        parts.add(value.substring(start));
+        return parts;
+    }
+
+    /** Returns the weight the client gives {@code contentType}: that of the most specific range including it, 0 when none does. */
+    double quality(MediaType contentType) {
+        if (ranges.isEmpty()) {
+            return 1;
+        }
+        Range best = null;
+        for (Range r : ranges) {
+            if (r.range().includes(contentType) && (best == null || r.specificity() > best.specificity())) {
+                best = r;
+            }
+        }
+        return best == null ? 0 : best.q();
+    }
+}
