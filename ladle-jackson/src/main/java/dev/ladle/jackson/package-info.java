@@ -1,0 +1,4 @@
+/**
+ * JSON request and response bodies through Jackson databind: {@link dev.ladle.jackson.JacksonCodec}.
+ */
+package dev.ladle.jackson;
