@@ -265,6 +265,27 @@ public class Server implements AutoCloseable {
         state.handlers.update(p, e -> e.withWebSocket(endpoint));
     }
 
+    /**
+     * Adds (or replaces) a WebSocket handler for requests under {@code path} that accepts every client:
+     * the same as {@link #addWebSocketHandler(String, String, List, WebSocketCallback)
+     * addWebSocketHandler(path, null, null, callback)}. Any {@code Origin} is accepted, and so is a
+     * request without one; sub-protocols the client offers ({@code Sec-WebSocket-Protocol}) are not
+     * checked and none is chosen, so the response names none and {@link
+     * dev.ladle.websocket.WebSocketConnection#getProtocol()} is null. Everything else is checked as
+     * usual: a valid handshake (HTTP/1.1 Upgrade, or an extended CONNECT over HTTP/2, RFC 8441), the
+     * server's WebSocket extensions, the auth domains that cover the path, and {@code 503} while the
+     * server drains.
+     *
+     * <p>A browser page from any site may open such a WebSocket with the user's cookies: use the
+     * four-argument form with an origin for endpoints that rely on cookies for authentication.
+     *
+     * @param path the path prefix; null or {@code "/"} for every path
+     * @throws IllegalArgumentException when the path does not start with {@code /}
+     */
+    public void addWebSocketHandler(String path, WebSocketCallback callback) {
+        addWebSocketHandler(path, null, null, callback);
+    }
+
     /** Removes every handler (early, normal and WebSocket) registered at exactly {@code path}. */
     public void removeHandler(String path) {
         state.handlers.remove(PathMap.normalize(path));
