@@ -532,6 +532,47 @@ public class Server implements AutoCloseable {
     }
 
     /**
+     * Returns the TCP port the server listens on: that of its first TCP listener, in the order the
+     * listeners were added. {@link #listenLocal} and {@link #listenAll} bind every address they listen
+     * on to one port, so after {@code listenLocal(0, ...)} this is the port the system picked. With
+     * listeners on several ports, use {@link #getPorts()} or {@link #getUris()}.
+     *
+     * @throws IllegalStateException when the server does not listen, or listens only on Unix-domain
+     *     sockets, which have no port
+     */
+    public int getPort() {
+        List<Integer> ports = getPorts();
+        if (!ports.isEmpty()) {
+            return ports.get(0);
+        }
+        if (listeners.isEmpty()) {
+            throw new IllegalStateException("getPort: the server is not listening (call listen, listenLocal, listenAll"
+                    + " or listenSocket first; disconnect and close end listening)");
+        }
+        throw new IllegalStateException("getPort: the server listens only on Unix-domain sockets, which have no port: "
+                + getUris());
+    }
+
+    /**
+     * Returns the port of each TCP listener, in the order the listeners were added (as
+     * {@link #getListeners()}), leaving out Unix-domain ones: one entry per bound socket, so the two
+     * sockets of {@code listenLocal} give the same port twice. Empty when the server does not listen.
+     */
+    public List<Integer> getPorts() {
+        List<Integer> ports = new ArrayList<>();
+        for (Listener listener : listeners) {
+            try {
+                if (listener.channel().getLocalAddress() instanceof InetSocketAddress inet) {
+                    ports.add(inet.getPort());
+                }
+            } catch (IOException e) {
+                // closed by disconnect() at this moment: no longer a listener
+            }
+        }
+        return List.copyOf(ports);
+    }
+
+    /**
      * Returns the number of open client connections, including idle keep-alive ones (which wait without a
      * thread of their own once quiet for a moment) and those given to {@link #acceptStream}; stolen
      * connections no longer count.
