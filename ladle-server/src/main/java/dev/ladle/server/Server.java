@@ -317,9 +317,20 @@ public class Server implements AutoCloseable {
         return List.copyOf(state.webSocketExtensions);
     }
 
-    /** Adds an auth domain; domains are consulted in the order added. */
+    /**
+     * Adds an auth domain; domains are consulted in the order added.
+     *
+     * <p>A server domain covers only the paths it was given ({@link AuthDomain#addPath}, or the paths of
+     * its constructor), so one without any protects nothing. The server logs a {@code WARNING} for such
+     * a domain, once per domain: here when the server listens already, otherwise when it starts
+     * listening. Give a domain its paths before either. (Proxy domains, and domains whose class
+     * overrides {@link AuthDomain#covers}, decide coverage without paths and are not warned about.)
+     */
     public void addAuthDomain(AuthDomain domain) {
         state.authDomains.add(Objects.requireNonNull(domain, "domain"));
+        if (!listeners.isEmpty()) {
+            state.warnings.checkCoverage(domain);
+        }
     }
 
     /** Removes an auth domain. */
@@ -513,6 +524,9 @@ public class Server implements AutoCloseable {
             listeners.add(listener);
             state.setListening(true);
             listener.start();
+            for (AuthDomain domain : state.authDomains) {
+                state.warnings.checkCoverage(domain);
+            }
         } finally {
             listenLock.unlock();
         }
