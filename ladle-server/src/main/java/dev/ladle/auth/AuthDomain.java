@@ -52,6 +52,22 @@ public abstract class AuthDomain {
         this.proxy = proxy;
     }
 
+    /**
+     * Creates a domain that protects {@code paths}, as if each were given to {@link #addPath}.
+     *
+     * @param realm the realm shown to clients; sent as UTF-8
+     * @param proxy true for a proxy domain (407, {@code Proxy-Authorization}), which ignores paths
+     * @param paths the protected paths; each starts with {@code /} or is {@code *}
+     * @throws IllegalArgumentException when the realm is null or holds a control character, or a path
+     *     neither starts with {@code /} nor is {@code *}
+     */
+    protected AuthDomain(String realm, boolean proxy, String... paths) {
+        this(realm, proxy);
+        for (String path : Objects.requireNonNull(paths, "paths")) {
+            this.paths.put(path, true);
+        }
+    }
+
     /** Returns the realm. */
     public String getRealm() {
         return realm;
@@ -74,6 +90,16 @@ public abstract class AuthDomain {
      */
     public void addPath(String path) {
         paths.put(path, true);
+    }
+
+    /**
+     * Returns the paths given to {@link #addPath} (and to the constructors that take paths) and not
+     * since given to {@link #removePath}, in the order first added; null and empty show as {@code /}.
+     * Empty for a domain that covers no request, unless it is a {@linkplain #isProxy() proxy} domain,
+     * which ignores paths. An unmodifiable snapshot.
+     */
+    public List<String> getPaths() {
+        return paths.protectedPaths();
     }
 
     /**

@@ -1,7 +1,8 @@
 package dev.ladle.auth;
 
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -21,7 +22,7 @@ final class AuthPaths {
     private static final Entry[] NONE = new Entry[0];
 
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final Map<String, Boolean> byPath = new HashMap<>();
+    private final Map<String, Boolean> byPath = new LinkedHashMap<>();
     private volatile Entry[] longestFirst = NONE;
 
     /** Marks {@code path} and what is below it as protected ({@code true}) or exempt ({@code false}). */
@@ -34,6 +35,16 @@ final class AuthPaths {
                     .map(e -> new Entry(e.getKey(), e.getValue()))
                     .sorted(Comparator.comparingInt((Entry e) -> e.path().length()).reversed())
                     .toArray(Entry[]::new);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Returns the protected paths (normalized: {@code /} for null or empty), in the order first given. */
+    List<String> protectedPaths() {
+        writeLock.lock();
+        try {
+            return byPath.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
         } finally {
             writeLock.unlock();
         }

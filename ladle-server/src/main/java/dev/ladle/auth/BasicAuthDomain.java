@@ -32,6 +32,23 @@ public class BasicAuthDomain extends AuthDomain {
     }
 
     /**
+     * Creates a server domain (401, {@code Authorization}) that protects {@code paths} and everything
+     * below them, as if each were given to {@link #addPath}:
+     * {@code new BasicAuthDomain("admin", callback, "/admin", "/api")}. With no paths it protects nothing
+     * until {@code addPath} is called (the server logs a warning for a domain without paths).
+     *
+     * @param realm the realm shown to clients
+     * @param callback checks passwords; null to use the {@linkplain #setGenericAuthCallback generic
+     *     callback}
+     * @param paths the protected paths; each starts with {@code /} or is {@code *}
+     * @throws IllegalArgumentException when a path neither starts with {@code /} nor is {@code *}
+     */
+    public BasicAuthDomain(String realm, BasicAuthCallback callback, String... paths) {
+        super(realm, false, paths);
+        this.callback = callback;
+    }
+
+    /**
      * Creates a server or proxy domain.
      *
      * @param realm the realm shown to clients

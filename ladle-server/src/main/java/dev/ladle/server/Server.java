@@ -265,6 +265,27 @@ public class Server implements AutoCloseable {
         state.handlers.update(p, e -> e.withWebSocket(endpoint));
     }
 
+    /**
+     * Adds (or replaces) a WebSocket handler for requests under {@code path} that accepts every client:
+     * the same as {@link #addWebSocketHandler(String, String, List, WebSocketCallback)
+     * addWebSocketHandler(path, null, null, callback)}. Any {@code Origin} is accepted, and so is a
+     * request without one; sub-protocols the client offers ({@code Sec-WebSocket-Protocol}) are not
+     * checked and none is chosen, so the response names none and {@link
+     * dev.ladle.websocket.WebSocketConnection#getProtocol()} is null. Everything else is checked as
+     * usual: a valid handshake (HTTP/1.1 Upgrade, or an extended CONNECT over HTTP/2, RFC 8441), the
+     * server's WebSocket extensions, the auth domains that cover the path, and {@code 503} while the
+     * server drains.
+     *
+     * <p>A browser page from any site may open such a WebSocket with the user's cookies: use the
+     * four-argument form with an origin for endpoints that rely on cookies for authentication.
+     *
+     * @param path the path prefix; null or {@code "/"} for every path
+     * @throws IllegalArgumentException when the path does not start with {@code /}
+     */
+    public void addWebSocketHandler(String path, WebSocketCallback callback) {
+        addWebSocketHandler(path, null, null, callback);
+    }
+
     /** Removes every handler (early, normal and WebSocket) registered at exactly {@code path}. */
     public void removeHandler(String path) {
         state.handlers.remove(PathMap.normalize(path));
@@ -312,9 +333,20 @@ public class Server implements AutoCloseable {
         return state.bodyCodecs.list();
     }
 
-    /** Adds an auth domain; domains are consulted in the order added. */
+    /**
+     * Adds an auth domain; domains are consulted in the order added.
+     *
+     * <p>A server domain covers only the paths it was given ({@link AuthDomain#addPath}, or the paths of
+     * its constructor), so one without any protects nothing. The server logs a {@code WARNING} for such
+     * a domain, once per domain: here when the server listens already, otherwise when it starts
+     * listening. Give a domain its paths before either. (Proxy domains, and domains whose class
+     * overrides {@link AuthDomain#covers}, decide coverage without paths and are not warned about.)
+     */
     public void addAuthDomain(AuthDomain domain) {
         state.authDomains.add(Objects.requireNonNull(domain, "domain"));
+        if (!listeners.isEmpty()) {
+            state.warnings.checkCoverage(domain);
+        }
     }
 
     /** Removes an auth domain. */
@@ -508,6 +540,9 @@ public class Server implements AutoCloseable {
             listeners.add(listener);
             state.setListening(true);
             listener.start();
+            for (AuthDomain domain : state.authDomains) {
+                state.warnings.checkCoverage(domain);
+            }
         } finally {
             listenLock.unlock();
         }
@@ -524,6 +559,47 @@ public class Server implements AutoCloseable {
             uris.addAll(listener.uris());
         }
         return List.copyOf(uris);
+    }
+
+    /**
+     * Returns the TCP port the server listens on: that of its first TCP listener, in the order the
+     * listeners were added. {@link #listenLocal} and {@link #listenAll} bind every address they listen
+     * on to one port, so after {@code listenLocal(0, ...)} this is the port the system picked. With
+     * listeners on several ports, use {@link #getPorts()} or {@link #getUris()}.
+     *
+     * @throws IllegalStateException when the server does not listen, or listens only on Unix-domain
+     *     sockets, which have no port
+     */
+    public int getPort() {
+        List<Integer> ports = getPorts();
+        if (!ports.isEmpty()) {
+            return ports.get(0);
+        }
+        if (listeners.isEmpty()) {
+            throw new IllegalStateException("getPort: the server is not listening (call listen, listenLocal, listenAll"
+                    + " or listenSocket first; disconnect and close end listening)");
+        }
+        throw new IllegalStateException("getPort: the server listens only on Unix-domain sockets, which have no port: "
+                + getUris());
+    }
+
+    /**
+     * Returns the port of each TCP listener, in the order the listeners were added (as
+     * {@link #getListeners()}), leaving out Unix-domain ones: one entry per bound socket, so the two
+     * sockets of {@code listenLocal} give the same port twice. Empty when the server does not listen.
+     */
+    public List<Integer> getPorts() {
+        List<Integer> ports = new ArrayList<>();
+        for (Listener listener : listeners) {
+            try {
+                if (listener.channel().getLocalAddress() instanceof InetSocketAddress inet) {
+                    ports.add(inet.getPort());
+                }
+            } catch (IOException e) {
+                // closed by disconnect() at this moment: no longer a listener
+            }
+        }
+        return List.copyOf(ports);
     }
 
     /**

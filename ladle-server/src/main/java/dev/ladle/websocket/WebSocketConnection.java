@@ -282,6 +282,33 @@ public class WebSocketConnection {
         return messageListeners.add(listener);
     }
 
+    /**
+     * A whole text message arrived, decoded from UTF-8 (which the connection has checked: invalid text
+     * closes it with {@link CloseCode#BAD_DATA} and never reaches a listener); binary messages are not
+     * passed on. Runs on the reader thread, as {@link #onMessage} listeners do and in order with them.
+     */
+    public Subscription onText(Consumer<String> listener) {
+        Objects.requireNonNull(listener, "listener");
+        return onMessage((dataType, data) -> {
+            if (dataType == DataType.TEXT) {
+                listener.accept(new String(data, StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    /**
+     * A whole binary message arrived; the array belongs to the listener. Text messages are not passed
+     * on. Runs on the reader thread, as {@link #onMessage} listeners do and in order with them.
+     */
+    public Subscription onBinary(Consumer<byte[]> listener) {
+        Objects.requireNonNull(listener, "listener");
+        return onMessage((dataType, data) -> {
+            if (dataType == DataType.BINARY) {
+                listener.accept(data);
+            }
+        });
+    }
+
     /** A pong arrived, with its payload. */
     public Subscription onPong(Consumer<byte[]> listener) {
         return pongListeners.add(listener);

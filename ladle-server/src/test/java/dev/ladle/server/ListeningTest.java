@@ -83,6 +83,43 @@ class ListeningTest {
     }
 
     @Test
+    void getPortIsThePortOfTheFirstListenerAndGetPortsHasOnePerListener() throws Exception {
+        server.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
+        int first = server.getUris().get(0).getPort();
+        server.listenLocal(0, Set.of(ListenOption.IPV6_ONLY));
+        int second = server.getUris().get(1).getPort();
+        assertThat(server.getPort()).isEqualTo(first);
+        assertThat(server.getPorts()).containsExactly(first, second);
+        assertThat(get(URI.create("http://127.0.0.1:" + server.getPort() + "/"))).isEqualTo(200);
+    }
+
+    @Test
+    void getPortWhenNotListeningThrowsSayingSo() {
+        assertThatThrownBy(server::getPort).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not listening");
+        assertThat(server.getPorts()).isEmpty();
+    }
+
+    @Test
+    void getPortAfterDisconnectThrows() throws Exception {
+        server.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
+        server.disconnect();
+        assertThatThrownBy(server::getPort).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not listening");
+    }
+
+    @Test
+    void getPortOnAUnixDomainListenerAloneThrowsNamingIt(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("ladle.sock");
+        server.listen(UnixDomainSocketAddress.of(socket), Set.of());
+        assertThatThrownBy(server::getPort).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Unix-domain").hasMessageContaining("ladle.sock");
+        assertThat(server.getPorts()).isEmpty();
+        server.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
+        assertThat(server.getPort()).as("the first TCP listener").isEqualTo(server.getUris().get(1).getPort());
+    }
+
+    @Test
     void listenLocalWithoutOptionsListensOnBothFamiliesOnOnePort() throws Exception {
         server.listenLocal(0, Set.of());
         List<URI> uris = server.getUris();

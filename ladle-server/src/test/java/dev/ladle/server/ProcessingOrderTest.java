@@ -238,6 +238,33 @@ class ProcessingOrderTest {
     }
 
     @BothProtocols
+    void handlerThatSetsNoStatusIsNamedInOneWarningPerHandlerPath(Protocol protocol) throws Exception {
+        server.addHandler("/api", (s, m, p, q) -> log.add("handler"));
+        server.addHandler("/ok", (s, m, p, q) -> m.setStatus(204));
+        try (LogCapture capture = new LogCapture("dev.ladle", "WARNING"); ProtocolClient c = protocol.connect(base)) {
+            assertThat(c.get("/ok").status()).isEqualTo(204);
+            assertThat(c.send(Request.of("POST", "/api/items").body("x")).read().status()).isEqualTo(500);
+            assertThat(c.get("/api/other").status()).isEqualTo(500);
+            List<String> warnings = capture.records().stream()
+                    .filter(r -> r.contains("without setting a status")).toList();
+            assertThat(warnings).as("once for the path /api, none for /ok").hasSize(1);
+            assertThat(warnings.get(0)).startsWith("WARNING: ").contains("handler at /api ")
+                    .contains("POST /api/items").contains("500 Internal Server Error");
+        }
+    }
+
+    @BothProtocols
+    void handlerThatFailsGetsItsOwnLogLineNotTheNoStatusWarning(Protocol protocol) throws Exception {
+        server.addHandler("/", (s, m, p, q) -> {
+            throw new IllegalStateException("boom");
+        });
+        try (LogCapture capture = new LogCapture("dev.ladle", "WARNING"); ProtocolClient c = protocol.connect(base)) {
+            assertThat(c.get("/").status()).isEqualTo(500);
+            assertThat(capture.text()).contains("failed").doesNotContain("without setting a status");
+        }
+    }
+
+    @BothProtocols
     void pausedMessageIsAnsweredWhenUnpausedFromAnotherThread(Protocol protocol) throws Exception {
         server.addHandler("/", (s, m, p, q) -> {
             m.pause();

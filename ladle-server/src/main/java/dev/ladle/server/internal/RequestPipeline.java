@@ -58,13 +58,17 @@ final class RequestPipeline {
             if (ex.getStatus() == 0 && entry == null) {
                 ex.setStatusInternal(Status.NOT_FOUND);
             }
-            runHandler(ex, entry);
+            boolean handlerRan = runHandler(ex, entry);
             WebSocketUpgrade upgrade = webSocketStep(ex, entry);
-            if (ex.paused) {
+            boolean wasPaused = ex.paused;
+            if (wasPaused) {
                 io.awaitUnpaused(ex);
             }
             ResponseDeadlines.unpaused(ex);
             if (ex.getStatus() == 0 && !ex.headersWritten) {
+                if (handlerRan) {
+                    state.warnings.handlerSetNoStatus(entry.path(), ex.method, ex.requestTarget.path(), wasPaused);
+                }
                 ex.setStatusInternal(Status.INTERNAL_SERVER_ERROR);
             }
             return respond(ex, entry, upgrade);
@@ -335,10 +339,13 @@ final class RequestPipeline {
                 || name.equalsIgnoreCase("Content-Type") || name.equalsIgnoreCase("Trailer");
     }
 
-    private void runHandler(Exchange ex, HandlerEntry entry) throws IOException, HttpException {
+    /** Runs the normal handler unless a status is set; returns true when it ran. */
+    private boolean runHandler(Exchange ex, HandlerEntry entry) throws IOException, HttpException {
         if (ex.getStatus() == 0 && entry != null && entry.normal() != null) {
             invoke(entry.normal(), ex);
+            return true;
         }
+        return false;
     }
 
     private WebSocketUpgrade webSocketStep(Exchange ex, HandlerEntry entry) {

@@ -22,6 +22,8 @@ public final class ServerState {
     public final PathMap handlers = new PathMap();
     /** Auth domains in the order added. */
     public final List<AuthDomain> authDomains = new CopyOnWriteArrayList<>();
+    /** Likely mistakes in the set-up (a handler that sets no status, an auth domain without paths), logged once. */
+    public final ConfigurationWarnings warnings = new ConfigurationWarnings();
     /** WebSocket extension types the server accepts, in the order added. */
     public final List<Class<? extends WebSocketExtension>> webSocketExtensions = new CopyOnWriteArrayList<>();
     /** The body codecs of {@code ServerMessage.getRequestBodyAs} and {@code setResponseValue}. */

@@ -89,6 +89,19 @@ class Http2WebSocketTest {
     }
 
     @Test
+    void theShortHandlerAcceptsAnExtendedConnectWithoutOriginAndChoosesNoSubProtocol() throws Exception {
+        server.addWebSocketHandler("/any", (srv, msg, path, conn) -> conn.onText(text -> conn.sendText("echo " + text)));
+        try (H2TestClient c = H2TestClient.connect(port)) {
+            c.headers(1, false, ":method", "CONNECT", ":protocol", "websocket", ":scheme", "http", ":path", "/any",
+                    ":authority", "localhost", "sec-websocket-version", "13", "sec-websocket-protocol", "chat");
+            List<String> head = awaitHeaders(c, 1);
+            assertThat(head).containsSequence(":status", "200").doesNotContain("sec-websocket-protocol");
+            c.data(1, false, maskedText("hello"));
+            assertThat(readFrame(c, 1)).isEqualTo(unmaskedText("echo hello"));
+        }
+    }
+
+    @Test
     void aWrongOriginIsRefusedWith403() throws Exception {
         try (H2TestClient c = H2TestClient.connect(port)) {
             c.headers(1, true, extendedConnect("origin", "https://evil.example"));
