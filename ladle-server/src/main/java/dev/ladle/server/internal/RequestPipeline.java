@@ -219,6 +219,10 @@ final class RequestPipeline {
     private void checkBodySize(Exchange ex, Limits limits) {
         if (ex.getStatus() == 0 && ex.declaredLength > limits.getMaxRequestBodySize() && accumulating(ex)) {
             ex.setStatusInternal(Status.CONTENT_TOO_LARGE);
+            ex.getResponseHeaders().replace("Content-Type", "text/plain; charset=utf-8");
+            ex.setResponseBodyInternal((Status.phrase(Status.CONTENT_TOO_LARGE) + ": "
+                    + RequestBodyCollector.tooLarge(limits.getMaxRequestBodySize()) + "\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             ex.closeAfterResponse = true;
         }
     }
