@@ -9,4 +9,5 @@ module dev.ladle.server {
     exports dev.ladle.websocket;
     exports dev.ladle.tls;
     exports dev.ladle.codec;
+    exports dev.ladle.route;
 }

@@ -122,10 +122,10 @@ public final class Forms {
      * field, decoded with the charset of its {@code Content-Type} or UTF-8, last value winning.
      *
      * <p>Where the body comes from: in a normal handler the server has already read the body into
-     * {@link ServerMessage#getRequestBody()}, and it is parsed from there. In an early handler the body
-     * has not been read yet, so this method reads it straight from
-     * {@link ServerMessage#getRequestBodyStream()}: that is the way to accept uploads larger than the
-     * server's body limit or the heap. The body is then consumed, so a normal handler at the same path
+     * {@link ServerMessage#getRequestBody()}, and it is parsed from there. In an early handler, or the
+     * handler of a streaming route ({@code dev.ladle.route.Router.postStreaming}), the body has not been
+     * read yet, so this method reads it straight from {@link ServerMessage#getRequestBodyStream()}: that
+     * is the way to accept uploads larger than the server's body limit or the heap. The body is then consumed, so a normal handler at the same path
      * sees it empty; the early handler should set the status itself.
      *
      * <p>The temporary file is deleted when the exchange finishes (the message's {@code Finished} event)

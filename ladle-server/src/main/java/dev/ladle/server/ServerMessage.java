@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
@@ -185,6 +186,41 @@ public interface ServerMessage {
     /** Returns true for {@code OPTIONS *}. */
     boolean isOptionsPing();
 
+    /**
+     * Returns the value a {@link dev.ladle.route.Router} route's path template took from the request path
+     * for {@code {name}} (or {@code {name...}}), or null when the route has no such parameter or no route
+     * matched. Values are percent-decoded as the path is (not with raw paths).
+     */
+    default String getPathParameter(String name) {
+        return null;
+    }
+
+    /**
+     * Returns every path parameter of the route that matched, in template order: unmodifiable, and
+     * empty when no route set any.
+     */
+    default Map<String, String> getPathParameters() {
+        return Map.of();
+    }
+
+    /**
+     * Returns the decoded value of query parameter {@code name} (the last one when it repeats), or null;
+     * the same values a {@link ServerCallback} gets as its {@code query} map.
+     */
+    default String getQueryParameter(String name) {
+        return getQueryParameters().get(name);
+    }
+
+    /**
+     * Returns the decoded query parameters (last value wins for a repeated name; use
+     * {@link dev.ladle.http.Forms#decodeMulti} on {@code getUri().getRawQuery()} for all of them):
+     * unmodifiable, and empty when the target has no query.
+     */
+    default Map<String, String> getQueryParameters() {
+        String query = getUri().getRawQuery();
+        return query == null || query.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(dev.ladle.http.Forms.decode(query));
+    }
+
     /** Returns the client's certificate chain (leaf first); empty when there is none or no TLS. */
     List<X509Certificate> getTlsPeerCertificates();
 
@@ -228,8 +264,11 @@ public interface ServerMessage {
 
     /**
      * Returns the request body as a stream, for blocking handlers that read it themselves. Only usable
-     * from an early handler (before the server reads the body); the server then does not read or
-     * accumulate it. Reading past the body returns -1.
+     * before the server reads the body: from an early handler, or from a normal handler that said it
+     * streams this request's body ({@link ServerCallback#streamsRequestBody}, which a
+     * {@link dev.ladle.route.Router} streaming route does); the server then does not read, accumulate or
+     * size-limit it. A client's {@code Expect: 100-continue} is answered on the first read. Reading past
+     * the body returns -1.
      *
      * @throws IllegalStateException when called after the body was read
      */

@@ -183,6 +183,22 @@ class LimitsTest {
     }
 
     @BothProtocols
+    void the413ForAKeptBodyNamesTheWaysToStreamIt(Protocol protocol) throws Exception {
+        try (EngineFixture f = EngineFixture.start(new Limits().setMaxRequestBodySize(1000)); ProtocolClient c = f.connect(protocol)) {
+            c.sendHead(Request.of("POST", "/x").header("Content-Length", "1001"));
+            Response declared = assertRejected(c, 413, true);
+            assertThat(declared.header("Content-Type")).startsWith("text/plain");
+            assertThat(declared.bodyText()).contains("larger than 1000 bytes")
+                    .contains("streaming").contains("early handler").contains("getRequestBodyStream()");
+        }
+        try (EngineFixture f = EngineFixture.start(new Limits().setMaxRequestBodySize(1000)); ProtocolClient c = f.connect(protocol)) {
+            c.sendHead(Request.of("POST", "/x")).sendBody("c".repeat(600)).sendBody("c".repeat(600));
+            Response grown = assertRejected(c, 413, true);
+            assertThat(grown.bodyText()).contains("larger than 1000 bytes").contains("getRequestBodyStream()");
+        }
+    }
+
+    @BothProtocols
     void bodyExactlyAtTheLimitIsServed(Protocol protocol) throws Exception {
         try (EngineFixture f = EngineFixture.start(new Limits().setMaxRequestBodySize(10)); ProtocolClient c = f.connect(protocol)) {
             Response r = c.send(Request.of("POST", "/x").body("0123456789")).read();

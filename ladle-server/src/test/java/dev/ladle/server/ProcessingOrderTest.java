@@ -119,6 +119,41 @@ class ProcessingOrderTest {
                 "handler body", "wroteHeaders", "wroteBody", "msgFinished", "finished 200");
     }
 
+    /** A normal handler that reads the request body itself ({@link ServerCallback#streamsRequestBody}). */
+    private final class StreamingHandler implements ServerCallback {
+        @Override
+        public boolean streamsRequestBody(ServerMessage msg, String path) {
+            log.add("asked " + path);
+            return true;
+        }
+
+        @Override
+        public void handle(Server server, ServerMessage msg, String path, java.util.Map<String, String> query) throws Exception {
+            log.add("handler " + new String(msg.getRequestBodyStream().readAllBytes()));
+            msg.setStatus(200);
+        }
+    }
+
+    @BothProtocols
+    void handlerThatStreamsItsBodyIsAskedAfterTheEarlyHandlerAndReadsTheBodyInItsOwnStep(Protocol protocol) throws Exception {
+        server.addEarlyHandler("/", (s, m, p, q) -> log.add("early"));
+        server.addHandler("/", new StreamingHandler());
+        try (ProtocolClient c = protocol.connect(base)) {
+            assertThat(c.send(Request.of("POST", "/x").body("body")).read().status()).isEqualTo(200);
+        }
+        assertThat(awaitLog()).containsExactly("started", "gotHeaders", "auth", "early", "asked /x", "read",
+                "gotBody", "handler body", "wroteHeaders", "wroteBody", "msgFinished", "finished 200");
+    }
+
+    @BothProtocols
+    void handlerIsNotAskedAboutTheBodyOfARequestAlreadyAnswered(Protocol protocol) throws Exception {
+        server.addHandler("/", new StreamingHandler());
+        try (ProtocolClient c = protocol.connect(base)) {
+            assertThat(c.send(Request.of("POST", "/secret").body("body")).read().status()).isEqualTo(401);
+        }
+        assertThat(awaitLog()).noneMatch(e -> e.startsWith("asked") || e.startsWith("handler"));
+    }
+
     @BothProtocols
     void authRefusalSkipsEarlyAndNormalHandlers(Protocol protocol) throws Exception {
         server.addEarlyHandler("/", (s, m, p, q) -> log.add("early"));

@@ -21,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
@@ -103,6 +104,16 @@ public final class Exchange implements ServerMessage {
     java.util.List<PooledBlock> pooledBlocks;
     /** The handler failed after the head went out: the response must end cut short, not completed. */
     boolean responseCut;
+
+    // ---- routing ----
+    /** The registered path of the handler entry that covers the request ({@code /} for the default), or null. */
+    String handlerPath;
+    /** The normal handler reads the body itself ({@code ServerCallback.streamsRequestBody}): the body step leaves it. */
+    boolean bodyLeftToHandler;
+    /** The values a router took from the path, or null while none did. */
+    private Map<String, String> pathParameters;
+    /** The decoded query, made when first asked for. */
+    private Map<String, String> queryParameters;
 
     Exchange(MessageIo io) {
         this.io = io;
@@ -445,6 +456,50 @@ public final class Exchange implements ServerMessage {
         responseHeaders.replace("Location", resolved.toString());
     }
 
+    // ---- path and query parameters ---------------------------------------------------------------
+
+    @Override
+    public String getPathParameter(String name) {
+        Map<String, String> values = pathParameters;
+        return values == null ? null : values.get(name);
+    }
+
+    @Override
+    public Map<String, String> getPathParameters() {
+        Map<String, String> values = pathParameters;
+        return values == null ? Map.of() : values;
+    }
+
+    /** Sets the values a router took from the path (an unmodifiable map). */
+    void setPathParameters(Map<String, String> values) {
+        pathParameters = values;
+    }
+
+    @Override
+    public String getQueryParameter(String name) {
+        return getQueryParameters().get(name);
+    }
+
+    @Override
+    public Map<String, String> getQueryParameters() {
+        Map<String, String> values = queryParameters;
+        if (values == null) {
+            String query = requestTarget == null ? null : requestTarget.query();
+            if (query == null || query.isEmpty()) {
+                values = Map.of();
+            } else {
+                try {
+                    values = java.util.Collections.unmodifiableMap(dev.ladle.http.Forms.decode(query));
+                } catch (IllegalArgumentException e) {
+                    // handlers never see this (the server answers 400 first); a listener may
+                    values = Map.of();
+                }
+            }
+            queryParameters = values;
+        }
+        return values;
+    }
+
     // ---- connection facts -------------------------------------------------------------------------
 
     @Override
@@ -539,8 +594,10 @@ public final class Exchange implements ServerMessage {
 
     @Override
     public InputStream getRequestBodyStream() {
-        if (bodyReader == null || bodyStreamTaken || bodyStepDone) {
-            throw new IllegalStateException("the request body stream is only available from an early handler, before the body is read");
+        // a streaming route's handler may ask for the stream of a body that had no bytes: the body step is over, and the stream is empty
+        if (bodyReader == null || bodyStreamTaken || bodyStepDone && !(bodyLeftToHandler && bodyReader.isDone())) {
+            throw new IllegalStateException("the request body stream is only available before the body is read:"
+                    + " from an early handler, or from a handler that streams its body (a streaming route)");
         }
         bodyStreamTaken = true;
         return new RequestBodyStream(this);

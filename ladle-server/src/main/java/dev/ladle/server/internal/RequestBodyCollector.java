@@ -120,7 +120,7 @@ final class RequestBodyCollector {
                 int start = buffer.position();
                 int n = read(reader, buffer);
                 if (body.length() + buffer.position() > max) {
-                    throw new HttpException(Status.CONTENT_TOO_LARGE, "request body larger than " + max + " bytes");
+                    throw new HttpException(Status.CONTENT_TOO_LARGE, tooLarge(max));
                 }
                 if (events != null && n > 0) {
                     events.chunk(buffer.duplicate().flip().position(start));
@@ -207,7 +207,7 @@ final class RequestBodyCollector {
         int n;
         while (filled < block.length && (n = read(reader, block, filled, block.length - filled)) >= 0) {
             if (body.length() + filled + n > max) {
-                throw new HttpException(Status.CONTENT_TOO_LARGE, "request body larger than " + max + " bytes");
+                throw new HttpException(Status.CONTENT_TOO_LARGE, tooLarge(max));
             }
             if (events != null) {
                 events.chunk(ByteBuffer.wrap(block, filled, n));
@@ -215,6 +215,16 @@ final class RequestBodyCollector {
             filled += n;
         }
         return filled;
+    }
+
+    /**
+     * The reason a kept body over {@code max} bytes is refused, naming the way to take larger bodies:
+     * the limit is on bodies held in memory, not on bodies a handler reads as a stream.
+     */
+    static String tooLarge(long max) {
+        return "request body larger than " + max + " bytes, the most this server keeps in memory;"
+                + " to take larger bodies, read them as a stream with getRequestBodyStream(): in a streaming"
+                + " route (Router.postStreaming, putStreaming) or in an early handler";
     }
 
     /** Returns the scratch array, made on first use. */

@@ -50,6 +50,7 @@ final class RequestPipeline {
             HandlerEntry entry = gotHeaders(ex);
             authenticate(ex);
             runEarlyHandler(ex, entry);
+            askHandlerAboutBody(ex, entry);
             checkBodySize(ex, limits);
             reserveBodyMemory(ex, limits);
             boolean bodyWanted = expectContinue(ex);
@@ -59,6 +60,7 @@ final class RequestPipeline {
                 ex.setStatusInternal(Status.NOT_FOUND);
             }
             boolean handlerRan = runHandler(ex, entry);
+            bodyLeftByHandler(ex);
             WebSocketUpgrade upgrade = webSocketStep(ex, entry);
             boolean wasPaused = ex.paused;
             if (wasPaused) {
@@ -134,7 +136,9 @@ final class RequestPipeline {
         if (events != null) {
             MessageEvents.run(events.gotHeaders);
         }
-        return state.handlers.lookup(ex.requestTarget.path());
+        HandlerEntry entry = state.handlers.lookup(ex.requestTarget.path());
+        ex.handlerPath = entry == null ? null : entry.path();
+        return entry;
     }
 
     /** Auth domains in order: the first that covers and accepts wins; otherwise every covering domain challenges. */
@@ -184,10 +188,46 @@ final class RequestPipeline {
         }
     }
 
+    /**
+     * Asks the normal handler whether it reads this request's body itself
+     * ({@link ServerCallback#streamsRequestBody}, a router's streaming route): then the body step leaves
+     * the body unread, uncounted and unlimited, and its 100 Continue goes out when the handler first
+     * reads, so that a handler (or a router's before filter) that refuses the request never asks for it.
+     */
+    private void askHandlerAboutBody(Exchange ex, HandlerEntry entry) {
+        if (ex.getStatus() != 0 || entry == null || entry.normal() == null || ex.bodyStreamTaken) {
+            return;
+        }
+        try {
+            ex.bodyLeftToHandler = entry.normal().streamsRequestBody(ex, ex.requestTarget.path());
+        } catch (RuntimeException | LinkageError e) {
+            handlerFailed(ex, e);
+        }
+    }
+
+    /**
+     * After a handler that said it reads the body: what it left unread is treated as an early handler's
+     * stream left unfinished (a small rest read away, else the connection closed), and a client still
+     * waiting for its 100 Continue is not waited for.
+     */
+    private static void bodyLeftByHandler(Exchange ex) {
+        if (!ex.bodyLeftToHandler || ex.bodyReader.isDone()) {
+            return;
+        }
+        ex.bodyStreamTaken = true;
+        if (ex.expect != null && ex.version != HttpVersion.HTTP_1_0 && !ex.continueSent) {
+            ex.closeAfterResponse = true;
+        }
+    }
+
     /** A declared body larger than the limit is refused before it is read (and before any 100 Continue). */
     private void checkBodySize(Exchange ex, Limits limits) {
         if (ex.getStatus() == 0 && ex.declaredLength > limits.getMaxRequestBodySize() && accumulating(ex)) {
             ex.setStatusInternal(Status.CONTENT_TOO_LARGE);
+            ex.getResponseHeaders().replace("Content-Type", "text/plain; charset=utf-8");
+            ex.setResponseBodyInternal((Status.phrase(Status.CONTENT_TOO_LARGE) + ": "
+                    + RequestBodyCollector.tooLarge(limits.getMaxRequestBodySize()) + "\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             ex.closeAfterResponse = true;
         }
     }
@@ -205,7 +245,7 @@ final class RequestPipeline {
 
     private static boolean accumulating(Exchange ex) {
         MessageBody body = ex.requestBodyIfCreated();
-        return !ex.bodyStreamTaken && (body == null || body.getAccumulate());
+        return !ex.bodyStreamTaken && !ex.bodyLeftToHandler && (body == null || body.getAccumulate());
     }
 
     /**
@@ -216,7 +256,8 @@ final class RequestPipeline {
      */
     private boolean expectContinue(Exchange ex) throws IOException {
         boolean hasBody = !ex.bodyReader.isDone();
-        if (ex.expect == null || ex.version == HttpVersion.HTTP_1_0 || !hasBody) {
+        if (ex.expect == null || ex.version == HttpVersion.HTTP_1_0 || !hasBody || ex.bodyLeftToHandler) {
+            // a handler reading the body itself gets the 100 Continue sent when it first reads
             return true;
         }
         if (ex.getStatus() != 0) {
@@ -233,7 +274,7 @@ final class RequestPipeline {
         if (!wanted) {
             return;
         }
-        if (ex.bodyStreamTaken) {
+        if (ex.bodyStreamTaken || ex.bodyLeftToHandler && !reader.isDone()) {
             return;
         }
         if (reader.isDone()) {
@@ -268,10 +309,16 @@ final class RequestPipeline {
     int readBodyForStream(Exchange ex, byte[] b, int off, int len) throws IOException, HttpException {
         BodyReader reader = ex.bodyReader;
         if (reader.isDone()) {
+            if (!ex.bodyStepDone) {
+                // the reader knew the body ended without a read returning -1: GotBody still fires, once
+                gotBody(ex);
+            }
             return -1;
         }
-        if (ex.expect != null && ex.version != HttpVersion.HTTP_1_0 && ex.getStatus() == 0) {
-            // an early handler reading the body itself needs the 100 Continue the client waits for
+        if (ex.expect != null && ex.version != HttpVersion.HTTP_1_0 && !ex.headersWritten
+                && (ex.getStatus() == 0 || ex.bodyLeftToHandler)) {
+            // a handler reading the body itself needs the 100 Continue the client waits for; a streaming
+            // route's handler may have set its status before it reads
             sendContinue(ex);
         }
         setBodyTimeout(state.limits());
