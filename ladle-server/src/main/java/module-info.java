@@ -8,4 +8,5 @@ module dev.ladle.server {
     exports dev.ladle.auth;
     exports dev.ladle.websocket;
     exports dev.ladle.tls;
+    exports dev.ladle.files;
 }

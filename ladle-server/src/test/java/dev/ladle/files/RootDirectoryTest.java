@@ -1,0 +1,91 @@
+package dev.ladle.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RootDirectoryTest {
+    @TempDir
+    Path top;
+    Path rootPath;
+    RootDirectory root;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        rootPath = Files.createDirectories(top.resolve("root"));
+        Files.createDirectories(rootPath.resolve("sub"));
+        Files.writeString(top.resolve("secret.txt"), "secret");
+        root = new RootDirectory(rootPath);
+    }
+
+    @Test
+    void aPlainPathResolvesUnderTheRoot() throws Exception {
+        assertThat(root.resolve("/sub/a.txt")).isEqualTo(rootPath.toRealPath().resolve("sub/a.txt"));
+        assertThat(root.resolve("/")).isEqualTo(rootPath.toRealPath());
+    }
+
+    @Test
+    void emptyAndDotSegmentsAreIgnored() throws Exception {
+        assertThat(root.resolve("//sub/./a.txt")).isEqualTo(rootPath.toRealPath().resolve("sub/a.txt"));
+    }
+
+    @Test
+    void aDotDotSegmentIsRefusedEvenWhenItStaysInside() {
+        assertThat(root.resolve("/sub/../a.txt")).isNull();
+        assertThat(root.resolve("/../secret.txt")).isNull();
+        assertThat(root.resolve("/..")).isNull();
+    }
+
+    @Test
+    void nulBackslashAndRelativePathsAreRefused() {
+        assertThat(root.resolve("/a\0.txt")).isNull();
+        assertThat(root.resolve("/..\\secret.txt")).isNull();
+        assertThat(root.resolve("secret.txt")).isNull();
+        assertThat(root.resolve(null)).isNull();
+    }
+
+    @Test
+    void aNameThatOnlyLooksLikeDotsIsAllowed() throws Exception {
+        assertThat(root.resolve("/...")).isEqualTo(rootPath.toRealPath().resolve("..."));
+        assertThat(root.resolve("/..a")).isEqualTo(rootPath.toRealPath().resolve("..a"));
+    }
+
+    @Test
+    void aSymbolicLinkLeadingOutIsNotContained() throws Exception {
+        Files.createSymbolicLink(rootPath.resolve("out"), top.resolve("secret.txt"));
+        Files.createSymbolicLink(rootPath.resolve("out-dir"), top);
+        assertThat(root.contains(root.resolve("/out"))).isFalse();
+        assertThat(root.contains(root.resolve("/out-dir/secret.txt"))).isFalse();
+        assertThat(root.contains(root.resolve("/out-dir/new.txt"))).isFalse();
+    }
+
+    @Test
+    void aSymbolicLinkStayingInsideIsContained() throws Exception {
+        Files.writeString(rootPath.resolve("sub/a.txt"), "a");
+        Files.createSymbolicLink(rootPath.resolve("in"), Path.of("sub/a.txt"));
+        assertThat(root.contains(root.resolve("/in"))).isTrue();
+    }
+
+    @Test
+    void aMissingFileIsContainedThroughItsExistingParent() {
+        assertThat(root.contains(root.resolve("/sub/new.txt"))).isTrue();
+        assertThat(root.contains(root.resolve("/no/such/dir/new.txt"))).isTrue();
+    }
+
+    @Test
+    void aDanglingSymbolicLinkIsNotContained() throws Exception {
+        Files.createSymbolicLink(rootPath.resolve("dangling"), top.resolve("nowhere.txt"));
+        assertThat(root.contains(root.resolve("/dangling"))).isFalse();
+    }
+
+    @Test
+    void aMissingRootIsRefused() {
+        assertThatThrownBy(() -> new RootDirectory(top.resolve("missing")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("root directory not found");
+    }
+}
