@@ -10,4 +10,5 @@ module dev.ladle.server {
     exports dev.ladle.tls;
     exports dev.ladle.codec;
     exports dev.ladle.route;
+    exports dev.ladle.files;
 }

@@ -1,5 +1,6 @@
 package dev.ladle.httpd;
 
+import dev.ladle.http.MediaTypes;
 import dev.ladle.http.MessageBody;
 import dev.ladle.http.Status;
 import dev.ladle.server.Server;

@@ -1,5 +1,6 @@
 package dev.ladle.httpd;
 
+import dev.ladle.files.RootDirectory;
 import dev.ladle.server.Limits;
 import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
@@ -42,7 +43,7 @@ final class Httpd implements Running {
      *     certificate, an address); nothing is left listening then
      */
     static Httpd start(HttpdCommand options) {
-        RootDirectory root = new RootDirectory(options.root);
+        RootDirectory root = openRoot(options.root);
         Server server = new Server();
         try {
             server.setLimits(new Limits()
@@ -195,6 +196,15 @@ final class Httpd implements Running {
                 System.getLogger(Httpd.class.getName()).log(System.Logger.Level.WARNING,
                         "cannot remove the socket file {0}: {1}", unixSocket, e.toString());
             }
+        }
+    }
+
+    /** Opens the served directory; what is wrong with it is a startup error, reported in one line. */
+    private static RootDirectory openRoot(Path root) {
+        try {
+            return new RootDirectory(root);
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage());
         }
     }
 }

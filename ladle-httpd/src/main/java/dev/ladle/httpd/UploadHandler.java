@@ -1,6 +1,9 @@
 package dev.ladle.httpd;
 
+import dev.ladle.files.RootDirectory;
+import dev.ladle.http.Preconditions;
 import dev.ladle.http.Status;
+import dev.ladle.http.Validators;
 import dev.ladle.server.Server;
 import dev.ladle.server.ServerCallback;
 import dev.ladle.server.ServerMessage;

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.TypeConversionException;
 
-/** The small pure parts: byte sizes, durations, media types, log escaping, the balancer flags. */
+/** The small pure parts: byte sizes, durations, log escaping, the balancer flags. */
 class SmallPartsTest {
     private final ByteSize byteSize = new ByteSize();
 
@@ -83,15 +83,6 @@ class SmallPartsTest {
         flags.health = null;
         flags.drainGrace = java.time.Duration.ZERO;
         assertThat(flags.drainGrace()).isEqualTo(java.time.Duration.ZERO);
-    }
-
-    @Test
-    void mediaTypesComeFromTheExtensionCaseInsensitively() {
-        assertThat(MediaTypes.forFileName("index.HTML")).isEqualTo("text/html; charset=utf-8");
-        assertThat(MediaTypes.forFileName("a.tar.gz")).isEqualTo("application/gzip");
-        assertThat(MediaTypes.forFileName("photo.jpeg")).isEqualTo("image/jpeg");
-        assertThat(MediaTypes.forFileName("Makefile")).isEqualTo("application/octet-stream");
-        assertThat(MediaTypes.forFileName("trailing.")).isEqualTo("application/octet-stream");
     }
 
     @Test

@@ -149,6 +149,41 @@ public interface ServerMessage {
     void setResponseValue(int status, Object value);
 
     /**
+     * Answers with the file at {@code file}, streamed from disk: the response body refers to the file
+     * and is never read into memory (a plain HTTP/1.1 connection sends it with {@code sendfile}; TLS and
+     * HTTP/2 read it in pieces). The body is replaced and {@code Content-Type} set from the file name
+     * ({@link dev.ladle.http.MediaTypes}). Call it from the handling thread; the file is opened now and
+     * closed when the exchange ends.
+     *
+     * <p>When no status is set, or 200 is, the answer is negotiated like a static file server's: it
+     * carries {@code ETag}, {@code Last-Modified} and {@code Accept-Ranges: bytes}; {@code If-None-Match}
+     * and {@code If-Modified-Since} give 304, {@code If-Match} and {@code If-Unmodified-Since} give 412
+     * ({@link dev.ladle.http.Preconditions}); a GET's {@code Range} gives 206 with one range or
+     * {@code multipart/byteranges} with several, or 416 with {@code Content-Range: bytes *}{@code /N},
+     * unless an {@code If-Range} names another version. Otherwise the status is 200. Any other status
+     * set before (a 404 page kept in a file) is kept and the whole file sent, without validators.
+     * A HEAD gets the headers and {@code Content-Length} without the file being opened.
+     *
+     * <p>Never throws for the file system: a file that does not exist (or a path that cannot name one)
+     * gives 404, one that cannot be read or is not a regular file (a directory, a FIFO) 403, and an
+     * unexpected read failure 500; each with a one-line {@code text/plain} body and nothing about the
+     * file system. Does not check where {@code file} lies: a handler that maps request paths to files
+     * must keep them inside its directory itself, as {@link dev.ladle.files.StaticFiles} does.
+     *
+     * @throws NullPointerException when {@code file} is null
+     */
+    void setResponseFile(java.nio.file.Path file);
+
+    /**
+     * Answers with the file at {@code file} as {@link #setResponseFile(java.nio.file.Path)} does, with
+     * {@code contentType} instead of the one its name suggests (null: the suggested one). The parts of
+     * a multi-range answer carry it too.
+     *
+     * @throws NullPointerException when {@code file} is null
+     */
+    void setResponseFile(java.nio.file.Path file, String contentType);
+
+    /**
      * Returns the client's address, or null when the connection was given without one: the socket's
      * peer, unless a PROXY protocol header ({@link ListenOption#PROXY_PROTOCOL}) named the client, or
      * trusted proxies' forwarding headers did ({@link Server#setTrustedProxies}; then the port is 0

@@ -500,6 +500,16 @@ public final class Exchange implements ServerMessage {
         return values;
     }
 
+    @Override
+    public void setResponseFile(java.nio.file.Path file) {
+        FileResponder.respond(this, file, null);
+    }
+
+    @Override
+    public void setResponseFile(java.nio.file.Path file, String contentType) {
+        FileResponder.respond(this, file, contentType);
+    }
+
     // ---- connection facts -------------------------------------------------------------------------
 
     @Override

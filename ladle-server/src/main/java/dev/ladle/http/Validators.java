@@ -1,6 +1,5 @@
-package dev.ladle.httpd;
+package dev.ladle.http;
 
-import dev.ladle.http.HttpDates;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -11,14 +10,20 @@ import java.time.temporal.ChronoUnit;
  * <p>The entity tag combines the size, the modification time to the nanosecond and the file's identity
  * (device and inode where the platform has them), so replacing a file, even by one of the same size
  * within the same second, gives a new tag. That makes it safe to use as a strong validator for ranges.
+ * Whole seconds are what {@code Last-Modified} can say; the tag carries the nanoseconds, so two writes
+ * within one second still change it.
  *
  * @param etag the quoted strong entity tag, for example {@code "1f-18b2c3d4e5f60789-2a"}
  * @param lastModified the modification time, truncated to whole seconds as HTTP dates are
  */
-record Validators(String etag, Instant lastModified) {
+public record Validators(String etag, Instant lastModified) {
 
-    /** Computes the validators of a file from its attributes. */
-    static Validators of(BasicFileAttributes attributes) {
+    /**
+     * Computes the validators of a file from its attributes.
+     *
+     * @throws NullPointerException when {@code attributes} is null
+     */
+    public static Validators of(BasicFileAttributes attributes) {
         Instant modified = attributes.lastModifiedTime().toInstant();
         Object key = attributes.fileKey();
         String tag = '"' + Long.toHexString(attributes.size())
@@ -29,7 +34,7 @@ record Validators(String etag, Instant lastModified) {
     }
 
     /** Returns {@link #lastModified} as an HTTP date, for {@code Last-Modified}. */
-    String lastModifiedHeader() {
+    public String lastModifiedHeader() {
         return HttpDates.format(lastModified);
     }
 }

@@ -1,4 +1,4 @@
-package dev.ladle.httpd;
+package dev.ladle.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -84,8 +84,8 @@ class RootDirectoryTest {
     }
 
     @Test
-    void aMissingRootIsAStartupError() {
+    void aMissingRootIsRefused() {
         assertThatThrownBy(() -> new RootDirectory(top.resolve("missing")))
-                .isInstanceOf(StartupException.class).hasMessageContaining("root directory not found");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("root directory not found");
     }
 }

@@ -1,15 +1,16 @@
-package dev.ladle.httpd;
+package dev.ladle.http;
 
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Guesses a {@code Content-Type} from a file name's extension. A fixed table, not the platform's
- * {@code Files.probeContentType}, so the answer is the same on every machine.
+ * Guesses a {@code Content-Type} from a file name's extension, for file responses
+ * ({@code ServerMessage.setResponseFile}). A fixed table, not the platform's
+ * {@code Files.probeContentType}, so the answer is the same on every machine. Thread-safe.
  */
-final class MediaTypes {
+public final class MediaTypes {
     /** What a file with an unknown extension is served as: bytes, which browsers download. */
-    static final String DEFAULT = "application/octet-stream";
+    public static final String DEFAULT = "application/octet-stream";
 
     private static final Map<String, String> BY_EXTENSION = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"),
@@ -54,8 +55,11 @@ final class MediaTypes {
     /**
      * Returns the media type for {@code fileName} (case-insensitive extension), or {@link #DEFAULT}.
      * Text types say {@code charset=utf-8}, the encoding of nearly every text file served today.
+     *
+     * @param fileName a file name (not a path: a dot in a directory name is not an extension)
+     * @throws NullPointerException when {@code fileName} is null
      */
-    static String forFileName(String fileName) {
+    public static String forFileName(String fileName) {
         int dot = fileName.lastIndexOf('.');
         if (dot < 0 || dot == fileName.length() - 1) {
             return DEFAULT;

@@ -1,4 +1,4 @@
-package dev.ladle.httpd;
+package dev.ladle.files;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,49 +8,53 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * The directory ladle-httpd serves, and the one place that turns a request path into a file under it.
+ * A directory served to clients ({@link StaticFiles}), and the one place that turns a request path into
+ * a file under it.
  *
  * <p>Two checks keep every request inside the root. The lexical one refuses any {@code ..} segment and
  * NUL byte in the (already percent-decoded) path, so encoded dots and slashes are refused like plain
  * ones. The physical one resolves symbolic links and refuses a file whose real location is outside the
  * root's real location. Immutable and thread-safe.
  */
-final class RootDirectory {
+public final class RootDirectory {
     private final Path realRoot;
 
     /**
-     * Opens {@code root}, which must be an existing directory.
+     * Opens {@code root}, which must be an existing, readable directory. Its real path is taken now: a
+     * symbolic link to the root is followed once, here, and later requests stay under where it led.
      *
-     * @throws StartupException when it does not exist or is not a directory
+     * @throws IllegalArgumentException when it does not exist, is not a directory or cannot be read
+     * @throws NullPointerException when {@code root} is null
      */
-    RootDirectory(Path root) {
+    public RootDirectory(Path root) {
         try {
             this.realRoot = root.toRealPath();
         } catch (NoSuchFileException e) {
-            throw new StartupException("root directory not found: " + root);
+            throw new IllegalArgumentException("root directory not found: " + root);
         } catch (IOException e) {
-            throw new StartupException("cannot open the root directory " + root + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot open the root directory " + root + ": " + e.getMessage());
         }
         if (!Files.isDirectory(realRoot)) {
-            throw new StartupException("root is not a directory: " + root);
+            throw new IllegalArgumentException("root is not a directory: " + root);
         }
         if (!Files.isReadable(realRoot)) {
-            throw new StartupException("root directory is not readable: " + root);
+            throw new IllegalArgumentException("root directory is not readable: " + root);
         }
     }
 
     /** Returns the real (symbolic-link free, absolute) path of the root. */
-    Path path() {
+    public Path path() {
         return realRoot;
     }
 
     /**
-     * Maps a decoded request path to a path under the root, without touching the file system.
+     * Maps a decoded request path to a path under the root, without touching the file system. The
+     * result may still lead out through a symbolic link: check it with {@link #contains} before use.
      *
      * @return the path, or null when the request path must be refused (a {@code ..} segment, a NUL
      *     byte, a backslash, or anything that would not stay under the root)
      */
-    Path resolve(String requestPath) {
+    public Path resolve(String requestPath) {
         if (requestPath == null || !requestPath.startsWith("/") || requestPath.indexOf('\0') >= 0
                 || requestPath.indexOf('\\') >= 0) {
             // a backslash is a separator on Windows; refusing it keeps the check the same everywhere
@@ -75,7 +79,7 @@ final class RootDirectory {
      * links are followed. For a path that does not exist yet (an upload), its nearest existing ancestor
      * is checked, and a dangling symbolic link is refused because writing through it could land anywhere.
      */
-    boolean contains(Path path) {
+    public boolean contains(Path path) {
         if (noLinkBelowRoot(path)) {
             return true;
         }

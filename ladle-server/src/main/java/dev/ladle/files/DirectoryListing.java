@@ -1,4 +1,4 @@
-package dev.ladle.httpd;
+package dev.ladle.files;
 
 import dev.ladle.http.HttpDates;
 import java.io.IOException;
@@ -12,9 +12,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The HTML page listing a directory that has no {@code index.html}. Every name is HTML-escaped in the
- * text and percent-encoded in the link, so a file called {@code <script>} or {@code a"b} is shown as
- * text and links to itself.
+ * The HTML page listing a directory that has no index file ({@link StaticFiles#setDirectoryListing}).
+ * Every name is HTML-escaped in the text and percent-encoded in the link, so a file called
+ * {@code <script>} or {@code a"b} is shown as text and links to itself.
  */
 final class DirectoryListing {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -31,12 +31,16 @@ final class DirectoryListing {
      *
      * @param requestPath the decoded request path of the directory, ending with {@code /}
      * @param atRoot true for the root directory, which gets no link to its parent
+     * @param hidden true to list names starting with a dot, which are left out otherwise (they could not
+     *     be fetched either)
      */
-    static byte[] render(String requestPath, Path directory, boolean atRoot) throws IOException {
+    static byte[] render(String requestPath, Path directory, boolean atRoot, boolean hidden) throws IOException {
         List<Entry> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
             for (Path child : stream) {
-                entries.add(entry(child));
+                if (hidden || !StaticFiles.isHidden(child.getFileName().toString())) {
+                    entries.add(entry(child));
+                }
             }
         }
         entries.sort(Comparator.comparing(Entry::name));

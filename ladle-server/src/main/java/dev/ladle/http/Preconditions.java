@@ -1,7 +1,5 @@
-package dev.ladle.httpd;
+package dev.ladle.http;
 
-import dev.ladle.http.HttpDates;
-import dev.ladle.http.MessageHeaders;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,13 +7,14 @@ import java.util.List;
 /**
  * Evaluates conditional request headers against a file's {@link Validators}, in the order RFC 9110
  * section 13.2.2 prescribes: {@code If-Match}, {@code If-Unmodified-Since}, {@code If-None-Match},
- * {@code If-Modified-Since}. {@code If-Range} is separate ({@link #rangeApplies}) because it only
- * decides whether a {@code Range} is honoured.
+ * {@code If-Modified-Since}. {@code If-Range} is not evaluated here: it only decides whether a
+ * {@code Range} is honoured, which the server does with the response's {@code ETag} and
+ * {@code Last-Modified} when it applies the range. Stateless and thread-safe.
  */
-final class Preconditions {
+public final class Preconditions {
 
     /** The outcome of the evaluation. */
-    enum Outcome {
+    public enum Outcome {
         /** Handle the request normally. */
         PROCEED,
         /** Answer 304 Not Modified (GET and HEAD only). */
@@ -33,8 +32,9 @@ final class Preconditions {
      * @param method the request method
      * @param headers the request headers
      * @param current the validators of the current file, or null when there is none (a PUT creating it)
+     * @return what to answer; unparsable dates are ignored, as RFC 9110 asks
      */
-    static Outcome evaluate(String method, MessageHeaders headers, Validators current) {
+    public static Outcome evaluate(String method, MessageHeaders headers, Validators current) {
         boolean safe = method.equals("GET") || method.equals("HEAD");
         String ifMatch = headers.getList("If-Match");
         if (ifMatch != null) {
@@ -59,23 +59,6 @@ final class Preconditions {
             }
         }
         return Outcome.PROCEED;
-    }
-
-    /**
-     * Returns true when a {@code Range} should be honoured: there is no {@code If-Range}, or it names
-     * the current strong entity tag, or an HTTP date equal to the modification time.
-     */
-    static boolean rangeApplies(MessageHeaders headers, Validators current) {
-        String ifRange = headers.getOne("If-Range");
-        if (ifRange == null) {
-            return true;
-        }
-        String value = ifRange.trim();
-        if (value.startsWith("\"") || value.startsWith("W/")) {
-            return value.equals(current.etag());
-        }
-        Instant date = HttpDates.parse(value);
-        return date != null && date.equals(current.lastModified());
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.ladle.httpd;
+package dev.ladle.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +26,7 @@ class DirectoryListingTest {
 
     @Test
     void theTitleIsEscapedToo() throws Exception {
-        String page = new String(DirectoryListing.render("/<b>/", dir, false), StandardCharsets.UTF_8);
+        String page = new String(DirectoryListing.render("/<b>/", dir, false, false), StandardCharsets.UTF_8);
         assertThat(page).contains("<title>Index of /&lt;b&gt;/</title>").doesNotContain("<b>");
     }
 
@@ -34,7 +34,7 @@ class DirectoryListingTest {
     void entriesAreSortedWithDirectoriesMarked() throws Exception {
         Files.writeString(dir.resolve("b.txt"), "bb");
         Files.createDirectories(dir.resolve("a"));
-        String page = new String(DirectoryListing.render("/", dir, true), StandardCharsets.UTF_8);
+        String page = new String(DirectoryListing.render("/", dir, true, false), StandardCharsets.UTF_8);
         assertThat(page.indexOf("href=\"./a/\"")).isPositive().isLessThan(page.indexOf("href=\"./b.txt\""));
         assertThat(page).contains("<td>2</td>");
     }

@@ -1,0 +1,246 @@
+package dev.ladle.files;
+
+import dev.ladle.http.Status;
+import dev.ladle.server.Server;
+import dev.ladle.server.ServerCallback;
+import dev.ladle.server.ServerMessage;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A handler that serves the files under a directory to GET and HEAD, each with
+ * {@link ServerMessage#setResponseFile}: streamed, with validators, conditional requests and ranges.
+ *
+ * <pre>{@code
+ * server.addHandler("/static", new StaticFiles(Path.of("public")).setPrefix("/static"));
+ * }</pre>
+ *
+ * <p>What it refuses, before the file system is asked: any {@code ..} segment, NUL byte or backslash
+ * in the percent-decoded path (so {@code %2e%2e} and {@code %2f} are refused like the plain ones), and
+ * with 403; a path whose real location, once symbolic links are followed, is outside the root, with
+ * 403; a name starting with a dot anywhere in the path, with 404, unless
+ * {@linkplain #setHiddenFiles hidden files} are served. Every other method gets 405 with
+ * {@code Allow: GET, HEAD}.
+ *
+ * <p>A directory requested without its trailing slash is redirected (301) to it, so relative links in
+ * its pages work. With the slash, it is answered with its first existing
+ * {@linkplain #setIndexFiles index file} ({@code index.html} by default), else with an HTML listing when
+ * {@linkplain #setDirectoryListing listings} are on, else 403.
+ *
+ * <p>Configure it before adding it to a server; the setters are safe to call later (a request sees
+ * each setting either before or after the change) but not meant for it. The server must not use
+ * {@linkplain Server#setRawPaths raw paths}: then the handler would see names still percent-encoded.
+ */
+public final class StaticFiles implements ServerCallback {
+    private static final String ALLOWED = "GET, HEAD";
+
+    private final RootDirectory root;
+    private volatile String prefix = "/";
+    private volatile List<String> indexFiles = List.of("index.html");
+    private volatile boolean directoryListing;
+    private volatile boolean hiddenFiles;
+    private volatile String cacheControl;
+
+    /**
+     * Serves the files under {@code root}, mapping each request path to a file as it is, which suits a
+     * handler added at {@code /}; see {@link #setPrefix} for one added elsewhere.
+     *
+     * @throws IllegalArgumentException when {@code root} does not exist, is not a directory or cannot be read
+     */
+    public StaticFiles(Path root) {
+        this(new RootDirectory(Objects.requireNonNull(root, "root")));
+    }
+
+    /** Serves the files under {@code root}, shared with other handlers (an upload handler, say). */
+    public StaticFiles(RootDirectory root) {
+        this.root = Objects.requireNonNull(root, "root");
+    }
+
+    /** Returns the directory served. */
+    public RootDirectory getRoot() {
+        return root;
+    }
+
+    /**
+     * Sets the path the handler was added at, which is taken off request paths before they are mapped to
+     * files: with {@code "/static"}, {@code /static/css/a.css} is {@code css/a.css} under the root, and a
+     * path not under the prefix gets 404. Default {@code "/"}.
+     *
+     * @throws IllegalArgumentException when {@code prefix} does not start with {@code /}
+     * @return this
+     */
+    public StaticFiles setPrefix(String prefix) {
+        if (prefix == null || !prefix.startsWith("/")) {
+            throw new IllegalArgumentException("the prefix must start with '/': " + prefix);
+        }
+        // "/static/" and "/static" name the same directory
+        this.prefix = prefix.length() > 1 && prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        return this;
+    }
+
+    /**
+     * Sets the names tried, in order, for a directory requested with its trailing slash; none turns
+     * index files off. Default {@code index.html}.
+     *
+     * @throws IllegalArgumentException when a name is empty, {@code .} or {@code ..}, or holds {@code /},
+     *     a backslash or NUL
+     * @return this
+     */
+    public StaticFiles setIndexFiles(String... names) {
+        for (String name : names) {
+            if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+                    || name.indexOf('\\') >= 0 || name.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("an index file must be a plain file name: " + name);
+            }
+        }
+        this.indexFiles = List.of(names);
+        return this;
+    }
+
+    /**
+     * Turns the HTML listing of a directory without an index file on or off. Off by default: a listing
+     * shows names that may not be meant to be found. Hidden names are listed only when served.
+     *
+     * @return this
+     */
+    public StaticFiles setDirectoryListing(boolean enabled) {
+        this.directoryListing = enabled;
+        return this;
+    }
+
+    /**
+     * Serves names starting with a dot ({@code .git}, {@code .env}) or refuses them with 404, as by
+     * default: such files are usually there by accident and hold what should not be published.
+     *
+     * @return this
+     */
+    public StaticFiles setHiddenFiles(boolean served) {
+        this.hiddenFiles = served;
+        return this;
+    }
+
+    /**
+     * Sets the {@code Cache-Control} of file answers (200 and 304; ranges included), for example
+     * {@code "max-age=3600"}; null (the default) sends none, which leaves caches to the validators.
+     *
+     * @return this
+     */
+    public StaticFiles setCacheControl(String value) {
+        this.cacheControl = value;
+        return this;
+    }
+
+    /** Answers a GET or HEAD with the file or directory the path names; see the class description. */
+    @Override
+    public void handle(Server server, ServerMessage msg, String path, Map<String, String> query) {
+        String method = msg.getMethod();
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            msg.getResponseHeaders().replace("Allow", ALLOWED);
+            plain(msg, Status.METHOD_NOT_ALLOWED);
+            return;
+        }
+        String relative = underPrefix(path);
+        if (relative == null || !hiddenFiles && hasHiddenName(relative)) {
+            plain(msg, Status.NOT_FOUND);
+            return;
+        }
+        Path target = root.resolve(relative.isEmpty() ? "/" : relative);
+        if (target == null || !root.contains(target)) {
+            plain(msg, Status.FORBIDDEN);
+            return;
+        }
+        if (Files.isDirectory(target)) {
+            directory(msg, path, relative, target);
+        } else {
+            file(msg, target);
+        }
+    }
+
+    /** Returns {@code path} without the prefix (starting with {@code /}, or empty for the prefix itself), or null when outside it. */
+    private String underPrefix(String path) {
+        String p = prefix;
+        if (p.equals("/")) {
+            return path;
+        }
+        if (!path.startsWith(p) || path.length() > p.length() && path.charAt(p.length()) != '/') {
+            return null;
+        }
+        return path.substring(p.length());
+    }
+
+    private void directory(ServerMessage msg, String path, String relative, Path directory) {
+        if (!relative.endsWith("/")) {
+            // relative to the request ("./name/"), so a path starting with "//" cannot turn into a host
+            // name and a name with a colon cannot turn into a scheme
+            URI uri = msg.getUri();
+            String rawPath = uri.getRawPath();
+            String query = uri.getRawQuery();
+            msg.setRedirect(Status.MOVED_PERMANENTLY, "./" + rawPath.substring(rawPath.lastIndexOf('/') + 1) + "/"
+                    + (query == null ? "" : "?" + query));
+            return;
+        }
+        for (String name : indexFiles) {
+            Path index = directory.resolve(name);
+            if (Files.isRegularFile(index) && root.contains(index)) {
+                file(msg, index);
+                return;
+            }
+        }
+        if (!directoryListing) {
+            plain(msg, Status.FORBIDDEN);
+            return;
+        }
+        try {
+            byte[] page = DirectoryListing.render(path, directory, directory.equals(root.path()), hiddenFiles);
+            msg.setResponse("text/html; charset=utf-8", page);
+            msg.setStatus(Status.OK);
+        } catch (IOException e) {
+            plain(msg, Status.FORBIDDEN);
+        }
+    }
+
+    private void file(ServerMessage msg, Path file) {
+        msg.setResponseFile(file);
+        String cache = cacheControl;
+        if (cache != null && (msg.getStatus() == Status.OK || msg.getStatus() == Status.NOT_MODIFIED)) {
+            msg.getResponseHeaders().replace("Cache-Control", cache);
+        }
+    }
+
+    /** Returns true when a segment of {@code path} starts with a dot ({@code .} and {@code ..} aside: they are refused as traversal). */
+    static boolean hasHiddenName(String path) {
+        int start = 0;
+        while (start < path.length()) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
+            }
+            if (end == start) {
+                start++;
+                continue;
+            }
+            if (path.charAt(start) == '.' && !(end - start == 1 || end - start == 2 && path.charAt(start + 1) == '.')) {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
+    }
+
+    /** Returns true for a hidden file name: one starting with a dot, other than {@code .} and {@code ..}. */
+    static boolean isHidden(String name) {
+        return name.startsWith(".") && !name.equals(".") && !name.equals("..");
+    }
+
+    private static void plain(ServerMessage msg, int status) {
+        msg.setStatus(status);
+        msg.setResponse("text/plain; charset=utf-8",
+                (status + " " + Status.phrase(status) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+}
