@@ -4,6 +4,7 @@ import dev.ladle.http.Status;
 import dev.ladle.server.Server;
 import dev.ladle.server.ServerCallback;
 import dev.ladle.server.ServerMessage;
+import dev.ladle.server.internal.RoutingAccess;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ import java.util.Objects;
  * {@link ServerMessage#setResponseFile}: streamed, with validators, conditional requests and ranges.
  *
  * <pre>{@code
- * server.addHandler("/static", new StaticFiles(Path.of("public")).setPrefix("/static"));
+ * server.addHandler("/static", new StaticFiles(Path.of("public")));   // /static/css/a.css is public/css/a.css
  * }</pre>
  *
  * <p>What it refuses, before the file system is asked: any {@code ..} segment, NUL byte or backslash
@@ -41,15 +42,16 @@ public final class StaticFiles implements ServerCallback {
     private static final String ALLOWED = "GET, HEAD";
 
     private final RootDirectory root;
-    private volatile String prefix = "/";
     private volatile List<String> indexFiles = List.of("index.html");
     private volatile boolean directoryListing;
     private volatile boolean hiddenFiles;
     private volatile String cacheControl;
 
     /**
-     * Serves the files under {@code root}, mapping each request path to a file as it is, which suits a
-     * handler added at {@code /}; see {@link #setPrefix} for one added elsewhere.
+     * Serves the files under {@code root}. The path the handler was added at is taken off request paths
+     * before they are mapped to files: added at {@code /static}, {@code /static/css/a.css} is
+     * {@code css/a.css} under the root; added at {@code /} (or as the default handler), the whole path is.
+     * One instance may be added at several paths.
      *
      * @throws IllegalArgumentException when {@code root} does not exist, is not a directory or cannot be read
      */
@@ -65,23 +67,6 @@ public final class StaticFiles implements ServerCallback {
     /** Returns the directory served. */
     public RootDirectory getRoot() {
         return root;
-    }
-
-    /**
-     * Sets the path the handler was added at, which is taken off request paths before they are mapped to
-     * files: with {@code "/static"}, {@code /static/css/a.css} is {@code css/a.css} under the root, and a
-     * path not under the prefix gets 404. Default {@code "/"}.
-     *
-     * @throws IllegalArgumentException when {@code prefix} does not start with {@code /}
-     * @return this
-     */
-    public StaticFiles setPrefix(String prefix) {
-        if (prefix == null || !prefix.startsWith("/")) {
-            throw new IllegalArgumentException("the prefix must start with '/': " + prefix);
-        }
-        // "/static/" and "/static" name the same directory
-        this.prefix = prefix.length() > 1 && prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
-        return this;
     }
 
     /**
@@ -145,7 +130,7 @@ public final class StaticFiles implements ServerCallback {
             plain(msg, Status.METHOD_NOT_ALLOWED);
             return;
         }
-        String relative = underPrefix(path);
+        String relative = underPrefix(RoutingAccess.handlerPath(msg), path);
         if (relative == null || !hiddenFiles && hasHiddenName(relative)) {
             plain(msg, Status.NOT_FOUND);
             return;
@@ -162,9 +147,14 @@ public final class StaticFiles implements ServerCallback {
         }
     }
 
-    /** Returns {@code path} without the prefix (starting with {@code /}, or empty for the prefix itself), or null when outside it. */
-    private String underPrefix(String path) {
-        String p = prefix;
+    /**
+     * Returns {@code path} without the handler's path (starting with {@code /}, or empty for the
+     * handler's path itself), or null when outside it.
+     */
+    private static String underPrefix(String handlerPath, String path) {
+        // "/static/" and "/static" name the same directory
+        String p = handlerPath.length() > 1 && handlerPath.endsWith("/")
+                ? handlerPath.substring(0, handlerPath.length() - 1) : handlerPath;
         if (p.equals("/")) {
             return path;
         }

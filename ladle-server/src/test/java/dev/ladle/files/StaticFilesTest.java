@@ -68,10 +68,10 @@ class StaticFilesTest {
         Files.createSymbolicLink(www.resolve("dir-out"), top);
 
         server = new Server();
-        server.addHandler("/static", new StaticFiles(www).setPrefix("/static"));
-        server.addHandler("/listed", new StaticFiles(www).setPrefix("/listed/").setDirectoryListing(true)
+        server.addHandler("/static", new StaticFiles(www));
+        server.addHandler("/listed", new StaticFiles(www).setDirectoryListing(true)
                 .setIndexFiles("default.htm").setCacheControl("max-age=60"));
-        server.addHandler("/dotted", new StaticFiles(www).setPrefix("/dotted").setHiddenFiles(true));
+        server.addHandler("/dotted", new StaticFiles(www).setHiddenFiles(true));
         server.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
         base = server.getUris().get(0);
     }
@@ -252,6 +252,27 @@ class StaticFilesTest {
     }
 
     @Test
+    void oneInstanceAddedAtTwoPathsMapsEachRequestBelowThePathItCameIn() throws Exception {
+        StaticFiles files = new StaticFiles(top.resolve("www"));
+        try (Server two = new Server()) {
+            two.addHandler("/a", files);
+            two.addHandler("/b/c", files);
+            two.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
+            HttpClient client = HttpClient.newHttpClient();
+            for (String path : new String[] {"/a/hello.txt", "/b/c/hello.txt"}) {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(two.getUris().get(0).resolve(path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(path).isEqualTo(200);
+                assertThat(r.body()).as(path).isEqualTo(Files.readString(top.resolve("www/hello.txt")));
+            }
+            HttpResponse<String> notBelow = client.send(
+                    HttpRequest.newBuilder(two.getUris().get(0).resolve("/b/hello.txt")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(notBelow.statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void aMissingFileGives404() throws Exception {
         assertThat(get(Protocol.HTTP_1_1, "/static/nope.txt").status()).isEqualTo(404);
         assertThat(get(Protocol.HTTP_1_1, "/static/nope/deeper.txt").status()).isEqualTo(404);
@@ -277,7 +298,6 @@ class StaticFilesTest {
         for (String bad : new String[] {"", ".", "..", "a/b", "a\\b", "a\0b"}) {
             assertThatThrownBy(() -> files.setIndexFiles(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
-        assertThatThrownBy(() -> files.setPrefix("static")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
