@@ -22,17 +22,16 @@ public final class TodoService {
     private final AtomicLong lastId = new AtomicLong();
 
     /** Serves the todos on the loopback address at {@code port} (0 picks a free one). */
-    public static Server start(int port) throws IOException {
-        TodoService todos = new TodoService();
+    public Server start(int port) throws IOException {
         Server server = new Server();
         server.addBodyCodec(new JacksonCodec());
         server.addHandler("/", new Router()
-                .get("/todos", msg -> msg.setResponseValue(List.copyOf(todos.todos.values())))
-                .post("/todos", msg -> msg.setResponseValue(Status.CREATED, todos.save(todos.lastId.incrementAndGet(), msg)))
-                .get("/todos/{id}", msg -> msg.setResponseValue(todos.find(msg)))
-                .put("/todos/{id}", msg -> msg.setResponseValue(todos.save(todos.find(msg).id(), msg)))
+                .get("/todos", msg -> msg.setResponseValue(List.copyOf(todos.values())))
+                .post("/todos", msg -> msg.setResponseValue(Status.CREATED, save(lastId.incrementAndGet(), msg)))
+                .get("/todos/{id}", msg -> msg.setResponseValue(find(msg)))
+                .put("/todos/{id}", msg -> msg.setResponseValue(save(find(msg).id(), msg)))
                 .delete("/todos/{id}", msg -> {
-                    todos.todos.remove(todos.find(msg).id());
+                    todos.remove(find(msg).id());
                     msg.setStatus(Status.NO_CONTENT);
                 })
                 .exception(NoSuchElementException.class, Status.NOT_FOUND));
@@ -58,6 +57,6 @@ public final class TodoService {
 
     /** Runs the service on port 8080 until the process is stopped. */
     public static void main(String[] args) throws IOException {
-        System.out.println("todos at " + start(8080).getUris().get(0) + "todos");
+        System.out.println("todos at " + new TodoService().start(8080).getUris().get(0) + "todos");
     }
 }

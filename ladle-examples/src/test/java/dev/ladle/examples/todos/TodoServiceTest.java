@@ -21,7 +21,7 @@ class TodoServiceTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = TodoService.start(0);
+        server = new TodoService().start(0);
         base = URI.create("http://127.0.0.1:" + server.getPort() + "/todos");
     }
 
