@@ -34,7 +34,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code /api/todos/7}, and {@code /} matches both {@code /api} and {@code /api/}. As the default handler
  * (prefix {@code null} or {@code /}) the templates see the whole path. Where several templates match, a
  * literal segment wins over {@code {name}}, and that over {@code {name...}}, segment by segment from the
- * left; the values are on the message ({@link ServerMessage#getPathParameter}).
+ * left; the values are on the message ({@link ServerMessage#getPathParameter}). It composes with the
+ * server's other handlers as any normal handler does: auth domains and an early handler added at the same
+ * prefix ({@link Server#addEarlyHandler}) run first, before the body is read, and can refuse the request
+ * before any route sees it.
  *
  * <p><b>What the router answers itself.</b> No template matches: 404, as the server's own not-found. A
  * template matches but has no route for the method: 405 with {@code Allow} listing the methods of every

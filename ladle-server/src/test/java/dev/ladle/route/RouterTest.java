@@ -366,6 +366,29 @@ class RouterTest {
     }
 
     @BothProtocols
+    void anEarlyHandlerAtTheRoutersPrefixRunsFirstAndCanRefuseBeforeAnyRoute(Protocol protocol) throws Exception {
+        List<String> routed = new CopyOnWriteArrayList<>();
+        Router api = new Router().post("/todos", msg -> {
+            routed.add(msg.getPathParameters().toString());
+            ok(msg, "created");
+        });
+        try (RoutedServer s = RoutedServer.start("/api", api); ProtocolClient c = s.connect(protocol)) {
+            s.server.addEarlyHandler("/api", (srv, msg, path, query) -> {
+                if (msg.getRequestHeaders().getOne("X-Key") == null) {
+                    msg.setStatus(403);
+                }
+            });
+            Response refused = c.send(Request.of("POST", "/api/todos").header("Content-Length", "0")).read();
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(routed).isEmpty();
+            Response allowed = c.send(Request.of("POST", "/api/todos").header("Content-Length", "0")
+                    .header("X-Key", "k")).read();
+            assertThat(allowed.bodyText()).isEqualTo("created");
+            assertThat(routed).containsExactly("{}");
+        }
+    }
+
+    @BothProtocols
     void queryParametersAreOnTheMessage(Protocol protocol) throws Exception {
         Router router = new Router().get("/search", msg -> ok(msg,
                 msg.getQueryParameter("q") + " " + msg.getQueryParameters().size() + " " + msg.getQueryParameter("none")));
