@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,11 +42,8 @@ public final class TodoService {
 
     private Todo find(ServerMessage msg) {
         String id = msg.getPathParameter("id");
-        Todo todo = id.matches("\\d{1,18}") ? todos.get(Long.parseLong(id)) : null;
-        if (todo == null) {
-            throw new NoSuchElementException("no todo " + id);
-        }
-        return todo;
+        return Optional.ofNullable(id.matches("\\d{1,18}") ? todos.get(Long.parseLong(id)) : null)
+                .orElseThrow(() -> new NoSuchElementException("no todo " + id));
     }
 
     private Todo save(long id, ServerMessage msg) {
