@@ -11,4 +11,5 @@ module dev.ladle.server {
     exports dev.ladle.codec;
     exports dev.ladle.route;
     exports dev.ladle.files;
+    exports dev.ladle.sse;
 }
