@@ -24,7 +24,8 @@ import java.util.Map;
  *
  * <p>The files are served as a file server on the command line is expected to: a directory without
  * {@code index.html} is listed, and names starting with a dot are served like any other (the library
- * refuses both by default).
+ * refuses both by default). A file's {@code .gz} sibling is served in its place to clients that take
+ * gzip ({@link StaticFiles#setPrecompressed}).
  */
 final class FileHandler implements ServerCallback {
     private final RootDirectory root;
@@ -39,7 +40,8 @@ final class FileHandler implements ServerCallback {
      */
     FileHandler(RootDirectory root, boolean writable) {
         this.root = root;
-        this.files = new StaticFiles(root).setDirectoryListing(true).setHiddenFiles(true);
+        // a.css.gz beside a.css is served to clients that take gzip, as nginx's gzip_static does
+        this.files = new StaticFiles(root).setDirectoryListing(true).setHiddenFiles(true).setPrecompressed(true);
         this.writable = writable;
         this.allowed = writable ? "GET, HEAD, OPTIONS, PUT, DELETE" : "GET, HEAD, OPTIONS";
     }

@@ -1,6 +1,7 @@
 package dev.ladle.httpd;
 
 import dev.ladle.files.RootDirectory;
+import dev.ladle.server.Compression;
 import dev.ladle.server.Limits;
 import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
@@ -81,6 +82,9 @@ final class Httpd implements Running {
             }
             if (options.accessLog) {
                 new AccessLog(System.out).install(server);
+            }
+            if (options.compress) {
+                server.setCompression(Compression.DEFAULT);
             }
             boolean tcp = options.unix == null || options.isSet("--port");
             Set<ListenOption> plain = options.balancer.tcpListenOptions();

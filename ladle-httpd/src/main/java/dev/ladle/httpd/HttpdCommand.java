@@ -197,6 +197,11 @@ final class HttpdCommand implements Callable<Integer> {
     @Option(names = "--access-log", description = "Log each request on stdout in the Common Log Format.")
     boolean accessLog;
 
+    @Option(names = "--compress",
+            description = "Compress text-like responses (text/*, JSON, JavaScript, XML, SVG; 1 KiB and more) with gzip"
+                    + " or deflate for clients that accept it. Files with a .gz sibling are served from it either way.")
+    boolean compress;
+
     // behind a load balancer
     @Mixin
     BalancerFlags balancer = new BalancerFlags();
@@ -370,7 +375,7 @@ final class HttpdCommand implements Callable<Integer> {
                 "--client-cert", "--trust", "--crl", "--ocsp", "--ocsp-responder", "--revocation-soft-fail", "--tls-profile",
                 "--tls-protocols", "--tls-ciphers", "--hsts", "--auth",
                 "--user", "--auth-path", "--echo", "--ws-echo", "--ws-max-message", "--ws-origin", "--ws-protocol",
-                "--max-body")) {
+                "--max-body", "--compress")) {
             if (isSet(option)) {
                 throw usage(option + " does not go with --mock, which serves mapping files, not a directory of files");
             }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** GET and HEAD of files and directories, validators, conditional requests and ranges, against the jar. */
 class FileServingIT {
     private static final String DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
+    private static final String LONG = "a line of text that would compress well\n".repeat(100);
     /** Larger than the server's whole heap (-Xmx48m), so only streaming can serve it. */
     private static final long BIG = 80L << 20;
 
@@ -39,6 +40,13 @@ class FileServingIT {
         Files.writeString(root.resolve("page.html"), "<p>hi</p>");
         Files.write(root.resolve("blob.xyz"), new byte[] {1, 2, 3});
         Files.write(root.resolve("empty.txt"), new byte[0]);
+        // a text file big enough to compress, and one with a .gz sibling (whose text differs, to tell them apart)
+        Files.writeString(root.resolve("long.txt"), LONG);
+        Files.writeString(root.resolve("sibling.txt"), LONG);
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(
+                Files.newOutputStream(root.resolve("sibling.txt.gz")))) {
+            out.write(("from the .gz\n" + LONG).getBytes(StandardCharsets.UTF_8));
+        }
         Files.createDirectories(root.resolve("site"));
         Files.writeString(root.resolve("site/index.html"), "<h1>site</h1>");
         Path listed = Files.createDirectories(root.resolve("listed"));
@@ -69,6 +77,21 @@ class FileServingIT {
         assertThat(text.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
         assertThat(get(base, "/page.html").headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
         assertThat(get(base, "/blob.xyz").headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+    }
+
+    @Test
+    void withoutCompressTextIsSentAsItIsButAGzSiblingIsServed() throws Exception {
+        HttpResponse<String> text = get(base, "/long.txt", "Accept-Encoding", "gzip");
+        assertThat(text.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(text.body()).isEqualTo(LONG);
+        HttpResponse<byte[]> sibling = Clients.HTTP.send(HttpRequest.newBuilder(base.resolve("/sibling.txt"))
+                .header("Accept-Encoding", "gzip").timeout(HttpdProcess.WAIT).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(sibling.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(sibling.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(
+                new java.io.ByteArrayInputStream(sibling.body()))) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("from the .gz\n" + LONG);
+        }
     }
 
     @Test

@@ -7,9 +7,10 @@ import dev.ladle.server.ListenOption;
 import dev.ladle.server.TrustedProxies;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import picocli.CommandLine.TypeConversionException;
 
-/** The small pure parts: byte sizes, durations, log escaping, the balancer flags. */
+/** The small pure parts: byte sizes, durations, log escaping, the balancer flags, --compress. */
 class SmallPartsTest {
     private final ByteSize byteSize = new ByteSize();
 
@@ -83,6 +84,18 @@ class SmallPartsTest {
         flags.health = null;
         flags.drainGrace = java.time.Duration.ZERO;
         assertThat(flags.drainGrace()).isEqualTo(java.time.Duration.ZERO);
+    }
+
+    @Test
+    void compressIsParsedAndDoesNotGoWithMock() {
+        HttpdCommand files = new HttpdCommand(System.out, System.err);
+        new CommandLine(files).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--compress");
+        assertThat(files.compress).isTrue();
+        HttpdCommand mock = new HttpdCommand(System.out, System.err);
+        // as Main sets it up: enum values such as --client-cert's default "none" in any case
+        new CommandLine(mock).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--mock", "mappings", "--compress");
+        assertThatThrownBy(mock::checkFlags).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--compress does not go with --mock");
     }
 
     @Test

@@ -1,9 +1,13 @@
 package dev.ladle.files;
 
+import dev.ladle.http.MediaTypes;
+import dev.ladle.http.MessageHeaders;
 import dev.ladle.http.Status;
+import dev.ladle.server.Compression;
 import dev.ladle.server.Server;
 import dev.ladle.server.ServerCallback;
 import dev.ladle.server.ServerMessage;
+import dev.ladle.server.internal.AcceptEncoding;
 import dev.ladle.server.internal.RoutingAccess;
 import java.io.IOException;
 import java.net.URI;
@@ -34,18 +38,26 @@ import java.util.Objects;
  * {@linkplain #setIndexFiles index file} ({@code index.html} by default), else with an HTML listing when
  * {@linkplain #setDirectoryListing listings} are on, else 403.
  *
+ * <p>With {@linkplain #setPrecompressed precompressed files} on, {@code a.css.gz} is served for
+ * {@code a.css} to clients that take gzip. Compressing on the fly is the server's
+ * {@linkplain Server#setCompression setting}: it applies to files too (read in pieces then, without
+ * {@code sendfile}), to the types it names.
+ *
  * <p>Configure it before adding it to a server; the setters are safe to call later (a request sees
  * each setting either before or after the change) but not meant for it. The server must not use
  * {@linkplain Server#setRawPaths raw paths}: then the handler would see names still percent-encoded.
  */
 public final class StaticFiles implements ServerCallback {
     private static final String ALLOWED = "GET, HEAD";
+    /** What a precompressed sibling offers: gzip, by the request's weights. */
+    private static final List<Compression.Coding> GZIP_ONLY = List.of(Compression.Coding.GZIP);
 
     private final RootDirectory root;
     private volatile List<String> indexFiles = List.of("index.html");
     private volatile boolean directoryListing;
     private volatile boolean hiddenFiles;
     private volatile String cacheControl;
+    private volatile boolean precompressed;
 
     /**
      * Serves the files under {@code root}. The path the handler was added at is taken off request paths
@@ -118,6 +130,23 @@ public final class StaticFiles implements ServerCallback {
      */
     public StaticFiles setCacheControl(String value) {
         this.cacheControl = value;
+        return this;
+    }
+
+    /**
+     * Serves a file's gzip-compressed sibling ({@code a.css.gz} for {@code a.css}) when it exists and the
+     * request's {@code Accept-Encoding} takes gzip, as nginx's {@code gzip_static} does; off by default.
+     * The answer has {@code Content-Encoding: gzip} and the original's {@code Content-Type}; its
+     * validators ({@code ETag}, {@code Last-Modified}) are the {@code .gz} file's own, so they never match
+     * the original's; and a {@code Range} is of the {@code .gz} bytes, with {@code Content-Range} counting
+     * them (nginx does the same: the range is of the representation sent). Every answer about a file
+     * that has such a sibling carries {@code Vary: Accept-Encoding}. The sibling must lie under the root
+     * like any file; whoever makes it keeps it in step with the original (it is not compared).
+     *
+     * @return this
+     */
+    public StaticFiles setPrecompressed(boolean enabled) {
+        this.precompressed = enabled;
         return this;
     }
 
@@ -196,11 +225,38 @@ public final class StaticFiles implements ServerCallback {
     }
 
     private void file(ServerMessage msg, Path file) {
-        msg.setResponseFile(file);
+        Path gzip = precompressed ? gzipSibling(file) : null;
+        if (gzip == null) {
+            msg.setResponseFile(file);
+        } else {
+            // the answer depends on Accept-Encoding whether the sibling is chosen or not: caches must know
+            MessageHeaders response = msg.getResponseHeaders();
+            if (!response.headerContains("Vary", "Accept-Encoding")) {
+                response.append("Vary", "Accept-Encoding");
+            }
+            if (AcceptEncoding.choose(msg.getRequestHeaders().getList("Accept-Encoding"), GZIP_ONLY) != null) {
+                msg.setResponseFile(gzip, MediaTypes.forFileName(file.getFileName().toString()));
+                if (msg.getStatus() == Status.OK) {
+                    response.replace("Content-Encoding", "gzip");
+                }
+            } else {
+                msg.setResponseFile(file);
+            }
+        }
         String cache = cacheControl;
         if (cache != null && (msg.getStatus() == Status.OK || msg.getStatus() == Status.NOT_MODIFIED)) {
             msg.getResponseHeaders().replace("Cache-Control", cache);
         }
+    }
+
+    /** Returns {@code file.gz} when it is a regular file under the root, else null. */
+    private Path gzipSibling(Path file) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".gz")) {
+            return null;
+        }
+        Path gzip = file.resolveSibling(name + ".gz");
+        return Files.isRegularFile(gzip) && root.contains(gzip) ? gzip : null;
     }
 
     /** Returns true when a segment of {@code path} starts with a dot ({@code .} and {@code ..} aside: they are refused as traversal). */

@@ -221,6 +221,24 @@ public class Server implements AutoCloseable {
         return new Limits(state.limits());
     }
 
+    /**
+     * Sets how responses are compressed ({@link Compression}): {@link Compression#OFF} (the default)
+     * sends them as handlers made them; {@link Compression#DEFAULT} compresses text-like bodies of 1 KiB
+     * and more with gzip or deflate for clients that accept them. A handler overrides it for its
+     * response with {@link ServerMessage#setCompression}. Applies to responses whose head is written
+     * after the call.
+     *
+     * @throws NullPointerException when {@code compression} is null
+     */
+    public void setCompression(Compression compression) {
+        state.setCompression(Objects.requireNonNull(compression, "compression"));
+    }
+
+    /** Returns the server's compression setting; {@link Compression#OFF} unless set. */
+    public Compression getCompression() {
+        return state.compression();
+    }
+
     // ---- handlers ------------------------------------------------------------------------------
 
     /**

@@ -184,6 +184,20 @@ public interface ServerMessage {
     void setResponseFile(java.nio.file.Path file, String contentType);
 
     /**
+     * Sets how this response is compressed, instead of the server's setting ({@link Server#setCompression}):
+     * {@link Compression#OFF} sends it as it is, another setting compresses it by that one's rules (see
+     * {@link Compression}), null goes back to the server's. Call it from a handler, an early handler or a
+     * router filter, before the head is written (before the first write to
+     * {@link #getResponseBodyStream()}); the setting is read when the head is written.
+     *
+     * @throws IllegalStateException when the response head was written already
+     */
+    void setCompression(Compression compression);
+
+    /** Returns the compression setting this response is written with: its own, else the server's. */
+    Compression getCompression();
+
+    /**
      * Returns the client's address, or null when the connection was given without one: the socket's
      * peer, unless a PROXY protocol header ({@link ListenOption#PROXY_PROTOCOL}) named the client, or
      * trusted proxies' forwarding headers did ({@link Server#setTrustedProxies}; then the port is 0
@@ -312,7 +326,9 @@ public interface ServerMessage {
     /**
      * Returns a blocking stream that writes the response body as it is produced. The first write
      * commits the status and headers (chunked, unless a Content-Length was set); closing the stream ends
-     * the body. A slow client blocks the writer: nothing is buffered without bound.
+     * the body. A slow client blocks the writer: nothing is buffered without bound. When the response is
+     * {@linkplain #setCompression compressed}, written bytes may wait in the compressor until
+     * {@code flush()}: flush after each piece the client must see at once (an event, a progress line).
      */
     OutputStream getResponseBodyStream();
 

@@ -13,7 +13,7 @@ import dev.ladle.http.Status;
 enum BodyFraming {
     /** No body may follow: 1xx, 204, 304, a successful CONNECT. */
     NONE,
-    /** The body is produced as the handler goes; its length is unknown. */
+    /** The body is produced as the handler goes, or compressed as it is written; its length is unknown. */
     STREAMED,
     /** The handler declared a Content-Length ({@code ex.responseLength}). */
     DECLARED,
@@ -40,6 +40,11 @@ enum BodyFraming {
         }
         Encoding encoding = headers.getEncoding();
         boolean streaming = ex.responseStream != null;
+        if (ex.compressor != null) {
+            // the compressed length is known only once all is compressed: the body is delimited as it goes
+            ex.streamingBody = encoding == Encoding.CHUNKED || encoding == Encoding.EOF || streaming;
+            return STREAMED;
+        }
         if (encoding == Encoding.CHUNKED || encoding == Encoding.EOF || streaming && encoding != Encoding.CONTENT_LENGTH) {
             ex.streamingBody = true;
             return STREAMED;

@@ -11,7 +11,9 @@ import java.nio.ByteBuffer;
  * the head's write); a streamed one ({@code ex.streamingBody}) piece by piece as the handler appends
  * them, pausing the message whenever none is ready, until it completes the body (or, with an explicit
  * Content-Length, until that many bytes went out). File regions of a complete body go by
- * {@link MessageIo#writeFilePiece} where the protocol sends files directly, else read as chunks.
+ * {@link MessageIo#writeFilePiece} where the protocol sends files directly, else read as chunks. A
+ * compressed body ({@code ex.compressor}) goes through its {@link BodyCompressor} piece by piece; the
+ * write events count the body's bytes before compression.
  */
 final class BodySender {
     /** Complete bodies up to this size are written from one array; larger ones chunk by chunk. */
@@ -45,8 +47,11 @@ final class BodySender {
         MessageBody body = ex.responseBodyIfCreated();
         long declared = framing == ResponseWriter.Framing.LENGTH ? ex.responseLength : Long.MAX_VALUE;
         long offset = 0;
-        // file regions go by sendfile where the connection can; otherwise they are read like chunks
-        boolean files = body != null && !ex.streamingBody && io.sendsFiles() && BodyAccess.get().hasFiles(body);
+        BodyCompressor compressor = ex.compressor;
+        // file regions go by sendfile where the connection can (and nothing compresses them); otherwise
+        // they are read like chunks
+        boolean files = body != null && !ex.streamingBody && compressor == null && io.sendsFiles()
+                && BodyAccess.get().hasFiles(body);
         if (body != null && !files && !ex.streamingBody && body.getAccumulate() && body.length() <= FLAT_BODY_LIMIT
                 && body.length() == declared) {
             offset = sendFlat(body, io, framing, events);
@@ -74,7 +79,12 @@ final class BodySender {
                 continue;
             }
             int n = chunk.remaining();
-            io.writeBodyPiece(framing, chunk, offset + n == declared, ex.streamingBody);
+            if (compressor != null) {
+                // a chunk a handler appended while streaming is flushed through, so it arrives now
+                compressor.write(io, framing, chunk, ex.streamingBody);
+            } else {
+                io.writeBodyPiece(framing, chunk, offset + n == declared, ex.streamingBody);
+            }
             offset += n;
             body.wroteChunk(chunk);
             if (events != null) {
@@ -83,6 +93,9 @@ final class BodySender {
                     MessageEvents.run(events.wroteChunk);
                 }
             }
+        }
+        if (compressor != null) {
+            compressor.finish(io, framing);
         }
         if (framing == ResponseWriter.Framing.LENGTH && offset < declared) {
             throw new java.io.EOFException("response body ended " + (declared - offset) + " bytes short of its Content-Length");

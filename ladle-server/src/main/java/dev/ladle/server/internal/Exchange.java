@@ -104,6 +104,10 @@ public final class Exchange implements ServerMessage {
     java.util.List<PooledBlock> pooledBlocks;
     /** The handler failed after the head went out: the response must end cut short, not completed. */
     boolean responseCut;
+    /** This response's own compression setting ({@link #setCompression}), or null for the server's. */
+    private dev.ladle.server.Compression compression;
+    /** The compressor the response body is written through, once {@link ResponseCompression} chose one; else null. */
+    BodyCompressor compressor;
 
     // ---- routing ----
     /** The registered path of the handler entry that covers the request ({@code /} for the default), or null. */
@@ -382,6 +386,11 @@ public final class Exchange implements ServerMessage {
     /** Replaces the response with a short plain-text error the server makes itself (its headers cleared). */
     void setErrorResponse(int status, String reason) {
         responseHeaders.clear();
+        if (compressor != null) {
+            // the server's own short error is sent as it is
+            compressor.end();
+            compressor = null;
+        }
         appendServerFields();
         setStatusInternal(status);
         responseHeaders.append("Content-Type", "text/plain; charset=utf-8");
@@ -508,6 +517,20 @@ public final class Exchange implements ServerMessage {
     @Override
     public void setResponseFile(java.nio.file.Path file, String contentType) {
         FileResponder.respond(this, file, contentType);
+    }
+
+    @Override
+    public void setCompression(dev.ladle.server.Compression compression) {
+        if (headersWritten) {
+            throw new IllegalStateException("the response head was written: too late to change its compression");
+        }
+        this.compression = compression;
+    }
+
+    @Override
+    public dev.ladle.server.Compression getCompression() {
+        dev.ladle.server.Compression own = compression;
+        return own != null ? own : io.state().compression();
     }
 
     // ---- connection facts -------------------------------------------------------------------------

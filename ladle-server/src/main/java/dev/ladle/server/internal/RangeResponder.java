@@ -47,6 +47,8 @@ final class RangeResponder {
             ex.setStatusInternal(Status.RANGE_NOT_SATISFIABLE);
             response.replace("Content-Range", "bytes */" + total);
             response.remove("Content-Type");
+            // the empty body is in no coding (a precompressed file's 416 must not claim gzip)
+            response.remove("Content-Encoding");
             ex.setResponseBodyInternal(new byte[0]);
             return;
         }

@@ -94,6 +94,12 @@ final class RequestPipeline {
             // the files a response body took over are closed, sent or not
             BodyAccess.get().release(response);
         }
+        BodyCompressor compressor = ex.compressor;
+        if (compressor != null) {
+            // the deflater's native memory goes back now, not when a collector finds it
+            ex.compressor = null;
+            compressor.end();
+        }
         bodies.exchangeEnded(ex);
     }
 
@@ -530,6 +536,7 @@ final class RequestPipeline {
         if (ex.getStatus() == 0) {
             ex.setStatusInternal(Status.OK);
         }
+        ResponseCompression.apply(ex);
         return io.writeHead(ex, keepAliveAllowed(ex));
     }
 
@@ -558,6 +565,7 @@ final class RequestPipeline {
                 throw answeredByTimeout();
             }
             RangeResponder.apply(ex);
+            ResponseCompression.apply(ex);
             ResponseWriter.Framing framing = io.writeHead(ex, keepAliveAllowed(ex));
             BodySender.send(ex, io, framing);
         }

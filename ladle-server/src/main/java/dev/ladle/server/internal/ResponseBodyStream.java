@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
  * The response body as a blocking stream. The first write (or {@link #flush()}, or {@link #close()})
  * sends the status line and headers (status 200 unless one was set; chunked unless a Content-Length
  * was); every write then goes to the socket, so a slow client slows the writer instead of filling
- * memory. {@link #close()} ends the body and unpauses the message.
+ * memory. {@link #close()} ends the body and unpauses the message. A compressed response's writes go
+ * through its {@link BodyCompressor}: out as compressed pieces fill, and all of it at {@link #flush()}.
  */
 final class ResponseBodyStream extends OutputStream {
     private final Exchange exchange;
@@ -41,11 +42,24 @@ final class ResponseBodyStream extends OutputStream {
         if (len == 0 || framing == ResponseWriter.Framing.NONE) {
             return;
         }
+        BodyCompressor compressor = exchange.compressor;
+        if (compressor != null) {
+            // compressed bytes go out as pieces fill; flush() sends the rest written so far
+            compressor.write(exchange.io, framing, ByteBuffer.wrap(b, off, len), false);
+            written += len;
+            wrote(len);
+            return;
+        }
         if (framing == ResponseWriter.Framing.LENGTH && written + len > exchange.responseLength) {
             throw new IOException("response body would exceed its Content-Length of " + exchange.responseLength);
         }
         written += len;
         exchange.io.writeBodyPiece(framing, ByteBuffer.wrap(b, off, len), false, true);
+        wrote(len);
+    }
+
+    /** Fires the write events of {@code len} body bytes. */
+    private void wrote(int len) {
         MessageEvents events = exchange.eventsIfAny();
         if (events != null) {
             events.bodyData(len);
@@ -58,6 +72,11 @@ final class ResponseBodyStream extends OutputStream {
     @Override
     public void flush() throws IOException {
         commit();
+        BodyCompressor compressor = exchange.compressor;
+        if (compressor != null && framing != ResponseWriter.Framing.NONE) {
+            compressor.flush(exchange.io, framing);
+            return;
+        }
         exchange.io.flush();
     }
 
@@ -79,6 +98,10 @@ final class ResponseBodyStream extends OutputStream {
                 exchange.closeAfterResponse = true;
                 throw new IOException("response body ended " + (exchange.responseLength - written)
                         + " bytes short of its Content-Length");
+            }
+            BodyCompressor compressor = exchange.compressor;
+            if (compressor != null && framing != ResponseWriter.Framing.NONE) {
+                compressor.finish(exchange.io, framing);
             }
             exchange.io.writeEnd(framing);
             exchange.io.flush();

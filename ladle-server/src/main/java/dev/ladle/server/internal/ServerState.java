@@ -63,6 +63,7 @@ public final class ServerState {
     private volatile boolean http2Enabled = true;
     private volatile boolean h2cEnabled = true;
     private volatile dev.ladle.server.TrustedProxies trustedProxies = dev.ladle.server.TrustedProxies.NONE;
+    private volatile dev.ladle.server.Compression compression = dev.ladle.server.Compression.OFF;
     /** True while the server has listeners: a kept-alive connection needs one (libsoup). */
     private volatile boolean listening;
 
@@ -239,6 +240,16 @@ public final class ServerState {
     /** Sets {@link #h2cEnabled()}. */
     public void setH2cEnabled(boolean enabled) {
         this.h2cEnabled = enabled;
+    }
+
+    /** Returns how responses are compressed unless a message says otherwise; {@code OFF} by default. */
+    public dev.ladle.server.Compression compression() {
+        return compression;
+    }
+
+    /** Sets {@link #compression()}. */
+    public void setCompression(dev.ladle.server.Compression compression) {
+        this.compression = compression;
     }
 
     /** Returns true while the server has at least one listener. */
