@@ -7,6 +7,7 @@
 #   LAUNCHES=2 DURATION=2 WARMUP=1 SERVERS="ladle netty" ROWS=plaintext ladle-bench/run.sh   a quick look
 #   SERVERS="ladle nginx jwebserver" ROWS="static1k static100k static1g" ladle-bench/run.sh   the file rows
 #   PROFILE=1 SERVERS=ladle ROWS=plaintext ladle-bench/run.sh   also record JFR and print the hot spots
+#                                   (the shared and the file rows: ROWS=static1k profiles ladle-httpd)
 #   SERVERS="netty jetty" ROWS="h2c h2c_1conn h2c_16k h2_tls idle_h2" ladle-bench/run.sh   the HTTP/2 rows
 #
 # Each server runs alone, pinned to CPU $SERVER_CPU; the load generator is pinned to CPU $CLIENT_CPU.

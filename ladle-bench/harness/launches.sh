@@ -44,7 +44,8 @@ launch() {
     return 0
   fi
   case $mode in
-    shared) [ "$PROFILE" != 1 ] || native_server "$s" || extra=(-XX:StartFlightRecording=filename="$work/$s-$LAUNCH.jfr",settings=profile) ;;
+    shared | files) # jwebserver's launcher takes JVM options too, so every Java file server is profiled
+      [ "$PROFILE" != 1 ] || native_server "$s" || extra=(-XX:StartFlightRecording=filename="$work/$s-$LAUNCH.jfr",settings=profile) ;;
     tls) extra=(-- --tls "$KEYSTORE" changeit) ;;
   esac
   say "== $s$(launch_tag): ${rows[*]}"
