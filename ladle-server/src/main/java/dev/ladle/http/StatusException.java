@@ -20,6 +20,7 @@ package dev.ladle.http;
 public class StatusException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The status the server answers with, 400 to 599 (part of the serialized form). */
     private final int status;
 
     /**
