@@ -89,7 +89,7 @@ public class Server implements AutoCloseable {
     @SuppressWarnings("this-escape") // the state only keeps the reference; nothing calls back during construction
     public Server() {
         this.state = new ServerState(this, new Events());
-        this.statistics = new ServerStatistics(state.counters);
+        this.statistics = new ServerStatistics(state.counters, state.connections);
         this.draining = new Draining(state);
         state.webSocketExtensions.add(DeflateExtension.class);
         setServerHeader("");
@@ -630,8 +630,9 @@ public class Server implements AutoCloseable {
     }
 
     /**
-     * Returns a live, read-only view of what the resource caps of {@link Limits} did: connections
-     * refused, requests refused for want of body memory, response timeouts, failed accepts.
+     * Returns a live, read-only view of what the server did: connections open and accepted, responses
+     * by status class, body bytes, WebSockets open, TLS handshake failures, and what the resource caps
+     * of {@link Limits} refused.
      */
     public ServerStatistics getStatistics() {
         return statistics;

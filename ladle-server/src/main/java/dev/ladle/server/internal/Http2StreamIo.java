@@ -205,8 +205,10 @@ final class Http2StreamIo implements MessageIo {
     @Override
     public void writeBodyPiece(ResponseWriter.Framing framing, ByteBuffer data, boolean last, boolean flush) throws IOException {
         boolean end = last && framing == ResponseWriter.Framing.LENGTH;
+        int n = data.remaining();
         try {
             stream.writeData(data, end);
+            state().counters.responseBodyBytesWritten.add(n);
             if (flush && !end) {
                 stream.flush();
             }
@@ -285,7 +287,7 @@ final class Http2StreamIo implements MessageIo {
     public void startWebSocket(Exchange ex, WebSocketUpgrade upgrade) {
         // frames may be far apart: no body read timeout on the stream that carries them
         stream.setReadTimeout(0);
-        connection.runWebSocket(upgrade, () -> upgrade.run(state().server, ex, ex.requestTarget.path(),
+        connection.runWebSocket(upgrade, () -> upgrade.run(state(), ex, ex.requestTarget.path(),
                 new Http2StreamInput(stream), new Http2StreamOutput(stream), this::closeTunnel));
     }
 

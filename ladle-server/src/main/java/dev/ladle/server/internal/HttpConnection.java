@@ -135,6 +135,7 @@ public final class HttpConnection implements Runnable, MessageIo {
     }
 
     private static void launch(HttpConnection connection) {
+        connection.state.counters.connectionsAccepted.increment();
         connection.state.connections.add(connection);
         try {
             THREADS.start(connection);
@@ -397,6 +398,7 @@ public final class HttpConnection implements Runnable, MessageIo {
                     events == null || events.acceptCertificate.isEmpty() ? null : events::acceptCertificate);
             return true;
         } catch (IOException e) {
+            state.counters.tlsHandshakeFailures.increment();
             LOG.log(System.Logger.Level.DEBUG, "TLS handshake with {0} failed: {1}", plainSocket.getRemoteSocketAddress(), e.getMessage());
             pendingFirst = null;
             try {
@@ -784,7 +786,9 @@ public final class HttpConnection implements Runnable, MessageIo {
 
     @Override
     public void writeBodyPiece(ResponseWriter.Framing framing, ByteBuffer data, boolean last, boolean flush) throws IOException {
+        int n = data.remaining();
         writer.writeChunk(framing, data, flush);
+        state.counters.responseBodyBytesWritten.add(n);
     }
 
     @Override
@@ -794,7 +798,12 @@ public final class HttpConnection implements Runnable, MessageIo {
 
     @Override
     public void writeDirectPieces(ByteBuffer[] pieces) throws IOException {
+        long n = 0;
+        for (ByteBuffer piece : pieces) {
+            n += piece.remaining();
+        }
         out.writeDirect(pieces);
+        state.counters.responseBodyBytesWritten.add(n);
     }
 
     @Override
@@ -806,6 +815,7 @@ public final class HttpConnection implements Runnable, MessageIo {
     public void writeFilePiece(ResponseWriter.Framing framing, java.nio.channels.FileChannel file, long position, long count)
             throws IOException {
         state.counters.fileBytesTransferred.add(writer.writeFile(framing, file, position, count));
+        state.counters.responseBodyBytesWritten.add(count);
     }
 
     @Override
@@ -870,7 +880,7 @@ public final class HttpConnection implements Runnable, MessageIo {
             if (closing) {
                 upgrade.goingAway();
             }
-            upgrade.run(state.server, ex, ex.requestTarget.path(), frameInput, frames, this::closeTransport);
+            upgrade.run(state, ex, ex.requestTarget.path(), frameInput, frames, this::closeTransport);
             parked = parkedStep != null;
         } finally {
             if (!parked) {

@@ -201,7 +201,7 @@ final class RequestBodyCollector {
      * Reads body bytes into {@code block} from {@code from} until it is full or the body ends, checking
      * the size limit and firing GotChunk per read; returns the bytes now in the block.
      */
-    private static int fill(BodyReader reader, byte[] block, int from, MessageBody body, long max, MessageEvents events)
+    private int fill(BodyReader reader, byte[] block, int from, MessageBody body, long max, MessageEvents events)
             throws IOException, HttpException {
         int filled = from;
         int n;
@@ -242,19 +242,27 @@ final class RequestBodyCollector {
         scratch = null;
     }
 
-    /** Reads body bytes; a read timeout is the client's fault: 408. */
-    static int read(BodyReader reader, byte[] b, int off, int len) throws IOException, HttpException {
+    /** Reads body bytes, counting them; a read timeout is the client's fault: 408. */
+    int read(BodyReader reader, byte[] b, int off, int len) throws IOException, HttpException {
         try {
-            return reader.read(b, off, len);
+            int n = reader.read(b, off, len);
+            if (n > 0) {
+                state.counters.requestBodyBytesRead.add(n);
+            }
+            return n;
         } catch (SocketTimeoutException e) {
             throw new HttpException(Status.REQUEST_TIMEOUT, "request body not received in time");
         }
     }
 
-    /** Reads body bytes into a direct buffer; a read timeout is the client's fault: 408. */
-    private static int read(BodyReader reader, ByteBuffer dst) throws IOException, HttpException {
+    /** Reads body bytes into a direct buffer, counting them; a read timeout is the client's fault: 408. */
+    private int read(BodyReader reader, ByteBuffer dst) throws IOException, HttpException {
         try {
-            return reader.read(dst);
+            int n = reader.read(dst);
+            if (n > 0) {
+                state.counters.requestBodyBytesRead.add(n);
+            }
+            return n;
         } catch (SocketTimeoutException e) {
             throw new HttpException(Status.REQUEST_TIMEOUT, "request body not received in time");
         }

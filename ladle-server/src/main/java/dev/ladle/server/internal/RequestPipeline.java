@@ -328,7 +328,7 @@ final class RequestPipeline {
             sendContinue(ex);
         }
         setBodyTimeout(state.limits());
-        int n = RequestBodyCollector.read(reader, b, off, len);
+        int n = bodies.read(reader, b, off, len);
         ResponseTimer timer = ex.responseTimer;
         if (timer != null) {
             // a handler consuming a long upload is working, not stuck
@@ -358,7 +358,7 @@ final class RequestPipeline {
         }
         setBodyTimeout(limits);
         byte[] scratch = bodies.scratch();
-        while (RequestBodyCollector.read(reader, scratch, 0, scratch.length) >= 0) {
+        while (bodies.read(reader, scratch, 0, scratch.length) >= 0) {
             // discarded
         }
     }
@@ -591,6 +591,7 @@ final class RequestPipeline {
         if (events != null) {
             MessageEvents.run(events.finished);
         }
+        state.counters.responseFinished(ex.getStatus());
         state.events.requestFinished(ex);
     }
 
@@ -600,6 +601,7 @@ final class RequestPipeline {
         if (events != null) {
             MessageEvents.run(events.finished);
         }
+        state.counters.requestsAborted.increment();
         state.events.requestAborted(ex);
     }
 

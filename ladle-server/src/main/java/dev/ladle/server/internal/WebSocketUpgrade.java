@@ -4,7 +4,6 @@ import dev.ladle.http.HttpVersion;
 import dev.ladle.http.MessageHeaders;
 import dev.ladle.http.Status;
 import dev.ladle.http.Tokens;
-import dev.ladle.server.Server;
 import dev.ladle.server.ServerMessage;
 import dev.ladle.websocket.CloseCode;
 import dev.ladle.websocket.ConnectionType;
@@ -236,15 +235,19 @@ public final class WebSocketUpgrade {
      * thread until the connection closed. The caller closes the socket afterwards (closing it twice is
      * harmless).
      *
+     * @param state the server's state, whose statistics count the connection while it is open
      * @param in the connection's input, starting with any bytes the client sent after its handshake
      */
-    public void run(Server server, ServerMessage msg, String path, InputStream in, OutputStream out, Closeable closer) {
+    public void run(ServerState state, ServerMessage msg, String path, InputStream in, OutputStream out, Closeable closer) {
         String origin = msg.getRequestHeaders().getOne("Origin");
         WebSocketConnection conn = new WebSocketConnection(in, out, closer, webSocketUri(msg.getUri()),
                 ConnectionType.SERVER, origin, protocol, extensions);
         connection = conn;
+        // the closed event runs once, also for a connection whose reader parked and resumed elsewhere
+        state.counters.webSocketsOpen.increment();
+        conn.onClosed(state.counters.webSocketsOpen::decrement);
         try {
-            endpoint.callback().handle(server, msg, path, conn);
+            endpoint.callback().handle(state.server, msg, path, conn);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "WebSocket handler for " + path + " failed", e);
             conn.close(CloseCode.SERVER_ERROR, "handler failed");
