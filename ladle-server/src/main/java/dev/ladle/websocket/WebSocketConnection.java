@@ -2,6 +2,7 @@ package dev.ladle.websocket;
 
 import dev.ladle.server.Subscription;
 import dev.ladle.server.internal.IdleParking;
+import dev.ladle.server.internal.jfr.WebSocketMessageEvent;
 import dev.ladle.websocket.internal.ClosePayload;
 import dev.ladle.websocket.internal.FrameHeader;
 import dev.ladle.websocket.internal.FrameReader;
@@ -368,12 +369,16 @@ public class WebSocketConnection {
                 // a send failed or the transport was cut: the reader reports it and closes; no more writes
                 throw new IllegalStateException("cannot send: the connection is closed");
             }
+            WebSocketMessageEvent event = WebSocketMessageEvent.beginIfEnabled();
             WebSocketExtension.Message message = new WebSocketExtension.Message(0, data);
             for (WebSocketExtension extension : extensions) {
                 message = extension.processOutgoingMessage(dataType, message);
             }
             writer.writeMessage(dataType == DataType.TEXT ? Opcode.TEXT : Opcode.BINARY, message.reservedBits(),
                     message.payload(), maxOutgoingFrameSize);
+            if (event != null) {
+                record(event, true, dataType, data.length);
+            }
         } catch (IOException e) {
             sendFailed(e);
         } finally {
@@ -758,7 +763,22 @@ public class WebSocketConnection {
             }
         }
         byte[] payload = message.payload();
+        WebSocketMessageEvent event = WebSocketMessageEvent.beginIfEnabled();
         messageListeners.forEach(listener -> deliver(() -> listener.accept(dataType, payload), "onMessage"));
+        if (event != null) {
+            record(event, false, dataType, payload.length);
+        }
+    }
+
+    /** Commits a message's Flight Recorder event. */
+    private static void record(WebSocketMessageEvent event, boolean sent, DataType dataType, int size) {
+        event.end();
+        if (event.shouldCommit()) {
+            event.sent = sent;
+            event.type = dataType.name();
+            event.size = size;
+            event.commit();
+        }
     }
 
     private void receiveClose(byte[] body) throws WebSocketException {

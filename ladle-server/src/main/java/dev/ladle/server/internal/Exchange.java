@@ -100,6 +100,8 @@ public final class Exchange implements ServerMessage {
     volatile ResponseTimer responseTimer;
     /** Request body bytes counted against the server's body memory budget, given back when the exchange ends. */
     long bodyBytesReserved;
+    /** This request's Flight Recorder event while one is being recorded; null when the event is off. */
+    dev.ladle.server.internal.jfr.RequestEvent recording;
     /** The pool blocks the request body was read into, given back when the exchange ends; null for none. */
     java.util.List<PooledBlock> pooledBlocks;
     /** The handler failed after the head went out: the response must end cut short, not completed. */

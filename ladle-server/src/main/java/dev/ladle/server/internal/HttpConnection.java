@@ -77,6 +77,8 @@ public final class HttpConnection implements Runnable, MessageIo {
     private boolean requested;
     /** The HTTP/2 engine once the connection speaks HTTP/2 (ALPN h2, or the h2c preface); null for HTTP/1. */
     private volatile Http2Connection http2;
+    /** The connection's Flight Recorder event while one is being recorded, from accept to end; else null. */
+    private dev.ladle.server.internal.jfr.ConnectionEvent recording;
     /**
      * The WebSockets this connection carries, told to go away when the server closes: the one it was
      * upgraded to (HTTP/1), or those on its HTTP/2 streams (RFC 8441).
@@ -136,6 +138,7 @@ public final class HttpConnection implements Runnable, MessageIo {
 
     private static void launch(HttpConnection connection) {
         connection.state.counters.connectionsAccepted.increment();
+        connection.recording = dev.ladle.server.internal.jfr.ConnectionEvent.beginIfEnabled();
         connection.state.connections.add(connection);
         try {
             THREADS.start(connection);
@@ -1026,6 +1029,7 @@ public final class HttpConnection implements Runnable, MessageIo {
         }
         releaseAdmission();
         state.connections.remove(this);
+        record();
         Transport t = transport;
         return new StolenConnection(rest, t.output(), t.localAddress(), remoteAddress(), t);
     }
@@ -1124,6 +1128,24 @@ public final class HttpConnection implements Runnable, MessageIo {
         }
     }
 
+    /** Commits the connection's Flight Recorder event, when one is being recorded; once. */
+    private void record() {
+        dev.ladle.server.internal.jfr.ConnectionEvent event = recording;
+        if (event == null) {
+            return;
+        }
+        recording = null;
+        event.end();
+        if (event.shouldCommit()) {
+            java.net.SocketAddress remote = remoteAddress();
+            event.remoteAddress = remote != null ? remote.toString() : null;
+            event.secure = isSecure();
+            event.http2 = http2 != null;
+            event.stolen = stolen;
+            event.commit();
+        }
+    }
+
     private void end() {
         if (stolen) {
             return;
@@ -1141,6 +1163,7 @@ public final class HttpConnection implements Runnable, MessageIo {
         }
         releaseAdmission();
         state.connections.remove(this);
+        record();
         Exchange last = current;
         java.lang.ref.WeakReference<Exchange> weak = parkedLast;
         if (last == null && weak != null) {

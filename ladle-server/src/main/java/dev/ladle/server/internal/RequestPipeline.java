@@ -9,6 +9,7 @@ import dev.ladle.http.Status;
 import dev.ladle.http.StatusException;
 import dev.ladle.server.Limits;
 import dev.ladle.server.ServerCallback;
+import dev.ladle.server.internal.jfr.RequestEvent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -42,6 +43,7 @@ final class RequestPipeline {
      */
     boolean process(Exchange ex, boolean started) throws IOException {
         Limits limits = state.limits();
+        ex.recording = RequestEvent.beginIfEnabled();
         if (!started) {
             state.events.requestStarted(ex);
         }
@@ -592,7 +594,28 @@ final class RequestPipeline {
             MessageEvents.run(events.finished);
         }
         state.counters.responseFinished(ex.getStatus());
+        record(ex, false);
         state.events.requestFinished(ex);
+    }
+
+    /** Commits the exchange's Flight Recorder event, when one is being recorded. */
+    private static void record(Exchange ex, boolean aborted) {
+        RequestEvent event = ex.recording;
+        if (event == null) {
+            return;
+        }
+        ex.recording = null;
+        event.end();
+        if (event.shouldCommit()) {
+            event.method = ex.method;
+            event.path = ex.requestTarget != null ? ex.requestTarget.path() : ex.target;
+            event.protocol = ex.version != null ? ex.version.toString() : null;
+            event.status = ex.getStatus();
+            event.requestContentLength = ex.declaredLength;
+            event.responseContentLength = ex.responseLength;
+            event.aborted = aborted;
+            event.commit();
+        }
     }
 
     private void aborted(Exchange ex, IOException e) {
@@ -602,6 +625,7 @@ final class RequestPipeline {
             MessageEvents.run(events.finished);
         }
         state.counters.requestsAborted.increment();
+        record(ex, true);
         state.events.requestAborted(ex);
     }
 
