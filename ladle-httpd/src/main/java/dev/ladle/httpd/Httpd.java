@@ -59,6 +59,9 @@ final class Httpd implements Running {
             if (options.echo != null) {
                 server.addHandler(options.echo, new EchoHandler());
             }
+            if (options.metrics != null) {
+                server.addHandler(options.metrics, new PrometheusMetrics());
+            }
             if (options.wsEcho != null) {
                 WebSocketEcho.install(server, options.wsEcho, options.wsOrigin, options.wsProtocols, options.wsMaxMessage);
             }

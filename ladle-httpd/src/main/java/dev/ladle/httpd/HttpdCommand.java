@@ -197,6 +197,10 @@ final class HttpdCommand implements Callable<Integer> {
     @Option(names = "--access-log", description = "Log each request on stdout in the Common Log Format.")
     boolean accessLog;
 
+    @Option(names = "--metrics", paramLabel = "PATH",
+            description = "Serve the server's statistics at PATH in the Prometheus text format (GET).")
+    String metrics;
+
     @Option(names = "--compress",
             description = "Compress text-like responses (text/*, JSON, JavaScript, XML, SVG; 1 KiB and more) with gzip"
                     + " or deflate for clients that accept it. Files with a .gz sibling are served from it either way.")
@@ -284,8 +288,9 @@ final class HttpdCommand implements Callable<Integer> {
         checkPath("--auth-path", authPath);
         checkPath("--echo", echo);
         checkPath("--ws-echo", wsEcho);
-        if ("/".equals(echo) || "/".equals(wsEcho)) {
-            throw usage("--echo and --ws-echo need a path other than /, which serves the files");
+        checkPath("--metrics", metrics);
+        if ("/".equals(echo) || "/".equals(wsEcho) || "/".equals(metrics)) {
+            throw usage("--echo, --ws-echo and --metrics need a path other than /, which serves the files");
         }
         if (echo != null && echo.equals(wsEcho)) {
             throw usage("--echo and --ws-echo need different paths");
@@ -379,6 +384,9 @@ final class HttpdCommand implements Callable<Integer> {
             if (isSet(option)) {
                 throw usage(option + " does not go with --mock, which serves mapping files, not a directory of files");
             }
+        }
+        if (isSet("--metrics")) {
+            throw usage("--metrics is not supported with --mock");
         }
         for (String option : List.of("--reuse-port", "--health", "--drain-grace", "--nonce-key-file")) {
             if (isSet(option)) {
