@@ -20,6 +20,7 @@ published=(
   "ladle-bom     ladle-bom      pom        pom.xml                              ladle-bom-$version"
   "ladle-server  ladle-server   jar        pom.xml                              ladle-server-$version"
   "ladle-jackson ladle-jackson  jar        pom.xml                              ladle-jackson-$version"
+  "ladle-micrometer ladle-micrometer jar   pom.xml                              ladle-micrometer-$version"
   "ladle-junit   ladle-junit    jar        pom.xml                              ladle-junit-$version"
   "ladle-httpd   ladle-httpd    jar        target/dependency-reduced-pom.xml    ladle-httpd"
 )

@@ -1,0 +1,2 @@
+/** Micrometer metrics for a Ladle server: {@link dev.ladle.micrometer.LadleMetrics}. */
+package dev.ladle.micrometer;
