@@ -20,6 +20,8 @@ public final class RootDirectory {
     private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
     private final Path realRoot;
+    /** The number of names of {@link #realRoot}. */
+    private final int rootNames;
     private final LinkFreeDirectories linkFree = new LinkFreeDirectories();
 
     /**
@@ -37,6 +39,7 @@ public final class RootDirectory {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot open the root directory " + root + ": " + e.getMessage());
         }
+        this.rootNames = realRoot.getNameCount();
         if (!Files.isDirectory(realRoot)) {
             throw new IllegalArgumentException("root is not a directory: " + root);
         }
@@ -138,20 +141,23 @@ public final class RootDirectory {
      * caller must open the file without following a link, or a link swapped in since would be followed.
      */
     BasicFileAttributes linkFreeAttributes(Path path) {
-        Path directory = path.getParent();
-        if (directory == null || !directory.startsWith(realRoot) || !linkFreeDirectory(directory)) {
+        int below = path.getNameCount() - rootNames;
+        if (below < 1 || !path.startsWith(realRoot)) {
+            return null;
+        }
+        // a file right under the root (the usual case) needs no directory checked, nor its path made
+        if (below > 1 && !linkFreeDirectory(path.getParent())) {
             return null;
         }
         BasicFileAttributes attributes = lstat(path);
         return attributes == null || attributes.isSymbolicLink() ? null : attributes;
     }
 
-    /** Returns true when {@code directory} (under the root) is one, reached with no symbolic link below the root. */
+    /**
+     * Returns true when {@code directory} (below the root) is one, reached with no symbolic link below the
+     * root. The root itself is not asked about: its real path was taken when this was made.
+     */
     private boolean linkFreeDirectory(Path directory) {
-        if (directory.equals(realRoot)) {
-            // the root's real path was taken when this was made: it is where requests are kept, not a question
-            return true;
-        }
         BasicFileAttributes now = lstat(directory);
         if (now == null) {
             return false;

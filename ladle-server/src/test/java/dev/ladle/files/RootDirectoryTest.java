@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,8 +126,12 @@ class RootDirectoryTest {
         assertThat(root.linkFreeAttributes(root.resolve("/sub/a.txt"))).isNotNull();
         Path outside = Files.createDirectories(top.resolve("outside"));
         Files.writeString(outside.resolve("a.txt"), "secret");
+        FileTime walked = Files.getLastModifiedTime(rootPath.resolve("sub"));
         Files.move(rootPath.resolve("sub"), rootPath.resolve("sub-old"));
-        Files.createSymbolicLink(rootPath.resolve("sub"), outside);
+        Path link = Files.createSymbolicLink(rootPath.resolve("sub"), outside);
+        // the link even has the directory's time: only its type and identity tell them apart
+        Files.getFileAttributeView(link, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setTimes(walked, null, null);
         assertThat(root.linkFreeAttributes(root.resolve("/sub/a.txt"))).isNull();
         assertThat(root.contains(root.resolve("/sub/a.txt"))).isFalse();
     }
@@ -134,9 +141,10 @@ class RootDirectoryTest {
         Files.createDirectories(rootPath.resolve("sub/inner"));
         Files.writeString(rootPath.resolve("sub/inner/a.txt"), "a");
         assertThat(root.linkFreeAttributes(root.resolve("/sub/inner/a.txt"))).isNotNull();
-        // the same names outside: only the directory's identity tells them apart
+        // the same names and time outside: only the directory's identity tells them apart
         Path outside = Files.createDirectories(top.resolve("outside/inner"));
         Files.writeString(outside.resolve("a.txt"), "secret");
+        Files.setLastModifiedTime(outside, Files.getLastModifiedTime(rootPath.resolve("sub/inner")));
         Files.move(rootPath.resolve("sub"), rootPath.resolve("sub-old"));
         Files.createSymbolicLink(rootPath.resolve("sub"), top.resolve("outside"));
         assertThat(root.linkFreeAttributes(root.resolve("/sub/inner/a.txt"))).isNull();
