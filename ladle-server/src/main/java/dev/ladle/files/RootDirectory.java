@@ -17,7 +17,12 @@ import java.nio.file.attribute.BasicFileAttributes;
  * root's real location. Immutable and thread-safe.
  */
 public final class RootDirectory {
+    private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
+
     private final Path realRoot;
+    /** The number of names of {@link #realRoot}. */
+    private final int rootNames;
+    private final LinkFreeDirectories linkFree = new LinkFreeDirectories();
 
     /**
      * Opens {@code root}, which must be an existing, readable directory. Its real path is taken now: a
@@ -34,6 +39,7 @@ public final class RootDirectory {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot open the root directory " + root + ": " + e.getMessage());
         }
+        this.rootNames = realRoot.getNameCount();
         if (!Files.isDirectory(realRoot)) {
             throw new IllegalArgumentException("root is not a directory: " + root);
         }
@@ -59,6 +65,10 @@ public final class RootDirectory {
                 || requestPath.indexOf('\\') >= 0) {
             // a backslash is a separator on Windows; refusing it keeps the check the same everywhere
             return null;
+        }
+        if (isPlain(requestPath)) {
+            // the common case: one parse of the whole path instead of one per name and a normalization
+            return requestPath.length() == 1 ? realRoot : realRoot.resolve(requestPath.substring(1));
         }
         Path result = realRoot;
         for (String segment : requestPath.split("/")) {
@@ -100,6 +110,84 @@ public final class RootDirectory {
     }
 
     /**
+     * Returns true when every segment after the leading slash of {@code requestPath} is a name other
+     * than {@code .} and {@code ..} (a trailing slash allowed): then resolving it whole gives what
+     * resolving it name by name and normalizing would.
+     */
+    private static boolean isPlain(String requestPath) {
+        int n = requestPath.length();
+        int start = 1;
+        while (start < n) {
+            int end = requestPath.indexOf('/', start);
+            if (end < 0) {
+                end = n;
+            }
+            int length = end - start;
+            if (length == 0 || requestPath.charAt(start) == '.'
+                    && (length == 1 || length == 2 && requestPath.charAt(start + 1) == '.')) {
+                return false;
+            }
+            start = end + 1;
+        }
+        return true;
+    }
+
+    /**
+     * Returns the attributes of {@code path} (from {@link #resolve}, or a plain name resolved against
+     * such a path), read without following a link, when it exists, is not itself a symbolic link, and its
+     * directory lies under the root with no symbolic link on the way; else null, and the caller turns to
+     * {@link #contains} and follows links. The directory is walked name by name the first time and then
+     * remembered; see {@link LinkFreeDirectories} for why one {@code lstat} of it is enough later. The
+     * caller must open the file without following a link, or a link swapped in since would be followed.
+     */
+    BasicFileAttributes linkFreeAttributes(Path path) {
+        int below = path.getNameCount() - rootNames;
+        if (below < 1 || !path.startsWith(realRoot)) {
+            return null;
+        }
+        // a file right under the root (the usual case) needs no directory checked, nor its path made
+        if (below > 1 && !linkFreeDirectory(path.getParent())) {
+            return null;
+        }
+        BasicFileAttributes attributes = lstat(path);
+        return attributes == null || attributes.isSymbolicLink() ? null : attributes;
+    }
+
+    /**
+     * Returns true when {@code directory} (below the root) is one, reached with no symbolic link below the
+     * root. The root itself is not asked about: its real path was taken when this was made.
+     */
+    private boolean linkFreeDirectory(Path directory) {
+        BasicFileAttributes now = lstat(directory);
+        if (now == null) {
+            return false;
+        }
+        if (linkFree.stillLinkFree(directory, now)) {
+            return true;
+        }
+        BasicFileAttributes walked = linkFreeWalk(directory);
+        if (walked == null || !walked.isDirectory()) {
+            return false;
+        }
+        linkFree.remember(directory, walked);
+        return true;
+    }
+
+    /** Returns the attributes of {@code path}, not following a link, or null when they cannot be read. */
+    private static BasicFileAttributes lstat(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, NO_FOLLOW);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Returns the number of directories remembered as free of links (for tests). */
+    int linkFreeDirectoriesRemembered() {
+        return linkFree.size();
+    }
+
+    /**
      * Returns true when every name of {@code path} below the root exists and none is a symbolic link:
      * then the path lies under the root as it is written ({@link #resolve} made sure of that), which one
      * {@code lstat} per name proves, where resolving the real path costs a {@code readlink} for every
@@ -107,20 +195,27 @@ public final class RootDirectory {
      * then resolves the real path.
      */
     private boolean noLinkBelowRoot(Path path) {
+        return linkFreeWalk(path) != null;
+    }
+
+    /**
+     * Walks {@code path} below the root name by name as {@link #noLinkBelowRoot} describes; returns the
+     * attributes of its last name, read without following a link, or null when a name is missing, a link
+     * or cannot be read.
+     */
+    private BasicFileAttributes linkFreeWalk(Path path) {
         if (!path.startsWith(realRoot)) {
-            return false;
+            return null;
         }
         Path probe = realRoot;
+        BasicFileAttributes attributes = null;
         for (Path name : realRoot.relativize(path)) {
             probe = probe.resolve(name);
-            try {
-                if (Files.readAttributes(probe, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isSymbolicLink()) {
-                    return false;
-                }
-            } catch (IOException e) {
-                return false;
+            attributes = lstat(probe);
+            if (attributes == null || attributes.isSymbolicLink()) {
+                return null;
             }
         }
-        return true;
+        return attributes;
     }
 }

@@ -8,12 +8,14 @@ import dev.ladle.server.Server;
 import dev.ladle.server.ServerCallback;
 import dev.ladle.server.ServerMessage;
 import dev.ladle.server.internal.AcceptEncoding;
+import dev.ladle.server.internal.FileAccess;
 import dev.ladle.server.internal.RoutingAccess;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -165,14 +167,30 @@ public final class StaticFiles implements ServerCallback {
             return;
         }
         Path target = root.resolve(relative.isEmpty() ? "/" : relative);
-        if (target == null || !root.contains(target)) {
+        if (target == null) {
+            plain(msg, Status.FORBIDDEN);
+            return;
+        }
+        // one lstat answers where the file is, what it is and what its validators are; the responder
+        // neither stats it again nor follows a link when it opens it
+        BasicFileAttributes attributes = root.linkFreeAttributes(target);
+        if (attributes != null) {
+            if (attributes.isDirectory()) {
+                directory(msg, path, relative, target);
+            } else {
+                file(msg, target, attributes);
+            }
+            return;
+        }
+        // a symbolic link on the way, a missing name, or the root itself: the full check, following links
+        if (!root.contains(target)) {
             plain(msg, Status.FORBIDDEN);
             return;
         }
         if (Files.isDirectory(target)) {
             directory(msg, path, relative, target);
         } else {
-            file(msg, target);
+            file(msg, target, null);
         }
     }
 
@@ -206,8 +224,9 @@ public final class StaticFiles implements ServerCallback {
         }
         for (String name : indexFiles) {
             Path index = directory.resolve(name);
-            if (Files.isRegularFile(index) && root.contains(index)) {
-                file(msg, index);
+            Found found = regularFile(index);
+            if (found != null) {
+                file(msg, index, found.linkFree);
                 return;
             }
         }
@@ -224,10 +243,16 @@ public final class StaticFiles implements ServerCallback {
         }
     }
 
-    private void file(ServerMessage msg, Path file) {
-        Path gzip = precompressed ? gzipSibling(file) : null;
+    /**
+     * Answers with {@code file}: with its {@code linkFree} attributes when {@link RootDirectory} found no
+     * link on its way, else (null) by the public method, which reads them following links.
+     */
+    private void file(ServerMessage msg, Path file, BasicFileAttributes linkFree) {
+        String name = file.getFileName().toString();
+        String type = MediaTypes.forFileName(name);
+        Found gzip = precompressed && !name.endsWith(".gz") ? regularFile(file.resolveSibling(name + ".gz")) : null;
         if (gzip == null) {
-            msg.setResponseFile(file);
+            FileAccess.respond(msg, file, type, linkFree);
         } else {
             // the answer depends on Accept-Encoding whether the sibling is chosen or not: caches must know
             MessageHeaders response = msg.getResponseHeaders();
@@ -235,12 +260,12 @@ public final class StaticFiles implements ServerCallback {
                 response.append("Vary", "Accept-Encoding");
             }
             if (AcceptEncoding.choose(msg.getRequestHeaders().getList("Accept-Encoding"), GZIP_ONLY) != null) {
-                msg.setResponseFile(gzip, MediaTypes.forFileName(file.getFileName().toString()));
+                FileAccess.respond(msg, gzip.path, type, gzip.linkFree);
                 if (msg.getStatus() == Status.OK) {
                     response.replace("Content-Encoding", "gzip");
                 }
             } else {
-                msg.setResponseFile(file);
+                FileAccess.respond(msg, file, type, linkFree);
             }
         }
         String cache = cacheControl;
@@ -249,14 +274,24 @@ public final class StaticFiles implements ServerCallback {
         }
     }
 
-    /** Returns {@code file.gz} when it is a regular file under the root, else null. */
-    private Path gzipSibling(Path file) {
-        String name = file.getFileName().toString();
-        if (name.endsWith(".gz")) {
+    /**
+     * A regular file under the root, with its attributes when no link leads to it (null when one inside
+     * the root does, and the responder follows it).
+     */
+    private record Found(Path path, BasicFileAttributes linkFree) {
+    }
+
+    /** Returns {@code file} when it is a regular file under the root, else null. */
+    private Found regularFile(Path file) {
+        // following links, this answers a missing file (the usual sibling) with one stat and no exception
+        if (!Files.isRegularFile(file)) {
             return null;
         }
-        Path gzip = file.resolveSibling(name + ".gz");
-        return Files.isRegularFile(gzip) && root.contains(gzip) ? gzip : null;
+        BasicFileAttributes attributes = root.linkFreeAttributes(file);
+        if (attributes != null) {
+            return attributes.isRegularFile() ? new Found(file, attributes) : null;
+        }
+        return root.contains(file) ? new Found(file, null) : null;
     }
 
     /** Returns true when a segment of {@code path} starts with a dot ({@code .} and {@code ..} aside: they are refused as traversal). */

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,5 +90,78 @@ class RootDirectoryTest {
     void aMissingRootIsRefused() {
         assertThatThrownBy(() -> new RootDirectory(top.resolve("missing")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("root directory not found");
+    }
+
+    @Test
+    void aPlainPathResolvesAsItsSpellingWithDotsAndDoubleSlashes() {
+        for (String path : new String[] {"/sub/a.txt", "/sub/", "/sub", "/a", "/.../b", "/sub/..a/"}) {
+            String spelled = "/." + path.replace("/", "//./");
+            assertThat(root.resolve(path)).as(path).isEqualTo(root.resolve(spelled));
+        }
+    }
+
+    @Test
+    void aFileInARememberedDirectoryCostsNoWalk() throws Exception {
+        Files.writeString(rootPath.resolve("sub/a.txt"), "a");
+        Files.writeString(rootPath.resolve("sub/b.txt"), "b");
+        assertThat(root.linkFreeAttributes(root.resolve("/sub/a.txt"))).isNotNull();
+        assertThat(root.linkFreeAttributes(root.resolve("/sub/b.txt")).size()).isEqualTo(1);
+        assertThat(root.linkFreeDirectoriesRemembered()).isEqualTo(1);
+    }
+
+    @Test
+    void aFileSwappedForALinkOutInARememberedDirectoryIsRefused() throws Exception {
+        Path file = rootPath.resolve("sub/a.txt");
+        Files.writeString(file, "a");
+        assertThat(root.linkFreeAttributes(root.resolve("/sub/a.txt"))).isNotNull();
+        Files.delete(file);
+        Files.createSymbolicLink(file, top.resolve("secret.txt"));
+        assertThat(root.linkFreeAttributes(root.resolve("/sub/a.txt"))).isNull();
+        assertThat(root.contains(root.resolve("/sub/a.txt"))).isFalse();
+    }
+
+    @Test
+    void aRememberedDirectorySwappedForALinkOutIsRefused() throws Exception {
+        Files.writeString(rootPath.resolve("sub/a.txt"), "a");
+        assertThat(root.linkFreeAttributes(root.resolve("/sub/a.txt"))).isNotNull();
+        Path outside = Files.createDirectories(top.resolve("outside"));
+        Files.writeString(outside.resolve("a.txt"), "secret");
+        FileTime walked = Files.getLastModifiedTime(rootPath.resolve("sub"));
+        Files.move(rootPath.resolve("sub"), rootPath.resolve("sub-old"));
+        Path link = Files.createSymbolicLink(rootPath.resolve("sub"), outside);
+        // the link even has the directory's time: only its type and identity tell them apart
+        Files.getFileAttributeView(link, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setTimes(walked, null, null);
+        assertThat(root.linkFreeAttributes(root.resolve("/sub/a.txt"))).isNull();
+        assertThat(root.contains(root.resolve("/sub/a.txt"))).isFalse();
+    }
+
+    @Test
+    void aDirectoryAboveARememberedOneSwappedForALinkOutIsRefused() throws Exception {
+        Files.createDirectories(rootPath.resolve("sub/inner"));
+        Files.writeString(rootPath.resolve("sub/inner/a.txt"), "a");
+        assertThat(root.linkFreeAttributes(root.resolve("/sub/inner/a.txt"))).isNotNull();
+        // the same names and time outside: only the directory's identity tells them apart
+        Path outside = Files.createDirectories(top.resolve("outside/inner"));
+        Files.writeString(outside.resolve("a.txt"), "secret");
+        Files.setLastModifiedTime(outside, Files.getLastModifiedTime(rootPath.resolve("sub/inner")));
+        Files.move(rootPath.resolve("sub"), rootPath.resolve("sub-old"));
+        Files.createSymbolicLink(rootPath.resolve("sub"), top.resolve("outside"));
+        assertThat(root.linkFreeAttributes(root.resolve("/sub/inner/a.txt"))).isNull();
+        assertThat(root.contains(root.resolve("/sub/inner/a.txt"))).isFalse();
+    }
+
+    @Test
+    void aDirectoryAboveReplacedByOneHoldingALinkOutIsRefused() throws Exception {
+        Files.createDirectories(rootPath.resolve("sub/inner"));
+        Files.writeString(rootPath.resolve("sub/inner/a.txt"), "a");
+        assertThat(root.linkFreeAttributes(root.resolve("/sub/inner/a.txt"))).isNotNull();
+        Path outside = Files.createDirectories(top.resolve("outside"));
+        Files.writeString(outside.resolve("a.txt"), "secret");
+        Files.move(rootPath.resolve("sub"), rootPath.resolve("sub-old"));
+        Files.createDirectories(rootPath.resolve("sub"));
+        Files.createSymbolicLink(rootPath.resolve("sub/inner"), outside);
+        assertThat(root.linkFreeAttributes(root.resolve("/sub/inner/a.txt"))).isNull();
+        assertThat(root.contains(root.resolve("/sub/inner/a.txt"))).isFalse();
     }
 }

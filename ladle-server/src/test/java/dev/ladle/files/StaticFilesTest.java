@@ -273,6 +273,36 @@ class StaticFilesTest {
     }
 
     @Test
+    void aDirectorySwappedForALinkOutAfterItWasServedIsRefused() throws Exception {
+        Path www = top.resolve("www");
+        Files.createDirectories(www.resolve("swapped"));
+        Files.writeString(www.resolve("swapped/secret.txt"), "not yet");
+        assertThat(get(Protocol.HTTP_1_1, "/static/swapped/secret.txt").bodyText()).isEqualTo("not yet");
+        Files.move(www.resolve("swapped"), top.resolve("swapped-away"));
+        Files.createSymbolicLink(www.resolve("swapped"), top);
+        try {
+            String response = rawGet("/static/swapped/secret.txt");
+            assertThat(status(response)).isEqualTo(403);
+            assertThat(response).doesNotContain(SECRET);
+        } finally {
+            Files.delete(www.resolve("swapped"));
+        }
+    }
+
+    @Test
+    void aFileSwappedForALinkOutAfterItWasServedIsRefused() throws Exception {
+        Path www = top.resolve("www");
+        Files.createDirectories(www.resolve("swap-file"));
+        Path file = Files.writeString(www.resolve("swap-file/a.txt"), "a");
+        assertThat(get(Protocol.HTTP_1_1, "/static/swap-file/a.txt").bodyText()).isEqualTo("a");
+        Files.delete(file);
+        Files.createSymbolicLink(file, top.resolve("secret.txt"));
+        String response = rawGet("/static/swap-file/a.txt");
+        assertThat(status(response)).isEqualTo(403);
+        assertThat(response).doesNotContain(SECRET);
+    }
+
+    @Test
     void aMissingFileGives404() throws Exception {
         assertThat(get(Protocol.HTTP_1_1, "/static/nope.txt").status()).isEqualTo(404);
         assertThat(get(Protocol.HTTP_1_1, "/static/nope/deeper.txt").status()).isEqualTo(404);

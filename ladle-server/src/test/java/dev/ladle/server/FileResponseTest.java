@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.ladle.http.HttpDates;
 import dev.ladle.server.ProtocolClient.Request;
+import dev.ladle.server.internal.FileAccess;
 import dev.ladle.server.ProtocolClient.Response;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -46,17 +50,33 @@ class FileResponseTest {
         Files.writeString(dir.resolve("digits.txt"), DIGITS);
         Files.setLastModifiedTime(dir.resolve("digits.txt"), FileTime.from(MODIFIED));
         // /file/NAME answers with the file NAME; ?type= gives the content type, ?status= a status set before
-        fixture = EngineFixture.start(new Limits(), server -> server.addHandler("/file", (s, msg, path, query) -> {
-            Path file = dir.resolve(path.substring("/file/".length()));
-            if (query != null && query.containsKey("status")) {
-                msg.setStatus(Integer.parseInt(query.get("status")));
-            }
-            if (query != null && query.containsKey("type")) {
-                msg.setResponseFile(file, query.get("type"));
-            } else {
-                msg.setResponseFile(file);
-            }
-        }));
+        fixture = EngineFixture.start(new Limits(), server -> {
+            server.addHandler("/file", (s, msg, path, query) -> {
+                Path file = dir.resolve(path.substring("/file/".length()));
+                if (query != null && query.containsKey("status")) {
+                    msg.setStatus(Integer.parseInt(query.get("status")));
+                }
+                if (query != null && query.containsKey("type")) {
+                    msg.setResponseFile(file, query.get("type"));
+                } else {
+                    msg.setResponseFile(file);
+                }
+            });
+            server.addHandler("/swapped", (s, msg, path, query) -> {
+                // /swapped/NAME: NAME's attributes are read, then NAME is swapped for a link to secret.txt
+                // before the answer, as if by someone racing the check (see StaticFiles)
+                try {
+                    Path file = dir.resolve(path.substring("/swapped/".length()));
+                    BasicFileAttributes checked = Files.readAttributes(file, BasicFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS);
+                    Files.delete(file);
+                    Files.createSymbolicLink(file, Files.writeString(dir.resolve("secret.txt"), "secret"));
+                    FileAccess.respond(msg, file, "text/plain", checked);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        });
         base = fixture.uri;
     }
 
@@ -240,6 +260,27 @@ class FileResponseTest {
     @Test
     void aNameTooLongGives404() throws Exception {
         assertThat(get(Protocol.HTTP_1_1, "/file/" + "n".repeat(300)).status()).isEqualTo(404);
+    }
+
+    @BothProtocols
+    void aFileCheckedAsNoLinkIsOpenedWithoutFollowingOneSwappedInSince(Protocol protocol) throws Exception {
+        Files.writeString(dir.resolve("checked.txt"), "checked");
+        Response r = get(protocol, "/swapped/checked.txt");
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.bodyText()).isEqualTo("403 Forbidden\n");
+    }
+
+    @Test
+    void conditionsAreEvaluatedWhateverTheCaseOfTheirNames() throws Exception {
+        String etag = etag();
+        try (ProtocolClient client = Protocol.HTTP_1_1.connect(base)) {
+            assertThat(client.get("/file/digits.txt", "IF-NONE-MATCH: " + etag).status()).isEqualTo(304);
+            assertThat(client.get("/file/digits.txt", "if-match: \"other\"").status()).isEqualTo(412);
+            assertThat(client.get("/file/digits.txt", "If-Modified-Since: " + HttpDates.format(MODIFIED)).status())
+                    .isEqualTo(304);
+            assertThat(client.get("/file/digits.txt",
+                    "if-unmodified-since: " + HttpDates.format(MODIFIED.minusSeconds(60))).status()).isEqualTo(412);
+        }
     }
 
     @Test

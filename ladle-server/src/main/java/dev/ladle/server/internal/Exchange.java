@@ -55,6 +55,13 @@ public final class Exchange implements ServerMessage {
     String expect;
     /** The request has a Range header (so range handling need not parse the headers to find out). */
     boolean hasRange;
+    /**
+     * The HTTP/1 parser saw an {@code If-Match}, {@code If-None-Match}, {@code If-Modified-Since} or
+     * {@code If-Unmodified-Since} field, so a file answer cannot skip its preconditions. Meaningful only
+     * while {@link #requestHeaders} is null: once made (HTTP/2, or a handler asked), they may have been
+     * changed and are what counts.
+     */
+    boolean hasConditions;
     RequestTarget requestTarget;
     /** The request headers: parsed from {@link #headBytes} on demand (HTTP/1), or set when decoded (HTTP/2). */
     MessageHeaders requestHeaders;

@@ -5,17 +5,19 @@ import dev.ladle.http.MessageBody;
 import dev.ladle.http.MessageHeaders;
 import dev.ladle.http.Preconditions;
 import dev.ladle.http.Status;
-import dev.ladle.http.Validators;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Answers a request with a file ({@code ServerMessage.setResponseFile}): validators, the conditional
@@ -32,13 +34,31 @@ import java.util.Objects;
 final class FileResponder {
     private static final System.Logger LOG = System.getLogger(FileResponder.class.getName());
 
+    private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ);
+    /** Opening with {@code O_NOFOLLOW}: fails when the last name is a symbolic link. */
+    private static final Set<OpenOption> READ_NO_FOLLOW = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    private static final LinkOption[] FOLLOW = {};
+    private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
+
     private FileResponder() {
     }
 
     static void respond(Exchange ex, Path file, String contentType) {
+        respond(ex, file, contentType, null);
+    }
+
+    /**
+     * Answers with {@code file}. With {@code linkFree} (its attributes, read without following a symbolic
+     * link, by a caller that made sure the path is no link and lies where it may be served) the file is not
+     * stat'ed again and is opened without following a link, so one swapped in for it since is refused
+     * with 403; with null, its attributes are read here, following links, as
+     * {@code ServerMessage.setResponseFile} promises.
+     */
+    static void respond(Exchange ex, Path file, String contentType, BasicFileAttributes linkFree) {
         Objects.requireNonNull(file, "file");
         boolean negotiated = ex.getStatus() == 0 || ex.getStatus() == Status.OK;
-        BasicFileAttributes attributes = attributes(ex, file);
+        boolean noFollow = linkFree != null;
+        BasicFileAttributes attributes = noFollow ? linkFree : attributes(ex, file);
         if (attributes == null) {
             return;
         }
@@ -47,7 +67,7 @@ final class FileResponder {
             plain(ex, Status.FORBIDDEN);
             return;
         }
-        Validators validators = Validators.of(attributes);
+        FileValidators validators = FileValidators.of(attributes);
         if (negotiated && answeredByPreconditions(ex, validators)) {
             return;
         }
@@ -65,7 +85,7 @@ final class FileResponder {
             }
             setValidators(response, negotiated, validators);
             response.replace("Content-Length", Long.toString(attributes.size()));
-        } else if (!appendFile(ex, file, negotiated, validators)) {
+        } else if (!appendFile(ex, file, noFollow, negotiated, attributes, validators)) {
             return;
         }
         if (ex.getStatus() == 0) {
@@ -78,7 +98,7 @@ final class FileResponder {
         try {
             return Files.readAttributes(file, BasicFileAttributes.class);
         } catch (IOException e) {
-            failed(ex, file, e);
+            failed(ex, file, false, e);
             return null;
         }
     }
@@ -88,28 +108,38 @@ final class FileResponder {
      *
      * @return false when a 403, 404, 304, 412 or 500 was answered instead
      */
-    private static boolean appendFile(Exchange ex, Path file, boolean negotiated, Validators before) {
+    private static boolean appendFile(Exchange ex, Path file, boolean noFollow, boolean negotiated,
+            BasicFileAttributes attributes, FileValidators validators) {
         FileChannel channel;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
+            channel = FileChannel.open(file, noFollow ? READ_NO_FOLLOW : READ);
         } catch (IOException e) {
-            failed(ex, file, e);
+            failed(ex, file, noFollow, e);
             return false;
         }
         boolean appended = false;
         try {
-            // read again once open: the file may have been replaced since, and the channel reads the new one
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            Validators validators = Validators.of(attributes);
-            if (negotiated && !validators.equals(before) && answeredByPreconditions(ex, validators)) {
-                return false;
+            // The file may have been replaced between the stat and the open. The JDK gives no fstat of a
+            // channel but its size: another length shows a replacement (or a write), and the path is read
+            // again. One of the same length within that window goes unnoticed; reading the path again
+            // after the open, as this did before, left the same window (the path, not the open file, was read).
+            long size = channel.size();
+            if (size != attributes.size()) {
+                BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class,
+                        noFollow ? NO_FOLLOW : FOLLOW);
+                FileValidators current = FileValidators.of(now);
+                if (negotiated && answeredByPreconditions(ex, current)) {
+                    return false;
+                }
+                validators = current;
+                size = Math.min(size, now.size());
             }
             setValidators(ex.getResponseHeaders(), negotiated, validators);
-            ex.getResponseBody().appendFile(channel, 0, attributes.size());
+            ex.getResponseBody().appendFile(channel, 0, size);
             appended = true;
             return true;
         } catch (IOException e) {
-            failed(ex, file, e);
+            failed(ex, file, noFollow, e);
             return false;
         } finally {
             if (!appended) {
@@ -119,8 +149,12 @@ final class FileResponder {
     }
 
     /** Answers 304 or 412 when the request's conditions say so; returns true when it did. */
-    private static boolean answeredByPreconditions(Exchange ex, Validators validators) {
-        switch (Preconditions.evaluate(ex.method, ex.getRequestHeaders(), validators)) {
+    private static boolean answeredByPreconditions(Exchange ex, FileValidators validators) {
+        if (!ex.hasConditions && ex.requestHeaders == null) {
+            // no If-* field came and nobody has touched the headers: parsing them would find nothing to evaluate
+            return false;
+        }
+        switch (Preconditions.evaluate(ex.method, ex.getRequestHeaders(), validators.validators())) {
             case NOT_MODIFIED -> {
                 MessageHeaders response = ex.getResponseHeaders();
                 // a 304 carries the validators the client compares its copy with, and no body
@@ -141,23 +175,25 @@ final class FileResponder {
         }
     }
 
-    private static void setValidators(MessageHeaders response, boolean negotiated, Validators validators) {
+    private static void setValidators(MessageHeaders response, boolean negotiated, FileValidators validators) {
         if (!negotiated) {
             // another status (an error page kept in a file) is not the file as a resource: no validators
             return;
         }
-        response.replace("ETag", validators.etag());
-        response.replace("Last-Modified", validators.lastModifiedHeader());
+        response.replace("ETag", validators.validators().etag());
+        response.replace("Last-Modified", validators.lastModified());
         response.replace("Accept-Ranges", "bytes");
     }
 
     /**
      * Answers what an I/O failure means to the client: 403 for no access; 404 when the file cannot be
      * found as named (missing, a name too long, a file where a directory should be, a loop of links);
-     * 500 when it is there but could not be read (out of descriptors, a disk error).
+     * 500 when it is there but could not be read (out of descriptors, a disk error). When the file was
+     * to be opened without following a link and a link is there now, 403.
      */
-    private static void failed(Exchange ex, Path file, IOException e) {
-        if (e instanceof AccessDeniedException) {
+    private static void failed(Exchange ex, Path file, boolean noFollow, IOException e) {
+        if (e instanceof AccessDeniedException || noFollow && Files.isSymbolicLink(file)) {
+            // a link swapped in for a file checked to be none is refused like one that was there before
             plain(ex, Status.FORBIDDEN);
         } else if (e instanceof NoSuchFileException || !Files.exists(file)) {
             // the platform names ENOTDIR, ENAMETOOLONG and ELOOP only in the message: exists() settles them

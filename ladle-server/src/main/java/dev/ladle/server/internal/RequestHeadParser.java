@@ -26,6 +26,10 @@ final class RequestHeadParser {
     private static final byte[] CONNECTION = bytes("connection");
     private static final byte[] EXPECT = bytes("expect");
     private static final byte[] RANGE = bytes("range");
+    private static final byte[] IF_MATCH = bytes("if-match");
+    private static final byte[] IF_NONE_MATCH = bytes("if-none-match");
+    private static final byte[] IF_MODIFIED_SINCE = bytes("if-modified-since");
+    private static final byte[] IF_UNMODIFIED_SINCE = bytes("if-unmodified-since");
     private static final int MAX_LEADING_EMPTY_LINES = 4;
 
     private static final String[] KNOWN_METHODS = {
@@ -303,6 +307,10 @@ final class RequestHeadParser {
             ex.expect = ex.expect == null ? value : ex.expect + "," + value;
         } else if (nameIs(b, base + start, nameLen, RANGE)) {
             ex.hasRange = true;
+        } else if (nameIs(b, base + start, nameLen, IF_MATCH) || nameIs(b, base + start, nameLen, IF_NONE_MATCH)
+                || nameIs(b, base + start, nameLen, IF_MODIFIED_SINCE)
+                || nameIs(b, base + start, nameLen, IF_UNMODIFIED_SINCE)) {
+            ex.hasConditions = true;
         }
     }
 

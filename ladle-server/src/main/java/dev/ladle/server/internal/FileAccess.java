@@ -1,0 +1,30 @@
+package dev.ladle.server.internal;
+
+import dev.ladle.server.ServerMessage;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * What {@code dev.ladle.files} needs of a file answer beyond the public API: answering with a file whose
+ * attributes it already read, so the file is stat'ed once per request, not again, and opened without
+ * following a symbolic link. This package is not exported, so applications cannot reach it.
+ */
+public final class FileAccess {
+    private FileAccess() {
+    }
+
+    /**
+     * Answers {@code msg} with {@code file} as {@link ServerMessage#setResponseFile(Path, String)} does,
+     * taking {@code linkFree} as its attributes: read without following a link, of a path the caller made
+     * sure is no symbolic link and lies where it may be served. The file is opened without following a
+     * link, so one swapped in since is refused (403). A message that is not the server's own (a test's
+     * fake) gets the public method.
+     */
+    public static void respond(ServerMessage msg, Path file, String contentType, BasicFileAttributes linkFree) {
+        if (msg instanceof Exchange ex) {
+            FileResponder.respond(ex, file, contentType, linkFree);
+        } else {
+            msg.setResponseFile(file, contentType);
+        }
+    }
+}
