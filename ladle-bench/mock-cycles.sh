@@ -31,8 +31,8 @@ mkdir -p "$work"
 say() { printf '%s\n' "$*" >&2; }
 die() { say "mock-cycles.sh: $*"; exit 1; }
 
-# shellcheck source=harness/jdk.sh
-. "$here/harness/jdk.sh"
+# shellcheck source=../scripts/jdk.sh
+. "$here/../scripts/jdk.sh"
 
 JAVA_HOME=$(pick_jdk) || die "no JDK 21 or newer found (set JAVA_HOME)"
 export JAVA_HOME

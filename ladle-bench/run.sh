@@ -73,7 +73,9 @@ mkdir -p "$work"
 say() { printf '%s\n' "$*" >&2; }
 die() { say "run.sh: $*"; exit 1; }
 
-for part in jdk tools results servers load rows files launches table; do
+# shellcheck source=../scripts/jdk.sh
+. "$repo/scripts/jdk.sh"
+for part in tools results servers load rows files launches table; do
   # shellcheck source=/dev/null
   . "$here/harness/$part.sh"
 done

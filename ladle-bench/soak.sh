@@ -35,8 +35,8 @@ NEWCONN=$(count 500000)
 WSMSG=$(count 1000000)
 ABORTS=$(count 10000)
 
-# shellcheck source=harness/jdk.sh
-. "$here/harness/jdk.sh"
+# shellcheck source=../scripts/jdk.sh
+. "$here/../scripts/jdk.sh"
 JAVA_HOME=$(pick_jdk) || die "no JDK 21 or newer found (set JAVA_HOME)"
 [ -n "$JAVA_HOME" ] && [ -x "$JAVA_HOME/bin/jcmd" ] || die "the JDK at $JAVA_HOME has no jcmd (set JAVA_HOME to a full JDK)"
 JAVA="$JAVA_HOME/bin/java"

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# run.sh's tools (the JDK search is jdk.sh): wrk, curl, taskset and h2load, installed from the system's packages when missing.
+# run.sh's tools (the JDK search is ../scripts/jdk.sh): wrk, curl, taskset and h2load, installed from the system's packages when missing.
 # Sourced by run.sh (not run on its own): it uses run.sh's settings and say/die.
 
 need_tools() { # installs wrk (and curl) from the system's packages when missing, or says what is
