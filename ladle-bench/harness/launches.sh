@@ -45,7 +45,7 @@ launch() {
   fi
   case $mode in
     shared | files) # jwebserver's launcher takes JVM options too, so every Java file server is profiled
-      [ "$PROFILE" != 1 ] || native_server "$s" || extra=(-XX:StartFlightRecording=filename="$work/$s-$LAUNCH.jfr",settings=profile) ;;
+      [ "$PROFILE" != 1 ] || native_server "$s" || extra=(-XX:StartFlightRecording=settings=profile) ;;
     tls) extra=(-- --tls "$KEYSTORE" changeit) ;;
   esac
   say "== $s$(launch_tag): ${rows[*]}"
@@ -63,6 +63,11 @@ launch() {
     shared) native_server "$s" || put peak_rss "$s" "$(peak_rss_mib)" ;;
     files) put files_rss "$s" "$(peak_rss_mib)" ;;
   esac
+  if [ "$PROFILE" = 1 ] && ! native_server "$s" && [ "$mode" != tls ]; then
+    # dumped while the server runs: a recording written at exit is lost when the server ends with
+    # Runtime.halt, as ladle-httpd's graceful stop does
+    "$JAVA_HOME/bin/jcmd" "$SERVER_PID" JFR.dump filename="$work/$s-$LAUNCH.jfr" >/dev/null 2>&1 || true
+  fi
   stop_server
   if [ "$PROFILE" = 1 ] && [ -f "$work/$s-$LAUNCH.jfr" ]; then
     "$JAVA" -cp "$CP" dev.ladle.bench.load.JfrTop "$work/$s-$LAUNCH.jfr" dev.ladle. 25 | tee "$work/$s-$LAUNCH-profile.txt" >&2
