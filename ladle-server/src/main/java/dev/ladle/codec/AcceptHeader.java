@@ -1,5 +1,6 @@
 package dev.ladle.codec;
 
+import dev.ladle.server.internal.QualityList;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,53 +29,31 @@ final class AcceptHeader {
 
     /**
      * Parses the field value (several fields joined with commas); null or blank accepts everything.
-     * Elements that are not media ranges, or whose {@code q} is not a number from 0 to 1, are skipped, as
-     * RFC 9110 lets a recipient do with what it cannot parse; a value with no valid range at all accepts
-     * everything, as if absent.
+     * Elements that are not media ranges, or whose {@code q} is not a qvalue (0 to 1, three decimals at
+     * most; {@link QualityList} parses the list), are skipped, as RFC 9110 lets a recipient do with what
+     * it cannot parse; a value with no valid range at all accepts everything, as if absent.
      */
     static AcceptHeader parse(String value) {
         if (value == null || value.isBlank()) {
             return ANY;
         }
         List<Range> ranges = new ArrayList<>();
-        for (String element : splitOutsideQuotes(value)) {
-            if (element.isBlank()) {
+        for (QualityList.Element element : QualityList.parse(value)) {
+            if (element.quality() == QualityList.MALFORMED) {
                 continue;
             }
+            MediaType range;
             try {
-                MediaType range = MediaType.parse(element);
-                if (range.type().equals("*") && !range.subtype().equals("*")) {
-                    continue;
-                }
-                String q = range.parameter("q");
-                double weight = q == null ? 1 : Double.parseDouble(q);
-                if (weight >= 0 && weight <= 1) {
-                    ranges.add(new Range(range, weight));
-                }
+                range = MediaType.of(element.value());
             } catch (IllegalArgumentException e) {
-                // NumberFormatException too: one element we cannot read does not spoil the others
+                // one element we cannot read does not spoil the others
+                continue;
+            }
+            if (!range.type().equals("*") || range.subtype().equals("*")) {
+                ranges.add(new Range(range, element.quality() / 1000.0));
             }
         }
         return ranges.isEmpty() ? ANY : new AcceptHeader(List.copyOf(ranges));
-    }
-
-    private static List<String> splitOutsideQuotes(String value) {
-        List<String> parts = new ArrayList<>();
-        boolean quoted = false;
-        int start = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == '\\' && quoted) {
-                i++;
-            } else if (c == ',' && !quoted) {
-                parts.add(value.substring(start, i));
-                start = i + 1;
-            }
-        }
-        parts.add(value.substring(start));
-        return parts;
     }
 
     /** Returns the weight the client gives {@code contentType}: that of the most specific range including it, 0 when none does. */

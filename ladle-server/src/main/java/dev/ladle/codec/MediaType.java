@@ -48,7 +48,11 @@ public record MediaType(String type, String subtype, Map<String, String> paramet
      * @throws NullPointerException when {@code text} is null
      */
     public static MediaType parse(String text) {
-        HeaderValue value = HeaderValue.parse(text);
+        return of(HeaderValue.parse(text));
+    }
+
+    /** Makes the media type {@code value} (parsed already) names: {@link #parse} after its first step. */
+    static MediaType of(HeaderValue value) {
         String name = value.value();
         int slash = name.indexOf('/');
         if (slash <= 0 || slash == name.length() - 1) {

@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -160,6 +161,14 @@ class BodyCodecServerTest {
         Client.Reply r = client.post(at("/text"), null, "hi");
         assertThat(r.status()).isEqualTo(415);
         assertThat(r.text()).isEqualTo("the request body needs a Content-Type\n");
+    }
+
+    @Test
+    void bodyWithAMalformedContentTypeIs415SayingSo() throws Exception {
+        // the JDK client only: OkHttp refuses to send a Content-Type that is no media type
+        Client.Reply r = Client.JDK_HTTP_1_1.post(at("/text"), "text", "hi");
+        assertThat(r.status()).isEqualTo(415);
+        assertThat(r.text()).startsWith("the request's Content-Type is malformed: ");
     }
 
     @ParameterizedTest

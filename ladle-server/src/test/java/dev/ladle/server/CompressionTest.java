@@ -59,6 +59,14 @@ class CompressionTest {
                     m.setResponse("text/plain", TEXT.getBytes(StandardCharsets.UTF_8));
                     m.getResponseHeaders().replace("Content-Encoding", "identity");
                 }
+                case "/varies" -> {
+                    m.setResponse("text/plain", TEXT.getBytes(StandardCharsets.UTF_8));
+                    m.getResponseHeaders().append("Vary", "Origin, accept-encoding");
+                }
+                case "/varies-on-all" -> {
+                    m.setResponse("text/plain", TEXT.getBytes(StandardCharsets.UTF_8));
+                    m.getResponseHeaders().append("Vary", "*");
+                }
                 case "/off" -> {
                     m.setCompression(Compression.OFF);
                     m.setResponse("text/plain", TEXT.getBytes(StandardCharsets.UTF_8));
@@ -178,6 +186,16 @@ class CompressionTest {
         assertThat(r.header("Content-Encoding")).isNull();
         assertThat(r.hasToken("Vary", "Accept-Encoding")).isTrue();
         assertThat(r.bodyText()).isEqualTo(TEXT);
+    }
+
+    @BothProtocols
+    void aVaryTheHandlerSetIsNotGivenAcceptEncodingTwiceNorBesideAStar(Protocol protocol) throws Exception {
+        Response named = get(protocol, "/varies", "Accept-Encoding: gzip");
+        assertThat(named.header("Content-Encoding")).isEqualTo("gzip");
+        assertThat(named.headers("Vary")).containsExactly("Origin, accept-encoding");
+        Response star = get(protocol, "/varies-on-all", "Accept-Encoding: gzip");
+        assertThat(star.header("Content-Encoding")).isEqualTo("gzip");
+        assertThat(star.headers("Vary")).containsExactly("*");
     }
 
     @BothProtocols

@@ -46,6 +46,10 @@ class StatusExceptionPipelineTest {
                 m.setResponse("text/plain", "in".getBytes(StandardCharsets.UTF_8));
                 m.setStatus(200);
             });
+            s.addHandler("/paused", (srv, m, p, q) -> {
+                m.pause();
+                throw new StatusException(Status.TOO_MANY_REQUESTS, "come back later");
+            });
             s.addHandler("/streamed", (srv, m, p, q) -> {
                 m.setStatus(200);
                 OutputStream out = m.getResponseBodyStream();
@@ -81,6 +85,16 @@ class StatusExceptionPipelineTest {
             assertThat(r.one("Allow")).isEqualTo("GET");
             assertThat(r.one("Content-Type")).isEqualTo("text/plain; charset=utf-8");
             assertThat(r.bodyText()).isEqualTo("Method Not Allowed\n");
+        }
+    }
+
+    @BothProtocols
+    void statusExceptionFromAPausedHandlerIsAnsweredWithoutAnUnpause(Protocol protocol) throws Exception {
+        try (ProtocolClient c = fixture.connect(protocol)) {
+            ProtocolClient.Response r = c.get("/paused");
+            assertThat(r.status()).isEqualTo(429);
+            assertThat(r.bodyText()).isEqualTo("come back later\n");
+            assertServesAnother(c);
         }
     }
 

@@ -53,7 +53,7 @@ class AcceptEncodingTest {
     @Test
     void xGzipIsGzip() {
         assertThat(AcceptEncoding.choose("x-gzip", BOTH)).isEqualTo(GZIP);
-        assertThat(AcceptEncoding.accepts("x-gzip;q=0.4", "gzip")).isTrue();
+        assertThat(AcceptEncoding.choose("x-gzip;q=0.4", List.of(GZIP))).isEqualTo(GZIP);
     }
 
     @Test
@@ -62,9 +62,6 @@ class AcceptEncodingTest {
         assertThat(AcceptEncoding.choose("gzip;q=abc", BOTH)).isNull();
         assertThat(AcceptEncoding.choose("gzip;q=0.12345", BOTH)).isNull();
         assertThat(AcceptEncoding.choose("gzip;q=1.001", BOTH)).isNull();
-        assertThat(AcceptEncoding.parseQuality("1.")).isEqualTo(1000);
-        assertThat(AcceptEncoding.parseQuality("0.5")).isEqualTo(500);
-        assertThat(AcceptEncoding.parseQuality("0.125")).isEqualTo(125);
     }
 
     @Test
