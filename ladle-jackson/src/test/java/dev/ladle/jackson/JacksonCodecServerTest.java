@@ -1,5 +1,6 @@
 package dev.ladle.jackson;
 
+import dev.ladle.testing.Client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;

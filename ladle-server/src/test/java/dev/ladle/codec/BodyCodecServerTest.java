@@ -1,5 +1,6 @@
 package dev.ladle.codec;
 
+import dev.ladle.testing.Client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ladle.http.Multipart;

@@ -1,4 +1,4 @@
-package dev.ladle.jackson;
+package dev.ladle.testing;
 
 import java.io.IOException;
 import java.net.URI;
@@ -15,7 +15,8 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
- * The real clients the codec tests run with, for {@code @EnumSource(Client.class)}: the JDK's
+ * The real clients the body tests of ladle-server and ladle-jackson run with (shared through
+ * ladle-server's test jar, which holds this package only), for {@code @EnumSource(Client.class)}: the JDK's
  * {@link HttpClient} over HTTP/1.1, and OkHttp over HTTP/2 with prior knowledge (h2c), which the JDK's
  * client cannot speak. Each sends one request and returns the whole response.
  */
