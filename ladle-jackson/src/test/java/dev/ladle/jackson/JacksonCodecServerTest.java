@@ -1,12 +1,12 @@
 package dev.ladle.jackson;
 
-import dev.ladle.testing.Client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
+import dev.ladle.testing.Client;
 import java.io.IOException;
 import java.net.URI;
 import java.time.LocalDate;

@@ -1,11 +1,11 @@
 package dev.ladle.codec;
 
-import dev.ladle.testing.Client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ladle.http.Multipart;
 import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
+import dev.ladle.testing.Client;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
