@@ -160,7 +160,7 @@ public final class StaticFiles implements ServerCallback {
             FileAccess.plain(msg, Status.METHOD_NOT_ALLOWED);
             return;
         }
-        String relative = underPrefix(RoutingAccess.handlerPath(msg), path);
+        String relative = RoutingAccess.below(RoutingAccess.handlerPath(msg), path);
         if (relative == null || !hiddenFiles && hasHiddenName(relative)) {
             FileAccess.plain(msg, Status.NOT_FOUND);
             return;
@@ -191,23 +191,6 @@ public final class StaticFiles implements ServerCallback {
         } else {
             file(msg, target, null);
         }
-    }
-
-    /**
-     * Returns {@code path} without the handler's path (starting with {@code /}, or empty for the
-     * handler's path itself), or null when outside it.
-     */
-    private static String underPrefix(String handlerPath, String path) {
-        // "/static/" and "/static" name the same directory
-        String p = handlerPath.length() > 1 && handlerPath.endsWith("/")
-                ? handlerPath.substring(0, handlerPath.length() - 1) : handlerPath;
-        if (p.equals("/")) {
-            return path;
-        }
-        if (!path.startsWith(p) || path.length() > p.length() && path.charAt(p.length()) != '/') {
-            return null;
-        }
-        return path.substring(p.length());
     }
 
     private void directory(ServerMessage msg, String path, String relative, Path directory) {

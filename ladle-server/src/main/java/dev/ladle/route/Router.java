@@ -262,13 +262,13 @@ public final class Router implements ServerCallback {
         }
     }
 
-    /** The path below the registration prefix: {@code /api} and {@code /api/} leave {@code /} of {@code /api}. */
+    /**
+     * The path below the registration prefix: {@code /api} and {@code /api/} leave {@code /} of
+     * {@code /api}; a path the prefix does not cover is matched whole.
+     */
     static String below(String prefix, String path) {
-        if (prefix.equals("/") || !path.startsWith(prefix)) {
-            return path;
-        }
-        String rest = path.substring(prefix.endsWith("/") ? prefix.length() - 1 : prefix.length());
-        return rest.isEmpty() ? "/" : rest;
+        String rest = RoutingAccess.below(prefix, path);
+        return rest == null ? path : rest.isEmpty() ? "/" : rest;
     }
 
     /**

@@ -66,6 +66,8 @@ class RouterRegistrationTest {
         assertThat(Router.below("/api/", "/api/x")).isEqualTo("/x");
         assertThat(Router.below("/api", "/api")).isEqualTo("/");
         assertThat(Router.below("/api", "/api/")).isEqualTo("/");
+        // only on a segment boundary: a path the prefix does not cover is matched whole
+        assertThat(Router.below("/api", "/apix")).isEqualTo("/apix");
     }
 
     @Test
