@@ -3,6 +3,8 @@ package dev.ladle.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ladle.server.ServerMessage;
+import java.lang.reflect.Proxy;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +59,32 @@ class RouterRegistrationTest {
         assertThat(router.match("HEAD", "/a/c").route().method()).isEqualTo("GET");
         assertThat(router.match("POST", "/a/b").allow()).isEqualTo("GET, HEAD, PUT, OPTIONS");
         assertThat(router.match("GET", "*").allow()).isNull();
+    }
+
+    @Test
+    void theBodyIsLeftUnreadOnlyForTheStreamingRouteThatWillAnswer() {
+        Router router = new Router()
+                .postStreaming("/up/{name}", NOTHING)
+                .post("/up/small", NOTHING)
+                .get("/up/{name}", NOTHING);
+        assertThat(streams(router, "POST", "/up/big.bin")).isTrue();
+        // the literal answers, and it keeps its body
+        assertThat(streams(router, "POST", "/up/small")).isFalse();
+        // the template matches but has no PUT route: the 405 reads nothing
+        assertThat(streams(router, "PUT", "/up/big.bin")).isFalse();
+        assertThat(streams(router, "POST", "/elsewhere")).isFalse();
+    }
+
+    /** Asks {@code router} about a message that has only a method, as the default handler. */
+    private static boolean streams(Router router, String method, String path) {
+        ServerMessage msg = (ServerMessage) Proxy.newProxyInstance(ServerMessage.class.getClassLoader(),
+                new Class<?>[] {ServerMessage.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("getMethod")) {
+                        return method;
+                    }
+                    throw new UnsupportedOperationException(m.getName());
+                });
+        return router.streamsRequestBody(msg, path);
     }
 
     @Test
