@@ -12,7 +12,6 @@ import dev.ladle.server.internal.FileAccess;
 import dev.ladle.server.internal.RoutingAccess;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -158,17 +157,17 @@ public final class StaticFiles implements ServerCallback {
         String method = msg.getMethod();
         if (!method.equals("GET") && !method.equals("HEAD")) {
             msg.getResponseHeaders().replace("Allow", ALLOWED);
-            plain(msg, Status.METHOD_NOT_ALLOWED);
+            FileAccess.plain(msg, Status.METHOD_NOT_ALLOWED);
             return;
         }
-        String relative = underPrefix(RoutingAccess.handlerPath(msg), path);
+        String relative = RoutingAccess.below(RoutingAccess.handlerPath(msg), path);
         if (relative == null || !hiddenFiles && hasHiddenName(relative)) {
-            plain(msg, Status.NOT_FOUND);
+            FileAccess.plain(msg, Status.NOT_FOUND);
             return;
         }
         Path target = root.resolve(relative.isEmpty() ? "/" : relative);
         if (target == null) {
-            plain(msg, Status.FORBIDDEN);
+            FileAccess.plain(msg, Status.FORBIDDEN);
             return;
         }
         // one lstat answers where the file is, what it is and what its validators are; the responder
@@ -184,7 +183,7 @@ public final class StaticFiles implements ServerCallback {
         }
         // a symbolic link on the way, a missing name, or the root itself: the full check, following links
         if (!root.contains(target)) {
-            plain(msg, Status.FORBIDDEN);
+            FileAccess.plain(msg, Status.FORBIDDEN);
             return;
         }
         if (Files.isDirectory(target)) {
@@ -192,23 +191,6 @@ public final class StaticFiles implements ServerCallback {
         } else {
             file(msg, target, null);
         }
-    }
-
-    /**
-     * Returns {@code path} without the handler's path (starting with {@code /}, or empty for the
-     * handler's path itself), or null when outside it.
-     */
-    private static String underPrefix(String handlerPath, String path) {
-        // "/static/" and "/static" name the same directory
-        String p = handlerPath.length() > 1 && handlerPath.endsWith("/")
-                ? handlerPath.substring(0, handlerPath.length() - 1) : handlerPath;
-        if (p.equals("/")) {
-            return path;
-        }
-        if (!path.startsWith(p) || path.length() > p.length() && path.charAt(p.length()) != '/') {
-            return null;
-        }
-        return path.substring(p.length());
     }
 
     private void directory(ServerMessage msg, String path, String relative, Path directory) {
@@ -231,7 +213,7 @@ public final class StaticFiles implements ServerCallback {
             }
         }
         if (!directoryListing) {
-            plain(msg, Status.FORBIDDEN);
+            FileAccess.plain(msg, Status.FORBIDDEN);
             return;
         }
         try {
@@ -239,7 +221,7 @@ public final class StaticFiles implements ServerCallback {
             msg.setResponse("text/html; charset=utf-8", page);
             msg.setStatus(Status.OK);
         } catch (IOException e) {
-            plain(msg, Status.FORBIDDEN);
+            FileAccess.plain(msg, Status.FORBIDDEN);
         }
     }
 
@@ -317,11 +299,5 @@ public final class StaticFiles implements ServerCallback {
     /** Returns true for a hidden file name: one starting with a dot, other than {@code .} and {@code ..}. */
     static boolean isHidden(String name) {
         return name.startsWith(".") && !name.equals(".") && !name.equals("..");
-    }
-
-    private static void plain(ServerMessage msg, int status) {
-        msg.setStatus(status);
-        msg.setResponse("text/plain; charset=utf-8",
-                (status + " " + Status.phrase(status) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -247,7 +247,9 @@ public final class Router implements ServerCallback {
         if (!anyStreaming) {
             return false;
         }
-        Route route = match(msg.getMethod(), below(RoutingAccess.handlerPath(msg), path)).route();
+        // only which route answers: its parameter values are taken when it is called
+        PathSegments segments = PathSegments.of(below(RoutingAccess.handlerPath(msg), path));
+        Route route = segments == null ? null : pick(tree.match(segments), msg.getMethod());
         return route != null && route.streamingBody();
     }
 
@@ -262,13 +264,13 @@ public final class Router implements ServerCallback {
         }
     }
 
-    /** The path below the registration prefix: {@code /api} and {@code /api/} leave {@code /} of {@code /api}. */
+    /**
+     * The path below the registration prefix: {@code /api} and {@code /api/} leave {@code /} of
+     * {@code /api}; a path the prefix does not cover is matched whole.
+     */
     static String below(String prefix, String path) {
-        if (prefix.equals("/") || !path.startsWith(prefix)) {
-            return path;
-        }
-        String rest = path.substring(prefix.endsWith("/") ? prefix.length() - 1 : prefix.length());
-        return rest.isEmpty() ? "/" : rest;
+        String rest = RoutingAccess.below(prefix, path);
+        return rest == null ? path : rest.isEmpty() ? "/" : rest;
     }
 
     /**
@@ -285,16 +287,23 @@ public final class Router implements ServerCallback {
         if (candidates.isEmpty()) {
             return RouteMatch.NONE;
         }
+        Route route = pick(candidates, method);
+        return route != null ? new RouteMatch(route, route.template().values(segments), null)
+                : new RouteMatch(null, Map.of(), allow(candidates));
+    }
+
+    /** Returns the route of the first (most specific) candidate that has one for {@code method}, else null. */
+    private static Route pick(List<Map<String, Route>> candidates, String method) {
         for (Map<String, Route> byMethod : candidates) {
             Route route = byMethod.get(method);
             if (route == null && method.equals("HEAD")) {
                 route = byMethod.get("GET");
             }
             if (route != null) {
-                return new RouteMatch(route, route.template().values(segments), null);
+                return route;
             }
         }
-        return new RouteMatch(null, Map.of(), allow(candidates));
+        return null;
     }
 
     private static String allow(List<Map<String, Route>> candidates) {

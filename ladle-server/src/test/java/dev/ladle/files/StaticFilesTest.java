@@ -158,6 +158,20 @@ class StaticFilesTest {
     }
 
     @Test
+    void aHiddenFileIsRefusedExactlyAsAMissingOne() throws Exception {
+        // the answer must not tell that .env exists: the same head fields and body as for a name never there
+        String hidden = rawGet("/static/.env");
+        String missing = rawGet("/static/nothing-here");
+        String missingHidden = rawGet("/dotted/.nothing-here");
+        assertThat(withoutDate(hidden)).startsWith("HTTP/1.1 404 ").isEqualTo(withoutDate(missing))
+                .isEqualTo(withoutDate(missingHidden));
+    }
+
+    private static String withoutDate(String response) {
+        return response.replaceAll("(?m)^Date: .*\r\n", "");
+    }
+
+    @Test
     void hiddenFilesAreServedWhenAskedFor() throws Exception {
         assertThat(get(Protocol.HTTP_1_1, "/dotted/.env").bodyText()).isEqualTo("PASSWORD=x");
         assertThat(get(Protocol.HTTP_1_1, "/dotted/.git/config").bodyText()).isEqualTo("[core]");

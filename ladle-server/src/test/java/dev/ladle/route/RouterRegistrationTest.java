@@ -3,6 +3,8 @@ package dev.ladle.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ladle.server.ServerMessage;
+import java.lang.reflect.Proxy;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -60,12 +62,40 @@ class RouterRegistrationTest {
     }
 
     @Test
+    void theBodyIsLeftUnreadOnlyForTheStreamingRouteThatWillAnswer() {
+        Router router = new Router()
+                .postStreaming("/up/{name}", NOTHING)
+                .post("/up/small", NOTHING)
+                .get("/up/{name}", NOTHING);
+        assertThat(streams(router, "POST", "/up/big.bin")).isTrue();
+        // the literal answers, and it keeps its body
+        assertThat(streams(router, "POST", "/up/small")).isFalse();
+        // the template matches but has no PUT route: the 405 reads nothing
+        assertThat(streams(router, "PUT", "/up/big.bin")).isFalse();
+        assertThat(streams(router, "POST", "/elsewhere")).isFalse();
+    }
+
+    /** Asks {@code router} about a message that has only a method, as the default handler. */
+    private static boolean streams(Router router, String method, String path) {
+        ServerMessage msg = (ServerMessage) Proxy.newProxyInstance(ServerMessage.class.getClassLoader(),
+                new Class<?>[] {ServerMessage.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("getMethod")) {
+                        return method;
+                    }
+                    throw new UnsupportedOperationException(m.getName());
+                });
+        return router.streamsRequestBody(msg, path);
+    }
+
+    @Test
     void pathBelowThePrefix() {
         assertThat(Router.below("/", "/x/y")).isEqualTo("/x/y");
         assertThat(Router.below("/api", "/api/x")).isEqualTo("/x");
         assertThat(Router.below("/api/", "/api/x")).isEqualTo("/x");
         assertThat(Router.below("/api", "/api")).isEqualTo("/");
         assertThat(Router.below("/api", "/api/")).isEqualTo("/");
+        // only on a segment boundary: a path the prefix does not cover is matched whole
+        assertThat(Router.below("/api", "/apix")).isEqualTo("/apix");
     }
 
     @Test

@@ -27,4 +27,12 @@ public final class FileAccess {
             msg.setResponseFile(file, contentType);
         }
     }
+
+    /**
+     * Answers {@code msg} with {@code status} and the one-line text body ({@code 404 Not Found}) that
+     * {@link ServerMessage#setResponseFile} answers its own refusals with.
+     */
+    public static void plain(ServerMessage msg, int status) {
+        FileResponder.plain(msg, status);
+    }
 }

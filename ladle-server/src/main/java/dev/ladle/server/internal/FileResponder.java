@@ -5,6 +5,7 @@ import dev.ladle.http.MessageBody;
 import dev.ladle.http.MessageHeaders;
 import dev.ladle.http.Preconditions;
 import dev.ladle.http.Status;
+import dev.ladle.server.ServerMessage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -205,11 +206,15 @@ final class FileResponder {
         }
     }
 
-    /** Sets {@code status} with a one-line text body naming it ({@code 404 Not Found}). */
-    private static void plain(Exchange ex, int status) {
-        ex.setStatus(status);
-        ex.getResponseHeaders().remove("Content-Length");
-        ex.setResponse("text/plain; charset=utf-8",
+    /**
+     * Sets {@code status} with a one-line text body naming it ({@code 404 Not Found}): every refusal of a
+     * file answer, here or in {@code dev.ladle.files}, so that one refused for its name cannot be told
+     * from one that is missing.
+     */
+    static void plain(ServerMessage msg, int status) {
+        msg.setStatus(status);
+        msg.getResponseHeaders().remove("Content-Length");
+        msg.setResponse("text/plain; charset=utf-8",
                 (status + " " + Status.phrase(status) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 

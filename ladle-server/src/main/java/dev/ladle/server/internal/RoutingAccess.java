@@ -21,6 +21,25 @@ public final class RoutingAccess {
         return msg instanceof Exchange ex && ex.handlerPath != null ? ex.handlerPath : "/";
     }
 
+    /**
+     * Returns {@code path} below {@code handlerPath} (a {@link #handlerPath}): from the slash after it, so
+     * {@code /static/css/a.css} is {@code /css/a.css} below {@code /static} and {@code /static/} alike; empty
+     * for the handler path itself without its slash ({@code /static}); the whole path below {@code /}; null
+     * when {@code handlerPath} does not cover {@code path} on a segment boundary (a handler called by another
+     * with a path of its own).
+     */
+    public static String below(String handlerPath, String path) {
+        // "/static/" and "/static" name the same place
+        int end = handlerPath.length() > 1 && handlerPath.endsWith("/") ? handlerPath.length() - 1 : handlerPath.length();
+        if (end == 1) {
+            return path;
+        }
+        if (!path.regionMatches(0, handlerPath, 0, end) || path.length() > end && path.charAt(end) != '/') {
+            return null;
+        }
+        return path.substring(end);
+    }
+
     /** Puts the values a route's template took from the path on the message (an unmodifiable map). */
     public static void setPathParameters(ServerMessage msg, Map<String, String> values) {
         if (msg instanceof Exchange ex) {
