@@ -587,14 +587,23 @@ public final class HttpConnection implements Runnable, MessageIo {
      * registered so that a server that closes tells it to go away.
      */
     void runWebSocket(WebSocketUpgrade upgrade, Runnable run) {
-        webSockets().add(upgrade);
+        carryWebSocket(upgrade);
         try {
-            if (closing || state.drain.isDraining()) {
-                upgrade.goingAway();
-            }
             run.run();
         } finally {
             webSockets().remove(upgrade);
+        }
+    }
+
+    /**
+     * Registers a WebSocket this connection starts to carry, so that a server that closes or drains
+     * tells it to go away; told at once when that began before (the handshake may have been checked
+     * before a drain began, and the drain then found no WebSocket to tell).
+     */
+    private void carryWebSocket(WebSocketUpgrade upgrade) {
+        webSockets().add(upgrade);
+        if (closing || state.drain.isDraining()) {
+            upgrade.goingAway();
         }
     }
 
@@ -877,12 +886,9 @@ public final class HttpConnection implements Runnable, MessageIo {
             input = new ParkingInputStream(input, (read, mayPark, resume) -> parkWebSocket(upgrade, read, mayPark, resume));
         }
         InputStream frameInput = input;
-        webSockets().add(upgrade);
+        carryWebSocket(upgrade);
         boolean parked = false;
         try {
-            if (closing) {
-                upgrade.goingAway();
-            }
             upgrade.run(state, ex, ex.requestTarget.path(), frameInput, frames, this::closeTransport);
             parked = parkedStep != null;
         } finally {
