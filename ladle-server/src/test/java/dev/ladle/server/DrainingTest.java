@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -235,6 +236,28 @@ class DrainingTest {
         try (WireClient c = new WireClient(uri)) {
             assertThat(c.get("/health").read().status()).isEqualTo(503);
         }
+    }
+
+    @Test
+    void aWebSocketWhoseHandshakeWasAcceptedJustBeforeDrainingBeganGetsGoingAway() throws Exception {
+        // the connection stops between the 101 and the start of the WebSocket until draining began
+        CountDownLatch switched = new CountDownLatch(1);
+        CountDownLatch drainingBegan = new CountDownLatch(1);
+        server.onRequestFinished(msg -> {
+            if (msg.getUri().getPath().equals("/ws")) {
+                switched.countDown();
+                try {
+                    drainingBegan.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        CompletableFuture<Integer> closeCode = openWebSocket();
+        assertThat(switched.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        server.startDraining();
+        drainingBegan.countDown();
+        assertThat(closeCode.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(1001);
     }
 
     @Test

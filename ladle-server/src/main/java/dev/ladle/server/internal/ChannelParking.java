@@ -98,11 +98,6 @@ final class ChannelParking {
         }
     }
 
-    /** Returns true while the connection waits in the selector (or is on its way there or back). */
-    boolean isParked() {
-        return parked;
-    }
-
     /**
      * Asks for the parked connection to be resumed now, from any thread: after its channel was closed
      * (so that its end is handled), or to write to it. Does nothing when it is not parked.

@@ -315,9 +315,13 @@ public final class HttpConnection implements Runnable, MessageIo {
         }
     }
 
-    /** Called as a wait for the peer begins: true when it is timed and may end in a park ({@link IdleWait}). */
-    private boolean waitMayPark() {
-        return idleWait.timed() && mayPark();
+    /**
+     * Called as a wait for the peer begins at {@code now} ({@link System#nanoTime()}): true when it is
+     * timed and may end in a park ({@link IdleWait}). A connection that cannot park (TLS, a stream) asks
+     * nothing more: its waits need no timing.
+     */
+    private boolean waitMayPark(long now) {
+        return mayPark() && idleWait.timed(now);
     }
 
     /** Returns true when this connection may give up its thread now. */
@@ -334,7 +338,7 @@ public final class HttpConnection implements Runnable, MessageIo {
      */
     private boolean quietUntilParking(IdleParking.Read read, java.util.function.BooleanSupplier readerMayPark)
             throws IOException {
-        return waitMayPark() && IdleWait.quietUntilParking(transport, read, () -> mayPark() && readerMayPark.getAsBoolean());
+        return waitMayPark(System.nanoTime()) && IdleWait.quietUntilParking(transport, read, () -> mayPark() && readerMayPark.getAsBoolean());
     }
 
     /** Closes the transport from any thread; a parked connection is resumed, so that its end is handled. */
@@ -587,14 +591,23 @@ public final class HttpConnection implements Runnable, MessageIo {
      * registered so that a server that closes tells it to go away.
      */
     void runWebSocket(WebSocketUpgrade upgrade, Runnable run) {
-        webSockets().add(upgrade);
+        carryWebSocket(upgrade);
         try {
-            if (closing || state.drain.isDraining()) {
-                upgrade.goingAway();
-            }
             run.run();
         } finally {
             webSockets().remove(upgrade);
+        }
+    }
+
+    /**
+     * Registers a WebSocket this connection starts to carry, so that a server that closes or drains
+     * tells it to go away; told at once when that began before (the handshake may have been checked
+     * before a drain began, and the drain then found no WebSocket to tell).
+     */
+    private void carryWebSocket(WebSocketUpgrade upgrade) {
+        webSockets().add(upgrade);
+        if (closing || state.drain.isDraining()) {
+            upgrade.goingAway();
         }
     }
 
@@ -647,12 +660,14 @@ public final class HttpConnection implements Runnable, MessageIo {
             // parks; a busy one, and a TLS one, waits without a timeout.
             in.parkForIdle();
             out.parkForIdle();
+            // one clock read per wait, for the idle time and the park policy alike
+            long now = System.nanoTime();
             if (idleSince == 0) {
                 // a resumed connection keeps counting from its first idle moment
-                idleSince = System.nanoTime() | 1;
+                idleSince = now | 1;
             }
             try {
-                if (waitMayPark()) {
+                if (waitMayPark(now)) {
                     transport.setReadTimeout(IdleWait.PARK_AFTER_MILLIS);
                     try {
                         return in.fill(in.buf.length) > 0 ? REQUEST : END;
@@ -877,12 +892,9 @@ public final class HttpConnection implements Runnable, MessageIo {
             input = new ParkingInputStream(input, (read, mayPark, resume) -> parkWebSocket(upgrade, read, mayPark, resume));
         }
         InputStream frameInput = input;
-        webSockets().add(upgrade);
+        carryWebSocket(upgrade);
         boolean parked = false;
         try {
-            if (closing) {
-                upgrade.goingAway();
-            }
             upgrade.run(state, ex, ex.requestTarget.path(), frameInput, frames, this::closeTransport);
             parked = parkedStep != null;
         } finally {

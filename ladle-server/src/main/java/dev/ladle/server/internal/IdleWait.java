@@ -35,9 +35,11 @@ final class IdleWait {
     /** Waits in a row that began soon after the one before, up to {@link #BUSY_AFTER_QUICK_WAITS}. */
     private int quickWaits;
 
-    /** Called as a wait for the peer begins: true when it should be timed, so that the connection can park. */
-    boolean timed() {
-        long now = System.nanoTime();
+    /**
+     * Called as a wait for the peer begins, at {@code now} ({@link System#nanoTime()}): true when it
+     * should be timed, so that the connection can park.
+     */
+    boolean timed(long now) {
         boolean quick = now - lastWaitStart < PARK_AFTER_NANOS;
         lastWaitStart = now;
         quickWaits = quick ? Math.min(quickWaits + 1, BUSY_AFTER_QUICK_WAITS) : 0;
