@@ -6,6 +6,7 @@ import dev.ladle.http.MessageHeaders;
 import dev.ladle.http.Status;
 import dev.ladle.server.ServerMessage;
 import dev.ladle.server.Subscription;
+import dev.ladle.websocket.internal.Listeners;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
@@ -71,10 +72,13 @@ public final class EventStream implements AutoCloseable {
     /** The default of {@link #getMaxQueuedBytes()}. */
     public static final long DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
 
+    private static final System.Logger LOG = System.getLogger(EventStream.class.getName());
+
     private final ServerMessage msg;
     private final MessageBody body;
     private final String lastEventId;
-    private final CloseListeners closeListeners = new CloseListeners();
+    /** Run once by {@link #closeWith}: those added while {@link #open} was true (later ones run as they are added). */
+    private final Listeners<Runnable> closeListeners = new Listeners<>();
     private final KeepAliveTimer keepAlive = new KeepAliveTimer(this::keepAliveTick);
     /** Guards the fields below; never held across I/O, a listener or the keep-alive's lock. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -250,7 +254,18 @@ public final class EventStream implements AutoCloseable {
      * @throws NullPointerException when {@code listener} is null
      */
     public Subscription onClose(Runnable listener) {
-        return closeListeners.add(Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(listener, "listener");
+        lock.lock();
+        try {
+            if (open) {
+                // closeWith turns open false under this lock before it runs the list: this one is in it
+                return closeListeners.add(listener);
+            }
+        } finally {
+            lock.unlock();
+        }
+        runCloseListener(listener);
+        return () -> { };
     }
 
     /**
@@ -333,7 +348,16 @@ public final class EventStream implements AutoCloseable {
         if (endBody) {
             msg.unpause();
         }
-        closeListeners.runAll();
+        closeListeners.forEach(EventStream::runCloseListener);
+    }
+
+    private static void runCloseListener(Runnable listener) {
+        try {
+            listener.run();
+        } catch (RuntimeException e) {
+            // one failing listener must not keep the others (or the connection's thread) from going on
+            LOG.log(System.Logger.Level.WARNING, "event stream close listener failed", e);
+        }
     }
 
     /**
