@@ -7,9 +7,11 @@ import dev.ladle.http.Status;
 import dev.ladle.server.ServerMessage;
 import dev.ladle.server.Subscription;
 import dev.ladle.websocket.internal.Listeners;
+import dev.ladle.websocket.internal.WebSocketTimers;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -79,8 +81,7 @@ public final class EventStream implements AutoCloseable {
     private final String lastEventId;
     /** Run once by {@link #closeWith}: those added while {@link #open} was true (later ones run as they are added). */
     private final Listeners<Runnable> closeListeners = new Listeners<>();
-    private final KeepAliveTimer keepAlive = new KeepAliveTimer(this::keepAliveTick);
-    /** Guards the fields below; never held across I/O, a listener or the keep-alive's lock. */
+    /** Guards the fields below; never held across I/O or a listener. */
     private final ReentrantLock lock = new ReentrantLock();
     private boolean open = true;
     private String closedBecause;
@@ -89,6 +90,13 @@ public final class EventStream implements AutoCloseable {
     private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
     /** {@link System#nanoTime()} of the last append: the keep-alive counts its quiet time from it. */
     private long lastAppendNanos;
+    private Duration keepAlive = Duration.ZERO;
+    /** {@link #keepAlive} in nanoseconds, saturated. */
+    private long keepAliveNanos;
+    /** Bumped by every keep-alive setting: a tick scheduled for an older one does nothing. */
+    private int keepAliveSetting;
+    /** The keep-alive's latest tick on the shared timer (cancelled once the stream closed), or null. */
+    private Future<?> keepAliveTask;
 
     private EventStream(ServerMessage msg) {
         this.msg = msg;
@@ -179,7 +187,7 @@ public final class EventStream implements AutoCloseable {
      * Sets how long the stream may stay quiet before a keep-alive comment ({@code ":"}) is sent:
      * {@link Duration#ZERO} sends none. The comment keeps proxies from cutting the stream as idle and
      * makes a write happen, so that a client that vanished is noticed without the application sending.
-     * Each stream has a virtual thread for it while it is set, ended when the stream closes.
+     * It is timed by the server's shared timer, and no longer once the stream closed.
      *
      * @throws IllegalArgumentException when {@code interval} is negative
      * @throws NullPointerException when {@code interval} is null
@@ -189,13 +197,28 @@ public final class EventStream implements AutoCloseable {
         if (interval.isNegative()) {
             throw new IllegalArgumentException("keep-alive interval must not be negative: " + interval);
         }
-        // on a closed stream the new thread's first tick finds it closed, and the thread ends
-        keepAlive.set(interval);
+        lock.lock();
+        try {
+            keepAlive = interval;
+            keepAliveNanos = saturatedNanos(interval);
+            keepAliveSetting++;
+            cancelKeepAlive();
+            if (open && keepAliveNanos > 0) {
+                scheduleKeepAlive(keepAliveNanos);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Returns the keep-alive interval; {@link Duration#ZERO} when none is sent. */
     public Duration getKeepAlive() {
-        return keepAlive.interval();
+        lock.lock();
+        try {
+            return keepAlive;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -277,9 +300,14 @@ public final class EventStream implements AutoCloseable {
         closeWith("the event stream was closed", true);
     }
 
-    /** The keep-alive thread of the current setting, or null: for tests that check it ends. */
-    Thread keepAliveThread() {
-        return keepAlive.thread();
+    /** The keep-alive's latest tick, or null: for tests that check it is cancelled. */
+    Future<?> keepAliveTask() {
+        lock.lock();
+        try {
+            return keepAliveTask;
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---- internals --------------------------------------------------------------------------------
@@ -325,7 +353,7 @@ public final class EventStream implements AutoCloseable {
     }
 
     /**
-     * Closes the stream once: later sends fail with {@code reason}, the keep-alive thread ends and the
+     * Closes the stream once: later sends fail with {@code reason}, the keep-alive tick is cancelled and the
      * close listeners run.
      *
      * @param endBody true to end the response after what is queued (false: the exchange is over already)
@@ -341,10 +369,10 @@ public final class EventStream implements AutoCloseable {
             if (endBody) {
                 body.complete();
             }
+            cancelKeepAlive();
         } finally {
             lock.unlock();
         }
-        keepAlive.stop();
         if (endBody) {
             msg.unpause();
         }
@@ -360,30 +388,50 @@ public final class EventStream implements AutoCloseable {
         }
     }
 
+    /** Schedules the keep-alive's next tick of the current setting in {@code nanos}; the lock is held. */
+    private void scheduleKeepAlive(long nanos) {
+        int setting = keepAliveSetting;
+        keepAliveTask = WebSocketTimers.schedule(Duration.ofNanos(nanos), () -> keepAliveTick(setting));
+    }
+
+    /** Cancels the pending tick, which then leaves the shared timer's queue; the lock is held. */
+    private void cancelKeepAlive() {
+        if (keepAliveTask != null) {
+            keepAliveTask.cancel(false);
+        }
+    }
+
     /**
-     * The keep-alive's tick: a comment when nothing was appended for {@code intervalNanos}, unless events
-     * still wait (they make the write a comment would).
-     *
-     * @return the nanoseconds until the next may be due, or -1 once the stream closed
+     * The keep-alive's tick: a comment when nothing was appended for the interval, unless events still
+     * wait (they make the write a comment would); then the next tick, when the interval may have passed.
      */
-    private long keepAliveTick(long intervalNanos) {
+    private void keepAliveTick(int setting) {
         lock.lock();
         try {
-            if (!open) {
-                return -1;
+            if (!open || setting != keepAliveSetting) {
+                return; // a tick already under way when the stream closed or the setting changed
             }
             long quiet = System.nanoTime() - lastAppendNanos;
-            if (quiet < intervalNanos) {
-                return intervalNanos - quiet;
+            if (quiet < keepAliveNanos) {
+                scheduleKeepAlive(keepAliveNanos - quiet);
+                return;
             }
             if (body.length() == written) {
                 body.appendOwned(EventFormat.comment(""));
             }
             lastAppendNanos = System.nanoTime();
+            scheduleKeepAlive(keepAliveNanos);
         } finally {
             lock.unlock();
         }
         msg.unpause();
-        return intervalNanos;
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -305,19 +306,19 @@ class EventStreamTest {
         try (StreamLines lines = StreamLines.of(jdkGet().body())) {
             EventStream events = nextOpened();
             assertThat(events.getKeepAlive()).isEqualTo(EventStream.DEFAULT_KEEP_ALIVE);
-            assertThat(events.keepAliveThread()).isNotNull();
-            assertThat(events.keepAliveThread().isAlive()).isTrue();
+            assertThat(events.keepAliveTask()).isNotNull();
+            assertThat(events.keepAliveTask().isDone()).isFalse();
         }
     }
 
     @Test
-    void keepAliveZeroStopsTheThread() throws Exception {
+    void keepAliveZeroCancelsItsTick() throws Exception {
         setup = events -> events.setKeepAlive(Duration.ofHours(1));
         try (StreamLines lines = StreamLines.of(jdkGet().body())) {
             EventStream events = nextOpened();
-            Thread keepAlive = events.keepAliveThread();
+            Future<?> keepAlive = events.keepAliveTask();
             events.setKeepAlive(Duration.ZERO);
-            assertThat(keepAlive.join(Duration.ofSeconds(5))).isTrue();
+            assertThat(keepAlive.isCancelled()).isTrue();
         }
     }
 
@@ -361,13 +362,12 @@ class EventStreamTest {
         assertLeft(events);
     }
 
-    /** The stream noticed its client left within seconds: closed, listeners run, sends fail, keep-alive thread gone. */
+    /** The stream noticed its client left within seconds: closed, listeners run, sends fail, keep-alive cancelled. */
     private static void assertLeft(EventStream events) throws Exception {
-        Thread keepAlive = events.keepAliveThread();
         assertThat(closedLatch(events).await(5, TimeUnit.SECONDS)).as("onClose within 5 s").isTrue();
         assertThat(events.isOpen()).isFalse();
         assertThatThrownBy(() -> events.send("anyone?")).isInstanceOf(IOException.class).hasMessageContaining("client left");
-        assertThat(keepAlive.join(Duration.ofSeconds(5))).as("the keep-alive thread ended").isTrue();
+        assertThat(events.keepAliveTask().isCancelled()).as("the keep-alive tick cancelled").isTrue();
     }
 
     @Test

@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One daemon thread that times keepalive pings, pong deadlines and close timeouts for every WebSocket
- * connection of the process. Tasks only hand work to a new virtual thread, so a blocked socket can
- * never hold up the timer.
+ * connection of the process, and the keep-alive comments of every {@code dev.ladle.sse.EventStream}.
+ * Tasks only hand work to a new virtual thread, so a blocked socket can never hold up the timer.
  */
 public final class WebSocketTimers {
     private static final ScheduledThreadPoolExecutor TIMER = create();
