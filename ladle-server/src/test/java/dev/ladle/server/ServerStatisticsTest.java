@@ -8,6 +8,9 @@ import dev.ladle.websocket.WebSocketConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 19 item 2: {@link ServerStatistics} counts what the server did, over HTTP/1.1 and HTTP/2 alike.
@@ -29,6 +33,11 @@ import org.junit.jupiter.api.Timeout;
 class ServerStatisticsTest {
     /** The size of the body {@code /big} answers with. */
     private static final int BIG = 5_000;
+    /** The size of the file {@code /file} answers with. */
+    private static final int FILE = 100_000;
+
+    @TempDir
+    static Path dir;
 
     private Server server;
     private URI base;
@@ -51,6 +60,16 @@ class ServerStatisticsTest {
         server.addHandler("/length", (s, msg, path, query) -> {
             byte[] length = Long.toString(msg.getRequestBody().length()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             msg.setResponse("text/plain", length);
+            msg.setStatus(200);
+        });
+        server.addHandler("/file", (s, msg, path, query) -> {
+            FileChannel file = FileChannel.open(dir.resolve("file"));
+            msg.getResponseHeaders().replace("Content-Type", "application/octet-stream");
+            msg.getResponseBody().appendFile(file, 0, file.size());
+            msg.setStatus(200);
+        });
+        server.addHandler("/text", (s, msg, path, query) -> {
+            msg.setResponse("text/plain", "compressible ".repeat(1_000).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             msg.setStatus(200);
         });
         server.addHandler("/fail", (s, msg, path, query) -> {
@@ -135,6 +154,32 @@ class ServerStatisticsTest {
         assertThat(stats().getRequestBodyBytesRead()).isEqualTo(1_234);
         // "1234" answered to the upload, then the big body; heads are not counted
         assertThat(stats().getResponseBodyBytesWritten()).isEqualTo(4 + BIG);
+    }
+
+    @BothProtocols
+    void fileBodyBytesAreCountedWhetherSentBySendfileOrThroughTheConnection(Protocol protocol) throws Exception {
+        Files.write(dir.resolve("file"), new byte[FILE]);
+        try (ProtocolClient client = protocol.connect(base)) {
+            assertThat(client.get("/file").body()).hasSize(FILE);
+        }
+        await(finished, 1);
+        assertThat(stats().getResponseBodyBytesWritten()).isEqualTo(FILE);
+        if (protocol == Protocol.HTTP_1_1) {
+            assertThat(EngineCounters.fileBytesTransferred(server)).as("sent by sendfile").isPositive();
+        }
+    }
+
+    @BothProtocols
+    void aCompressedBodyCountsItsCompressedSize(Protocol protocol) throws Exception {
+        server.setCompression(Compression.DEFAULT);
+        ProtocolClient.Response response;
+        try (ProtocolClient client = protocol.connect(base)) {
+            response = client.send(Request.of("GET", "/text").header("Accept-Encoding", "gzip")).read();
+        }
+        await(finished, 1);
+        assertThat(response.header("content-encoding")).isEqualTo("gzip");
+        assertThat(response.body().length).isLessThan(13_000);
+        assertThat(stats().getResponseBodyBytesWritten()).isEqualTo(response.body().length);
     }
 
     @BothProtocols

@@ -89,6 +89,23 @@ class Http2WebSocketTest {
     }
 
     @Test
+    void aWebSocketOnAStreamCountsAsOpenUntilItCloses() throws Exception {
+        try (H2TestClient c = H2TestClient.connect(port)) {
+            c.headers(1, false, extendedConnect("origin", "https://good.example"));
+            assertThat(awaitHeaders(c, 1)).containsSequence(":status", "200");
+            c.data(1, false, maskedText("hello"));
+            assertThat(readFrame(c, 1)).isEqualTo(unmaskedText("echo hello"));
+            assertThat(server.getStatistics().getWebSocketsOpen()).isEqualTo(1);
+
+            c.data(1, false, maskedClose());
+            readFrame(c, 1);
+            // the count goes down before the handler's own onClosed listener runs
+            assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.getStatistics().getWebSocketsOpen()).isZero();
+        }
+    }
+
+    @Test
     void theShortHandlerAcceptsAnExtendedConnectWithoutOriginAndChoosesNoSubProtocol() throws Exception {
         server.addWebSocketHandler("/any", (srv, msg, path, conn) -> conn.onText(text -> conn.sendText("echo " + text)));
         try (H2TestClient c = H2TestClient.connect(port)) {
