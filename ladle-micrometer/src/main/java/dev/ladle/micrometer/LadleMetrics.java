@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -42,6 +44,8 @@ public final class LadleMetrics implements MeterBinder, AutoCloseable {
     /** Methods other than these are tagged {@code OTHER}, so that clients cannot make tags without end. */
     private static final List<String> KNOWN_METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS",
             "CONNECT", "TRACE");
+    /** The status classes a response may have: a status is 100 to 999, so 1xx to 9xx. */
+    private static final int STATUS_CLASSES = 9;
 
     private final Server server;
     private final Tags tags;
@@ -93,23 +97,41 @@ public final class LadleMetrics implements MeterBinder, AutoCloseable {
         counter(registry, "ladle.response.timeouts", "Requests answered 503 by the response timeout", Tags.empty(), s,
                 ServerStatistics::getResponseTimeouts);
         subscriptions.add(server.onRequestStarted(msg -> started.put(msg, System.nanoTime())));
-        subscriptions.add(server.onRequestFinished(msg -> finished(registry, msg)));
+        // one timer per method tag and class, registered on first use: a request records, it does not look up
+        AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>((KNOWN_METHODS.size() + 1) * STATUS_CLASSES);
+        subscriptions.add(server.onRequestFinished(msg -> finished(registry, timers, msg)));
         subscriptions.add(server.onRequestAborted(started::remove));
     }
 
-    private void finished(MeterRegistry registry, ServerMessage msg) {
+    private void finished(MeterRegistry registry, AtomicReferenceArray<Timer> timers, ServerMessage msg) {
         Long start = started.remove(msg);
         if (start == null) {
             return; // started before this binder listened
         }
-        String method = KNOWN_METHODS.contains(msg.getMethod()) ? msg.getMethod() : "OTHER";
-        Timer.builder(REQUEST_TIMER)
+        long elapsed = System.nanoTime() - start;
+        int method = KNOWN_METHODS.indexOf(msg.getMethod());
+        if (method < 0) {
+            method = KNOWN_METHODS.size();
+        }
+        int statusClass = msg.getStatus() / 100;
+        int slot = method * STATUS_CLASSES + statusClass - 1;
+        Timer timer = timers.get(slot);
+        if (timer == null) {
+            // two threads may both register: the registry returns the same timer to each
+            timer = timer(registry, method, statusClass);
+            timers.set(slot, timer);
+        }
+        timer.record(elapsed, TimeUnit.NANOSECONDS);
+    }
+
+    /** Registers (or finds) the timer of a method's index in {@link #KNOWN_METHODS} (its size: OTHER) and a class. */
+    private Timer timer(MeterRegistry registry, int method, int statusClass) {
+        return Timer.builder(REQUEST_TIMER)
                 .description("Requests from their start to their response written")
                 .tags(tags)
-                .tag("method", method)
-                .tag("class", msg.getStatus() / 100 + "xx")
-                .register(registry)
-                .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+                .tag("method", method < KNOWN_METHODS.size() ? KNOWN_METHODS.get(method) : "OTHER")
+                .tag("class", statusClass + "xx")
+                .register(registry);
     }
 
     private void gauge(MeterRegistry registry, String name, String description, ServerStatistics s,
