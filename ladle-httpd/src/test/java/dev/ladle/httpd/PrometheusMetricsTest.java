@@ -52,6 +52,17 @@ class PrometheusMetricsTest {
     }
 
     @Test
+    void everyFigureOfTheStatisticsHasASample() throws Exception {
+        // each figure is one sample, but getResponses(int), which is five (one per class), and
+        // getResponsesTotal, their sum; so a figure added to ServerStatistics and not here fails this
+        long figures = java.util.Arrays.stream(dev.ladle.server.ServerStatistics.class.getMethods())
+                .filter(m -> m.getName().startsWith("get") && m.getParameterCount() == 0 && m.getReturnType() == long.class)
+                .count();
+        long samples = get("/metrics").body().lines().filter(line -> line.startsWith("ladle_")).count();
+        assertThat(samples).isEqualTo(figures - 1 + 5);
+    }
+
+    @Test
     void theScrapeCountsKnownRequestsByStatusClass() throws Exception {
         for (int i = 0; i < 3; i++) {
             assertThat(get("/hello").statusCode()).isEqualTo(200);

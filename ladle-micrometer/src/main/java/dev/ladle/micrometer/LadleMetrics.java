@@ -96,6 +96,10 @@ public final class LadleMetrics implements MeterBinder, AutoCloseable {
                 ServerStatistics::getTlsHandshakeFailures);
         counter(registry, "ladle.response.timeouts", "Requests answered 503 by the response timeout", Tags.empty(), s,
                 ServerStatistics::getResponseTimeouts);
+        counter(registry, "ladle.requests.refused.body.budget", "Requests refused because the request-body memory budget was spent",
+                Tags.empty(), s, ServerStatistics::getRequestsRefusedByBodyBudget);
+        counter(registry, "ladle.accept.failures", "Failed accept calls on the listeners", Tags.empty(), s,
+                ServerStatistics::getAcceptFailures);
         subscriptions.add(server.onRequestStarted(msg -> started.put(msg, System.nanoTime())));
         // one timer per method tag and class, registered on first use: a request records, it does not look up
         AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>((KNOWN_METHODS.size() + 1) * STATUS_CLASSES);

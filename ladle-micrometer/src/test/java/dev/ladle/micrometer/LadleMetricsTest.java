@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
+import dev.ladle.server.ServerStatistics;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -12,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +77,17 @@ class LadleMetricsTest {
         assertThat(ok.count()).isEqualTo(3);
         assertThat(ok.totalTime(TimeUnit.NANOSECONDS)).isPositive();
         assertThat(registry.get(LadleMetrics.REQUEST_TIMER).tags("method", "GET", "class", "4xx").timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void everyFigureOfTheStatisticsHasAMeter() {
+        // each figure is one meter, but getResponses(int), which is five (one per class), and
+        // getResponsesTotal, their sum; so a figure added to ServerStatistics and not here fails this
+        long figures = Arrays.stream(ServerStatistics.class.getMethods())
+                .filter(m -> m.getName().startsWith("get") && m.getParameterCount() == 0 && m.getReturnType() == long.class)
+                .count();
+        long meters = registry.getMeters().stream().filter(m -> !(m instanceof Timer)).count();
+        assertThat(meters).isEqualTo(figures - 1 + 5);
     }
 
     @Test
