@@ -71,7 +71,7 @@ class DescriptorExhaustionTest {
                 // back-off doubling from 10 ms to 1 s: about 8 attempts in 2 s, where a retry every 50 ms made 40
                 assertThat(failures).isBetween(1L, 15L);
                 assertThat(cpuMillis).isLessThan(MEASURE_MILLIS / 4);
-                assertThat(linesWith(log, "cannot accept connections")).isEqualTo(1);
+                assertThat(awaitLinesWith(log, "cannot accept connections")).isEqualTo(1);
 
                 long closed = System.nanoTime();
                 served.remove(0).close();
@@ -79,7 +79,8 @@ class DescriptorExhaustionTest {
                 System.out.println("the waiting client was served "
                         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closed) + " ms after a connection closed");
             }
-            assertThat(linesWith(log, "accepts connections again")).isEqualTo(1);
+            // the child logs after the accept, and its standard error reaches us on another thread: wait for it
+            assertThat(awaitLinesWith(log, "accepts connections again")).isEqualTo(1);
             assertThat(linesWith(log, "cannot accept connections")).isEqualTo(1);
             commands.println("exit");
             assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -102,6 +103,15 @@ class DescriptorExhaustionTest {
         } catch (IOException e) {
             // the child ended
         }
+    }
+
+    /** The number of lines with {@code text} once there is one, or 0 after five seconds without. */
+    private static long awaitLinesWith(List<String> log, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (linesWith(log, text) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return linesWith(log, text);
     }
 
     private static long linesWith(List<String> log, String text) {
