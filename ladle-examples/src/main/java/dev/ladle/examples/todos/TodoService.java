@@ -25,6 +25,7 @@ public final class TodoService {
     /** Serves the todos on the loopback address at {@code port} (0 picks a free one). */
     public Server start(int port) throws IOException {
         Server server = new Server();
+        // tag::todos[]
         server.addBodyCodec(new JacksonCodec());
         server.addHandler("/", new Router()
                 .get("/todos", msg -> msg.setResponseValue(List.copyOf(todos.values())))
@@ -36,6 +37,7 @@ public final class TodoService {
                     msg.setStatus(Status.NO_CONTENT);
                 })
                 .exception(NoSuchElementException.class, Status.NOT_FOUND));
+        // end::todos[]
         server.listenLocal(port, Set.of());
         return server;
     }
