@@ -23,10 +23,10 @@ import javax.net.ssl.TrustManagerFactory;
  * ({@code alice.p12}) and a self-signed one for "Mallory" ({@code mallory.p12}). The PKCS#12 password is
  * {@link #PASSWORD}.
  */
-record GuidePki(Path dir) {
-    static final char[] PASSWORD = "changeit".toCharArray();
+public record GuidePki(Path dir) {
+    public static final char[] PASSWORD = "changeit".toCharArray();
 
-    static boolean opensslInstalled() {
+    public static boolean opensslInstalled() {
         try {
             return new ProcessBuilder("openssl", "version").start().waitFor() == 0;
         } catch (IOException | InterruptedException e) {
@@ -34,7 +34,7 @@ record GuidePki(Path dir) {
         }
     }
 
-    static GuidePki create(Path dir) throws IOException {
+    public static GuidePki create(Path dir) throws IOException {
         GuidePki pki = new GuidePki(dir);
         pki.openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key",
                 "-out", "ca.pem", "-days", "2", "-subj", "/CN=Guide Test CA",
@@ -81,7 +81,7 @@ record GuidePki(Path dir) {
     }
 
     /** A client context that trusts the CA and, when {@code clientP12} is not null, presents that certificate. */
-    SSLContext clientContext(String clientP12) throws IOException, GeneralSecurityException {
+    public SSLContext clientContext(String clientP12) throws IOException, GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(dir.resolve("ca.pem"))) {
