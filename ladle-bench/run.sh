@@ -9,6 +9,8 @@
 #   PROFILE=1 SERVERS=ladle ROWS=plaintext ladle-bench/run.sh   also record JFR and print the hot spots
 #                                   (the shared and the file rows: ROWS=static1k profiles ladle-httpd)
 #   SERVERS="netty jetty" ROWS="h2c h2c_1conn h2c_16k h2_tls idle_h2" ladle-bench/run.sh   the HTTP/2 rows
+#   SERVERS="ladle ladle-jfr ladle-jfr-events" REFERENCE_SERVERS="ladle-jfr ladle-jfr-events" \
+#     ROWS="plaintext websocket64" ladle-bench/run.sh   what Ladle's Flight Recorder events cost, off and on
 #
 # Each server runs alone, pinned to CPU $SERVER_CPU; the load generator is pinned to CPU $CLIENT_CPU.
 # Every wrk and h2load row has a warm-up of $WARMUP seconds, then measures for $DURATION seconds.
@@ -47,6 +49,9 @@ repo=$(dirname "$here")
 # the servers of dev.ladle.bench.Main: a row names its servers, or runs against these
 PEERS="ladle netty undertow jetty helidon jdk"
 SERVERS=${SERVERS:-"$PEERS nginx jwebserver"}
+# Ladle under a Flight Recorder recording, with its events off and on (plaintext and websocket64 rows):
+# SERVERS="ladle $JFR_SERVERS" REFERENCE_SERVERS="$JFR_SERVERS" ROWS="plaintext websocket64"
+JFR_SERVERS="ladle-jfr ladle-jfr-events"
 REFERENCE_SERVERS=${REFERENCE_SERVERS:-nginx}
 ROWS=${ROWS:-"plaintext pipelined close echo4k echo1m websocket64 websocket16k h2c h2c_1conn h2c_16k tls_handshake tls_keepalive tls_resume h2_tls static1k static100k static1g idle10k idlews idle_h2 idle100k upload2g alloc"}
 LAUNCHES=${LAUNCHES:-3}

@@ -6,7 +6,7 @@ launch_metric startup_ms "Start to first response" ms lower
 metric plaintext "Keep-alive plaintext ($CONNECTIONS conns)" req/s higher
 metric plaintext_p50 " latency p50" ms lower
 metric plaintext_p99 " latency p99" ms lower
-row plaintext shared "$PEERS nginx"
+row plaintext shared "$PEERS nginx $JFR_SERVERS"
 row_plaintext() {
   wrk_row plaintext "$1" -c"$CONNECTIONS" -s "$LUA/report.lua" "$(url /plaintext)" || return 0
   got plaintext "$1" || return 0
@@ -45,7 +45,7 @@ ws_row() {
   grep -q '^failed_connections=0' <<<"$out" || note "$m" "$s" "$(grep failed_connections <<<"$out")"
 }
 metric websocket64 "WebSocket echo 64 B (100 conns)" msg/s higher
-row websocket64 shared "ladle jetty netty helidon undertow"
+row websocket64 shared "ladle jetty netty helidon undertow $JFR_SERVERS"
 row_websocket64() { ws_row websocket64 "$1" 64; }
 metric websocket16k "WebSocket echo 16 KiB (100 conns)" msg/s higher
 row websocket16k shared "ladle jetty netty helidon undertow"

@@ -32,8 +32,23 @@ server_command() {
       else
         CMD=("$JAVA" "${jvm[@]}" -cp "$CP" dev.ladle.bench.Main ladle "$PORT" ${args[@]+"${args[@]}"})
       fi ;;
+    ladle-jfr|ladle-jfr-events) # Ladle under a Flight Recorder recording: the JDK's default settings
+      # (Ladle's events disabled, as a production recording has them), or those plus Ladle's events
+      local jfc=default
+      [ "$name" = ladle-jfr ] || jfc=$(ladle_events_jfc)
+      CMD=("$JAVA" "${jvm[@]}" "-XX:StartFlightRecording:settings=$jfc,filename=$work/$name-$(date +%s%N).jfr"
+           -cp "$CP" dev.ladle.bench.Main ladle "$PORT" ${args[@]+"${args[@]}"}) ;;
     *) CMD=("$JAVA" "${jvm[@]}" -cp "$CP" dev.ladle.bench.Main "$name" "$PORT" ${args[@]+"${args[@]}"}) ;;
   esac
+}
+
+# ladle_events_jfc: a recording settings file, the JDK's default with Ladle's three events enabled
+# (written once per run by the JDK's jfr tool); prints its path
+ladle_events_jfc() {
+  local jfc="$work/ladle-events.jfc"
+  [ -f "$jfc" ] || "$JAVA_HOME/bin/jfr" configure --input default +dev.ladle.Request#enabled=true \
+    +dev.ladle.Connection#enabled=true +dev.ladle.WebSocketMessage#enabled=true --output "$jfc" >/dev/null
+  echo "$jfc"
 }
 
 # start_server NAME [JVM options...] [-- server arguments]: starts NAME (see server_command) pinned to

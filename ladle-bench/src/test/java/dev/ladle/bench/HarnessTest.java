@@ -21,8 +21,10 @@ class HarnessTest {
     /** Runs {@code script} in bash after sourcing the harness parts, with run.sh's say and die. */
     private static List<String> bash(String script) throws IOException, InterruptedException {
         String prelude = "set -euo pipefail; say() { :; }; die() { echo \"die: $*\"; exit 1; }\n"
-                + "for part in results launches table; do . '" + HARNESS + "'/$part.sh; done\n";
-        Process p = new ProcessBuilder("bash", "-c", prelude + script).redirectErrorStream(true).start();
+                + "for part in results launches table servers; do . '" + HARNESS + "'/$part.sh; done\n";
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", prelude + script).redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("bash ended").isTrue();
         assertThat(p.exitValue()).as(out).isZero();
@@ -74,5 +76,24 @@ class HarnessTest {
                 """);
         // ladle: launches 100, 120, 90 (the warm-up's 1 dropped): median 100, farthest 120 = 20 %
         assertThat(figures).containsExactly("100 120 90|100|20", "90|11", "1.11", "2.8 1 4");
+    }
+
+    @Test
+    void theFlightRecorderVariantsRunLadleUnderARecordingWithItsEventsOffOrOn() throws Exception {
+        List<String> lines = bash("""
+                work=$(mktemp -d); JAVA=java; CP=classes; PORT=7; JAVA_OPTS=-Xmx1g
+                server_command ladle-jfr; echo "${CMD[*]}"
+                server_command ladle-jfr-events; echo "${CMD[*]}"
+                grep -A1 '<event name="dev.ladle.' "$work/ladle-events.jfc" | grep -c '<setting name="enabled">true'
+                grep -A1 '<event name="jdk.ThreadPark">' "$work/ladle-events.jfc" | grep -c '<setting name="enabled">true'
+                rm -r "$work"
+                """);
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).matches("java -Xmx1g -XX:StartFlightRecording:settings=default,filename=\\S+/ladle-jfr-\\d+\\.jfr"
+                + " -cp classes dev\\.ladle\\.bench\\.Main ladle 7");
+        assertThat(lines.get(1)).matches("java -Xmx1g -XX:StartFlightRecording:settings=\\S+/ladle-events\\.jfc,filename=\\S+"
+                + " -cp classes dev\\.ladle\\.bench\\.Main ladle 7");
+        assertThat(lines.get(2)).as("Request, Connection and WebSocketMessage enabled").isEqualTo("3");
+        assertThat(lines.get(3)).as("the rest of the JDK's default settings kept").isEqualTo("1");
     }
 }

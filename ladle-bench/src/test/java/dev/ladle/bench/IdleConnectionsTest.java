@@ -72,6 +72,27 @@ class IdleConnectionsTest {
     }
 
     @Test
+    void theFigureIsWhatTheSecondHalfOfTheConnectionsAddedAndTheWholeGrowthIsPrintedBeside() throws Exception {
+        try (BenchServer server = Main.start("ladle", ServerOptions.plain(0))) {
+            String out = run(server.port(), "10", "0", "0", "http1", "--native");
+            long half = kib(out, "rss_before_kib=");
+            long after = kib(out, "rss_after_kib=");
+            assertThat(kib(out, "rss_after_kib_from_start=")).isEqualTo(after);
+            double perConnection = Double.parseDouble(value(out, "off_heap_per_connection_kib="));
+            assertThat(perConnection).isCloseTo((after - half) / 5.0, org.assertj.core.api.Assertions.within(0.01));
+            assertThat(out).contains("memory_per_connection_kib_from_start=", "still_open=10");
+        }
+    }
+
+    private static long kib(String out, String key) {
+        return Long.parseLong(value(out, key));
+    }
+
+    private static String value(String out, String key) {
+        return out.lines().filter(l -> l.startsWith(key)).findFirst().orElseThrow().substring(key.length());
+    }
+
+    @Test
     void aServerThatIsGoneFailsTheRunWithTheReason() throws Exception {
         int port;
         try (BenchServer server = Main.start("ladle", ServerOptions.plain(0))) {

@@ -102,13 +102,25 @@ public final class Forms {
      * the heap. Same as {@link #decodeMultipart(ServerMessage, String, Path, long)} with the default
      * temporary directory and text limit.
      *
-     * @throws IOException when reading fails, the body is not well-formed multipart
-     *     ({@link Multipart.FormatException}, also when the text fields are too large)
-     * @throws IllegalArgumentException when the request is not {@code multipart/form-data} or its
-     *     boundary is missing or invalid
+     * @throws StatusException for what the client sent wrong, which the server answers with that status
+     *     when the handler lets it go (see {@link #decodeMultipart(ServerMessage, String, Path, long, long)})
+     * @throws IOException when reading the body fails
      */
     public static MultipartForm decodeMultipart(ServerMessage msg, String fileControlName) throws IOException {
-        return decodeMultipart(msg, fileControlName, null, DEFAULT_MAX_TEXT_SIZE);
+        return decodeMultipart(msg, fileControlName, null, DEFAULT_MAX_TEXT_SIZE, Long.MAX_VALUE);
+    }
+
+    /**
+     * Same as {@link #decodeMultipart(ServerMessage, String, Path, long, long)} with no limit on the
+     * file's size.
+     *
+     * @throws StatusException for what the client sent wrong (see the five-argument method)
+     * @throws IOException when reading the body fails
+     * @throws IllegalArgumentException when {@code maxTextSize} is negative
+     */
+    public static MultipartForm decodeMultipart(ServerMessage msg, String fileControlName, Path directory, long maxTextSize)
+            throws IOException {
+        return decodeMultipart(msg, fileControlName, directory, maxTextSize, Long.MAX_VALUE);
     }
 
     /**
@@ -136,31 +148,53 @@ public final class Forms {
      *     boundary
      * @param fileControlName the name of the file field, or null to treat every part as text
      * @param directory where to create the temporary file, or null for the system's temporary directory
+     * <p>What the client sent wrong is thrown as a {@link StatusException}, which the server answers with
+     * its status and message when the handler does not catch it: 415 when the request is not
+     * {@code multipart/form-data}, 400 when its boundary is missing or invalid or the body is not
+     * well-formed multipart (the exception's cause is then the {@link Multipart.FormatException}, the
+     * message says what and where), 413 when the text fields add up to more than {@code maxTextSize} or
+     * the file part is longer than {@code maxFileSize} (reading stops there, and the partial file is
+     * deleted).
+     *
+     * @param msg the request; its {@code Content-Type} must be {@code multipart/form-data} with a
+     *     boundary
+     * @param fileControlName the name of the file field, or null to treat every part as text
+     * @param directory where to create the temporary file, or null for the system's temporary directory
      * @param maxTextSize the most bytes of all text fields together (the parser's limit of
      *     {@link Multipart#DEFAULT_MAX_PARTS} parts applies too)
-     * @throws IllegalArgumentException when the request is not {@code multipart/form-data} or its
-     *     boundary is missing or invalid
-     * @throws IOException when reading fails, the body is not well-formed multipart
-     *     ({@link Multipart.FormatException}, also when the text fields add up to more than
-     *     {@code maxTextSize})
+     * @param maxFileSize the most bytes of the file part, {@code Long.MAX_VALUE} for no limit
+     * @throws StatusException 415, 400 or 413 for what the client sent wrong (above)
+     * @throws IOException when reading the body fails (the client left, a timeout)
+     * @throws IllegalArgumentException when {@code maxTextSize} or {@code maxFileSize} is negative
      */
-    public static MultipartForm decodeMultipart(ServerMessage msg, String fileControlName, Path directory, long maxTextSize)
-            throws IOException {
-        if (maxTextSize < 0) {
-            throw new IllegalArgumentException("negative maxTextSize: " + maxTextSize);
+    public static MultipartForm decodeMultipart(ServerMessage msg, String fileControlName, Path directory, long maxTextSize,
+                                                long maxFileSize) throws IOException {
+        if (maxTextSize < 0 || maxFileSize < 0) {
+            throw new IllegalArgumentException("negative limit: maxTextSize " + maxTextSize + ", maxFileSize " + maxFileSize);
         }
         MessageHeaders headers = msg.getRequestHeaders();
         if (!MIME_TYPE_MULTIPART.equalsIgnoreCase(headers.getContentType())) {
-            throw new IllegalArgumentException("request is not " + MIME_TYPE_MULTIPART + " but " + headers.getContentType());
+            throw new StatusException(Status.UNSUPPORTED_MEDIA_TYPE,
+                    "expected " + MIME_TYPE_MULTIPART + ", not " + headers.getContentType());
         }
-        String boundary = Multipart.boundaryOf(headers);
+        String boundary;
+        try {
+            boundary = Multipart.boundaryOf(headers);
+        } catch (IllegalArgumentException e) {
+            throw new StatusException(Status.BAD_REQUEST, e.getMessage(), e);
+        }
         MessageBody body = msg.getRequestBody();
         // Bytes already in the body mean the server read it (a normal handler); none means an early
         // handler, before the body is read, so we stream it. An empty body is malformed either way.
         InputStream in = body.isComplete() || body.length() > 0
                 ? new ByteArrayInputStream(body.flatten())
                 : msg.getRequestBodyStream();
-        MultipartForm form = MultipartFormReader.read(in, boundary, fileControlName, directory, maxTextSize);
+        MultipartForm form;
+        try {
+            form = MultipartFormReader.read(in, boundary, fileControlName, directory, maxTextSize, maxFileSize);
+        } catch (Multipart.FormatException e) {
+            throw new StatusException(Status.BAD_REQUEST, e.getMessage(), e);
+        }
         if (form.file() != null) {
             msg.onFinished(form::close);
         }

@@ -29,6 +29,18 @@ final class MultipartFormReader {
      */
     static Forms.MultipartForm read(InputStream body, String boundary, String fileControlName, Path directory, long maxTextSize)
             throws IOException {
+        return read(body, boundary, fileControlName, directory, maxTextSize, Long.MAX_VALUE);
+    }
+
+    /**
+     * Reads the whole form from {@code body}, refusing a file part longer than {@code maxFileSize} with
+     * {@link StatusException} 413, as it refuses text fields longer than {@code maxTextSize} in all; a
+     * body that is not well-formed multipart is a {@link Multipart.FormatException}. On any failure no temporary file is left behind.
+     *
+     * @param directory where to create the temporary file, or null for the system default
+     */
+    static Forms.MultipartForm read(InputStream body, String boundary, String fileControlName, Path directory, long maxTextSize,
+                                    long maxFileSize) throws IOException {
         Map<String, String> fields = new LinkedHashMap<>();
         long textBudget = maxTextSize;
         Forms.UploadedFile file = null;
@@ -42,7 +54,7 @@ final class MultipartFormReader {
                 }
                 if (name.equals(fileControlName)) {
                     Forms.UploadedFile previous = file;
-                    file = saveFile(part, name, disposition.parameter("filename"), directory);
+                    file = saveFile(part, name, disposition.parameter("filename"), directory, maxFileSize);
                     if (previous != null) {
                         Files.deleteIfExists(previous.path());
                     }
@@ -61,14 +73,24 @@ final class MultipartFormReader {
         return new Forms.MultipartForm(fields, file);
     }
 
-    private static Forms.UploadedFile saveFile(Multipart.StreamingPart part, String name, String filename, Path directory)
-            throws IOException {
+    private static Forms.UploadedFile saveFile(Multipart.StreamingPart part, String name, String filename, Path directory,
+                                               long maxFileSize) throws IOException {
         Path path = directory == null
                 ? Files.createTempFile("ladle-upload-", ".tmp")
                 : Files.createTempFile(directory, "ladle-upload-", ".tmp");
-        long size;
+        long size = 0;
         try (OutputStream out = Files.newOutputStream(path)) {
-            size = part.content().transferTo(out);
+            InputStream content = part.content();
+            byte[] chunk = new byte[16 * 1024];
+            for (int n = content.read(chunk); n >= 0; n = content.read(chunk)) {
+                size += n;
+                if (size > maxFileSize) {
+                    // stop here: a client sending more than allowed does not get to fill the disk
+                    throw new StatusException(Status.CONTENT_TOO_LARGE, "the file \"" + printable(name)
+                            + "\" is larger than " + maxFileSize + " bytes");
+                }
+                out.write(chunk, 0, n);
+            }
         } catch (IOException | RuntimeException | Error e) {
             deleteQuietly(path, e);
             throw e;
@@ -104,8 +126,8 @@ final class MultipartFormReader {
         return Arrays.copyOf(data, length);
     }
 
-    private static Multipart.FormatException tooMuchText(String name, long maxTextSize) {
-        return new Multipart.FormatException("form text fields exceed " + maxTextSize + " bytes (at field \"" + printable(name) + "\")");
+    private static StatusException tooMuchText(String name, long maxTextSize) {
+        return new StatusException(Status.CONTENT_TOO_LARGE, "form text fields exceed " + maxTextSize + " bytes (at field \"" + printable(name) + "\")");
     }
 
     /** The charset parameter of the part's Content-Type when it names one Java knows; UTF-8 otherwise. */

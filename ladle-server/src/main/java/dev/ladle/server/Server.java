@@ -65,6 +65,11 @@ import java.util.function.Consumer;
  * {@code /foo/bar} but not {@code /foobar}); the entry at {@code /} (or null) is the default; the
  * {@code *} request target of {@code OPTIONS *} only reaches a handler registered at {@code *}.
  *
+ * <p>While it listens, the server keeps the JVM running (one small platform thread that is not a
+ * daemon, from the first listener to {@link #disconnect()} or {@link #close()}), so a {@code main} may
+ * start a server and return, as with the JDK's {@code HttpServer}. Its other threads are virtual, and
+ * virtual threads never keep a JVM running. Connections given to {@link #acceptStream} do not hold it.
+ *
  * <p>Thread-safe: handlers, auth domains and settings may be changed while the server runs.
  * Subclasses may override {@link #requestStarted}, {@link #requestRead}, {@link #requestFinished} and
  * {@link #requestAborted}.

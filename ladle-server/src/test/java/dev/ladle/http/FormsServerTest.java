@@ -39,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Forms end to end: a real {@link Server} on an ephemeral port, curl and the JDK HttpClient as clients. */
 class FormsServerTest {
+    /** The file limit of the /upload handlers. */
+    private static final long MAX_FILE_SIZE = 24 << 20;
     @TempDir
     Path uploads;
     @TempDir
@@ -71,13 +73,8 @@ class FormsServerTest {
     }
 
     private void describeUpload(ServerMessage msg) throws Exception {
-        Forms.MultipartForm form;
-        try {
-            form = Forms.decodeMultipart(msg, "file", uploads, Forms.DEFAULT_MAX_TEXT_SIZE);
-        } catch (Multipart.FormatException | IllegalArgumentException e) {
-            text(msg, 400, e.getMessage());
-            return;
-        }
+        // what the client sent wrong leaves as a StatusException, which the server answers by itself
+        Forms.MultipartForm form = Forms.decodeMultipart(msg, "file", uploads, Forms.DEFAULT_MAX_TEXT_SIZE, MAX_FILE_SIZE);
         msg.onFinished(finished::countDown);
         StringBuilder sb = new StringBuilder(new TreeMap<>(form.fields()).toString());
         Forms.UploadedFile file = form.file();
@@ -239,14 +236,14 @@ class FormsServerTest {
     }
 
     @Test
-    void malformedMultipartBodyCanBeAnswered400ByTheHandler() throws Exception {
+    void malformedMultipartBodyIsAnswered400WithTheReasonWhenTheHandlerLetsItGo() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/upload"))
                 .header("Content-Type", "multipart/form-data; boundary=b")
                 .POST(HttpRequest.BodyPublishers.ofString("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno closing delimiter"))
                 .build();
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).isEqualTo("multipart body ended inside part 1 (no closing boundary)");
+        assertThat(response.body()).isEqualTo("multipart body ended inside part 1 (no closing boundary)\n");
     }
 
     @Test
@@ -259,18 +256,35 @@ class FormsServerTest {
                 .build();
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).isEqualTo("no multipart boundary found in the body");
+        assertThat(response.body()).isEqualTo("no multipart boundary found in the body\n");
     }
 
     @Test
-    void requestThatIsNotMultipartIsRejectedWithIllegalArgumentException() throws Exception {
+    void requestThatIsNotMultipartIsAnswered415() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/upload"))
                 .header("Content-Type", Forms.MIME_TYPE_URLENCODED)
                 .POST(HttpRequest.BodyPublishers.ofString("a=1"))
                 .build();
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).startsWith("request is not multipart/form-data");
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertThat(response.body()).isEqualTo("expected multipart/form-data, not application/x-www-form-urlencoded\n");
+    }
+
+    @Test
+    void streamedFileOverTheLimitIsAnswered413AndNothingIsLeftOnDisk() throws Exception {
+        Path big = randomFile("big.bin", (int) MAX_FILE_SIZE + 1);
+        List<String> answer = curl("/upload-stream", "-F", "file=@" + big);
+        assertThat(answer).containsExactly("413", "the file \"file\" is larger than " + MAX_FILE_SIZE + " bytes\n");
+        assertThat(uploadsLeft()).isZero();
+    }
+
+    @Test
+    void textFieldsOverTheLimitAreAnswered413() throws Exception {
+        Path note = clientFiles.resolve("note.txt");
+        Files.writeString(note, "x".repeat((int) Forms.DEFAULT_MAX_TEXT_SIZE + 1));
+        List<String> answer = curl("/upload-stream", "-F", "note=<" + note);
+        assertThat(answer).containsExactly("413", "form text fields exceed " + Forms.DEFAULT_MAX_TEXT_SIZE
+                + " bytes (at field \"note\")\n");
     }
 
     @Test

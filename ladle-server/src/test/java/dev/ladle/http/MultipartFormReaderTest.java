@@ -169,7 +169,7 @@ class MultipartFormReaderTest {
         Multipart multipart = new Multipart("multipart/form-data");
         multipart.appendFormString("big", "x".repeat(1001));
         assertThatThrownBy(() -> MultipartFormReader.read(body(multipart), multipart.getBoundary(), null, dir, 1000))
-                .isInstanceOf(Multipart.FormatException.class)
+                .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.getStatus()).isEqualTo(413))
                 .hasMessage("form text fields exceed 1000 bytes (at field \"big\")");
     }
 
@@ -197,6 +197,26 @@ class MultipartFormReaderTest {
         Multipart multipart = new Multipart("multipart/form-data");
         multipart.appendFormFile("f", "big", null, new byte[100_000]);
         try (Forms.MultipartForm form = MultipartFormReader.read(body(multipart), multipart.getBoundary(), "f", dir, 10)) {
+            assertThat(form.file().size()).isEqualTo(100_000);
+        }
+    }
+
+    @Test
+    void fileOverItsLimitIsRefused413WithoutReadingOnAndLeavesNoTemporaryFile() throws IOException {
+        Multipart multipart = new Multipart("multipart/form-data");
+        multipart.appendFormFile("f", "big", null, new byte[100_001]);
+        multipart.appendFormString("after", "x");
+        assertThatThrownBy(() -> MultipartFormReader.read(body(multipart), multipart.getBoundary(), "f", dir, 10, 100_000))
+                .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.getStatus()).isEqualTo(413))
+                .hasMessage("the file \"f\" is larger than 100000 bytes");
+        assertThat(filesInDir()).isZero();
+    }
+
+    @Test
+    void fileExactlyAtItsLimitIsAccepted() throws IOException {
+        Multipart multipart = new Multipart("multipart/form-data");
+        multipart.appendFormFile("f", "big", null, new byte[100_000]);
+        try (Forms.MultipartForm form = MultipartFormReader.read(body(multipart), multipart.getBoundary(), "f", dir, 10, 100_000)) {
             assertThat(form.file().size()).isEqualTo(100_000);
         }
     }

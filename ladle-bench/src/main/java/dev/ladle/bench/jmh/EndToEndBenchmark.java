@@ -4,6 +4,8 @@ import dev.ladle.bench.BenchServer;
 import dev.ladle.bench.Endpoints;
 import dev.ladle.bench.Main;
 import dev.ladle.bench.ServerOptions;
+import dev.ladle.server.internal.jfr.ConnectionEvent;
+import dev.ladle.server.internal.jfr.RequestEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,6 +34,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * The client here allocates nothing per request, so with {@code -prof gc} the
  * {@code gc.alloc.rate.norm} figure is what the server allocates to answer one request, whatever
  * thread it allocates on (virtual threads' allocation is counted on their carriers).
+ *
+ * <p>{@code -p jfr=off,recording,events} measures what Ladle's Flight Recorder events cost (issue 19):
+ * {@code off} runs no recording (the events' code still runs, finding them disabled), {@code recording}
+ * runs a recording with the JDK's {@code default} settings, which leave Ladle's events disabled, and
+ * {@code events} the same recording with {@value RequestEvent#NAME} and {@value ConnectionEvent#NAME}
+ * enabled.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,6 +55,11 @@ public class EndToEndBenchmark {
     @Param({"ladle"})
     public String server;
 
+    /** Flight Recorder: {@code off}, {@code recording} (Ladle's events disabled) or {@code events}. */
+    @Param({"off"})
+    public String jfr;
+
+    private Recording recording;
     private BenchServer running;
     private Socket socket;
     private InputStream in;
@@ -54,6 +69,7 @@ public class EndToEndBenchmark {
     /** Starts the server and opens the connection. */
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        recording = startRecording(jfr);
         running = Main.start(server, ServerOptions.plain(0));
         socket = new Socket();
         socket.setTcpNoDelay(true);
@@ -67,6 +83,28 @@ public class EndToEndBenchmark {
     public void tearDown() throws Exception {
         socket.close();
         running.close();
+        if (recording != null) {
+            recording.close();
+        }
+    }
+
+    /** Starts the recording the {@code jfr} parameter names, or none. */
+    private static Recording startRecording(String jfr) throws Exception {
+        if (jfr.equals("off")) {
+            return null;
+        }
+        Recording r = new Recording(Configuration.getConfiguration("default"));
+        switch (jfr) {
+            case "recording" -> { }
+            case "events" -> {
+                r.enable(RequestEvent.NAME);
+                r.enable(ConnectionEvent.NAME);
+            }
+            default -> throw new IllegalArgumentException("jfr must be off, recording or events: " + jfr);
+        }
+        r.setToDisk(false);
+        r.start();
+        return r;
     }
 
     /** Sends one request and reads its answer up to the end of the 13-byte body. */

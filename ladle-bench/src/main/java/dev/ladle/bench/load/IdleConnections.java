@@ -33,12 +33,23 @@ import java.util.Locale;
  * in a real server have usually been idle a while, and servers may trim what an idle connection
  * holds after a moment (Ladle lets its buffers go after a second).
  *
- * <p>A connection's memory is measured in two parts, before and after the connections are opened:
- * the server's live heap ({@code jcmd PID GC.class_histogram}, which collects first) and its resident
- * set ({@code VmRSS}). run.sh starts this row's server with a fixed, pre-touched heap
- * ({@code -Xms=-Xmx}, {@code -XX:+AlwaysPreTouch}) so that the RSS difference is the memory outside
- * the heap (thread stacks, socket buffers, direct buffers) and the two parts add up without counting
- * garbage. With {@code --native} the server is not a JVM (nginx): only its resident set is measured
+ * <p>A connection's memory is what one more idle connection adds: the connections are opened in two
+ * halves, each followed by IDLE_SECONDS of quiet and a measurement, and the figure is the growth from the
+ * first measurement to the second divided by the second half's connections. The growth from before the
+ * first connection is printed too ({@code *_from_start}); it also spreads over the connections what a
+ * server spends once: the machine code the JIT compiles for the connection path, class metadata, pools
+ * grown to size.
+ *
+ * <p>Each measurement has two parts: the server's live heap ({@code jcmd PID GC.class_histogram}, which
+ * collects first) and its resident set ({@code VmRSS}). run.sh starts this row's server with a fixed,
+ * pre-touched heap ({@code -Xms=-Xmx}, {@code -XX:+AlwaysPreTouch}) so that the RSS difference is the
+ * memory outside the heap (thread stacks, direct buffers, native state) and the two parts add up
+ * without counting garbage. Before the resident set is read, {@code jcmd PID System.trim_native_heap}
+ * returns to the system what the C library kept of memory already freed, the JIT compilers' scratch
+ * arenas above all: no connection holds it, and without the trim a compilation that fell between the
+ * two measurements showed in Ladle as 2-3 KiB per connection (10,000 idle keep-alive connections: the
+ * resident set grew 18 MB over the second 5,000, and fell back below its first measurement once
+ * trimmed). With {@code --native} the server is not a JVM (nginx): only its resident set is measured
  * (SERVER_PID is then the process that holds the connections, nginx's worker).
  *
  * <p>{@code --sources N} spreads the connections over the source addresses 127.0.0.1 to 127.0.0.N in
@@ -105,24 +116,18 @@ public final class IdleConnections {
         List<Idle> idle = new ArrayList<>(options.count());
         byte[] answer = new byte[4096];
         long started = System.nanoTime();
+        int firstHalf = options.count() / 2;
         try {
-            for (int i = 0; i < options.count(); i++) {
-                Socket socket = new Socket();
-                idle.add(new Idle(socket, null));
-                connect(socket, i, options.sources(), options.port());
-                // a server that stops answering (out of memory, say) fails the row instead of hanging it
-                socket.setSoTimeout(10_000);
-                if (options.mode() == Mode.HTTP2) {
-                    idle.set(i, new Idle(socket, new Http2Connection(socket, "127.0.0.1:" + options.port())));
-                }
-                if (!exchange(idle.get(i), answer, options.mode(), true)) {
-                    throw new IOException("connection " + i + " closed before its answer");
-                }
-            }
+            open(idle, firstHalf, options, answer);
+            Thread.sleep((long) (options.idleSeconds() * 1000));
+            Footprint half = footprint(options);
+            open(idle, options.count(), options, answer);
             out.println("opened=" + idle.size() + " open_seconds=" + (System.nanoTime() - started) / 1e9
                     + " source_addresses=" + options.sources());
             Thread.sleep((long) (options.idleSeconds() * 1000));
-            printMemory(out, before, footprint(options), options.count());
+            Footprint after = footprint(options);
+            printMemory(out, "", half, after, options.count() - firstHalf);
+            printMemory(out, "_from_start", before, after, options.count());
             if (options.probes() > 0) {
                 probe(out, options.port(), options.probes());
             }
@@ -134,6 +139,23 @@ public final class IdleConnections {
         } finally {
             for (Idle connection : idle) {
                 connection.socket().close();
+            }
+        }
+    }
+
+    /** Opens connections until {@code idle} holds {@code total}, each with its first exchange done. */
+    private static void open(List<Idle> idle, int total, Options options, byte[] answer) throws IOException {
+        for (int i = idle.size(); i < total; i++) {
+            Socket socket = new Socket();
+            idle.add(new Idle(socket, null));
+            connect(socket, i, options.sources(), options.port());
+            // a server that stops answering (out of memory, say) fails the row instead of hanging it
+            socket.setSoTimeout(10_000);
+            if (options.mode() == Mode.HTTP2) {
+                idle.set(i, new Idle(socket, new Http2Connection(socket, "127.0.0.1:" + options.port())));
+            }
+            if (!exchange(idle.get(i), answer, options.mode(), true)) {
+                throw new IOException("connection " + i + " closed before its answer");
             }
         }
     }
@@ -162,16 +184,17 @@ public final class IdleConnections {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
     }
 
-    private static void printMemory(PrintStream out, Footprint before, Footprint after, int count) {
+    /** Prints what {@code count} connections added between two measurements, with {@code suffix} on the keys. */
+    private static void printMemory(PrintStream out, String suffix, Footprint before, Footprint after, int count) {
         long rss = (after.rssKiB() - before.rssKiB()) * 1024;
         long heap = after.liveHeapBytes() - before.liveHeapBytes();
-        out.println("rss_before_kib=" + before.rssKiB());
-        out.println("rss_after_kib=" + after.rssKiB());
-        out.println("live_heap_before_bytes=" + before.liveHeapBytes());
-        out.println("live_heap_after_bytes=" + after.liveHeapBytes());
-        out.printf(Locale.ROOT, "off_heap_per_connection_kib=%.2f%n", rss / 1024.0 / count);
-        out.printf(Locale.ROOT, "heap_per_connection_kib=%.2f%n", heap / 1024.0 / count);
-        out.printf(Locale.ROOT, "memory_per_connection_kib=%.2f%n", (rss + heap) / 1024.0 / count);
+        out.println("rss_before_kib" + suffix + "=" + before.rssKiB());
+        out.println("rss_after_kib" + suffix + "=" + after.rssKiB());
+        out.println("live_heap_before_bytes" + suffix + "=" + before.liveHeapBytes());
+        out.println("live_heap_after_bytes" + suffix + "=" + after.liveHeapBytes());
+        out.printf(Locale.ROOT, "off_heap_per_connection_kib%s=%.2f%n", suffix, rss / 1024.0 / count);
+        out.printf(Locale.ROOT, "heap_per_connection_kib%s=%.2f%n", suffix, heap / 1024.0 / count);
+        out.printf(Locale.ROOT, "memory_per_connection_kib%s=%.2f%n", suffix, (rss + heap) / 1024.0 / count);
     }
 
     /** The latency of {@code probes} new requests on one more connection, after a tenth as many unmeasured. */
@@ -286,6 +309,11 @@ public final class IdleConnections {
         if (total.length < 3) {
             throw new IOException("no class histogram from pid " + pid);
         }
+        // what the C library keeps of memory already freed (the JIT's scratch arenas, transient native
+        // buffers) is not held by any connection: give it back before reading the resident set
+        Process trim = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "System.trim_native_heap")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        trim.waitFor();
         return new Footprint(residentKiB(pid), Long.parseLong(total[2]));
     }
 

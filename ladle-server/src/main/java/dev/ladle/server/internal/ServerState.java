@@ -66,6 +66,8 @@ public final class ServerState {
     private volatile dev.ladle.server.Compression compression = dev.ladle.server.Compression.OFF;
     /** True while the server has listeners: a kept-alive connection needs one (libsoup). */
     private volatile boolean listening;
+    /** Keeps the JVM running while {@link #listening}: the server's own threads are all daemons. */
+    private final JvmAnchor anchor = new JvmAnchor();
 
     /** Creates the state of {@code server}. */
     public ServerState(Server server, ServerEvents events) {
@@ -260,5 +262,15 @@ public final class ServerState {
     /** Sets {@link #listening()}. */
     public void setListening(boolean listening) {
         this.listening = listening;
+        if (listening) {
+            anchor.hold();
+        } else {
+            anchor.release();
+        }
+    }
+
+    /** Returns true while a thread keeps the JVM running because the server listens. */
+    public boolean keepsJvmRunning() {
+        return anchor.isHolding();
     }
 }
