@@ -17,7 +17,10 @@ import java.util.UUID;
 
 /** Multipart uploads streamed to disk, never held in memory: one file with fields, and several files. */
 public final class PhotoUploads {
-    /** The largest upload accepted, in bytes: the whole request body, as its Content-Length declares it. */
+    /**
+     * The largest upload accepted, in bytes: the whole request body as its Content-Length declares it, and
+     * the photo itself when it comes without one (chunked).
+     */
     public static final long MAX_UPLOAD = 20 * 1024 * 1024;
 
     private PhotoUploads() {
@@ -30,7 +33,7 @@ public final class PhotoUploads {
         Router router = new Router()
                 .postStreaming("/photos", msg -> { // the body is left to the route: any size, never in memory
                     limitUpload(msg);
-                    try (Forms.MultipartForm form = Forms.decodeMultipart(msg, "photo", photos, 4096)) {
+                    try (Forms.MultipartForm form = Forms.decodeMultipart(msg, "photo", photos, 4096, MAX_UPLOAD)) {
                         Forms.UploadedFile photo = form.file(); // on disk, in a temporary file
                         if (photo == null || photo.size() == 0) {
                             throw new StatusException(Status.UNPROCESSABLE_CONTENT, "choose a file for \"photo\"");
@@ -41,12 +44,13 @@ public final class PhotoUploads {
                         msg.setResponseValue(photo.filename() + " (" + photo.size() + " bytes): "
                                 + form.fields().getOrDefault("caption", "") + "\n");
                     }
-                })
-                .exception(Multipart.FormatException.class, Status.BAD_REQUEST)  // a malformed body, or too much text
-                .exception(IllegalArgumentException.class, Status.BAD_REQUEST); // not multipart/form-data, no boundary
+                });
         // end::upload[]
         // tag::parts[]
         router.postStreaming("/albums", msg -> {
+            if (msg.getRequestHeaders().getContentLength() < 0) { // the loop counts nothing: a declared length bounds it
+                throw new StatusException(Status.LENGTH_REQUIRED, "say how large the upload is (Content-Length)");
+            }
             limitUpload(msg);
             String boundary = Multipart.boundaryOf(msg.getRequestHeaders());
             Multipart.Parser parts = Multipart.parser(msg.getRequestBodyStream(), boundary);
@@ -67,6 +71,8 @@ public final class PhotoUploads {
             }
             msg.setResponseValue(Status.CREATED, String.join("\n", ids) + "\n");
         });
+        router.exception(Multipart.FormatException.class, Status.BAD_REQUEST)   // the parser's: a malformed body
+                .exception(IllegalArgumentException.class, Status.BAD_REQUEST); // boundaryOf's: not multipart, no boundary
         // end::parts[]
         server.addHandler("/", router);
         server.listenLocal(0, Set.of());
@@ -74,12 +80,9 @@ public final class PhotoUploads {
     }
 
     // tag::limit[]
-    /** Refuses an upload before its body is read: nothing limits what a streaming route reads but the route. */
+    /** Refuses an upload declared too large, before its body is read: the client may not even send it. */
     static void limitUpload(ServerMessage msg) {
         long length = msg.getRequestHeaders().getContentLength(); // -1 when not declared (chunked)
-        if (length < 0) {
-            throw new StatusException(Status.LENGTH_REQUIRED, "say how large the upload is (Content-Length)");
-        }
         if (length > MAX_UPLOAD) {
             throw new StatusException(Status.CONTENT_TOO_LARGE, "uploads are limited to 20 MiB");
         }

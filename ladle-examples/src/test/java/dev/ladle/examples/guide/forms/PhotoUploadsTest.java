@@ -7,6 +7,7 @@ import dev.ladle.http.Forms;
 import dev.ladle.http.Multipart;
 import dev.ladle.server.Limits;
 import dev.ladle.server.Server;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +21,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -155,7 +159,34 @@ class PhotoUploadsTest {
     }
 
     @Test
-    void aChunkedUploadIs411() throws Exception {
+    void aChunkedPhotoIsAcceptedAsTheJdkClientSendsAStream() throws Exception {
+        Multipart form = new Multipart(Forms.MIME_TYPE_MULTIPART);
+        form.appendFormString("caption", "streamed");
+        form.appendFormFile("photo", "beach.jpg", "image/jpeg", new byte[100_000]);
+        byte[] body = form.toByteArray();
+        BlockingQueue<Long> declared = new LinkedBlockingQueue<>();
+        server.onRequestFinished(msg -> declared.add(msg.getRequestHeaders().getContentLength()));
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve("/photos"))
+                .header("Content-Type", form.getContentType())
+                .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))) // chunked: no Content-Length
+                .build(), BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(201);
+        assertThat(r.body()).isEqualTo("beach.jpg (100000 bytes): streamed\n");
+        assertThat(declared.poll(10, TimeUnit.SECONDS)).as("the length the request declared").isEqualTo(-1);
+        assertThat(stored()).hasSize(1);
+    }
+
+    @Test
+    void aChunkedPhotoOverTheFileLimitIs413AndLeavesNoFile() throws Exception {
+        Path file = clientFile("huge.jpg", (int) PhotoUploads.MAX_UPLOAD + 1);
+        Curl.Result r = Curl.run(base.resolve("/photos"), "-H", "Transfer-Encoding: chunked", "-F", "photo=@" + file);
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.body()).isEqualTo("the file \"photo\" is larger than " + PhotoUploads.MAX_UPLOAD + " bytes\n");
+        assertThat(stored()).as("the partial file is deleted").isEmpty();
+    }
+
+    @Test
+    void aChunkedUploadToTheAlbumsIs411() throws Exception {
         try (RawHttp raw = new RawHttp(base)) {
             RawHttp.Response r = raw.send("POST /albums HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n").read();
@@ -171,18 +202,19 @@ class PhotoUploadsTest {
             RawHttp.Response r = raw.send(ascii("POST /photos HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
                     + "Content-Length: " + body.length + "\r\n\r\n")).send(body).read();
             assertThat(r.status()).isEqualTo(400);
-            assertThat(r.text()).isEqualTo("multipart body ended inside part 1 (no closing boundary)");
+            assertThat(r.text()).isEqualTo("multipart body ended inside part 1 (no closing boundary)\n");
+            assertThat(r.header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
         }
         assertThat(stored()).isEmpty();
     }
 
     @Test
-    void textFieldsOverTheirLimitAre400() throws Exception {
+    void textFieldsOverTheirLimitAre413() throws Exception {
         Multipart form = new Multipart(Forms.MIME_TYPE_MULTIPART);
         form.appendFormString("caption", "x".repeat(4097));
         HttpResponse<String> r = post("/photos", form.getContentType(), form.toByteArray());
-        assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(r.body()).isEqualTo("form text fields exceed 4096 bytes (at field \"caption\")");
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.body()).isEqualTo("form text fields exceed 4096 bytes (at field \"caption\")\n");
     }
 
     @Test
@@ -191,8 +223,8 @@ class PhotoUploadsTest {
         form.appendFormFile("photo", "a.jpg", "image/jpeg", new byte[10]);
         form.appendFormFile("thumbnail", "t.jpg", "image/jpeg", new byte[5000]);
         HttpResponse<String> r = post("/photos", form.getContentType(), form.toByteArray());
-        assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(r.body()).isEqualTo("form text fields exceed 4096 bytes (at field \"thumbnail\")");
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.body()).isEqualTo("form text fields exceed 4096 bytes (at field \"thumbnail\")\n");
         assertThat(stored()).as("the photo saved so far is deleted too").isEmpty();
     }
 
@@ -204,7 +236,7 @@ class PhotoUploadsTest {
         }
         HttpResponse<String> r = post("/photos", form.getContentType(), form.toByteArray());
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(r.body()).isEqualTo("multipart body has more than 1000 parts");
+        assertThat(r.body()).isEqualTo("multipart body has more than 1000 parts\n");
     }
 
     @Test
@@ -213,29 +245,44 @@ class PhotoUploadsTest {
                 + "\r\n\r\nhi\r\n--b--\r\n");
         HttpResponse<String> r = post("/photos", "multipart/form-data; boundary=b", body);
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(r.body()).isEqualTo("headers of part 1 exceed 16384 bytes");
+        assertThat(r.body()).isEqualTo("headers of part 1 exceed 16384 bytes\n");
     }
 
     @Test
-    void aBodyThatIsNotMultipartIs400() throws Exception {
+    void aBodyThatIsNotMultipartIs415() throws Exception {
         HttpResponse<String> r = post("/photos", Forms.MIME_TYPE_URLENCODED, ascii("caption=x"));
-        assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(r.body()).isEqualTo("request is not multipart/form-data but application/x-www-form-urlencoded");
-        HttpResponse<String> noBoundary = post("/albums", "multipart/form-data", ascii("x"));
-        assertThat(noBoundary.statusCode()).isEqualTo(400);
-        assertThat(noBoundary.body()).isEqualTo("Content-Type multipart/form-data has no boundary parameter");
+        assertThat(r.statusCode()).isEqualTo(415);
+        assertThat(r.body()).isEqualTo("expected multipart/form-data, not application/x-www-form-urlencoded\n");
     }
 
     @Test
-    void withoutTheExceptionMappingAMalformedBodyIsA500() throws Exception {
-        server.addHandler("/unmapped", (srv, msg, path, query) -> {
+    void aMultipartTypeWithoutABoundaryIs400() throws Exception {
+        HttpResponse<String> r = post("/photos", "multipart/form-data", ascii("x"));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).isEqualTo("Content-Type multipart/form-data has no boundary parameter\n");
+    }
+
+    @Test
+    void theParsersExceptionsAreAnswered400ByTheRoutersMappings() throws Exception {
+        HttpResponse<String> noBoundary = post("/albums", "multipart/form-data", ascii("x"));
+        assertThat(noBoundary.statusCode()).as("boundaryOf's IllegalArgumentException").isEqualTo(400);
+        assertThat(noBoundary.body()).isEqualTo("Content-Type multipart/form-data has no boundary parameter");
+        HttpResponse<String> malformed = post("/albums", "multipart/form-data; boundary=b", ascii("--b\r\nno end"));
+        assertThat(malformed.statusCode()).as("the parser's FormatException").isEqualTo(400);
+        assertThat(malformed.body()).isEqualTo("multipart body ended inside the headers of part 1");
+    }
+
+    @Test
+    void aHandlerWithoutAnyMappingGetsTheSame400FromDecodeMultipart() throws Exception {
+        server.addHandler("/plain", (srv, msg, path, query) -> { // a normal handler, no router: the body is in memory
             try (Forms.MultipartForm form = Forms.decodeMultipart(msg, "photo")) {
                 msg.setStatus(200);
             }
         });
-        HttpResponse<String> r = post("/unmapped", "multipart/form-data; boundary=b", ascii("--b\r\nno end"));
-        assertThat(r.statusCode()).isEqualTo(500);
-        assertThat(r.body()).isEmpty();
+        HttpResponse<String> r = post("/plain", "multipart/form-data; boundary=b", ascii("--b\r\nno end"));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).isEqualTo("multipart body ended inside the headers of part 1\n");
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
     }
 
     @Test
@@ -258,7 +305,7 @@ class PhotoUploadsTest {
                 + "--b\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"2.jpg\"\r\n\r\ntw"));
         HttpResponse<String> r = post("/albums", "multipart/form-data; boundary=b", body.toByteArray());
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(r.body()).isEqualTo("multipart body ended inside part 2 (no closing boundary)");
+        assertThat(r.body()).as("the router's mapping: the message, no newline").isEqualTo("multipart body ended inside part 2 (no closing boundary)");
         assertThat(stored()).hasSize(1);
         assertThat(Files.readString(stored().get(0))).isEqualTo("one");
     }
