@@ -17,6 +17,8 @@ import java.util.Set;
  * requests, and a static site.
  */
 public final class FileService {
+    private static final long MAX_FILE_SIZE = 1L << 30; // 1 GiB: a larger upload is answered 413, and not kept
+
     /**
      * Serves {@code POST /upload} (the form's {@code file} part, stored under its plain file name),
      * {@code /files/NAME} from {@code storage} and the rest from {@code site}, on the loopback address
@@ -25,7 +27,7 @@ public final class FileService {
     public static Server start(int port, Path storage, Path site) throws IOException {
         Server server = new Server();
         server.addHandler("/upload", new Router().postStreaming("/", msg -> {
-            try (Forms.MultipartForm form = Forms.decodeMultipart(msg, "file", storage, Forms.DEFAULT_MAX_TEXT_SIZE)) {
+            try (Forms.MultipartForm form = Forms.decodeMultipart(msg, "file", storage, Forms.DEFAULT_MAX_TEXT_SIZE, MAX_FILE_SIZE)) {
                 String name = form.file() == null ? null : form.file().filename();
                 if (name == null || !name.matches("\\w[\\w.-]*")) {
                     throw new StatusException(Status.BAD_REQUEST, "send a 'file' part with a plain file name");
