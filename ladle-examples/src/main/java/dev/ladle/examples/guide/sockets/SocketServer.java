@@ -47,7 +47,7 @@ public final class SocketServer {
     }
 
     /** Serves the listening socket systemd (or inetd, or any parent) passed as standard input. */
-    public static void main(String[] args) throws IOException, InterruptedException {
+    public static void main(String[] args) throws IOException {
         // tag::inherited[]
         Server server = create();
         Channel inherited = System.inheritedChannel(); // standard input, when it is a socket
@@ -56,8 +56,7 @@ public final class SocketServer {
         }
         server.listenSocket(listening, Set.of());
         Runtime.getRuntime().addShutdownHook(new Thread(server::close)); // systemctl stop sends SIGTERM
-        System.out.println("ready");
-        Thread.currentThread().join(); // Ladle's threads are virtual, so they would not keep the JVM alive
+        System.out.println("ready"); // main returns; the listening server keeps the JVM running
         // end::inherited[]
     }
 }

@@ -89,7 +89,7 @@ class SocketServerTest {
     }
 
     @Test
-    void mainServesTheListeningSocketItInheritsAsStandardInput() throws Exception {
+    void mainServesTheListeningSocketItInheritsAsStandardInputAfterReturningAndStopsOnSigterm() throws Exception {
         assumeTrue(onPath("python3"), "python3 stands in for systemd");
         // what systemd does for StandardInput=socket: bind, listen, start the service with the socket as fd 0
         String script = String.join("\n",
@@ -105,7 +105,14 @@ class SocketServerTest {
             BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), UTF_8));
             int port = Integer.parseInt(out.readLine().trim());
             assertThat(out.readLine()).isEqualTo("ready");
+            // main printed "ready" last and returned: the listening server alone keeps the JVM running
+            assertThat(parent.waitFor(1, TimeUnit.SECONDS)).as("the JVM ended when main returned").isFalse();
             assertThat(get(URI.create("http://127.0.0.1:" + port + "/where"))).isEqualTo("on /127.0.0.1:" + port + "\n");
+
+            ProcessHandle jvm = parent.toHandle().children().findFirst().orElseThrow();
+            jvm.destroy(); // SIGTERM, as systemctl stop sends: the shutdown hook closes the server
+            assertThat(jvm.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+            assertThat(parent.waitFor(10, TimeUnit.SECONDS)).isTrue();
         } finally {
             parent.descendants().forEach(ProcessHandle::destroy);
             parent.destroy();
