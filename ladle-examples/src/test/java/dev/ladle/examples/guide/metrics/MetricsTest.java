@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -32,8 +33,12 @@ class MetricsTest {
     void theStatisticsCountConnectionsResponsesAndBytes() throws Exception {
         try (Server server = HelloServer.start(0); HttpClient client = HttpClient.newHttpClient()) {
             URI base = server.getUris().get(0);
+            // a response is counted once written, which may be just after the client has read it
+            CountDownLatch finished = new CountDownLatch(2);
+            server.onRequestFinished(msg -> finished.countDown());
             get(client, base.resolve("/hello"));
             get(client, base.resolve("/missing"));
+            assertThat(finished.await(10, TimeUnit.SECONDS)).as("both requests finished").isTrue();
             // tag::statistics[]
             ServerStatistics stats = server.getStatistics(); // a live view: each getter reads the figure now
             long ok = stats.getResponses(2);                 // responses with a 2xx status
