@@ -144,10 +144,6 @@ public final class Forms {
      * or when {@link MultipartForm#close()} is called, whichever comes first: move it elsewhere to keep
      * it.
      *
-     * @param msg the request; its {@code Content-Type} must be {@code multipart/form-data} with a
-     *     boundary
-     * @param fileControlName the name of the file field, or null to treat every part as text
-     * @param directory where to create the temporary file, or null for the system's temporary directory
      * <p>What the client sent wrong is thrown as a {@link StatusException}, which the server answers with
      * its status and message when the handler does not catch it: 415 when the request is not
      * {@code multipart/form-data}, 400 when its boundary is missing or invalid or the body is not

@@ -75,6 +75,30 @@ class ResponseTimeoutTest {
     }
 
     @BothProtocols
+    void aHandlerThatReturnsWithoutAStatusAfterTheTimeoutIsNotWarnedAboutA500(Protocol protocol) throws Exception {
+        CountDownLatch aborted = new CountDownLatch(1);
+        try (LogCapture log = new LogCapture("dev.ladle", "WARNING");
+                EngineFixture f = EngineFixture.start(new Limits().setResponseTimeout(TIMEOUT), s -> {
+                    s.addHandler("/slow", (srv, msg, path, query) -> {
+                        try {
+                            Thread.sleep(Duration.ofMinutes(1));
+                        } catch (InterruptedException e) {
+                            return; // the server answered 503; nothing left to set
+                        }
+                        msg.setStatus(200);
+                    });
+                    s.onRequestAborted(msg -> aborted.countDown());
+                });
+                ProtocolClient c = f.connect(protocol)) {
+            c.send(Request.get("/slow"));
+            assertRejected(c, 503, false);
+            assertThat(aborted.await(10, TimeUnit.SECONDS)).as("the handler returned").isTrue();
+            // the client got the timeout's 503, not a 500: a warning saying so would mislead
+            assertThat(log.text()).contains("no response to GET /slow").doesNotContain("without setting a status");
+        }
+    }
+
+    @BothProtocols
     void aMessagePausedAndNeverUnpausedGets503(Protocol protocol) throws Exception {
         AtomicReference<ServerMessage> paused = new AtomicReference<>();
         CountDownLatch aborted = new CountDownLatch(1);

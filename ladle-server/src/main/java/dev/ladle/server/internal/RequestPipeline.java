@@ -70,7 +70,8 @@ final class RequestPipeline {
             }
             ResponseDeadlines.unpaused(ex);
             if (ex.getStatus() == 0 && !ex.headersWritten) {
-                if (handlerRan) {
+                // after a response timeout the client got the server's 503, not the 500 the warning names
+                if (handlerRan && !ex.timedOut()) {
                     state.warnings.handlerSetNoStatus(entry.path(), ex.method, ex.requestTarget.path(), wasPaused);
                 }
                 ex.setStatusInternal(Status.INTERNAL_SERVER_ERROR);
