@@ -8,7 +8,6 @@ import dev.ladle.server.TrustedProxies;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * A server made to run behind a load balancer: a health check that fails while it drains, the client's
@@ -58,11 +57,10 @@ public final class BalancedServer {
 
     // tag::main[]
     /** Serves behind HAProxy on the port {@code args[0]} until SIGTERM, then drains for {@link #GRACE} and stops. */
-    public static void main(String[] args) throws IOException, InterruptedException {
+    public static void main(String[] args) throws IOException {
         Server server = behindProxyProtocol(Integer.parseInt(args[0]));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.drain(GRACE)));
         System.out.println("listening on " + server.getUris());
-        new CountDownLatch(1).await(); // Ladle's threads are daemons: main must not return
     }
     // end::main[]
 }
