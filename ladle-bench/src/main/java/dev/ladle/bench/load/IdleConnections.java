@@ -41,7 +41,8 @@ import java.util.Locale;
  * grown to size.
  *
  * <p>Each measurement has two parts: the server's live heap ({@code jcmd PID GC.class_histogram}, which
- * collects first) and its resident set ({@code VmRSS}). run.sh starts this row's server with a fixed,
+ * collects first) and its anonymous resident set ({@code RssAnon}: not the pages of its own libraries and
+ * jars, which the kernel drops and reloads at will). run.sh starts this row's server with a fixed,
  * pre-touched heap ({@code -Xms=-Xmx}, {@code -XX:+AlwaysPreTouch}) so that the RSS difference is the
  * memory outside the heap (thread stacks, direct buffers, native state) and the two parts add up
  * without counting garbage. Before the resident set is read, {@code jcmd PID System.trim_native_heap}
@@ -49,7 +50,9 @@ import java.util.Locale;
  * arenas above all: no connection holds it, and without the trim a compilation that fell between the
  * two measurements showed in Ladle as 2-3 KiB per connection (10,000 idle keep-alive connections: the
  * resident set grew 18 MB over the second 5,000, and fell back below its first measurement once
- * trimmed). With {@code --native} the server is not a JVM (nginx): only its resident set is measured
+ * trimmed). A growth of the resident set below zero (it moves by a few hundred KiB either way) counts as
+ * none in {@code memory_per_connection_kib}; the {@code off_heap} line keeps the measured figure. With
+ * {@code --native} the server is not a JVM (nginx): only its resident set is measured
  * (SERVER_PID is then the process that holds the connections, nginx's worker).
  *
  * <p>{@code --sources N} spreads the connections over the source addresses 127.0.0.1 to 127.0.0.N in
@@ -194,7 +197,9 @@ public final class IdleConnections {
         out.println("live_heap_after_bytes" + suffix + "=" + after.liveHeapBytes());
         out.printf(Locale.ROOT, "off_heap_per_connection_kib%s=%.2f%n", suffix, rss / 1024.0 / count);
         out.printf(Locale.ROOT, "heap_per_connection_kib%s=%.2f%n", suffix, heap / 1024.0 / count);
-        out.printf(Locale.ROOT, "memory_per_connection_kib%s=%.2f%n", suffix, (rss + heap) / 1024.0 / count);
+        // the resident set moves by a few hundred KiB either way for reasons of its own (what the C library
+        // can give back, the JIT's code cache), which may show as a negative figure: count it as none
+        out.printf(Locale.ROOT, "memory_per_connection_kib%s=%.2f%n", suffix, (Math.max(0, rss) + heap) / 1024.0 / count);
     }
 
     /** The latency of {@code probes} new requests on one more connection, after a tenth as many unmeasured. */
@@ -317,13 +322,24 @@ public final class IdleConnections {
         return new Footprint(residentKiB(pid), Long.parseLong(total[2]));
     }
 
-    /** The resident set of process {@code pid} ({@code VmRSS}), in KiB. */
+    /**
+     * The anonymous resident memory of process {@code pid} ({@code RssAnon}: heap, stacks, malloc), in KiB;
+     * its file-backed pages (the program's own libraries and jars, which the kernel drops and reloads at
+     * will) are no connection's. {@code VmRSS} where the kernel does not report {@code RssAnon}.
+     */
     private static long residentKiB(long pid) throws IOException {
+        long rss = -1;
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
+            if (line.startsWith("RssAnon:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
+            if (line.startsWith("VmRSS:")) {
+                rss = Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
         }
-        throw new IOException("no VmRSS for pid " + pid);
+        if (rss < 0) {
+            throw new IOException("no VmRSS for pid " + pid);
+        }
+        return rss;
     }
 }
