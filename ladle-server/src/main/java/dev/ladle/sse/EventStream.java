@@ -6,6 +6,7 @@ import dev.ladle.http.MessageHeaders;
 import dev.ladle.http.Status;
 import dev.ladle.server.ServerMessage;
 import dev.ladle.server.Subscription;
+import dev.ladle.server.internal.LongResponseAccess;
 import dev.ladle.websocket.internal.Listeners;
 import dev.ladle.websocket.internal.WebSocketTimers;
 import java.io.IOException;
@@ -57,9 +58,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * nothing at all is cut off by the server's {@linkplain dev.ladle.server.Limits#getWriteTimeout() write
  * timeout}.
  *
- * <p><b>Shutting down.</b> An open stream is a response in flight: {@code Server.close()} waits for it
- * up to {@linkplain dev.ladle.server.Limits#getShutdownTimeout() the shutdown timeout}, then cuts it (the
- * browser reconnects, elsewhere behind a balancer). Close the streams first to end them cleanly at once.
+ * <p><b>Shutting down.</b> When the server starts draining ({@code Server.startDraining()} or
+ * {@code drain}), disconnects or closes, its open streams close as by {@link #close()}: what is queued
+ * goes out, the response ends, {@link #onClose} listeners run and later sends throw {@link IOException}.
+ * A browser's {@code EventSource} then reconnects after its retry time, elsewhere behind a balancer. A
+ * stream opened while the server drains is closed right after its head.
  *
  * <p>Thread-safe: every method may be called from any thread; events sent from several threads go out
  * whole, in the order the sends were made. {@link #onClose} listeners run once, on the thread that
@@ -75,6 +78,8 @@ public final class EventStream implements AutoCloseable {
     public static final long DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
 
     private static final System.Logger LOG = System.getLogger(EventStream.class.getName());
+    /** Why sends fail once the server ended the stream. */
+    private static final String SERVER_CLOSING = "the server is shutting down";
 
     private final ServerMessage msg;
     private final MessageBody body;
@@ -128,6 +133,10 @@ public final class EventStream implements AutoCloseable {
         msg.onFinished(stream::ended);
         msg.onDisconnected(stream::ended);
         stream.setKeepAlive(DEFAULT_KEEP_ALIVE);
+        // a draining or closing server ends the stream (the client reconnects, elsewhere behind a
+        // balancer) rather than wait for it until its shutdown timeout
+        Subscription drain = LongResponseAccess.onServerDrain(msg, () -> stream.closeWith(SERVER_CLOSING, true));
+        stream.onClose(drain::close);
         return stream;
     }
 

@@ -448,4 +448,59 @@ class EventStreamTest {
             assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
         }
     }
+
+    /** Reads {@code in} to its end. */
+    private static String readToEnd(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void serverCloseEndsAnOpenStreamCleanlyWithoutWaitingForTheShutdownTimeout() throws Exception {
+        server.setLimits(new Limits().setShutdownTimeout(Duration.ofSeconds(30)));
+        try (Socket socket = rawGet()) {
+            InputStream in = socket.getInputStream();
+            EventStream events = nextOpened();
+            events.send("before");
+            readUntil(in, "data: before\n\n");
+            long started = System.nanoTime();
+            server.close();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("close took, ms").isLessThan(5_000);
+            assertThat(readToEnd(in)).as("the chunked body's end, then the connection's").endsWith("0\r\n\r\n");
+            assertThat(events.isOpen()).isFalse();
+            assertThatThrownBy(() -> events.send("after")).isInstanceOf(IOException.class)
+                    .hasMessage("the server is shutting down");
+        }
+    }
+
+    @Test
+    void drainingEndsOpenStreamsAndAStreamOpenedWhileDrainingEndsAfterItsHead() throws Exception {
+        try (Socket socket = rawGet()) {
+            EventStream events = nextOpened();
+            CountDownLatch closed = closedLatch(events);
+            readUntil(socket.getInputStream(), "\r\n\r\n");
+            server.startDraining();
+            // the body ends; the connection stays for a next request (answered with Connection: close)
+            readUntil(socket.getInputStream(), "0\r\n\r\n");
+            assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+        try (Socket socket = rawGet()) {
+            String answer = readToEnd(socket.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 200 OK\r\n").contains("Content-Type: text/event-stream; charset=utf-8\r\n")
+                    .endsWith("\r\n\r\n0\r\n\r\n");
+            assertThat(nextOpened().isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void drainingEndsAnOpenStreamOverHttp2() throws Exception {
+        Request request = new Request.Builder().url(base.resolve("/events").toString()).build();
+        try (Response response = okHttp.newCall(request).execute(); StreamLines lines = okHttpLines(response)) {
+            EventStream events = nextOpened();
+            events.send("before");
+            assertThat(lines.next(2)).containsExactly("data: before", "");
+            server.startDraining();
+            assertThat(lines.next(5, TimeUnit.SECONDS)).as("the end of the body").isNull();
+            assertThat(events.isOpen()).isFalse();
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package dev.ladle.server.internal;
 
+import dev.ladle.server.Subscription;
+import dev.ladle.websocket.internal.Listeners;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /** The live connections of one server, so that {@code disconnect} and {@code close} can reach them. */
 public final class ConnectionRegistry {
     private final Set<HttpConnection> live = ConcurrentHashMap.newKeySet();
+    /** Responses that never finish by themselves (open event streams): ended when the server drains. */
+    private final Listeners<Runnable> endlessResponses = new Listeners<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition emptied = lock.newCondition();
     /** Signalled when a connection ends while a listener waits for a free descriptor. */
@@ -119,6 +123,7 @@ public final class ConnectionRegistry {
      * @param includeAcceptedStreams also end connections given through {@code acceptStream}
      */
     public void drain(boolean includeAcceptedStreams) {
+        endEndlessResponses();
         for (HttpConnection connection : live) {
             if (includeAcceptedStreams || !connection.isAcceptedStream()) {
                 connection.finishAndClose();
@@ -132,8 +137,32 @@ public final class ConnectionRegistry {
      * close} (see {@code HttpConnection.drain}).
      */
     public void startDraining() {
+        endEndlessResponses();
         for (HttpConnection connection : live) {
             connection.drain();
+        }
+    }
+
+    /**
+     * Registers a response that never finishes by itself (an open event stream): {@code end} runs when
+     * the server starts draining, disconnects or closes, so that its connection can finish as a busy
+     * one does after its current response, as WebSockets are told to go away. Closing the result
+     * removes it (the response ended on its own).
+     */
+    public Subscription onDrain(Runnable end) {
+        return endlessResponses.add(end);
+    }
+
+    private void endEndlessResponses() {
+        endlessResponses.forEach(ConnectionRegistry::runQuietly);
+    }
+
+    private static void runQuietly(Runnable end) {
+        try {
+            end.run();
+        } catch (RuntimeException e) {
+            System.getLogger(ConnectionRegistry.class.getName())
+                    .log(System.Logger.Level.WARNING, "ending a response for the server's close failed", e);
         }
     }
 

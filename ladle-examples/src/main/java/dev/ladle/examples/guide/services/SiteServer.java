@@ -62,7 +62,6 @@ public final class SiteServer implements AutoCloseable {
 
     @Override
     public void close() {
-        watchers.forEach(EventStream::close);
-        server.close();
+        server.close(); // ends the open event streams too
     }
 }
