@@ -276,7 +276,9 @@ final class HttpdCommand implements Callable<Integer> {
         err.flush();
         httpd.close();
         out.flush();
-        // a signal would otherwise end the JVM with 128 + the signal number; a graceful stop is a success
+        // a signal would otherwise end the JVM with 128 + the signal number; a graceful stop is a success.
+        // Halting skips the other shutdown hooks: write the user's flight recordings first
+        FlightRecordings.writeBeforeHalt();
         Runtime.getRuntime().halt(0);
     }
 

@@ -64,6 +64,26 @@ class ShutdownIT {
     }
 
     @Test
+    void aFlightRecordingStartedOnTheCommandLineIsWrittenOnSigterm() throws Exception {
+        Path recording = dir.resolve("httpd.jfr");
+        Files.writeString(dir.resolve("hello.txt"), "hello");
+        try (HttpdProcess httpd = HttpdProcess.start(dir,
+                // the recording's startup message would go to standard output, where the test reads the URI
+                java.util.List.of("-XX:StartFlightRecording:filename=" + recording, "-Xlog:jfr+startup=off"),
+                "--bind", "127.0.0.1", "--port", "0")) {
+            httpd.awaitUris(1);
+            try (Socket client = Clients.connect(httpd.uri())) {
+                Clients.writeNow(client.getOutputStream(), "GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+            }
+            httpd.signal("TERM");
+            assertThat(httpd.awaitExit()).isZero();
+        }
+        assertThat(recording).isRegularFile();
+        assertThat(jdk.jfr.consumer.RecordingFile.readAllEvents(recording)).as("events of the recording").isNotEmpty();
+    }
+
+    @Test
     void sigintStopsTheServerWithExitCode0() throws Exception {
         try (HttpdProcess httpd = HttpdProcess.serveLocal(dir)) {
             httpd.signal("INT");
