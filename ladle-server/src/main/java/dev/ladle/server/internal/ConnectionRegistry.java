@@ -10,6 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /** The live connections of one server, so that {@code disconnect} and {@code close} can reach them. */
 public final class ConnectionRegistry {
+    private static final System.Logger LOG = System.getLogger(ConnectionRegistry.class.getName());
     private final Set<HttpConnection> live = ConcurrentHashMap.newKeySet();
     /** Responses that never finish by themselves (open event streams): ended when the server drains. */
     private final Listeners<Runnable> endlessResponses = new Listeners<>();
@@ -161,8 +162,7 @@ public final class ConnectionRegistry {
         try {
             end.run();
         } catch (RuntimeException e) {
-            System.getLogger(ConnectionRegistry.class.getName())
-                    .log(System.Logger.Level.WARNING, "ending a response for the server's close failed", e);
+            LOG.log(System.Logger.Level.WARNING, "ending a response for the server's close failed", e);
         }
     }
 

@@ -816,12 +816,7 @@ public final class HttpConnection implements Runnable, MessageIo {
 
     @Override
     public void writeDirectPieces(ByteBuffer[] pieces) throws IOException {
-        long n = 0;
-        for (ByteBuffer piece : pieces) {
-            n += piece.remaining();
-        }
-        out.writeDirect(pieces);
-        state.counters.responseBodyBytesWritten.add(n);
+        state.counters.responseBodyBytesWritten.add(out.writeDirect(pieces));
     }
 
     @Override

@@ -203,16 +203,19 @@ final class OutputBuffer {
      * Writes what is buffered, then {@code pieces}, with gathering writes ({@code writev}) on a connection
      * that {@link #sendsFiles()}: direct buffers without a copy, in as few system calls as the socket
      * takes; timed for the write watchdog as writes are.
+     *
+     * @return the bytes of {@code pieces} written (what was buffered before not counted)
      */
-    void writeDirect(ByteBuffer[] pieces) throws IOException {
+    long writeDirect(ByteBuffer[] pieces) throws IOException {
         ByteBuffer[] all = new ByteBuffer[pieces.length + 1];
         all[0] = ByteBuffer.wrap(buf, 0, count);
         count = 0;
-        long left = all[0].remaining();
+        long piecesBytes = 0;
         for (int i = 0; i < pieces.length; i++) {
             all[i + 1] = pieces[i].duplicate();
-            left += all[i + 1].remaining();
+            piecesBytes += all[i + 1].remaining();
         }
+        long left = all[0].remaining() + piecesBytes;
         writeStarted = System.nanoTime() | 1;
         try {
             int first = 0;
@@ -228,6 +231,7 @@ final class OutputBuffer {
         } finally {
             writeStarted = 0;
         }
+        return piecesBytes;
     }
 
     /**
