@@ -295,9 +295,11 @@ class BalancedServerTest {
             long start = System.nanoTime();
             server.destroy(); // SIGTERM
             String health = "";
-            while (!health.startsWith("HTTP/1.1 503 ")) {
+            // bounded: a server that never answers 503 fails here rather than hanging the build
+            while (!health.startsWith("HTTP/1.1 503 ") && System.nanoTime() - start < BalancedServer.GRACE.toNanos()) {
                 health = getWithProxyHeader(port, "/health");
             }
+            assertThat(health).as("/health once SIGTERM arrived").startsWith("HTTP/1.1 503 ");
             assertThat(health).contains("Cache-Control: no-store").endsWith("draining\n");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BalancedServer.GRACE);
             assertThat(server.waitFor(RealBalancer.WAIT.toSeconds(), TimeUnit.SECONDS)).as("stopped").isTrue();
