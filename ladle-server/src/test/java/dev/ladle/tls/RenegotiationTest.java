@@ -2,7 +2,6 @@ package dev.ladle.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
 import dev.ladle.server.TlsAuthMode;
 import java.io.ByteArrayOutputStream;
@@ -11,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -43,14 +41,12 @@ class RenegotiationTest {
     @BeforeEach
     void start() throws IOException {
         server = new Server();
-        server.setTlsCertificate(TlsCertificate.fromPemFiles(pki.serverChain, pki.serverKey));
         server.setTlsDatabase(TlsDatabase.fromPemFile(pki.caCert));
         server.addHandler("/", (s, msg, path, query) -> {
             msg.setStatus(200);
             msg.setResponse("text/plain", "hello\n".getBytes(StandardCharsets.UTF_8));
         });
-        server.listenLocal(0, EnumSet.of(ListenOption.HTTPS, ListenOption.IPV4_ONLY));
-        port = server.getUris().get(0).getPort();
+        port = pki.listenHttpsOnLoopback(server).getPort();
     }
 
     @AfterEach

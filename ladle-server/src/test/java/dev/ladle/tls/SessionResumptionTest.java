@@ -2,7 +2,6 @@ package dev.ladle.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
 import dev.ladle.server.TlsAuthMode;
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManager;
@@ -55,14 +53,12 @@ class SessionResumptionTest {
     @BeforeEach
     void start() throws IOException {
         server = new Server();
-        server.setTlsCertificate(TlsCertificate.fromPemFiles(pki.serverChain, pki.serverKey));
         server.setTlsDatabase(TlsDatabase.fromPemFile(pki.caCert));
         server.addHandler("/", (s, msg, path, query) -> {
             msg.setStatus(200);
             msg.setResponse("text/plain", (HttpsServerTest.describe(msg) + "\n").getBytes(StandardCharsets.UTF_8));
         });
-        server.listenLocal(0, EnumSet.of(ListenOption.HTTPS, ListenOption.IPV4_ONLY));
-        port = server.getUris().get(0).getPort();
+        port = pki.listenHttpsOnLoopback(server).getPort();
     }
 
     @AfterEach

@@ -44,7 +44,6 @@ class StrictTransportSecurityTest {
     @BeforeEach
     void start() throws IOException {
         server = new Server();
-        server.setTlsCertificate(TlsCertificate.fromPemFiles(pki.serverChain, pki.serverKey));
         server.addHandler("/hello", (s, msg, path, query) -> {
             msg.setStatus(200);
             msg.setResponse("text/plain", "hello\n".getBytes(StandardCharsets.UTF_8));
@@ -54,9 +53,8 @@ class StrictTransportSecurityTest {
             msg.getResponseHeaders().replace(FIELD, "max-age=5");
         });
         server.listenLocal(0, EnumSet.of(ListenOption.IPV4_ONLY));
-        server.listenLocal(0, EnumSet.of(ListenOption.HTTPS, ListenOption.IPV4_ONLY));
         http = server.getUris().get(0);
-        https = server.getUris().get(1);
+        https = pki.listenHttpsOnLoopback(server);
     }
 
     @AfterEach

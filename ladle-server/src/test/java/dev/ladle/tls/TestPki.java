@@ -2,8 +2,11 @@ package dev.ladle.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ladle.server.ListenOption;
+import dev.ladle.server.Server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -116,6 +120,16 @@ final class TestPki {
     /** Reads the server certificate (for 127.0.0.1 and localhost, with its chain to the CA) as the server would. */
     TlsCertificate serverCertificate() throws IOException {
         return new Issued(serverChain, serverKey).load();
+    }
+
+    /**
+     * Puts the {@linkplain #serverCertificate server certificate} on {@code server} and has it listen https
+     * on 127.0.0.1, on a port the system picks. Returns the URI of that listener.
+     */
+    URI listenHttpsOnLoopback(Server server) throws IOException {
+        server.setTlsCertificate(serverCertificate());
+        server.listenLocal(0, EnumSet.of(ListenOption.HTTPS, ListenOption.IPV4_ONLY));
+        return server.getUris().getLast();
     }
 
     /** A certificate file and its key file. */

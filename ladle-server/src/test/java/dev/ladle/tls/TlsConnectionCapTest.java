@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ladle.server.Limits;
-import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,7 +11,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,14 +34,12 @@ class TlsConnectionCapTest {
     @Test
     void connectionBeyondTheCapOnAnHttpsListenerIsClosedBeforeAnyHandshake() throws Exception {
         try (Server server = new Server()) {
-            server.setTlsCertificate(TlsCertificate.fromPemFiles(pki.serverChain, pki.serverKey));
             server.setLimits(new Limits().setMaxConnections(1));
             server.addHandler("/", (s, msg, path, query) -> {
                 msg.setResponse("text/plain", "ok".getBytes(StandardCharsets.UTF_8));
                 msg.setStatus(200);
             });
-            server.listenLocal(0, EnumSet.of(ListenOption.HTTPS, ListenOption.IPV4_ONLY));
-            URI uri = server.getUris().get(0);
+            URI uri = pki.listenHttpsOnLoopback(server);
             SSLContext context = TlsClients.context(pki.caCert, null);
             try (SSLSocket admitted = TlsClients.connect(context, uri.getPort())) {
                 // a refused connection: closed without waiting for a ClientHello (the handshake timeout is 10 s)

@@ -2,7 +2,6 @@ package dev.ladle.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ladle.server.ListenOption;
 import dev.ladle.server.Server;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,7 +9,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
@@ -43,15 +41,13 @@ class TlsStatisticsTest {
     @BeforeEach
     void start() throws IOException {
         server = new Server();
-        server.setTlsCertificate(TlsCertificate.fromPemFiles(pki.serverChain, pki.serverKey));
         server.addHandler("/", (s, msg, path, query) -> {
             msg.setResponse("text/plain", "ok".getBytes(StandardCharsets.UTF_8));
             msg.setStatus(200);
         });
         server.onRequestAborted(msg -> aborted.release());
         server.onRequestFinished(msg -> finished.release());
-        server.listenLocal(0, EnumSet.of(ListenOption.HTTPS, ListenOption.IPV4_ONLY));
-        uri = server.getUris().get(0);
+        uri = pki.listenHttpsOnLoopback(server);
     }
 
     @AfterEach

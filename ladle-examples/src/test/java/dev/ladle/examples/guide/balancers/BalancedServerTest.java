@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +73,44 @@ class BalancedServerTest {
         return client.send(request.build(), BodyHandlers.ofString());
     }
 
+    @AfterEach
+    void closeClient() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    /** Requests sent one after another on a virtual thread, and how each that failed did. */
+    private record Load(AtomicBoolean stop, AtomicInteger sent, ConcurrentLinkedQueue<String> failures, Thread thread) {
+        /** Stops sending and returns the failures. */
+        ConcurrentLinkedQueue<String> finish() throws InterruptedException {
+            stop.set(true);
+            thread.join();
+            return failures;
+        }
+    }
+
+    /** GETs /whoami through {@code front} again and again until {@link Load#finish()}, noting what is not a 200. */
+    private Load load(URI front) {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger sent = new AtomicInteger();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        Thread thread = Thread.ofVirtual().start(() -> {
+            while (!stop.get()) {
+                try {
+                    HttpResponse<String> r = get(front, "/whoami");
+                    if (r.statusCode() != 200) {
+                        failures.add(r.statusCode() + " " + r.body());
+                    }
+                } catch (Exception e) {
+                    failures.add(e.toString());
+                }
+                sent.incrementAndGet();
+            }
+        });
+        return new Load(stop, sent, failures, thread);
+    }
+
     /** Waits until {@code condition} holds, polling: the servers do not signal what a balancer did to them. */
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + RealBalancer.WAIT.toNanos();
@@ -115,22 +154,8 @@ class BalancedServerTest {
         try (Server a = BalancedServer.behindProxyProtocol(0); Server b = BalancedServer.behindProxyProtocol(0);
              RealBalancer haproxy = haproxy(a, b)) {
             haproxy.awaitOk(client, "/whoami");
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicInteger sent = new AtomicInteger();
-            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-            Thread load = Thread.ofVirtual().start(() -> {
-                while (!stop.get()) {
-                    try {
-                        HttpResponse<String> r = get(haproxy.uri(), "/whoami");
-                        if (r.statusCode() != 200) {
-                            failures.add(r.statusCode() + " " + r.body());
-                        }
-                    } catch (Exception e) {
-                        failures.add(e.toString());
-                    }
-                    sent.incrementAndGet();
-                }
-            });
+            Load load = load(haproxy.uri());
+            AtomicInteger sent = load.sent();
             await("requests through HAProxy", () -> sent.get() >= 20);
             assertThat(a.getStatistics().getResponses(2)).as("a served some").isPositive();
 
@@ -153,9 +178,7 @@ class BalancedServerTest {
             assertThat(drain.join(RealBalancer.WAIT)).as("drain returned").isTrue();
             int afterClose = sent.get();
             await("requests after a closed", () -> sent.get() >= afterClose + 20);
-            stop.set(true);
-            load.join();
-            assertThat(failures).as("failed requests of %d", sent.get()).isEmpty();
+            assertThat(load.finish()).as("failed requests of %d", sent.get()).isEmpty();
             assertThat(a.getConnectionCount()).isZero();
         }
     }
@@ -230,29 +253,13 @@ class BalancedServerTest {
              Server b = BalancedServer.behindForwardingProxy(0, "127.0.0.1");
              RealBalancer nginx = nginx(a, b, Map.of())) {
             nginx.awaitOk(client, "/whoami");
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicInteger sent = new AtomicInteger();
-            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-            Thread load = Thread.ofVirtual().start(() -> {
-                while (!stop.get()) {
-                    try {
-                        HttpResponse<String> r = get(nginx.uri(), "/whoami");
-                        if (r.statusCode() != 200) {
-                            failures.add(r.statusCode() + " " + r.body());
-                        }
-                    } catch (Exception e) {
-                        failures.add(e.toString());
-                    }
-                    sent.incrementAndGet();
-                }
-            });
+            Load load = load(nginx.uri());
+            AtomicInteger sent = load.sent();
             await("requests through nginx", () -> sent.get() >= 20);
             a.drain(Duration.ofSeconds(1)); // nginx has no health checks: a serves to the end of its grace
             int afterClose = sent.get();
             await("requests after a closed", () -> sent.get() >= afterClose + 20);
-            stop.set(true);
-            load.join();
-            assertThat(failures).as("failed requests of %d", sent.get()).isEmpty();
+            assertThat(load.finish()).as("failed requests of %d", sent.get()).isEmpty();
             assertThat(b.getStatistics().getResponses(2)).isPositive();
         }
     }
@@ -288,9 +295,11 @@ class BalancedServerTest {
             long start = System.nanoTime();
             server.destroy(); // SIGTERM
             String health = "";
-            while (!health.startsWith("HTTP/1.1 503 ")) {
+            // bounded: a server that never answers 503 fails here rather than hanging the build
+            while (!health.startsWith("HTTP/1.1 503 ") && System.nanoTime() - start < BalancedServer.GRACE.toNanos()) {
                 health = getWithProxyHeader(port, "/health");
             }
+            assertThat(health).as("/health once SIGTERM arrived").startsWith("HTTP/1.1 503 ");
             assertThat(health).contains("Cache-Control: no-store").endsWith("draining\n");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BalancedServer.GRACE);
             assertThat(server.waitFor(RealBalancer.WAIT.toSeconds(), TimeUnit.SECONDS)).as("stopped").isTrue();

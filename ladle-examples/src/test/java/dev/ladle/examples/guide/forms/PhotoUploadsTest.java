@@ -2,6 +2,7 @@ package dev.ladle.examples.guide.forms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ladle.examples.guide.GuideHttp;
 import dev.ladle.examples.guide.handlers.RawHttp;
 import dev.ladle.http.Forms;
 import dev.ladle.http.Multipart;
@@ -40,21 +41,21 @@ class PhotoUploadsTest {
     Path clientFiles;
 
     private Server server;
-    private HttpClient client;
     private URI base;
+    private GuideHttp http;
 
     @BeforeEach
     void start() throws Exception {
         server = PhotoUploads.start(photos);
         // far below the uploads: a streaming route is not held to it
         server.setLimits(new Limits().setMaxRequestBodySize(1024 * 1024));
-        client = HttpClient.newHttpClient();
         base = server.getUris().get(0);
+        http = new GuideHttp(base);
     }
 
     @AfterEach
     void stop() {
-        client.close();
+        http.close();
         server.close();
     }
 
@@ -71,8 +72,7 @@ class PhotoUploadsTest {
     }
 
     private HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
-        return client.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType)
-                .POST(BodyPublishers.ofByteArray(body)).build(), BodyHandlers.ofString());
+        return http.post(path, contentType, body);
     }
 
     private static byte[] ascii(String s) {
@@ -98,6 +98,7 @@ class PhotoUploadsTest {
     @Test
     void aJdkClientUploadBuiltWithMultipartIsStored() throws Exception {
         byte[] jpeg = new byte[1000];
+        HttpClient client = http.client();
         // tag::client[]
         Multipart form = new Multipart(Forms.MIME_TYPE_MULTIPART); // a random boundary
         form.appendFormString("caption", "Sunset");
@@ -166,7 +167,7 @@ class PhotoUploadsTest {
         byte[] body = form.toByteArray();
         BlockingQueue<Long> declared = new LinkedBlockingQueue<>();
         server.onRequestFinished(msg -> declared.add(msg.getRequestHeaders().getContentLength()));
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve("/photos"))
+        HttpResponse<String> r = http.client().send(HttpRequest.newBuilder(base.resolve("/photos"))
                 .header("Content-Type", form.getContentType())
                 .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))) // chunked: no Content-Length
                 .build(), BodyHandlers.ofString());

@@ -2,17 +2,14 @@ package dev.ladle.examples.guide.forms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ladle.examples.guide.GuideHttp;
 import dev.ladle.examples.guide.handlers.RawHttp;
 import dev.ladle.http.Forms;
 import dev.ladle.http.Multipart;
 import dev.ladle.server.Limits;
 import dev.ladle.server.Server;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,46 +22,52 @@ import org.junit.jupiter.api.Test;
 /** A form read with getRequestBodyAs(Form.class): URL-encoded or multipart, and what bad input gets. */
 class SignupFormTest {
     private Server server;
-    private HttpClient client;
     private URI base;
+    private GuideHttp http;
 
     @BeforeEach
     void start() throws Exception {
         server = SignupForm.start();
-        client = HttpClient.newHttpClient();
         base = server.getUris().get(0);
+        http = new GuideHttp(base);
     }
 
     @AfterEach
     void stop() {
-        client.close();
+        http.close();
         server.close();
     }
 
     private HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).POST(BodyPublishers.ofByteArray(body));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        return client.send(request.build(), BodyHandlers.ofString());
+        return http.post(path, contentType, body);
     }
 
     private HttpResponse<String> postForm(String form) throws Exception {
         return post("/signup", Forms.MIME_TYPE_URLENCODED, form.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    @Test
-    void aUrlEncodedFormFromCurlIsReadWithEveryValueOfARepeatedField() throws Exception {
-        Curl.Result r = Curl.run(base.resolve("/signup"), "-d", "email=ada%40example.com&topic=news&topic=releases");
+    /** POSTs {@code body} to /signup as {@code contentType} and checks the status and the text of the answer. */
+    private void assertAnswer(String contentType, String body, int status, String text) throws Exception {
+        HttpResponse<String> r = post("/signup", contentType, body.getBytes(StandardCharsets.US_ASCII));
+        assertThat(r.statusCode()).isEqualTo(status);
+        assertThat(r.body()).isEqualTo(text);
+    }
+
+    /** Runs curl against /signup with {@code args} and checks that the whole form was read. */
+    private void assertCurlSignsUpAda(String... args) throws Exception {
+        Curl.Result r = Curl.run(base.resolve("/signup"), args);
         assertThat(r.status()).isEqualTo(201);
         assertThat(r.body()).isEqualTo("ada@example.com subscribed to [news, releases]\n");
     }
 
     @Test
+    void aUrlEncodedFormFromCurlIsReadWithEveryValueOfARepeatedField() throws Exception {
+        assertCurlSignsUpAda("-d", "email=ada%40example.com&topic=news&topic=releases");
+    }
+
+    @Test
     void theSameHandlerReadsAMultipartFormFromCurl() throws Exception {
-        Curl.Result r = Curl.run(base.resolve("/signup"), "-F", "email=ada@example.com", "-F", "topic=news", "-F", "topic=releases");
-        assertThat(r.status()).isEqualTo(201);
-        assertThat(r.body()).isEqualTo("ada@example.com subscribed to [news, releases]\n");
+        assertCurlSignsUpAda("-F", "email=ada@example.com", "-F", "topic=news", "-F", "topic=releases");
     }
 
     @Test
@@ -126,23 +129,18 @@ class SignupFormTest {
 
     @Test
     void aBodyWithoutAContentTypeIs415() throws Exception {
-        HttpResponse<String> r = post("/signup", null, "email=x".getBytes(StandardCharsets.US_ASCII));
-        assertThat(r.statusCode()).isEqualTo(415);
-        assertThat(r.body()).isEqualTo("the request body needs a Content-Type\n");
+        assertAnswer(null, "email=x", 415, "the request body needs a Content-Type\n");
     }
 
     @Test
     void aBodyOfAnotherTypeIs415NamingIt() throws Exception {
-        HttpResponse<String> r = post("/signup", "application/json", "{\"email\":\"x\"}".getBytes(StandardCharsets.US_ASCII));
-        assertThat(r.statusCode()).isEqualTo(415);
-        assertThat(r.body()).isEqualTo("a request body of type application/json is not accepted here\n");
+        assertAnswer("application/json", "{\"email\":\"x\"}", 415, "a request body of type application/json is not accepted here\n");
     }
 
     @Test
     void multipartWithoutABoundaryIs400() throws Exception {
-        HttpResponse<String> r = post("/signup", "multipart/form-data", "email=x".getBytes(StandardCharsets.US_ASCII));
-        assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(r.body()).isEqualTo("malformed form data: Content-Type multipart/form-data has no boundary parameter\n");
+        assertAnswer("multipart/form-data", "email=x", 400,
+                "malformed form data: Content-Type multipart/form-data has no boundary parameter\n");
     }
 
     @Test
@@ -174,11 +172,9 @@ class SignupFormTest {
     void aGetFormArrivesInTheDecodedQueryLastValueWinningAndDecodeMultiKeepsEveryValue() throws Exception {
         server.addHandler("/search", (srv, msg, path, query) -> msg.setResponseValue(query + " " + msg.getQueryParameters()
                 + " " + Forms.decodeMulti(msg.getUri().getRawQuery()).get("tag")));
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve("/search?q=caf%C3%A9+au+lait&tag=a&tag=b")).build(),
-                BodyHandlers.ofString());
-        assertThat(r.body()).isEqualTo("{q=caf\u00e9 au lait, tag=b} {q=caf\u00e9 au lait, tag=b} [a, b]");
+        assertThat(http.get("/search?q=caf%C3%A9+au+lait&tag=a&tag=b").body()).isEqualTo("{q=caf\u00e9 au lait, tag=b} {q=caf\u00e9 au lait, tag=b} [a, b]");
         server.addHandler("/bare", (srv, msg, path, query) -> msg.setResponseValue(query + " " + msg.getQueryParameters()));
-        assertThat(client.send(HttpRequest.newBuilder(base.resolve("/bare")).build(), BodyHandlers.ofString()).body())
+        assertThat(http.get("/bare").body())
                 .as("no ? at all").isEqualTo("null {}");
     }
 

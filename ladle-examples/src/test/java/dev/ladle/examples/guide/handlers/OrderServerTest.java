@@ -2,12 +2,10 @@ package dev.ladle.examples.guide.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ladle.examples.guide.GuideHttp;
 import dev.ladle.server.Server;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,34 +14,30 @@ import org.junit.jupiter.api.Test;
 /** A StatusException is the handler's answer; any other exception is a 500 that tells the client nothing. */
 class OrderServerTest {
     private Server server;
-    private HttpClient client;
     private URI base;
+    private GuideHttp http;
 
     @BeforeEach
     void start() throws Exception {
         server = OrderServer.start(Map.of("42", "one teapot"));
-        client = HttpClient.newHttpClient();
         base = server.getUris().get(0);
+        http = new GuideHttp(base);
     }
 
     @AfterEach
     void stop() {
-        client.close();
+        http.close();
         server.close();
-    }
-
-    private HttpResponse<String> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(base.resolve(path)).build(), BodyHandlers.ofString());
     }
 
     @Test
     void aKnownOrderIsAnswered() throws Exception {
-        assertThat(get("/orders/42").body()).isEqualTo("one teapot\n");
+        assertThat(http.get("/orders/42").body()).isEqualTo("one teapot\n");
     }
 
     @Test
     void aStatusExceptionIsAnsweredWithItsStatusAndReasonAsText() throws Exception {
-        HttpResponse<String> r = get("/orders/7");
+        HttpResponse<String> r = http.get("/orders/7");
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
         assertThat(r.body()).isEqualTo("no order \"7\"\n");

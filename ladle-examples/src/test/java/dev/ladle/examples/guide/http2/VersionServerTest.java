@@ -104,6 +104,8 @@ class VersionServerTest {
         assertThat(response.body()).isEqualTo("HTTP/1.1\n");
         server.listenLocal(0, Set.of(ListenOption.IPV4_ONLY));
         URI plain = server.getUris().stream().filter(u -> u.getScheme().equals("http")).findFirst().orElseThrow().resolve("/version");
+        // the plain listener answers HTTP/1.1, so the prior-knowledge request below reached a working server
+        assertThat(run("curl", "-s", plain.toString())).isEqualTo("HTTP/1.1\n");
         assertThat(run("curl", "-s", "--http2-prior-knowledge", plain.toString())).doesNotContain("HTTP/2");
     }
 

@@ -3,15 +3,13 @@ package dev.ladle.examples.guide.services;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ladle.examples.guide.GuideHttp;
 import dev.ladle.examples.guide.handlers.RawHttp;
 import dev.ladle.route.Router;
 import dev.ladle.server.Server;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,34 +20,33 @@ class CatalogApiTest {
     private static final String BOOK = "{\"isbn\":\"1\",\"title\":\"Dune\",\"year\":1965}";
 
     private Server server;
-    private HttpClient client;
     private URI base;
+    private GuideHttp http;
 
     @BeforeEach
     void start() throws Exception {
         server = CatalogApi.start(TOKEN);
-        client = HttpClient.newHttpClient();
         base = server.getUris().get(0);
+        http = new GuideHttp(base);
     }
 
     @AfterEach
     void stop() {
-        client.close();
+        http.close();
         server.close();
     }
 
     private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
-                .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body));
-        if (headers.length > 0) {
-            b.headers(headers);
-        }
-        return client.send(b.build(), BodyHandlers.ofString());
+        return http.send(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    /** PUTs {@code body} as {@code contentType} to /api/books/{@code isbn} with the token. */
+    private HttpResponse<String> putWithToken(String isbn, String body, String contentType) throws Exception {
+        return send("PUT", "/api/books/" + isbn, body, "Authorization", "Bearer " + TOKEN, "Content-Type", contentType);
     }
 
     private void put(String isbn, String json) throws Exception {
-        HttpResponse<String> r = send("PUT", "/api/books/" + isbn, json, "Authorization", "Bearer " + TOKEN, "Content-Type", "application/json");
-        assertThat(r.statusCode()).isEqualTo(204);
+        assertThat(putWithToken(isbn, json, "application/json").statusCode()).isEqualTo(204);
     }
 
     @Test
@@ -126,24 +123,21 @@ class CatalogApiTest {
 
     @Test
     void malformedJsonIs400SayingWhere() throws Exception {
-        HttpResponse<String> r = send("PUT", "/api/books/1", "{\"isbn\":\"1\",\"title\":\"Dune\",\"year\":\"soon\"}",
-                "Authorization", "Bearer " + TOKEN, "Content-Type", "application/json");
+        HttpResponse<String> r = putWithToken("1", "{\"isbn\":\"1\",\"title\":\"Dune\",\"year\":\"soon\"}", "application/json");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).isEqualTo("malformed JSON: Cannot deserialize value of type `int` from String \"soon\": not a valid `int` value at $.year (line 1, column 35)\n");
     }
 
     @Test
     void anUnknownPropertyIs400() throws Exception {
-        HttpResponse<String> r = send("PUT", "/api/books/1", "{\"isbn\":\"1\",\"title\":\"Dune\",\"year\":1965,\"price\":9}",
-                "Authorization", "Bearer " + TOKEN, "Content-Type", "application/json");
+        HttpResponse<String> r = putWithToken("1", "{\"isbn\":\"1\",\"title\":\"Dune\",\"year\":1965,\"price\":9}", "application/json");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).isEqualTo("malformed JSON: unknown property \"price\" at $.price (line 1, column 49)\n");
     }
 
     @Test
     void aBodyThatIsNotJsonIs415() throws Exception {
-        HttpResponse<String> r = send("PUT", "/api/books/1", "title=Dune",
-                "Authorization", "Bearer " + TOKEN, "Content-Type", "application/x-www-form-urlencoded");
+        HttpResponse<String> r = putWithToken("1", "title=Dune", "application/x-www-form-urlencoded");
         assertThat(r.statusCode()).isEqualTo(415);
         assertThat(r.body()).isEqualTo("a request body of type application/x-www-form-urlencoded is not accepted here\n");
     }
