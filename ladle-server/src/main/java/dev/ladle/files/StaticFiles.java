@@ -52,6 +52,10 @@ public final class StaticFiles implements ServerCallback {
     private static final String ALLOWED = "GET, HEAD";
     /** What a precompressed sibling offers: gzip, by the request's weights. */
     private static final List<Compression.Coding> GZIP_ONLY = List.of(Compression.Coding.GZIP);
+    /** The default {@linkplain #setMemoryCache memory cache}: 8 MiB in all. */
+    static final long DEFAULT_CACHE_BYTES = 8L << 20;
+    /** The default {@linkplain #setMemoryCache memory cache}: files of up to 32 KiB. */
+    static final long DEFAULT_CACHE_FILE_SIZE = 32L << 10;
 
     private final RootDirectory root;
     private volatile List<String> indexFiles = List.of("index.html");
@@ -59,6 +63,7 @@ public final class StaticFiles implements ServerCallback {
     private volatile boolean hiddenFiles;
     private volatile String cacheControl;
     private volatile boolean precompressed;
+    private volatile SmallFileCache cache = new SmallFileCache(DEFAULT_CACHE_BYTES, DEFAULT_CACHE_FILE_SIZE);
 
     /**
      * Serves the files under {@code root}. The path the handler was added at is taken off request paths
@@ -151,6 +156,36 @@ public final class StaticFiles implements ServerCallback {
         return this;
     }
 
+    /**
+     * Keeps the contents of small files in memory, at most {@code maxBytes} in all and files of at most
+     * {@code maxFileSize} bytes each (by default 8 MiB and 32 KiB); {@code 0} for either turns it off.
+     * A cached file costs one {@code lstat} per request, which every request makes anyway, instead of an
+     * open, a read and a close. Larger files are sent with {@code sendfile}, which needs no copy.
+     *
+     * <p>A cached file is served only while that {@code lstat} still shows the file it was read from
+     * (the same device and inode, size and modification time), so a file replaced or rewritten is read
+     * again. Files modified less than two seconds before they are read are not kept, since a second write
+     * within the same tick of the file system's clock would keep the time. What goes unnoticed is an
+     * edit in place that keeps the size and sets the modification time back ({@code touch -d}), and a
+     * file made unreadable by its permissions alone: turn the cache off where files are changed that way. When full, the cache is emptied and refills as files
+     * are requested.
+     *
+     * @throws IllegalArgumentException when a limit is negative
+     * @return this
+     */
+    public StaticFiles setMemoryCache(long maxBytes, long maxFileSize) {
+        if (maxBytes < 0 || maxFileSize < 0) {
+            throw new IllegalArgumentException("a memory cache limit cannot be negative: " + maxBytes + ", " + maxFileSize);
+        }
+        this.cache = new SmallFileCache(maxBytes, maxFileSize);
+        return this;
+    }
+
+    /** Returns the memory cache (for tests). */
+    SmallFileCache cache() {
+        return cache;
+    }
+
     /** Answers a GET or HEAD with the file or directory the path names; see the class description. */
     @Override
     public void handle(Server server, ServerMessage msg, String path, Map<String, String> query) {
@@ -234,7 +269,7 @@ public final class StaticFiles implements ServerCallback {
         String type = MediaTypes.forFileName(name);
         Found gzip = precompressed && !name.endsWith(".gz") ? regularFile(file.resolveSibling(name + ".gz")) : null;
         if (gzip == null) {
-            FileAccess.respond(msg, file, type, linkFree);
+            respond(msg, file, type, linkFree);
         } else {
             // the answer depends on Accept-Encoding whether the sibling is chosen or not: caches must know
             MessageHeaders response = msg.getResponseHeaders();
@@ -242,18 +277,24 @@ public final class StaticFiles implements ServerCallback {
                 response.append("Vary", "Accept-Encoding");
             }
             if (AcceptEncoding.choose(msg.getRequestHeaders().getList("Accept-Encoding"), GZIP_ONLY) != null) {
-                FileAccess.respond(msg, gzip.path, type, gzip.linkFree);
+                respond(msg, gzip.path, type, gzip.linkFree);
                 if (msg.getStatus() == Status.OK) {
                     response.replace("Content-Encoding", "gzip");
                 }
             } else {
-                FileAccess.respond(msg, file, type, linkFree);
+                respond(msg, file, type, linkFree);
             }
         }
         String cache = cacheControl;
         if (cache != null && (msg.getStatus() == Status.OK || msg.getStatus() == Status.NOT_MODIFIED)) {
             msg.getResponseHeaders().replace("Cache-Control", cache);
         }
+    }
+
+    /** Answers with {@code file}, from the memory cache when it is small, free of links and asked for by GET. */
+    private void respond(ServerMessage msg, Path file, String type, BasicFileAttributes linkFree) {
+        byte[] content = linkFree != null && msg.getMethod().equals("GET") ? cache.contents(file, linkFree) : null;
+        FileAccess.respond(msg, file, type, linkFree, content);
     }
 
     /**

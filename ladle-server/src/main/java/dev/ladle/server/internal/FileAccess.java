@@ -21,8 +21,19 @@ public final class FileAccess {
      * fake) gets the public method.
      */
     public static void respond(ServerMessage msg, Path file, String contentType, BasicFileAttributes linkFree) {
+        respond(msg, file, contentType, linkFree, null);
+    }
+
+    /**
+     * Answers as {@link #respond(ServerMessage, Path, String, BasicFileAttributes)} does, with
+     * {@code content}, when not null, as the file's bytes: what a cache read of the file these attributes
+     * describe. The file is then not opened and the array is the body, shared with other answers and
+     * never changed.
+     */
+    public static void respond(ServerMessage msg, Path file, String contentType, BasicFileAttributes linkFree,
+            byte[] content) {
         if (msg instanceof Exchange ex) {
-            FileResponder.respond(ex, file, contentType, linkFree);
+            FileResponder.respond(ex, file, contentType, linkFree, content);
         } else {
             msg.setResponseFile(file, contentType);
         }

@@ -45,7 +45,7 @@ final class FileResponder {
     }
 
     static void respond(Exchange ex, Path file, String contentType) {
-        respond(ex, file, contentType, null);
+        respond(ex, file, contentType, null, null);
     }
 
     /**
@@ -53,9 +53,11 @@ final class FileResponder {
      * link, by a caller that made sure the path is no link and lies where it may be served) the file is not
      * stat'ed again and is opened without following a link, so one swapped in for it since is refused
      * with 403; with null, its attributes are read here, following links, as
-     * {@code ServerMessage.setResponseFile} promises.
+     * {@code ServerMessage.setResponseFile} promises. With {@code content} (only with {@code linkFree}: the
+     * file's bytes as those attributes describe it, which a cache kept) the file is not opened: the bytes
+     * are the body, shared, not copied.
      */
-    static void respond(Exchange ex, Path file, String contentType, BasicFileAttributes linkFree) {
+    static void respond(Exchange ex, Path file, String contentType, BasicFileAttributes linkFree, byte[] content) {
         Objects.requireNonNull(file, "file");
         boolean negotiated = ex.getStatus() == 0 || ex.getStatus() == Status.OK;
         boolean noFollow = linkFree != null;
@@ -86,6 +88,9 @@ final class FileResponder {
             }
             setValidators(response, negotiated, validators);
             response.replace("Content-Length", Long.toString(attributes.size()));
+        } else if (content != null && noFollow) {
+            setValidators(response, negotiated, validators);
+            body.appendOwned(content);
         } else if (!appendFile(ex, file, noFollow, negotiated, attributes, validators)) {
             return;
         }
