@@ -10,6 +10,24 @@ public final class EngineCounters {
         return server.state().counters.fileBytesTransferred.sum();
     }
 
+    /** Bytes of file bodies the server copied to clients on this machine instead of using {@code sendfile}. */
+    public static long fileBytesCopied(Server server) {
+        return server.state().counters.fileBytesCopied.sum();
+    }
+
+    /**
+     * Makes the server send files with {@code sendfile} to clients on this machine too, as it does to
+     * remote ones: tests of that path run over loopback, where files are copied by default.
+     */
+    public static void useSendfileOnLoopback(Server server) {
+        server.state().sendfileOnLoopback = true;
+    }
+
+    /** Bytes of memory the body budget counts as held now. */
+    public static long bodyBudgetHeld(Server server) {
+        return server.state().counters.bodyBudget.held();
+    }
+
     /** Blocks of the body buffer pool lent to exchanges and not given back. */
     public static long pooledBlocksLent(Server server) {
         return server.state().bodyBuffers.lent();

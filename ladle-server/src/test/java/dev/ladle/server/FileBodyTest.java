@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Response bodies that are files ({@code MessageBody.appendFile}): sent by {@code sendfile} on plain
- * HTTP/1.1, read into memory over HTTP/2, byte-exact either way, with ranges, HEAD, files that change
+ * HTTP/1.1 (which the server is told to use over loopback too: {@link LoopbackFileCopyTest} has the
+ * default there), read into memory over HTTP/2, byte-exact either way, with ranges, HEAD, files that change
  * size while they are sent, and every channel closed once its exchange ended.
  */
 class FileBodyTest {
@@ -48,6 +49,7 @@ class FileBodyTest {
             msg.setStatus(200);
         }));
         server = fixture.server;
+        EngineCounters.useSendfileOnLoopback(server);
         base = fixture.uri;
     }
 

@@ -125,6 +125,7 @@ class FileResponseTest {
         byte[] expected = new byte[3 << 20];
         new Random(7).nextBytes(expected);
         Files.write(dir.resolve("big.bin"), expected);
+        EngineCounters.useSendfileOnLoopback(fixture.server);
         assertThat(get(Protocol.HTTP_1_1, "/file/big.bin").body()).isEqualTo(expected);
         assertThat(EngineCounters.fileBytesTransferred(fixture.server)).isPositive();
     }

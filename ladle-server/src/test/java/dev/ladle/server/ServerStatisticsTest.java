@@ -159,6 +159,7 @@ class ServerStatisticsTest {
     @BothProtocols
     void fileBodyBytesAreCountedWhetherSentBySendfileOrThroughTheConnection(Protocol protocol) throws Exception {
         Files.write(dir.resolve("file"), new byte[FILE]);
+        EngineCounters.useSendfileOnLoopback(server);
         try (ProtocolClient client = protocol.connect(base)) {
             assertThat(client.get("/file").body()).hasSize(FILE);
         }

@@ -237,7 +237,8 @@ public final class HttpConnection implements Runnable, MessageIo {
             return;
         }
         in = new InputBuffer(transport.input(), transport.plainChannel());
-        out = new OutputBuffer(transport.output(), transport.plainChannel());
+        out = new OutputBuffer(transport.output(), transport.plainChannel(),
+                LoopbackFileCopy.forPeer(transport.plainChannel(), state));
         parser = new RequestHeadParser(in, transport, out);
         writer = new ResponseWriter(this, out);
         pipeline = new RequestPipeline(this);

@@ -23,6 +23,8 @@ final class OutputBuffer {
     private final OutputStream out;
     /** The socket under a plain TCP connection, which files are sent to; null for other transports. */
     private final SocketChannel channel;
+    /** Copies files through a direct buffer instead of {@code sendfile} for a peer on this machine; or null. */
+    private final LoopbackFileCopy loopbackCopy;
     private byte[] buf = new byte[SIZE];
     private int count;
     /** A write to the stream failed: the peer is gone, and every later write fails too. */
@@ -33,13 +35,18 @@ final class OutputBuffer {
     private boolean unflushed;
 
     OutputBuffer(OutputStream out) {
-        this(out, null);
+        this(out, null, null);
     }
 
-    /** @param channel the socket under {@code out} on a plain TCP connection, to send files to; or null */
-    OutputBuffer(OutputStream out, SocketChannel channel) {
+    /**
+     * @param channel the socket under {@code out} on a plain TCP connection, to send files to; or null
+     * @param loopbackCopy how files are copied to a peer on this machine instead of sent with
+     *     {@code sendfile}; or null
+     */
+    OutputBuffer(OutputStream out, SocketChannel channel, LoopbackFileCopy loopbackCopy) {
         this.out = out;
         this.channel = channel;
+        this.loopbackCopy = loopbackCopy;
     }
 
     /** Returns true when files can be sent straight to the socket ({@link #writeFile}). */
@@ -248,6 +255,16 @@ final class OutputBuffer {
             return 0;
         }
         flushBuffer();
+        PooledBlock block = loopbackCopy == null ? null : loopbackCopy.lend();
+        if (block != null) {
+            try {
+                copyFile(file, position, count, block.buffer());
+                loopbackCopy.copied(count);
+                return 0;
+            } finally {
+                loopbackCopy.giveBack(block);
+            }
+        }
         long done = 0;
         long transferred = 0;
         while (done < count) {
@@ -270,6 +287,33 @@ final class OutputBuffer {
             done += piece;
         }
         return transferred;
+    }
+
+    /** Copies {@code count} bytes of {@code file} from {@code position} to the socket through {@code buffer}. */
+    private void copyFile(FileChannel file, long position, long count, ByteBuffer buffer) throws IOException {
+        long done = 0;
+        while (done < count) {
+            buffer.clear();
+            if (count - done < buffer.capacity()) {
+                buffer.limit((int) (count - done));
+            }
+            if (file.read(buffer, position + done) < 0) {
+                throw new EOFException("the file ended " + (count - done) + " bytes early: it shrank while it was sent");
+            }
+            buffer.flip();
+            done += buffer.remaining();
+            writeStarted = System.nanoTime() | 1;
+            try {
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            } finally {
+                writeStarted = 0;
+            }
+        }
     }
 
     /** One {@code transferTo} to the socket, timed for the write watchdog as writes are. */

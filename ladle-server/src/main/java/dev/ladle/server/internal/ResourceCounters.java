@@ -27,6 +27,8 @@ public final class ResourceCounters {
      * memory: what tests check to tell that path from the copying one.
      */
     public final LongAdder fileBytesTransferred = new LongAdder();
+    /** Bytes of file bodies copied through a direct buffer to a client on this machine ({@link LoopbackFileCopy}). */
+    public final LongAdder fileBytesCopied = new LongAdder();
     /** Connections accepted: handed to a connection thread, TLS handshake or not. */
     public final LongAdder connectionsAccepted = new LongAdder();
     /** TLS handshakes that failed or timed out. */
