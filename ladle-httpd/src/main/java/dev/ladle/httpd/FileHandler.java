@@ -37,11 +37,16 @@ final class FileHandler implements ServerCallback {
      * Creates the handler.
      *
      * @param writable true when PUT and DELETE are allowed ({@code --allow-put})
+     * @param memoryCache false to read every file for every request ({@code --no-file-cache}); true keeps
+     *     small files in memory, the library's default
      */
-    FileHandler(RootDirectory root, boolean writable) {
+    FileHandler(RootDirectory root, boolean writable, boolean memoryCache) {
         this.root = root;
         // a.css.gz beside a.css is served to clients that take gzip, as nginx's gzip_static does
         this.files = new StaticFiles(root).setDirectoryListing(true).setHiddenFiles(true).setPrecompressed(true);
+        if (!memoryCache) {
+            files.setMemoryCache(0, 0);
+        }
         this.writable = writable;
         this.allowed = writable ? "GET, HEAD, OPTIONS, PUT, DELETE" : "GET, HEAD, OPTIONS";
     }

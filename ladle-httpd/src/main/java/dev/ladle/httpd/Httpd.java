@@ -53,7 +53,7 @@ final class Httpd implements Running {
             // HTTP/2 is on by default in the core: h2 through ALPN on https, h2c by prior knowledge on plain
             server.setHttp2Enabled(!options.noHttp2);
             server.setH2cEnabled(!options.noHttp2);
-            FileHandler files = new FileHandler(root, options.allowPut);
+            FileHandler files = new FileHandler(root, options.allowPut, !options.noFileCache);
             server.addEarlyHandler("/", new UploadHandler(root, options.maxBody, options.allowPut, files.allowed()));
             server.addHandler("/", files);
             if (options.echo != null) {

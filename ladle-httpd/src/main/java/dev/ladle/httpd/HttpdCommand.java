@@ -206,6 +206,12 @@ final class HttpdCommand implements Callable<Integer> {
                     + " or deflate for clients that accept it. Files with a .gz sibling are served from it either way.")
     boolean compress;
 
+    @Option(names = "--no-file-cache",
+            description = "Read every file for every request instead of keeping files up to 32 KiB (8 MiB in all) in"
+                    + " memory. The cache notices a file replaced or rewritten (inode, size, modification time); turn it off"
+                    + " when files are edited in place with their modification time set back, or hidden by permissions alone.")
+    boolean noFileCache;
+
     // behind a load balancer
     @Mixin
     BalancerFlags balancer = new BalancerFlags();
@@ -382,7 +388,7 @@ final class HttpdCommand implements Callable<Integer> {
                 "--client-cert", "--trust", "--crl", "--ocsp", "--ocsp-responder", "--revocation-soft-fail", "--tls-profile",
                 "--tls-protocols", "--tls-ciphers", "--hsts", "--auth",
                 "--user", "--auth-path", "--echo", "--ws-echo", "--ws-max-message", "--ws-origin", "--ws-protocol",
-                "--max-body", "--compress")) {
+                "--max-body", "--compress", "--no-file-cache")) {
             if (isSet(option)) {
                 throw usage(option + " does not go with --mock, which serves mapping files, not a directory of files");
             }

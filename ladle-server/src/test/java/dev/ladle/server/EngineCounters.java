@@ -23,6 +23,11 @@ public final class EngineCounters {
         server.state().sendfileOnLoopback = true;
     }
 
+    /** Sets how many pool blocks may copy files to clients on this machine at once (64 by default). */
+    public static void maxLoopbackCopyBlocks(Server server, int blocks) {
+        server.state().maxLoopbackCopyBlocks = blocks;
+    }
+
     /** Bytes of memory the body budget counts as held now. */
     public static long bodyBudgetHeld(Server server) {
         return server.state().counters.bodyBudget.held();

@@ -13,9 +13,10 @@ import java.nio.channels.SocketChannel;
  * ran at 1.3–2.1 GB/s copied against 1.0–1.1 GB/s by {@code sendfile}, the JDK's own file server (which
  * copies) at 1.5. Over a network, where the card reads the page cache itself, {@code sendfile} stays.
  *
- * <p>The buffers are the server's {@link BodyBufferPool} blocks, counted against the body memory budget
- * like request bodies held in them: a block is lent for one file region and given back when it is sent,
- * and without room in the budget the region goes by {@code sendfile} after all.
+ * <p>The buffers are the server's {@link BodyBufferPool} blocks, one lent for each file region being sent
+ * and given back once it is; at most {@link ServerState#maxLoopbackCopyBlocks} at a time (64 by default:
+ * 16 MiB), beyond which regions go by {@code sendfile} after all. They are not counted against the
+ * request body budget, so that downloads never make uploads wait.
  */
 final class LoopbackFileCopy {
     private final ServerState state;
@@ -41,9 +42,10 @@ final class LoopbackFileCopy {
         }
     }
 
-    /** Lends a block to copy one file region through, or returns null when the body budget has no room. */
+    /** Lends a block to copy one file region through, or returns null when the most allowed are lent. */
     PooledBlock lend() {
-        if (!state.counters.bodyBudget.tryReserve(BodyBufferPool.BLOCK_SIZE, state.limits().getRequestBodyMemoryBudget())) {
+        if (state.counters.loopbackCopyBlocks.incrementAndGet() > state.maxLoopbackCopyBlocks) {
+            state.counters.loopbackCopyBlocks.decrementAndGet();
             return null;
         }
         return state.bodyBuffers.take();
@@ -57,6 +59,6 @@ final class LoopbackFileCopy {
     /** Takes back a block {@link #lend} lent. */
     void giveBack(PooledBlock block) {
         state.bodyBuffers.giveBack(block);
-        state.counters.bodyBudget.release(BodyBufferPool.BLOCK_SIZE);
+        state.counters.loopbackCopyBlocks.decrementAndGet();
     }
 }

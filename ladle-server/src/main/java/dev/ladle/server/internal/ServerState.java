@@ -70,6 +70,8 @@ public final class ServerState {
      * over loopback.
      */
     public volatile boolean sendfileOnLoopback;
+    /** The most pool blocks lent at once to copy files to clients on this machine (16 MiB); tests lower it. */
+    public volatile int maxLoopbackCopyBlocks = 64;
     /** True while the server has listeners: a kept-alive connection needs one (libsoup). */
     private volatile boolean listening;
     /** Keeps the JVM running while {@link #listening}: the server's own threads are all daemons. */
