@@ -255,7 +255,7 @@ final class OutputBuffer {
             return 0;
         }
         flushBuffer();
-        PooledBlock block = loopbackCopy == null ? null : loopbackCopy.lend();
+        PooledBlock block = loopbackCopy == null ? null : loopbackCopy.lend(count);
         if (block != null) {
             try {
                 copyFile(file, position, count, block.buffer());
