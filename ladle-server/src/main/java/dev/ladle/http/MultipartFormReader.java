@@ -23,16 +23,6 @@ final class MultipartFormReader {
     }
 
     /**
-     * Reads the whole form from {@code body}. On any failure no temporary file is left behind.
-     *
-     * @param directory where to create the temporary file, or null for the system default
-     */
-    static Forms.MultipartForm read(InputStream body, String boundary, String fileControlName, Path directory, long maxTextSize)
-            throws IOException {
-        return read(body, boundary, fileControlName, directory, maxTextSize, Long.MAX_VALUE);
-    }
-
-    /**
      * Reads the whole form from {@code body}, refusing a file part longer than {@code maxFileSize} with
      * {@link StatusException} 413, as it refuses text fields longer than {@code maxTextSize} in all; a
      * body that is not well-formed multipart is a {@link Multipart.FormatException}. On any failure no temporary file is left behind.

@@ -25,7 +25,7 @@ class MultipartFormReaderTest {
     }
 
     private Forms.MultipartForm read(Multipart multipart, String fileControl) throws IOException {
-        return MultipartFormReader.read(body(multipart), multipart.getBoundary(), fileControl, dir, Forms.DEFAULT_MAX_TEXT_SIZE);
+        return MultipartFormReader.read(body(multipart), multipart.getBoundary(), fileControl, dir, Forms.DEFAULT_MAX_TEXT_SIZE, Long.MAX_VALUE);
     }
 
     private long filesInDir() throws IOException {
@@ -168,7 +168,7 @@ class MultipartFormReaderTest {
     void textFieldOverTheLimitIsRejected() {
         Multipart multipart = new Multipart("multipart/form-data");
         multipart.appendFormString("big", "x".repeat(1001));
-        assertThatThrownBy(() -> MultipartFormReader.read(body(multipart), multipart.getBoundary(), null, dir, 1000))
+        assertThatThrownBy(() -> MultipartFormReader.read(body(multipart), multipart.getBoundary(), null, dir, 1000, Long.MAX_VALUE))
                 .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.getStatus()).isEqualTo(413))
                 .hasMessage("form text fields exceed 1000 bytes (at field \"big\")");
     }
@@ -179,7 +179,7 @@ class MultipartFormReaderTest {
         for (int i = 0; i < 11; i++) {
             multipart.appendFormString("f" + i, "x".repeat(100));
         }
-        assertThatThrownBy(() -> MultipartFormReader.read(body(multipart), multipart.getBoundary(), null, dir, 1000))
+        assertThatThrownBy(() -> MultipartFormReader.read(body(multipart), multipart.getBoundary(), null, dir, 1000, Long.MAX_VALUE))
                 .hasMessage("form text fields exceed 1000 bytes (at field \"f10\")");
     }
 
@@ -187,7 +187,7 @@ class MultipartFormReaderTest {
     void textFieldExactlyAtTheLimitIsAccepted() throws IOException {
         Multipart multipart = new Multipart("multipart/form-data");
         multipart.appendFormString("ok", "x".repeat(1000));
-        try (Forms.MultipartForm form = MultipartFormReader.read(body(multipart), multipart.getBoundary(), null, dir, 1000)) {
+        try (Forms.MultipartForm form = MultipartFormReader.read(body(multipart), multipart.getBoundary(), null, dir, 1000, Long.MAX_VALUE)) {
             assertThat(form.fields().get("ok")).hasSize(1000);
         }
     }
@@ -196,7 +196,7 @@ class MultipartFormReaderTest {
     void fileIsNotLimitedByTheTextLimit() throws IOException {
         Multipart multipart = new Multipart("multipart/form-data");
         multipart.appendFormFile("f", "big", null, new byte[100_000]);
-        try (Forms.MultipartForm form = MultipartFormReader.read(body(multipart), multipart.getBoundary(), "f", dir, 10)) {
+        try (Forms.MultipartForm form = MultipartFormReader.read(body(multipart), multipart.getBoundary(), "f", dir, 10, Long.MAX_VALUE)) {
             assertThat(form.file().size()).isEqualTo(100_000);
         }
     }
@@ -227,7 +227,7 @@ class MultipartFormReaderTest {
         multipart.appendFormFile("f", "a", null, new byte[5000]);
         byte[] whole = multipart.toByteArray();
         byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 4); // the closing delimiter loses its "--"
-        assertThatThrownBy(() -> MultipartFormReader.read(new ByteArrayInputStream(cut), "b", "f", dir, 100))
+        assertThatThrownBy(() -> MultipartFormReader.read(new ByteArrayInputStream(cut), "b", "f", dir, 100, Long.MAX_VALUE))
                 .isInstanceOf(Multipart.FormatException.class);
         assertThat(filesInDir()).isZero();
     }
@@ -237,7 +237,7 @@ class MultipartFormReaderTest {
         Multipart multipart = new Multipart("multipart/form-data", "b");
         multipart.appendFormFile("f", "a", null, new byte[50_000]);
         byte[] cut = java.util.Arrays.copyOf(multipart.toByteArray(), 30_000);
-        assertThatThrownBy(() -> MultipartFormReader.read(new ByteArrayInputStream(cut), "b", "f", dir, 100))
+        assertThatThrownBy(() -> MultipartFormReader.read(new ByteArrayInputStream(cut), "b", "f", dir, 100, Long.MAX_VALUE))
                 .hasMessageContaining("no closing boundary");
         assertThat(filesInDir()).isZero();
     }
