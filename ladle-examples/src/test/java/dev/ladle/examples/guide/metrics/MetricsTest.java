@@ -61,11 +61,18 @@ class MetricsTest {
         Path file = dir.resolve("ladle.jfr");
         try (Server server = HelloServer.start(0); HttpClient client = HttpClient.newHttpClient()) {
             URI hello = server.getUris().get(0).resolve("/hello");
+            CountDownLatch finished = new CountDownLatch(1);
+            CountDownLatch both = new CountDownLatch(2);
+            server.onRequestFinished(msg -> {
+                finished.countDown();
+                both.countDown();
+            });
             // tag::jfr[]
             try (Recording recording = new Recording()) {
                 recording.enable("dev.ladle.Request");    // off unless a recording enables it
                 recording.start();
                 get(client, hello);
+                finished.await(10, TimeUnit.SECONDS);     // committed as the exchange ends, after the client has its answer
                 recording.stop();
                 recording.dump(file);
             }
@@ -87,6 +94,7 @@ class MetricsTest {
             try (Recording recording = new Recording()) {
                 recording.start();
                 get(client, hello);
+                assertThat(both.await(10, TimeUnit.SECONDS)).as("the second request finished").isTrue();
                 recording.stop();
                 recording.dump(none);
             }

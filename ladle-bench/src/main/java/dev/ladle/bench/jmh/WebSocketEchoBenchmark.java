@@ -1,0 +1,120 @@
+package dev.ladle.bench.jmh;
+
+import dev.ladle.bench.BenchServer;
+import dev.ladle.bench.Endpoints;
+import dev.ladle.bench.Main;
+import dev.ladle.bench.ServerOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One WebSocket echo of a 64-byte binary message per operation, over one connection to a server in the
+ * same JVM (the {@code websocket64} row's exchange, without its hundred connections). The client
+ * allocates nothing per message, so with {@code -prof gc} {@code gc.alloc.rate.norm} is what the server
+ * allocates to receive a message and send it back: a figure the machine's noise does not move.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class WebSocketEchoBenchmark {
+    private static final int PAYLOAD = 64;
+    /** A masked binary frame of 64 bytes: the header, the mask key, the masked payload. */
+    private static final byte[] FRAME = frame();
+    /** What comes back: an unmasked binary frame of 64 bytes. */
+    private static final int ANSWER = 2 + PAYLOAD;
+
+    /** The server to ask (a name {@link Main#SERVERS} knows). */
+    @Param({"ladle"})
+    public String server;
+
+    private BenchServer running;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private final byte[] buffer = new byte[4096];
+
+    /** Starts the server, opens the connection and does the handshake. */
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        running = Main.start(server, ServerOptions.plain(0));
+        socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.connect(new InetSocketAddress(Endpoints.HOST, running.port()));
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+        out.write(("GET " + Endpoints.WEBSOCKET + " HTTP/1.1\r\nHost: " + Endpoints.HOST + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        String head = readHead();
+        if (!head.startsWith("HTTP/1.1 101")) {
+            throw new IOException("no WebSocket handshake: " + head);
+        }
+    }
+
+    /** Closes the connection and stops the server. */
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        socket.close();
+        running.close();
+    }
+
+    /** Sends one message and reads its echo. */
+    @Benchmark
+    public int echo() throws IOException {
+        out.write(FRAME);
+        int filled = 0;
+        while (filled < ANSWER) {
+            int n = in.read(buffer, filled, ANSWER - filled);
+            if (n < 0) {
+                throw new IOException("server closed the connection");
+            }
+            filled += n;
+        }
+        return buffer[ANSWER - 1];
+    }
+
+    private String readHead() throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed during the handshake: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    private static byte[] frame() {
+        byte[] mask = {0x12, 0x34, 0x56, 0x78};
+        byte[] frame = new byte[2 + 4 + PAYLOAD];
+        frame[0] = (byte) 0x82;
+        frame[1] = (byte) (0x80 | PAYLOAD);
+        System.arraycopy(mask, 0, frame, 2, 4);
+        for (int i = 0; i < PAYLOAD; i++) {
+            frame[6 + i] = (byte) ((i & 0x7F) ^ mask[i & 3]);
+        }
+        return frame;
+    }
+}
