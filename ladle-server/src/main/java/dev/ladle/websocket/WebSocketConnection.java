@@ -70,10 +70,6 @@ public class WebSocketConnection {
      * stream the server passes; null for a connection that keeps its reader thread (any other stream).
      */
     private final IdleParking parking;
-    /** The reader's park check, made once: built per loop, they were three objects per message. */
-    private final IdleParking.Read readOnce;
-    private final java.util.function.BooleanSupplier mayParkNow;
-    private final IdleParking.Resume readAgain;
     private final FrameWriter writer;
     private final Closeable closer;
     private final URI uri;
@@ -137,9 +133,6 @@ public class WebSocketConnection {
                                String origin, String protocol, List<WebSocketExtension> extensions) {
         this.reader = new FrameReader(Objects.requireNonNull(in, "in"));
         this.parking = in instanceof IdleParking p ? p : null;
-        this.readOnce = reader::readOnce;
-        this.mayParkNow = this::mayPark;
-        this.readAgain = this::read;
         this.type = Objects.requireNonNull(type, "type");
         this.writer = new FrameWriter(Objects.requireNonNull(out, "out"), type == ConnectionType.CLIENT);
         this.closer = Objects.requireNonNull(closer, "closer");
@@ -622,7 +615,7 @@ public class WebSocketConnection {
                 return false;
             }
             if (parking != null && mayPark() && reader.isEmpty()
-                    && parking.parkIfIdle(readOnce, mayParkNow, readAgain)) {
+                    && parking.parkIfIdle(reader::readOnce, this::mayPark, this::read)) {
                 reader.releaseBuffer();
                 readerThread = null; // a parked connection holds no thread, not even a finished one
                 return true;
@@ -771,16 +764,7 @@ public class WebSocketConnection {
         }
         byte[] payload = message.payload();
         WebSocketMessageEvent event = WebSocketMessageEvent.beginIfEnabled();
-        // a loop, not forEach with a lambda: two objects per message on the hot path
-        for (Object listener : messageListeners.snapshot()) {
-            try {
-                @SuppressWarnings("unchecked")
-                BiConsumer<DataType, byte[]> onMessage = (BiConsumer<DataType, byte[]>) listener;
-                onMessage.accept(dataType, payload);
-            } catch (RuntimeException e) {
-                listenerFailed(e, "onMessage");
-            }
-        }
+        messageListeners.forEach(listener -> deliver(() -> listener.accept(dataType, payload), "onMessage"));
         if (event != null) {
             record(event, false, dataType, payload.length);
         }
@@ -839,14 +823,9 @@ public class WebSocketConnection {
         try {
             call.run();
         } catch (RuntimeException e) {
-            listenerFailed(e, event);
+            LOG.log(System.Logger.Level.WARNING, "WebSocket " + event + " listener failed", e);
+            fail(new WebSocketException(CloseCode.SERVER_ERROR, event + " listener failed"));
         }
-    }
-
-    /** A listener of {@code event} threw: logged, and the connection fails with 1011. */
-    private void listenerFailed(RuntimeException e, String event) {
-        LOG.log(System.Logger.Level.WARNING, "WebSocket " + event + " listener failed", e);
-        fail(new WebSocketException(CloseCode.SERVER_ERROR, event + " listener failed"));
     }
 
     private static void safely(Runnable call, String event) {

@@ -82,14 +82,6 @@ public final class Listeners<T> {
         }
     }
 
-    /**
-     * Returns the listeners as they are now, in the order added: the list's own array, which is replaced
-     * and never changed, so a hot path can loop over it without a lambda. Read it; never change it.
-     */
-    public Object[] snapshot() {
-        return list;
-    }
-
     /** Returns true when there are no listeners. */
     public boolean isEmpty() {
         return list.length == 0;
