@@ -72,7 +72,8 @@ final class SmallFileCache {
     byte[] contents(Path file, BasicFileAttributes linkFree) {
         long size = linkFree.size();
         if (size > maxFileSize || size == 0 || !linkFree.isRegularFile()) {
-            // 0 also when the cache is off; opening a FIFO would wait for a writer
+            // too large also when the cache is off (limit 0); an empty file has nothing to keep; opening a
+            // FIFO would wait for a writer
             return null;
         }
         Entry entry = entries.get(file);

@@ -167,8 +167,8 @@ public final class StaticFiles implements ServerCallback {
      * again. Files modified less than two seconds before they are read are not kept, since a second write
      * within the same tick of the file system's clock would keep the time. What goes unnoticed is an
      * edit in place that keeps the size and sets the modification time back ({@code touch -d}), and a
-     * file made unreadable by its permissions alone: turn the cache off where files are changed that way. When full, the cache is emptied and refills as files
-     * are requested.
+     * file made unreadable by its permissions alone: turn the cache off where files are changed that way.
+     * When full, the cache is emptied and refills as files are requested.
      *
      * @throws IllegalArgumentException when a limit is negative
      * @return this

@@ -187,7 +187,7 @@ class SmallFileCacheTest {
     }
 
     @Test
-    void aCachedFileReplacedByALinkIsRefusedAndOneRemovedIsMissing() throws Exception {
+    void aCachedFileReplacedByALinkIsServedThroughTheLinkAndOneRemovedIsMissing() throws Exception {
         settled("a.txt", "first");
         settled("b.txt", "other");
         serve(new StaticFiles(www));

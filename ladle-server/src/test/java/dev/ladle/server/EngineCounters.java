@@ -17,15 +17,15 @@ public final class EngineCounters {
 
     /**
      * Makes the server send files with {@code sendfile} to clients on this machine too, as it does to
-     * remote ones: tests of that path run over loopback, where files are copied by default.
+     * remote ones: tests of that path run over loopback, where large files are copied by default.
      */
     public static void useSendfileOnLoopback(Server server) {
-        server.state().sendfileOnLoopback = true;
+        maxLoopbackCopyBlocks(server, 0);
     }
 
     /** Sets how many pool blocks may copy files to clients on this machine at once (64 by default). */
     public static void maxLoopbackCopyBlocks(Server server, int blocks) {
-        server.state().maxLoopbackCopyBlocks = blocks;
+        server.state().loopbackFileCopy.setMaxBlocks(blocks);
     }
 
     /** Bytes of memory the body budget counts as held now. */

@@ -71,7 +71,7 @@ class FileResponseTest {
                             LinkOption.NOFOLLOW_LINKS);
                     Files.delete(file);
                     Files.createSymbolicLink(file, Files.writeString(dir.resolve("secret.txt"), "secret"));
-                    FileAccess.respond(msg, file, "text/plain", checked);
+                    FileAccess.respond(msg, file, "text/plain", checked, null);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

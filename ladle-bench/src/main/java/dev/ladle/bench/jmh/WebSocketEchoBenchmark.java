@@ -4,12 +4,12 @@ import dev.ladle.bench.BenchServer;
 import dev.ladle.bench.Endpoints;
 import dev.ladle.bench.Main;
 import dev.ladle.bench.ServerOptions;
+import dev.ladle.bench.load.WebSocketLoad;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,8 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class WebSocketEchoBenchmark {
     private static final int PAYLOAD = 64;
-    /** A masked binary frame of 64 bytes: the header, the mask key, the masked payload. */
-    private static final byte[] FRAME = frame();
+    /** A masked binary frame of 64 bytes, as the {@code websocket64} row's client sends it. */
+    private static final byte[] FRAME = WebSocketLoad.maskedBinaryFrame(PAYLOAD);
     /** What comes back: an unmasked binary frame of 64 bytes. */
     private static final int ANSWER = 2 + PAYLOAD;
 
@@ -63,13 +63,7 @@ public class WebSocketEchoBenchmark {
         socket.connect(new InetSocketAddress(Endpoints.HOST, running.port()));
         in = socket.getInputStream();
         out = socket.getOutputStream();
-        out.write(("GET " + Endpoints.WEBSOCKET + " HTTP/1.1\r\nHost: " + Endpoints.HOST + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        String head = readHead();
-        if (!head.startsWith("HTTP/1.1 101")) {
-            throw new IOException("no WebSocket handshake: " + head);
-        }
+        WebSocketLoad.upgrade(socket);
     }
 
     /** Closes the connection and stops the server. */
@@ -92,29 +86,5 @@ public class WebSocketEchoBenchmark {
             filled += n;
         }
         return buffer[ANSWER - 1];
-    }
-
-    private String readHead() throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("closed during the handshake: " + head);
-            }
-            head.append((char) b);
-        }
-        return head.toString();
-    }
-
-    private static byte[] frame() {
-        byte[] mask = {0x12, 0x34, 0x56, 0x78};
-        byte[] frame = new byte[2 + 4 + PAYLOAD];
-        frame[0] = (byte) 0x82;
-        frame[1] = (byte) (0x80 | PAYLOAD);
-        System.arraycopy(mask, 0, frame, 2, 4);
-        for (int i = 0; i < PAYLOAD; i++) {
-            frame[6 + i] = (byte) ((i & 0x7F) ^ mask[i & 3]);
-        }
-        return frame;
     }
 }

@@ -101,7 +101,7 @@ public final class WebSocketLoad {
     }
 
     /** Performs the opening handshake for {@code /ws} on a connected socket; fails unless it gets 101. */
-    static void upgrade(Socket socket) throws IOException {
+    public static void upgrade(Socket socket) throws IOException {
         socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                 + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -120,7 +120,7 @@ public final class WebSocketLoad {
     }
 
     /** A final binary frame from a client: masked with a fixed key (RFC 6455 section 5.3). */
-    static byte[] maskedBinaryFrame(int size) {
+    public static byte[] maskedBinaryFrame(int size) {
         int lengthBytes = size < 126 ? 0 : size <= 0xFFFF ? 2 : 8;
         byte[] frame = new byte[2 + lengthBytes + 4 + size];
         frame[0] = (byte) 0x82;

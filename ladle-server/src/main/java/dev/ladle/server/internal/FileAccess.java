@@ -18,17 +18,9 @@ public final class FileAccess {
      * taking {@code linkFree} as its attributes: read without following a link, of a path the caller made
      * sure is no symbolic link and lies where it may be served. The file is opened without following a
      * link, so one swapped in since is refused (403). A message that is not the server's own (a test's
-     * fake) gets the public method.
-     */
-    public static void respond(ServerMessage msg, Path file, String contentType, BasicFileAttributes linkFree) {
-        respond(msg, file, contentType, linkFree, null);
-    }
-
-    /**
-     * Answers as {@link #respond(ServerMessage, Path, String, BasicFileAttributes)} does, with
-     * {@code content}, when not null, as the file's bytes: what a cache read of the file these attributes
-     * describe. The file is then not opened and the array is the body, shared with other answers and
-     * never changed.
+     * fake) gets the public method. With {@code content} (null for none), the file's bytes as a cache read
+     * them for these attributes, the file is not opened: the array is the body, shared with other answers
+     * and never changed.
      */
     public static void respond(ServerMessage msg, Path file, String contentType, BasicFileAttributes linkFree,
             byte[] content) {

@@ -238,7 +238,7 @@ public final class HttpConnection implements Runnable, MessageIo {
         }
         in = new InputBuffer(transport.input(), transport.plainChannel());
         out = new OutputBuffer(transport.output(), transport.plainChannel(),
-                LoopbackFileCopy.forPeer(transport.plainChannel(), state));
+                state.loopbackFileCopy.forPeer(transport.plainChannel()));
         parser = new RequestHeadParser(in, transport, out);
         writer = new ResponseWriter(this, out);
         pipeline = new RequestPipeline(this);

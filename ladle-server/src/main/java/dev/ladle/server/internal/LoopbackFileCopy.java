@@ -2,7 +2,9 @@ package dev.ladle.server.internal;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Lends the direct buffers that file bodies are copied through to a client on the same machine, where
@@ -17,33 +19,42 @@ import java.nio.channels.SocketChannel;
  * 1.1k against 1.4–1.6k). Over a network, where the card reads the page cache itself, {@code sendfile}
  * stays for every size.
  *
- * <p>The buffers are the server's {@link BodyBufferPool} blocks, one lent for each file region being sent
- * and given back once it is; at most {@link ServerState#maxLoopbackCopyBlocks} at a time (64 by default:
+ * <p>One per server. The buffers are the server's {@link BodyBufferPool} blocks, one lent for each file
+ * region being sent and given back once it is; at most {@link #maxBlocks} at a time (64 by default:
  * 16 MiB), beyond which regions go by {@code sendfile} after all. They are not counted against the
  * request body budget, so that downloads never make uploads wait.
  */
-final class LoopbackFileCopy {
+public final class LoopbackFileCopy {
     private final ServerState state;
+    private final AtomicInteger lent = new AtomicInteger();
+    /** The most blocks lent at once; 0 sends every file with {@code sendfile} (tests of that path set it). */
+    private volatile int maxBlocks = 64;
 
-    private LoopbackFileCopy(ServerState state) {
+    LoopbackFileCopy(ServerState state) {
         this.state = state;
     }
 
-    /**
-     * Returns the copier for a plain TCP connection on {@code channel}, or null when its peer is not on
-     * this machine (or the server was told to use {@code sendfile} regardless, as tests of that path do).
-     */
-    static LoopbackFileCopy forPeer(SocketChannel channel, ServerState state) {
-        if (channel == null || state.sendfileOnLoopback) {
+    /** Returns this for a plain TCP connection on {@code channel} whose peer is on this machine, else null. */
+    LoopbackFileCopy forPeer(SocketChannel channel) {
+        if (channel == null) {
             return null;
         }
         try {
-            return channel.getRemoteAddress() instanceof InetSocketAddress peer && peer.getAddress() != null
-                    && peer.getAddress().isLoopbackAddress() ? new LoopbackFileCopy(state) : null;
+            return onThisMachine(channel.getRemoteAddress()) ? this : null;
         } catch (IOException e) {
             // closed already: nothing will be sent
             return null;
         }
+    }
+
+    /** Returns true when {@code peer} is a loopback address, the one kind of peer files are copied to. */
+    static boolean onThisMachine(SocketAddress peer) {
+        return peer instanceof InetSocketAddress inet && inet.getAddress() != null && inet.getAddress().isLoopbackAddress();
+    }
+
+    /** Sets the most blocks lent at once; 0 sends every file with {@code sendfile}. */
+    public void setMaxBlocks(int blocks) {
+        this.maxBlocks = blocks;
     }
 
     /**
@@ -54,8 +65,8 @@ final class LoopbackFileCopy {
         if (length <= BodyBufferPool.BLOCK_SIZE) {
             return null;
         }
-        if (state.counters.loopbackCopyBlocks.incrementAndGet() > state.maxLoopbackCopyBlocks) {
-            state.counters.loopbackCopyBlocks.decrementAndGet();
+        if (lent.incrementAndGet() > maxBlocks) {
+            lent.decrementAndGet();
             return null;
         }
         return state.bodyBuffers.take();
@@ -69,6 +80,6 @@ final class LoopbackFileCopy {
     /** Takes back a block {@link #lend} lent. */
     void giveBack(PooledBlock block) {
         state.bodyBuffers.giveBack(block);
-        state.counters.loopbackCopyBlocks.decrementAndGet();
+        lent.decrementAndGet();
     }
 }

@@ -254,7 +254,6 @@ final class OutputBuffer {
             readFile(file, position, (int) count);
             return 0;
         }
-        flushBuffer();
         PooledBlock block = loopbackCopy == null ? null : loopbackCopy.lend(count);
         if (block != null) {
             try {
@@ -265,6 +264,7 @@ final class OutputBuffer {
                 loopbackCopy.giveBack(block);
             }
         }
+        flushBuffer();
         long done = 0;
         long transferred = 0;
         while (done < count) {
@@ -289,8 +289,12 @@ final class OutputBuffer {
         return transferred;
     }
 
-    /** Copies {@code count} bytes of {@code file} from {@code position} to the socket through {@code buffer}. */
+    /**
+     * Copies {@code count} bytes of {@code file} from {@code position} to the socket through {@code buffer},
+     * a piece at a time by {@link #writeDirect}: the first piece leaves with what is buffered (the head).
+     */
     private void copyFile(FileChannel file, long position, long count, ByteBuffer buffer) throws IOException {
+        ByteBuffer[] piece = {buffer};
         long done = 0;
         while (done < count) {
             buffer.clear();
@@ -301,18 +305,7 @@ final class OutputBuffer {
                 throw new EOFException("the file ended " + (count - done) + " bytes early: it shrank while it was sent");
             }
             buffer.flip();
-            done += buffer.remaining();
-            writeStarted = System.nanoTime() | 1;
-            try {
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-            } catch (IOException e) {
-                failed = true;
-                throw e;
-            } finally {
-                writeStarted = 0;
-            }
+            done += writeDirect(piece);
         }
     }
 

@@ -29,8 +29,6 @@ public final class ResourceCounters {
     public final LongAdder fileBytesTransferred = new LongAdder();
     /** Bytes of file bodies copied through a direct buffer to a client on this machine ({@link LoopbackFileCopy}). */
     public final LongAdder fileBytesCopied = new LongAdder();
-    /** Pool blocks lent to file regions being copied to a client on this machine now. */
-    public final java.util.concurrent.atomic.AtomicInteger loopbackCopyBlocks = new java.util.concurrent.atomic.AtomicInteger();
     /** Connections accepted: handed to a connection thread, TLS handshake or not. */
     public final LongAdder connectionsAccepted = new LongAdder();
     /** TLS handshakes that failed or timed out. */

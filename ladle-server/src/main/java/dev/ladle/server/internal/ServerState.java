@@ -64,14 +64,8 @@ public final class ServerState {
     private volatile boolean h2cEnabled = true;
     private volatile dev.ladle.server.TrustedProxies trustedProxies = dev.ladle.server.TrustedProxies.NONE;
     private volatile dev.ladle.server.Compression compression = dev.ladle.server.Compression.OFF;
-    /**
-     * Sends files with {@code sendfile} to clients on this machine too, where they are copied through a
-     * buffer by default ({@link LoopbackFileCopy}): set by tests of the {@code sendfile} path, which run
-     * over loopback.
-     */
-    public volatile boolean sendfileOnLoopback;
-    /** The most pool blocks lent at once to copy files to clients on this machine (16 MiB); tests lower it. */
-    public volatile int maxLoopbackCopyBlocks = 64;
+    /** Copies large files to clients on this machine instead of {@code sendfile}. */
+    public final LoopbackFileCopy loopbackFileCopy = new LoopbackFileCopy(this);
     /** True while the server has listeners: a kept-alive connection needs one (libsoup). */
     private volatile boolean listening;
     /** Keeps the JVM running while {@link #listening}: the server's own threads are all daemons. */
