@@ -110,8 +110,12 @@ class MetricsTest {
             LadleMetrics metrics = new LadleMetrics(server, Tags.of("server", "api"));
             metrics.bindTo(registry);
             // end::micrometer[]
+            // a response is counted once written, which may be just after the client has read it
+            CountDownLatch finished = new CountDownLatch(2);
+            server.onRequestFinished(msg -> finished.countDown());
             get(client, server.getUris().get(0).resolve("/hello"));
             get(client, server.getUris().get(0).resolve("/missing"));
+            assertThat(finished.await(10, TimeUnit.SECONDS)).as("both requests finished").isTrue();
             assertThat(registry.get("ladle.responses").tags("class", "2xx", "server", "api").functionCounter().count()).isEqualTo(1);
             assertThat(registry.get("ladle.responses").tags("class", "4xx").functionCounter().count()).isEqualTo(1);
             assertThat(registry.get("ladle.connections.open").gauge().value()).isEqualTo(1);
