@@ -8,17 +8,23 @@ import dev.ladle.server.Server;
 import dev.ladle.tls.TlsCertificate;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -175,9 +181,14 @@ class EventStreamChromiumTest {
         assertThat(versions.poll(5, TimeUnit.SECONDS)).isEqualTo(version);
     }
 
-    /** Loads {@code page} in a fresh headless Chromium profile and returns what the page posted to /result. */
+    /**
+     * Loads {@code page} in a fresh headless Chromium profile and returns what the page posted to /result.
+     * The profile lives outside the JUnit temporary directory and is removed on a best-effort basis:
+     * Chromium's helper processes may still write into it for a moment after the browser is gone, which
+     * made JUnit's own clean-up of a shared directory fail once ("Failed to close extension context").
+     */
     private String runPage(URI page) throws Exception {
-        Path profile = Files.createTempDirectory(dir, "profile");
+        Path profile = Files.createTempDirectory("ladle-chromium-profile");
         Path log = dir.resolve(profile.getFileName() + ".log");
         Process browser = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
@@ -190,10 +201,33 @@ class EventStreamChromiumTest {
         } catch (TimeoutException e) {
             throw new AssertionError("the page posted nothing within 60 s; chromium's log:\n" + Files.readString(log));
         } finally {
-            browser.destroy();
-            if (!browser.waitFor(10, TimeUnit.SECONDS)) {
-                browser.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            stopWithHelpers(browser);
+            deleteQuietly(profile);
+        }
+    }
+
+    /** Ends the browser and every process it started (renderer, GPU and zygote helpers outlive a plain destroy). */
+    private static void stopWithHelpers(Process browser) throws InterruptedException {
+        List<ProcessHandle> tree = new ArrayList<>(browser.descendants().toList());
+        tree.add(browser.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (ProcessHandle process : tree) {
+            long left = deadline - System.nanoTime();
+            try {
+                process.onExit().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                process.destroyForcibly();
             }
+        }
+    }
+
+    /** Removes {@code directory} and what is in it, ignoring what cannot be removed (it is in the system's temporary directory). */
+    private static void deleteQuietly(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: a helper that was still writing leaves a file behind
         }
     }
 }
