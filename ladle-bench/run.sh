@@ -13,7 +13,12 @@
 #     ROWS="plaintext websocket64" ladle-bench/run.sh   what Ladle's Flight Recorder events cost, off and on
 #
 # Each server runs alone, pinned to CPU $SERVER_CPU; the load generator is pinned to CPU $CLIENT_CPU.
-# Every wrk and h2load row has a warm-up of $WARMUP seconds, then measures for $DURATION seconds.
+# Every wrk and h2load row has a warm-up of $WARMUP seconds, then measures for $DURATION seconds. The
+# TLS handshake row warms up for at least $TLS_WARMUP seconds (20): every server there does its
+# handshakes with the JDK's JSSE, whose key exchange (X25519 in Java code) reaches full speed only
+# after the JIT compiled it, which takes 15-30 s of handshakes on one CPU; with 2 s the row measured
+# how fast each JVM compiled (2026-11-30: one launch of each ran 66 -> 1,900 req/s over 30 s for Ladle,
+# 120 -> 1,090 for Undertow, 97 -> 1,070 for Netty, in 3 s steps).
 #
 # Launches: one JVM launch can run ~20 % slower than the next for its whole life, so one launch per
 # server says little. The rows are run in groups (below); in each group every server is launched
@@ -24,7 +29,7 @@
 # the launches with its spread, "±N%": the launch farthest from the median, in percent of it (a spread
 # as large as a gap between two servers means that gap is not measured); ratios compare medians. The
 # TSV beside it keeps every launch's figure. A default run (LAUNCHES=3, DURATION=5, 8 servers) takes
-# about an hour on 2 CPUs: the shared rows ~25 min, TLS ~12, files ~4, the scale rows ~20 (idle100k
+# about an hour on 2 CPUs: the shared rows ~25 min, TLS ~17, files ~4, the scale rows ~20 (idle100k
 # ~15 of them, where the descriptor limit lets it run); LAUNCHES=1 about 35 min. (Estimates from the
 # rows' durations.)
 #
@@ -58,6 +63,7 @@ LAUNCHES=${LAUNCHES:-3}
 MEMORY_LAUNCHES=${MEMORY_LAUNCHES:-1}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-2}
+TLS_WARMUP=${TLS_WARMUP:-20}
 CONNECTIONS=${CONNECTIONS:-50}
 STREAMS=${STREAMS:-10}
 S_TIME_CLIENTS=${S_TIME_CLIENTS:-4}

@@ -72,7 +72,11 @@ row_h2c_16k() { h2_row h2c_16k "$1" -c"$CONNECTIONS" -m"$STREAMS" "$(url /bytes1
 
 metric tls_handshake "TLS: new connection per request" req/s higher
 row tls_handshake tls "ladle jetty netty undertow"
-row_tls_handshake() { wrk_row tls_handshake "$1" -c"$CONNECTIONS" -H 'Connection: close' -s "$LUA/report.lua" "$(url /plaintext)"; }
+# the longer warm-up: see TLS_WARMUP in run.sh
+row_tls_handshake() {
+  WARMUP=$((WARMUP > TLS_WARMUP ? WARMUP : TLS_WARMUP)) wrk_row tls_handshake "$1" -c"$CONNECTIONS" \
+    -H 'Connection: close' -s "$LUA/report.lua" "$(url /plaintext)"
+}
 metric tls_keepalive "TLS: keep-alive plaintext" req/s higher
 row tls_keepalive tls "ladle jetty netty undertow"
 row_tls_keepalive() { wrk_row tls_keepalive "$1" -c"$CONNECTIONS" -s "$LUA/report.lua" "$(url /plaintext)"; }

@@ -100,6 +100,8 @@ public final class HttpConnection implements Runnable, MessageIo {
     private IdleParking.Resume resumeStep;
     /** Which of this connection's waits for its peer are timed, so that it can park. */
     private final IdleWait idleWait = new IdleWait();
+    /** Whether the last untimed wait for a request began with a {@link Thread#yield()}: see {@link #yieldOnEveryOtherWait()}. */
+    private boolean yieldedLastWait;
 
     /**
      * This connection's place in the connection caps' counts (given back when it ends or is stolen), or
@@ -323,6 +325,25 @@ public final class HttpConnection implements Runnable, MessageIo {
      */
     private boolean waitMayPark(long now) {
         return mayPark() && idleWait.timed(now);
+    }
+
+    /**
+     * Before every other untimed wait for the next request (a busy connection, or a TLS one): lets the
+     * other runnable connections go first, so that the client has had time to send its next request
+     * when this thread reads. A read that finds the request saves the failed read, the poller's
+     * registration and the two thread hand-offs of a wake-up (keep-alive with 50 connections on one
+     * CPU, alternating launches: about a fifth more requests a second, the p99 alike). Only every other wait:
+     * yielded threads queue ahead of the wake-ups the JDK's poller delivers, and connections that found
+     * their request after yielding on every wait kept the poller from running (one launch measured a
+     * p99 of 319 ms); yielding on alternate waits sends each connection through the poller at least
+     * every second request, which bounds that delay to about two rounds of the runnable connections.
+     * Without contention the yield returns at once.
+     */
+    private void yieldOnEveryOtherWait() {
+        yieldedLastWait = !yieldedLastWait;
+        if (yieldedLastWait) {
+            Thread.yield();
+        }
     }
 
     /** Returns true when this connection may give up its thread now. */
@@ -682,6 +703,7 @@ public final class HttpConnection implements Runnable, MessageIo {
                     }
                 }
                 transport.setReadTimeout(0);
+                yieldOnEveryOtherWait();
                 return in.fill(in.buf.length) > 0 ? REQUEST : END;
             } finally {
                 if (!parked) {
