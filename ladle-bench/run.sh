@@ -18,7 +18,9 @@
 # handshakes with the JDK's JSSE, whose key exchange (X25519 in Java code) reaches full speed only
 # after the JIT compiled it, which takes 15-30 s of handshakes on one CPU; with 2 s the row measured
 # how fast each JVM compiled (2026-11-30: one launch of each ran 66 -> 1,900 req/s over 30 s for Ladle,
-# 120 -> 1,090 for Undertow, 97 -> 1,070 for Netty, in 3 s steps).
+# 120 -> 1,090 for Undertow, 97 -> 1,070 for Netty, in 3 s steps). The keep-alive file rows (static1k,
+# static100k) warm up for at least $FILE_WARMUP seconds (10): ladle-httpd and jwebserver need 4-6 s of
+# requests before the JIT has compiled their file path, and a file server runs for long.
 #
 # Launches: one JVM launch can run ~20 % slower than the next for its whole life, so one launch per
 # server says little. The rows are run in groups (below); in each group every server is launched
@@ -29,7 +31,7 @@
 # the launches with its spread, "±N%": the launch farthest from the median, in percent of it (a spread
 # as large as a gap between two servers means that gap is not measured); ratios compare medians. The
 # TSV beside it keeps every launch's figure. A default run (LAUNCHES=3, DURATION=5, 8 servers) takes
-# about an hour on 2 CPUs: the shared rows ~25 min, TLS ~17, files ~4, the scale rows ~20 (idle100k
+# about an hour on 2 CPUs: the shared rows ~25 min, TLS ~17, files ~7, the scale rows ~20 (idle100k
 # ~15 of them, where the descriptor limit lets it run); LAUNCHES=1 about 35 min. (Estimates from the
 # rows' durations.)
 #
@@ -64,6 +66,7 @@ MEMORY_LAUNCHES=${MEMORY_LAUNCHES:-1}
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-2}
 TLS_WARMUP=${TLS_WARMUP:-20}
+FILE_WARMUP=${FILE_WARMUP:-10}
 CONNECTIONS=${CONNECTIONS:-50}
 STREAMS=${STREAMS:-10}
 S_TIME_CLIENTS=${S_TIME_CLIENTS:-4}

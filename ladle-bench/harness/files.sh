@@ -69,7 +69,9 @@ file_row() {
   local m=$1 s=$2 path=$3 size=$4 got
   got=$(served_size "$path")
   if [ "$got" != "200 $size" ]; then skip "$m" "$s" "GET $path got ${got:-no answer} (status, bytes), not 200 $size"; return 0; fi
-  wrk_row "$m" "$s" -c"$CONNECTIONS" -s "$LUA/report.lua" "$(url "$path")"
+  # the longer warm-up: see FILE_WARMUP in run.sh
+  WARMUP=$((WARMUP > FILE_WARMUP ? WARMUP : FILE_WARMUP)) wrk_row "$m" "$s" -c"$CONNECTIONS" \
+    -s "$LUA/report.lua" "$(url "$path")"
 }
 
 metric static1k "Static file 1 KiB, keep-alive ($CONNECTIONS conns)" req/s higher

@@ -1,5 +1,8 @@
 package dev.ladle.bench;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -48,6 +51,26 @@ public final class Endpoints {
     }
 
     private Endpoints() {
+    }
+
+    /**
+     * Opens a client connection to {@code port} on {@code host} as every hand-written client of the
+     * benchmark does: {@code TCP_NODELAY} (a request or frame must not wait for an acknowledgement), ten
+     * seconds to connect.
+     *
+     * @param readTimeoutMillis the socket's read timeout, 0 for none
+     */
+    public static Socket connect(String host, int port, int readTimeoutMillis) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(host, port), 10_000);
+            socket.setSoTimeout(readTimeoutMillis);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     /** Returns the 13-byte plaintext body; callers must not change the array. */

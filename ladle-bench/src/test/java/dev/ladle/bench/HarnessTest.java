@@ -79,6 +79,24 @@ class HarnessTest {
     }
 
     @Test
+    void theTlsHandshakeAndFileRowsWarmUpLongerThanTheOthersAndNeverShorterThanWarmup() throws Exception {
+        // rows.sh and files.sh sourced with what run.sh defines before them; wrk replaced by a line
+        // that shows the warm-up each row's wrk would get
+        List<String> lines = bash("""
+                PEERS="ladle netty"; JFR_SERVERS=; S_TIME_CLIENTS=4; IDLE_MANY=100000; CONNECTIONS=50; STREAMS=10
+                WARMUP=2; TLS_WARMUP=20; FILE_WARMUP=10; LUA=/tmp; work=$(mktemp -d); repo=/nonexistent
+                . '%1$s/rows.sh'; . '%1$s/files.sh'
+                url() { echo "u$1"; }; wrk_row() { echo "$1 $WARMUP"; }; got() { return 1; }
+                served_size() { echo "200 1024"; }
+                row_plaintext ladle; row_tls_handshake ladle; row_static1k ladle
+                WARMUP=30; row_tls_handshake ladle; row_static1k ladle; echo "after: $WARMUP"
+                rm -r "$work"
+                """.formatted(HARNESS));
+        assertThat(lines).containsExactly("plaintext 2", "tls_handshake 20", "static1k 10",
+                "tls_handshake 30", "static1k 30", "after: 30");
+    }
+
+    @Test
     void theFlightRecorderVariantsRunLadleUnderARecordingWithItsEventsOffOrOn() throws Exception {
         List<String> lines = bash("""
                 work=$(mktemp -d); JAVA=java; CP=classes; PORT=7; JAVA_OPTS=-Xmx1g

@@ -9,7 +9,6 @@ import dev.ladle.server.internal.jfr.RequestEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -71,9 +70,7 @@ public class EndToEndBenchmark {
     public void setUp() throws Exception {
         recording = startRecording(jfr);
         running = Main.start(server, ServerOptions.plain(0));
-        socket = new Socket();
-        socket.setTcpNoDelay(true);
-        socket.connect(new InetSocketAddress(Endpoints.HOST, running.port()));
+        socket = Endpoints.connect(Endpoints.HOST, running.port(), 0);
         in = socket.getInputStream();
         out = socket.getOutputStream();
     }

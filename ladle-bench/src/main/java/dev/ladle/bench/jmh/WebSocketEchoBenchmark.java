@@ -8,7 +8,6 @@ import dev.ladle.bench.load.WebSocketLoad;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -58,9 +57,7 @@ public class WebSocketEchoBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         running = Main.start(server, ServerOptions.plain(0));
-        socket = new Socket();
-        socket.setTcpNoDelay(true);
-        socket.connect(new InetSocketAddress(Endpoints.HOST, running.port()));
+        socket = Endpoints.connect(Endpoints.HOST, running.port(), 0);
         in = socket.getInputStream();
         out = socket.getOutputStream();
         WebSocketLoad.upgrade(socket);

@@ -1,9 +1,9 @@
 package dev.ladle.bench.load;
 
+import dev.ladle.bench.Endpoints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -21,10 +21,7 @@ final class HttpProbe implements AutoCloseable {
     private final byte[] buffer = new byte[8192];
 
     HttpProbe(String host, int port) throws IOException {
-        socket = new Socket();
-        socket.setTcpNoDelay(true);
-        socket.connect(new InetSocketAddress(host, port), 10_000);
-        socket.setSoTimeout(30_000);
+        socket = Endpoints.connect(host, port, 30_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
     }

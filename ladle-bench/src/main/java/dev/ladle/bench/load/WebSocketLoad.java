@@ -1,11 +1,11 @@
 package dev.ladle.bench.load;
 
+import dev.ladle.bench.Endpoints;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -89,10 +89,7 @@ public final class WebSocketLoad {
     }
 
     private static Socket handshake(int port) throws IOException {
-        Socket socket = new Socket();
-        socket.setTcpNoDelay(true);
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-        socket.setSoTimeout(30_000);
+        Socket socket = Endpoints.connect(Endpoints.HOST, port, 30_000);
         upgrade(socket);
         // Untimed from here on: a timed read costs a virtual thread a timer per message, which made this
         // client, not the server, the bottleneck of the row (run.sh bounds the whole run with timeout).
