@@ -151,7 +151,7 @@ report="$results/bench-$stamp.md"
   echo "## Benchmark run $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "Machine: $machine. Load average before the run: $load_before."
-  echo "Server pinned to CPU $SERVER_CPU, load generator (wrk -t1, h2load -t1, curl, or the Java clients) to CPU $CLIENT_CPU; JVM options \`$JAVA_OPTS\`; $WARMUP s warm-up and $DURATION s per row; $LAUNCHES launch(es) per server after a warm-up launch, the order reversed every round; the run took $(( ($(date +%s) - started) / 60 )) min; load average after it: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "Server pinned to CPU $SERVER_CPU, load generator (wrk -t1, h2load -t1, curl, or the Java clients) to CPU $CLIENT_CPU; JVM options \`$JAVA_OPTS\`; $WARMUP s warm-up (TLS handshakes $TLS_WARMUP s, keep-alive file rows $FILE_WARMUP s) and $DURATION s per row; $LAUNCHES launch(es) per server after a warm-up launch, the order reversed every round; the run took $(( ($(date +%s) - started) / 60 )) min; load average after it: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   table
 } >"$report"
