@@ -1,15 +1,12 @@
 package dev.ladle.bench.jmh;
 
-import dev.ladle.bench.BenchServer;
 import dev.ladle.bench.Endpoints;
 import dev.ladle.bench.Main;
-import dev.ladle.bench.ServerOptions;
 import dev.ladle.server.internal.jfr.ConnectionEvent;
 import dev.ladle.server.internal.jfr.RequestEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.Configuration;
@@ -59,8 +56,7 @@ public class EndToEndBenchmark {
     public String jfr;
 
     private Recording recording;
-    private BenchServer running;
-    private Socket socket;
+    private OneConnection connection;
     private InputStream in;
     private OutputStream out;
     private final byte[] buffer = new byte[4096];
@@ -69,17 +65,15 @@ public class EndToEndBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         recording = startRecording(jfr);
-        running = Main.start(server, ServerOptions.plain(0));
-        socket = Endpoints.connect(Endpoints.HOST, running.port(), 0);
-        in = socket.getInputStream();
-        out = socket.getOutputStream();
+        connection = OneConnection.open(server);
+        in = connection.in();
+        out = connection.out();
     }
 
     /** Closes the connection and stops the server. */
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        socket.close();
-        running.close();
+        connection.close();
         if (recording != null) {
             recording.close();
         }

@@ -1,14 +1,8 @@
 package dev.ladle.bench.jmh;
 
-import dev.ladle.bench.BenchServer;
-import dev.ladle.bench.Endpoints;
 import dev.ladle.bench.Main;
-import dev.ladle.bench.ServerOptions;
 import dev.ladle.bench.load.WebSocketLoad;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -47,41 +41,27 @@ public class WebSocketEchoBenchmark {
     @Param({"ladle"})
     public String server;
 
-    private BenchServer running;
-    private Socket socket;
-    private InputStream in;
-    private OutputStream out;
-    private final byte[] buffer = new byte[4096];
+    private OneConnection connection;
+    private final byte[] buffer = new byte[ANSWER];
 
     /** Starts the server, opens the connection and does the handshake. */
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        running = Main.start(server, ServerOptions.plain(0));
-        socket = Endpoints.connect(Endpoints.HOST, running.port(), 0);
-        in = socket.getInputStream();
-        out = socket.getOutputStream();
-        WebSocketLoad.upgrade(socket);
+        connection = OneConnection.open(server);
+        WebSocketLoad.upgrade(connection.socket());
     }
 
     /** Closes the connection and stops the server. */
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        socket.close();
-        running.close();
+        connection.close();
     }
 
     /** Sends one message and reads its echo. */
     @Benchmark
     public int echo() throws IOException {
-        out.write(FRAME);
-        int filled = 0;
-        while (filled < ANSWER) {
-            int n = in.read(buffer, filled, ANSWER - filled);
-            if (n < 0) {
-                throw new IOException("server closed the connection");
-            }
-            filled += n;
-        }
+        connection.out().write(FRAME);
+        connection.readFully(buffer, ANSWER);
         return buffer[ANSWER - 1];
     }
 }
