@@ -1213,15 +1213,19 @@ public final class HttpConnection implements Runnable, MessageIo {
 
     /**
      * Flushes and closes. When the client sent more than was read (a pipelined request after a close, a
-     * body left unread), first half-closes and briefly drains the input, so that the client does not get
-     * a reset that destroys the response it has not read yet (a "lingering close").
+     * body left unread, also one whose next bytes have not arrived yet), first half-closes and briefly
+     * drains the input, so that the client does not get a reset that destroys the response it has not
+     * read yet (a "lingering close").
      */
     private void closeGracefully() {
         try {
             if (out != null) {
                 out.flush();
             }
-            if ((in == null || in.available() == 0) && transport.input().available() == 0) {
+            Exchange last = current;
+            // a body left unread is still on its way even when none of it has arrived at this moment
+            boolean bodyUnread = last != null && last.bodyReader != null && !last.bodyReader.isDone();
+            if (!bodyUnread && (in == null || in.available() == 0) && transport.input().available() == 0) {
                 // nothing unread: a plain close sends FIN, no reset can destroy the response
                 return;
             }
