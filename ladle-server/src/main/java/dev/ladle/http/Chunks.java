@@ -56,6 +56,16 @@ final class Chunks {
         return buffer.slice(buffer.position() + (int) offset, (int) count);
     }
 
+    /** Returns true when one of {@code chunks} is a file region, whose bytes must be read from disk. */
+    static boolean anyFile(List<Object> chunks) {
+        for (Object chunk : chunks) {
+            if (chunk instanceof FileRegion) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Joins {@code pieces} into one new array, reading file regions from their files.
      *

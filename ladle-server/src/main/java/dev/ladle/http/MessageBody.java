@@ -274,6 +274,13 @@ public final class MessageBody {
             if (length > Integer.MAX_VALUE - 16) {
                 throw new IllegalStateException("body of " + length + " bytes does not fit in an array");
             }
+            if (!Chunks.anyFile(chunks)) {
+                // bytes in memory are joined under the monitor: a view of the server's pooled buffers must
+                // be copied before its exchange ends and the server reuses them (releasing the body takes
+                // the monitor), also when application code flattens from another thread meanwhile
+                flattened = Chunks.join(chunks);
+                return flattened;
+            }
             pieces = List.copyOf(chunks);
         }
         // joined outside the monitor: file regions are read from disk
