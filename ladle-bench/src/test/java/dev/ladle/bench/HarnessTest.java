@@ -97,6 +97,25 @@ class HarnessTest {
     }
 
     @Test
+    void anIdleRowNeedingMoreDescriptorsThanTheLimitIsSkippedWithTheReasonAndStartsNoServer() throws Exception {
+        // the limit lowered in this bash only; a row that fits goes on to start its server
+        List<String> lines = bash("""
+                PEERS="ladle netty"; JFR_SERVERS=; S_TIME_CLIENTS=4; IDLE_MANY=100000; CONNECTIONS=50; STREAMS=10
+                WARMUP=2; TLS_WARMUP=20; FILE_WARMUP=10; LUA=/tmp; repo=/nonexistent
+                . '%1$s/rows.sh'
+                skip() { echo "skip $1 $2: $3"; }; native_server() { return 1; }
+                start_server() { echo "started $1"; return 1; }; start_failure() { echo "stub"; }
+                ulimit -n 5000
+                row_idle100k ladle
+                IDLE_MANY=3000; row_idle100k netty
+                """.formatted(HARNESS));
+        assertThat(lines).containsExactly(
+                "skip idle_many_memory ladle: 100000 connections need 101000 descriptors in the server and in the"
+                        + " client; the limit is 5000 (hard limit 5000, which the script could not raise)",
+                "started netty", "skip idle_many_memory netty: stub");
+    }
+
+    @Test
     void theFlightRecorderVariantsRunLadleUnderARecordingWithItsEventsOffOrOn() throws Exception {
         List<String> lines = bash("""
                 work=$(mktemp -d); JAVA=java; CP=classes; PORT=7; JAVA_OPTS=-Xmx1g

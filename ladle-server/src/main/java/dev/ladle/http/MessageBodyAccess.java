@@ -21,14 +21,7 @@ final class MessageBodyAccess extends BodyAccess {
     @Override
     public boolean hasFiles(MessageBody body) {
         synchronized (body) {
-            if (body.chunks != null) {
-                for (Object chunk : body.chunks) {
-                    if (chunk instanceof FileRegion) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+            return body.chunks != null && Chunks.anyFile(body.chunks);
         }
     }
 

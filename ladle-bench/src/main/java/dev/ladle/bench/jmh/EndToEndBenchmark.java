@@ -5,8 +5,6 @@ import dev.ladle.bench.Main;
 import dev.ladle.server.internal.jfr.ConnectionEvent;
 import dev.ladle.server.internal.jfr.RequestEvent;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.Configuration;
@@ -57,8 +55,6 @@ public class EndToEndBenchmark {
 
     private Recording recording;
     private OneConnection connection;
-    private InputStream in;
-    private OutputStream out;
     private final byte[] buffer = new byte[4096];
 
     /** Starts the server and opens the connection. */
@@ -66,8 +62,6 @@ public class EndToEndBenchmark {
     public void setUp() throws Exception {
         recording = startRecording(jfr);
         connection = OneConnection.open(server);
-        in = connection.in();
-        out = connection.out();
     }
 
     /** Closes the connection and stops the server. */
@@ -101,10 +95,10 @@ public class EndToEndBenchmark {
     /** Sends one request and reads its answer up to the end of the 13-byte body. */
     @Benchmark
     public int plaintext() throws IOException {
-        out.write(REQUEST);
+        connection.out().write(REQUEST);
         int filled = 0;
         while (!endsWithBody(filled)) {
-            int n = in.read(buffer, filled, buffer.length - filled);
+            int n = connection.in().read(buffer, filled, buffer.length - filled);
             if (n < 0) {
                 throw new IOException("server closed the connection");
             }
